@@ -1,0 +1,56 @@
+/* The audit publisher: owns the audit netlink sockets and the reader thread.
+ *
+ * Start-up, in order: register as the audit daemon (the kernel then sends
+ * records to sysq's socket), delete stale sysq-keyed rules from a crashed
+ * run, save the audit status and enable audit with the configured backlog,
+ * then add the exit rules the enabled tables need. The reader thread
+ * receives records, parses them, assembles events and publishes them.
+ *
+ * Shutdown reverses start-up: delete exactly the rules this run added,
+ * restore the settings it changed (unless another tool changed them
+ * since), give up the audit pid, and drain records still queued so that
+ * events already generated are not lost.
+ *
+ * A tick from the daemon's main loop, once a second, reads the kernel's
+ * status: its `lost` counter feeds sysq_events, and with --audit_persist a
+ * pid that is no longer sysq's is taken back. */
+#pragma once
+
+#include "state.h"
+#include "syscalls.h"
+
+#include "pubsub.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct audit_publisher_options {
+	bool allow_config;
+	bool persist;
+	bool debug; /* print every raw record on debug_out */
+	FILE *debug_out;
+	uint32_t backlog_limit;
+	uint32_t backlog_wait_time;
+	bool want[AUDIT_SYSCALL_COUNT];
+	uint32_t event_timeout_ms;
+	/* What a crashed run found, from the database, or NULL. */
+	const struct audit_state *crashed_state;
+};
+
+struct audit_publisher;
+
+/* Returns 0 or -errno with *err set (free it). */
+int audit_publisher_start(const struct audit_publisher_options *opt, struct publisher *pub,
+			  struct audit_publisher **ret, char **err);
+
+/* The audit settings this run changed (including a crashed run's it
+ * adopted), or NULL when it changed none. For the daemon to persist. */
+const struct audit_state *audit_publisher_state(const struct audit_publisher *ap);
+
+/* Once a second from the main thread: lost counter and --audit_persist. */
+void audit_publisher_tick(struct audit_publisher *ap);
+
+/* Stops the reader, undoes the configuration and frees everything.
+ * Returns 0 if the audit state was restored completely. */
+int audit_publisher_stop(struct audit_publisher *ap);

@@ -1,0 +1,362 @@
+/* Audit record tokeniser and value decoders. */
+#include "record.h"
+
+#include "record_types.h"
+
+#include "common/escape.h"
+#include "common/xalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Parses an unsigned decimal number of at most 20 digits at *p. */
+static int parse_u64(const char **p, const char *end, uint64_t *ret)
+{
+	const char *s = *p;
+	uint64_t v = 0;
+
+	if (s >= end || *s < '0' || *s > '9')
+		return -EINVAL;
+	while (s < end && *s >= '0' && *s <= '9') {
+		uint64_t d = (uint64_t)(*s - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return -EINVAL;
+		v = v * 10 + d;
+		s++;
+	}
+	*p = s;
+	*ret = v;
+	return 0;
+}
+
+/* "audit(SEC.MSEC:SERIAL): " -> id fields; *body is set past the colon. */
+static int parse_header(struct audit_record *rec, const char *text, const char *end,
+			const char **body)
+{
+	const char *p = text;
+	uint64_t msec;
+
+	if ((size_t)(end - p) < 6 || memcmp(p, "audit(", 6) != 0)
+		return -EINVAL;
+	p += 6;
+	if (parse_u64(&p, end, &rec->sec) < 0 || p >= end || *p++ != '.')
+		return -EINVAL;
+	if (parse_u64(&p, end, &msec) < 0 || msec > 999 || p >= end || *p++ != ':')
+		return -EINVAL;
+	if (parse_u64(&p, end, &rec->serial) < 0)
+		return -EINVAL;
+	if (end - p < 2 || p[0] != ')' || p[1] != ':')
+		return -EINVAL;
+	rec->msec = (uint32_t)msec;
+	*body = p + 2;
+	return 0;
+}
+
+/* Upper bound on the number of fields: one per '='. */
+static uint32_t count_equals(const char *p, const char *end)
+{
+	uint32_t n = 0;
+
+	while ((p = memchr(p, '=', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* Finds the end of a single-quoted msg='...' value: the first quote that
+ * is followed by a space or the end of the record. */
+static const char *find_msg_end(const char *p, const char *end)
+{
+	for (; p < end; p++) {
+		if (*p == '\'' && (p + 1 == end || p[1] == ' '))
+			return p;
+	}
+	return NULL;
+}
+
+/* Reads one value starting at *p. Returns 0, or -EINVAL for an
+ * unterminated quote. */
+static int scan_value(struct audit_field *f, const char **p, const char *end)
+{
+	const char *s = *p;
+	const char *close;
+
+	if (s < end && (*s == '"' || *s == '\'')) {
+		f->quote = *s;
+		s++;
+		close = f->quote == '\'' ? find_msg_end(s, end) :
+					    memchr(s, '"', (size_t)(end - s));
+		if (!close)
+			return -EINVAL;
+		f->val = s;
+		f->val_len = (uint32_t)(close - s);
+		*p = close + 1;
+		return 0;
+	}
+	f->quote = 0;
+	f->val = s;
+	while (s < end && *s != ' ')
+		s++;
+	f->val_len = (uint32_t)(s - f->val);
+	*p = s;
+	return 0;
+}
+
+/* Splits the body into fields. Words without '=' (AVC prose such as
+ * "avc:  denied  { read }") are skipped rather than rejected. */
+static int tokenise(struct audit_record *rec, const char *p, const char *end)
+{
+	while (p < end) {
+		struct audit_field *f;
+		const char *key;
+
+		while (p < end && *p == ' ')
+			p++;
+		if (p >= end)
+			break;
+		key = p;
+		while (p < end && *p != '=' && *p != ' ')
+			p++;
+		if (p >= end || *p == ' ')
+			continue; /* a bare word */
+		if (p == key)
+			return -EINVAL;
+		f = &rec->fields[rec->nfields++];
+		f->key = key;
+		f->key_len = (uint32_t)(p - key);
+		p++; /* '=' */
+		if (scan_value(f, &p, end) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int audit_record_parse(uint16_t type, const char *buf, size_t len, struct audit_record **ret)
+{
+	struct audit_record *rec;
+	const char *body, *end;
+	uint32_t max_fields;
+	char *mem;
+
+	/* The kernel may count a trailing NUL or newline in the length. */
+	while (len > 0 && (buf[len - 1] == '\0' || buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		len--;
+	if (len == 0 || len > AUDIT_RECORD_MAX || memchr(buf, '\0', len))
+		return -EINVAL;
+
+	max_fields = count_equals(buf, buf + len);
+	mem = xmalloc(sizeof(*rec) + max_fields * sizeof(struct audit_field) + len + 1);
+	rec = (struct audit_record *)mem;
+	memset(rec, 0, sizeof(*rec));
+	rec->fields = (struct audit_field *)(mem + sizeof(*rec));
+	rec->text = (char *)(rec->fields + max_fields);
+	memcpy(rec->text, buf, len);
+	rec->text[len] = '\0';
+	rec->text_len = len;
+	rec->type = type;
+	end = rec->text + len;
+
+	if (parse_header(rec, rec->text, end, &body) < 0 || tokenise(rec, body, end) < 0) {
+		free(rec);
+		return -EINVAL;
+	}
+	*ret = rec;
+	return 0;
+}
+
+void audit_record_free(struct audit_record *rec)
+{
+	free(rec);
+}
+
+/* Reverses c_escape_append: \\, \n, \t and \xHH. Returns -EINVAL on a
+ * dangling or unknown escape. */
+static int c_unescape(const char *p, const char *end, struct strbuf *out)
+{
+	while (p < end) {
+		int hi, lo;
+
+		if (*p != '\\') {
+			sb_putc(out, *p++);
+			continue;
+		}
+		if (end - p < 2)
+			return -EINVAL;
+		switch (p[1]) {
+		case '\\':
+			sb_putc(out, '\\');
+			break;
+		case 'n':
+			sb_putc(out, '\n');
+			break;
+		case 't':
+			sb_putc(out, '\t');
+			break;
+		case 'x':
+			if (end - p < 4 || (hi = hex_nibble(p[2])) < 0 || (lo = hex_nibble(p[3])) < 0)
+				return -EINVAL;
+			sb_putc(out, (char)(hi << 4 | lo));
+			p += 2;
+			break;
+		default:
+			return -EINVAL;
+		}
+		p += 2;
+	}
+	return 0;
+}
+
+int audit_record_parse_log_line(const char *line, size_t len, struct audit_record **ret)
+{
+	struct strbuf payload = STRBUF_INIT;
+	const char *end = line + len;
+	const char *name, *p, *gs;
+	int type, err;
+
+	/* auditd's enriched format appends translated fields after a GS byte. */
+	gs = memchr(line, 0x1d, len);
+	if (gs)
+		end = gs;
+	if ((size_t)(end - line) < 5 || memcmp(line, "type=", 5) != 0)
+		return -EINVAL;
+	name = line + 5;
+	p = name;
+	while (p < end && *p != ' ')
+		p++;
+	type = audit_type_from_name(name, (size_t)(p - name));
+	if (type < 0)
+		return -EINVAL;
+	while (p < end && *p == ' ')
+		p++;
+	if ((size_t)(end - p) < 4 || memcmp(p, "msg=", 4) != 0)
+		return -EINVAL;
+	p += 4;
+	err = c_unescape(p, end, &payload);
+	if (err == 0)
+		err = audit_record_parse((uint16_t)type, sb_str(&payload), payload.len, ret);
+	sb_free(&payload);
+	return err;
+}
+
+const struct audit_field *audit_record_field(const struct audit_record *rec, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (uint32_t i = 0; i < rec->nfields; i++) {
+		const struct audit_field *f = &rec->fields[i];
+
+		if (f->key_len == klen && memcmp(f->key, key, klen) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+int audit_value_decode(const struct audit_field *f, struct strbuf *out)
+{
+	size_t start = out->len;
+
+	if (f->quote) {
+		sb_append(out, f->val, f->val_len);
+		return 0;
+	}
+	if (f->val_len == 6 && memcmp(f->val, "(null)", 6) == 0)
+		return -ENOENT;
+	if (f->val_len % 2)
+		return -EINVAL;
+	sb_reserve(out, f->val_len / 2);
+	for (uint32_t i = 0; i < f->val_len; i += 2) {
+		int hi = hex_nibble(f->val[i]);
+		int lo = hex_nibble(f->val[i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			sb_truncate(out, start);
+			return -EINVAL;
+		}
+		out->buf[out->len++] = (char)(hi << 4 | lo);
+	}
+	out->buf[out->len] = '\0';
+	return 0;
+}
+
+int audit_field_i64(const struct audit_field *f, int64_t *ret)
+{
+	const char *p = f->val;
+	const char *end = f->val + f->val_len;
+	bool negative = false;
+	uint64_t v;
+
+	if (p < end && *p == '-') {
+		negative = true;
+		p++;
+	}
+	if (parse_u64(&p, end, &v) < 0 || p != end)
+		return -EINVAL;
+	if (negative) {
+		if (v > (uint64_t)INT64_MAX + 1)
+			return -EINVAL;
+		*ret = (int64_t)(0 - v);
+	} else {
+		/* Unsigned ids such as auid=4294967295 fit; only 2^63+ fails. */
+		if (v > (uint64_t)INT64_MAX)
+			return -EINVAL;
+		*ret = (int64_t)v;
+	}
+	return 0;
+}
+
+int audit_field_hex_u64(const struct audit_field *f, uint64_t *ret)
+{
+	uint64_t v = 0;
+
+	if (f->val_len == 0 || f->val_len > 16)
+		return -EINVAL;
+	for (uint32_t i = 0; i < f->val_len; i++) {
+		int n = hex_nibble(f->val[i]);
+
+		if (n < 0)
+			return -EINVAL;
+		v = v << 4 | (uint64_t)n;
+	}
+	*ret = v;
+	return 0;
+}
+
+int audit_record_i64(const struct audit_record *rec, const char *key, int64_t *ret)
+{
+	const struct audit_field *f = audit_record_field(rec, key);
+
+	return f ? audit_field_i64(f, ret) : -ENOENT;
+}
+
+int audit_record_decode(const struct audit_record *rec, const char *key, struct strbuf *out)
+{
+	const struct audit_field *f = audit_record_field(rec, key);
+
+	return f ? audit_value_decode(f, out) : -ENOENT;
+}
+
+void audit_record_format_line(const struct audit_record *rec, struct strbuf *out)
+{
+	const char *name = audit_type_name(rec->type);
+
+	if (name)
+		sb_printf(out, "type=%s msg=", name);
+	else
+		sb_printf(out, "type=UNKNOWN[%u] msg=", rec->type);
+	c_escape_append(out, rec->text, rec->text_len);
+}

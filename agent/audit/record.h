@@ -1,0 +1,72 @@
+/* One audit record: its header id and its key=value fields.
+ *
+ * The kernel sends each record as text: "audit(SEC.MSEC:SERIAL): k=v ...".
+ * Values come in four forms: bare (pid=12), double-quoted (comm="ls"),
+ * hex-encoded when the value holds unsafe bytes (comm=6C73), and the
+ * single-quoted payload of userspace messages (msg='op=... res=success').
+ * The parser only tokenises; values are decoded on demand by the consumer,
+ * which knows which fields carry untrusted strings.
+ *
+ * Return contract: functions returning int give 0 (or a count) on success
+ * and a negative errno on failure. */
+#pragma once
+
+#include "common/strbuf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct audit_field {
+	const char *key; /* points into the record's text */
+	const char *val;
+	uint32_t key_len;
+	uint32_t val_len;
+	char quote; /* 0 for bare values, '"' or '\'' */
+};
+
+struct audit_record {
+	uint16_t type;
+	uint64_t sec;
+	uint32_t msec;
+	uint64_t serial;
+	uint32_t nfields;
+	struct audit_field *fields;
+	size_t text_len;
+	char *text; /* the whole record, NUL-terminated */
+	struct audit_record *next; /* the assembler chains an event's records */
+};
+
+/* Longest record the kernel sends (MAX_AUDIT_MESSAGE_LENGTH is 8970). */
+#define AUDIT_RECORD_MAX 9000
+
+/* Parses the netlink payload of one record. Returns 0 with *ret set (free
+ * with audit_record_free), or -EINVAL when the record is malformed: a bad
+ * "audit(...)" header, an empty key or an unterminated quote. */
+int audit_record_parse(uint16_t type, const char *buf, size_t len, struct audit_record **ret);
+void audit_record_free(struct audit_record *rec);
+
+/* Parses one line of an auditd log ("type=NAME msg=audit(...): ..."), as
+ * written by --audit_debug and auditd, into a record. -EINVAL if malformed. */
+int audit_record_parse_log_line(const char *line, size_t len, struct audit_record **ret);
+
+/* First field called `key`, or NULL. */
+const struct audit_field *audit_record_field(const struct audit_record *rec, const char *key);
+
+/* Decodes an untrusted string value: a quoted value is taken as is, a bare
+ * value is hex-decoded. Appends to `out`. Returns 0, -ENOENT for the
+ * kernel's "(null)", or -EINVAL for a bare value that is not valid hex. */
+int audit_value_decode(const struct audit_field *f, struct strbuf *out);
+
+/* Decimal (possibly negative) value of a numeric field. */
+int audit_field_i64(const struct audit_field *f, int64_t *ret);
+/* Hexadecimal value of a field such as arch=c000003e or a0=7ffd. */
+int audit_field_hex_u64(const struct audit_field *f, uint64_t *ret);
+
+/* Convenience lookups: -ENOENT when the field is absent. */
+int audit_record_i64(const struct audit_record *rec, const char *key, int64_t *ret);
+int audit_record_decode(const struct audit_record *rec, const char *key, struct strbuf *out);
+
+/* Writes the record as an auditd log line ("type=SYSCALL msg=audit(...): ...")
+ * with unsafe bytes escaped, without a newline. */
+void audit_record_format_line(const struct audit_record *rec, struct strbuf *out);

@@ -1,0 +1,27 @@
+/* Runs one client's SQL on a read-only connection and streams the result
+ * as wire frames. */
+#pragma once
+
+#include "authorizer.h"
+
+#include <sqlite3.h>
+
+struct catalog;
+
+/* Copyable: the authorizer's state lives on the heap, where the
+ * authorizer callback keeps pointing after a copy. */
+struct query_conn {
+	sqlite3 *db;
+	struct authorizer_state *authz;
+};
+
+/* Opens the database read-only, attaches the catalog and installs the
+ * authorizer. Returns 0 or -errno with *err set (free it). */
+int query_conn_open(struct query_conn *qc, const char *db_path, const struct catalog *cat,
+		    char **err);
+void query_conn_close(struct query_conn *qc);
+
+/* Runs every statement in `sql`, writing COLUMNS/ROW frames per statement
+ * then DONE, or ERROR on the first failure. Returns 0, or -errno if the
+ * client went away. */
+int query_run(struct query_conn *qc, int fd, const char *sql, size_t len);

@@ -1,0 +1,21 @@
+/* The control socket server: a UNIX socket that serves SQL to root.
+ *
+ * The socket is created mode 0600 and every peer's uid is checked with
+ * SO_PEERCRED; only uid 0 is served. Each client gets a thread and its own
+ * read-only SQLite connection, so a slow query never holds up the store's
+ * writer. At most CONTROL_MAX_CLIENTS are served at once. */
+#pragma once
+
+struct catalog;
+struct control_server;
+
+#define CONTROL_MAX_CLIENTS 16
+
+/* Binds `path` (replacing a stale socket, refusing a live one) and starts
+ * the accept thread. Returns 0 or -errno with *err set (free it). */
+int control_server_start(const char *path, const char *db_path, const struct catalog *cat,
+			 struct control_server **ret, char **err);
+
+/* Closes the socket, interrupts running queries, waits for client threads
+ * and removes the socket file. */
+void control_server_stop(struct control_server *cs);

@@ -1,0 +1,139 @@
+/* Control socket framing and value encoding. */
+#include "wire.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+void wire_put_u8(struct strbuf *out, uint8_t v)
+{
+	sb_putc(out, (char)v);
+}
+
+void wire_put_u32(struct strbuf *out, uint32_t v)
+{
+	unsigned char b[4] = {v >> 24, v >> 16, v >> 8, v};
+
+	sb_append(out, b, 4);
+}
+
+void wire_put_u64(struct strbuf *out, uint64_t v)
+{
+	wire_put_u32(out, (uint32_t)(v >> 32));
+	wire_put_u32(out, (uint32_t)v);
+}
+
+void wire_put_bytes(struct strbuf *out, const void *p, size_t len)
+{
+	wire_put_u32(out, (uint32_t)len);
+	sb_append(out, p, len);
+}
+
+void frame_append(struct strbuf *out, char kind, const void *payload, size_t len)
+{
+	sb_putc(out, kind);
+	wire_put_u32(out, (uint32_t)len);
+	sb_append(out, payload, len);
+}
+
+int wire_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int read_exact(int fd, void *buf, size_t len, bool at_start)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return at_start && p == buf ? -EPIPE : -ECONNRESET;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int frame_read(int fd, char *kind, struct strbuf *payload)
+{
+	unsigned char hdr[5];
+	uint32_t len;
+	int rc = read_exact(fd, hdr, sizeof(hdr), true);
+
+	if (rc < 0)
+		return rc;
+	len = (uint32_t)hdr[1] << 24 | (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 8 | hdr[4];
+	if (len > FRAME_MAX)
+		return -EPROTO;
+	*kind = (char)hdr[0];
+	sb_truncate(payload, 0);
+	sb_reserve(payload, len);
+	rc = read_exact(fd, payload->buf, len, false);
+	if (rc < 0)
+		return rc;
+	payload->len = len;
+	payload->buf[len] = '\0';
+	return 0;
+}
+
+bool wire_get_u8(struct wire_reader *r, uint8_t *v)
+{
+	if (r->left < 1)
+		return false;
+	*v = r->p[0];
+	r->p++;
+	r->left--;
+	return true;
+}
+
+bool wire_get_u32(struct wire_reader *r, uint32_t *v)
+{
+	if (r->left < 4)
+		return false;
+	*v = (uint32_t)r->p[0] << 24 | (uint32_t)r->p[1] << 16 | (uint32_t)r->p[2] << 8 | r->p[3];
+	r->p += 4;
+	r->left -= 4;
+	return true;
+}
+
+bool wire_get_u64(struct wire_reader *r, uint64_t *v)
+{
+	uint32_t hi, lo;
+
+	if (!wire_get_u32(r, &hi) || !wire_get_u32(r, &lo))
+		return false;
+	*v = (uint64_t)hi << 32 | lo;
+	return true;
+}
+
+bool wire_get_bytes(struct wire_reader *r, const char **p, size_t *len)
+{
+	uint32_t n;
+
+	if (!wire_get_u32(r, &n) || n > r->left)
+		return false;
+	*p = (const char *)r->p;
+	*len = n;
+	r->p += n;
+	r->left -= n;
+	return true;
+}

@@ -1,0 +1,52 @@
+/* Per-publisher and per-subscriber counters, shown by the sysq_events table.
+ *
+ * Every way an event can be lost has its own counter, so a query can tell
+ * why a row is missing. Counters are updated with relaxed atomics from the
+ * reader and writer threads and read by control-socket queries. */
+#pragma once
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+/* X(name, description) */
+#define SYSQ_COUNTERS(X)                                                                           \
+	X(events, "Events published (publisher) or turned into rows (subscriber)")                 \
+	X(stored, "Rows written to the event store")                                               \
+	X(refreshes, "Times the publisher's reader woke up to read")                               \
+	X(lost_kernel, "Records the kernel dropped (its audit 'lost' counter, since start)")       \
+	X(lost_enobufs, "Receive buffer overruns (ENOBUFS) on the netlink socket")                 \
+	X(drop_malformed, "Records or events that could not be parsed, skipped")                   \
+	X(drop_incomplete, "Syscall events given up because their EOE never arrived")              \
+	X(drop_queue_full, "Rows dropped because the store queue was full")                        \
+	X(drop_write_error, "Rows lost because SQLite failed to write them")                       \
+	X(expired, "Rows deleted after events_expiry seconds")                                     \
+	X(evicted, "Rows deleted to keep the table within events_max, oldest first")
+
+enum counter_id {
+#define X(name, desc) COUNTER_##name,
+	SYSQ_COUNTERS(X)
+#undef X
+	COUNTER_COUNT
+};
+
+struct sysq_counters {
+	_Atomic uint64_t v[COUNTER_COUNT];
+};
+
+static inline void counter_add(struct sysq_counters *c, enum counter_id id, uint64_t n)
+{
+	atomic_fetch_add_explicit(&c->v[id], n, memory_order_relaxed);
+}
+
+static inline void counter_set(struct sysq_counters *c, enum counter_id id, uint64_t n)
+{
+	atomic_store_explicit(&c->v[id], n, memory_order_relaxed);
+}
+
+static inline uint64_t counter_get(const struct sysq_counters *c, enum counter_id id)
+{
+	return atomic_load_explicit(&c->v[id], memory_order_relaxed);
+}
+
+extern const char *const counter_names[COUNTER_COUNT];
+extern const char *const counter_descriptions[COUNTER_COUNT];

@@ -1,0 +1,352 @@
+/* The daemon's lifecycle: flags, paths, store, tables, audit, control
+ * socket, then a signal loop that also drives the once-a-second audit tick.
+ * Shutdown runs in reverse so the audit state is restored before the store
+ * closes and no queued event is dropped. */
+#include "daemon.h"
+
+#include "audit/publisher.h"
+#include "control/server.h"
+#include "store/meta.h"
+#include "store/store.h"
+#include "tables/catalog.h"
+#include "tables/table_module.h"
+
+#include "common/fsutil.h"
+#include "common/log.h"
+#include "common/xalloc.h"
+
+#include "flags.h"
+#include "pubsub.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define AUDIT_PUBLISHER_NAME "auditeventpublisher"
+/* Longer than any gap between the records of one syscall's event. */
+#define AUDIT_EVENT_TIMEOUT_MS 5000
+#define META_AUDIT_STATE "audit_state"
+#define MAX_TABLES 16
+
+struct daemon {
+	struct sysq_flags flags;
+	int pidfile_fd;
+	int signal_fd;
+	struct store *store;
+	struct pubsub *pubsub;
+	struct table_ctx tables[MAX_TABLES];
+	size_t ntables;
+	struct catalog catalog;
+	struct audit_publisher *audit;
+	struct control_server *control;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: sysq daemon [--flag=value ...]\n"
+		     "\n"
+		     "Runs the sysq agent in the foreground. Flags may also come from\n"
+		     "--flagfile (default /etc/sysq/sysq.flags); command-line flags win.\n"
+		     "Every flag is listed in docs/configuration.md and, at run time, in\n"
+		     "the sysq_flags table.\n");
+}
+
+static int64_t boot_time(void)
+{
+	struct timespec real, boot;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	return (int64_t)real.tv_sec - (int64_t)boot.tv_sec;
+}
+
+static int parse_flags(struct daemon *d, int argc, char **argv)
+{
+	char err[FLAG_ERROR_MAX], note[FLAG_ERROR_MAX];
+
+	flags_init(&d->flags);
+	if (flags_parse(&d->flags, argc, argv, err, note) < 0) {
+		fprintf(stderr, "sysq daemon: %s\n", err);
+		return 2;
+	}
+	log_set_verbose(d->flags.verbose);
+	if (note[0])
+		log_info("%s", note);
+	return 0;
+}
+
+static int prepare_paths(struct daemon *d)
+{
+	const char *dirs[] = {d->flags.database_path, d->flags.control_socket, d->flags.pidfile};
+	pid_t owner = 0;
+
+	umask(077);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		int rc = mkdir_parent(dirs[i], 0700);
+
+		if (rc < 0) {
+			log_error("cannot create the directory for %s: %s", dirs[i], strerror(-rc));
+			return 1;
+		}
+	}
+	d->pidfile_fd = pidfile_acquire(d->flags.pidfile, &owner);
+	if (d->pidfile_fd == -EEXIST) {
+		log_error("another sysq daemon (pid %d) holds %s", (int)owner, d->flags.pidfile);
+		return 1;
+	}
+	if (d->pidfile_fd < 0) {
+		log_error("cannot write the pid file %s: %s", d->flags.pidfile,
+			  strerror(-d->pidfile_fd));
+		return 1;
+	}
+	return 0;
+}
+
+static int open_store(struct daemon *d)
+{
+	struct store_options opt = {
+		.path = d->flags.database_path,
+		.events_expiry = d->flags.events_expiry,
+		.events_max = d->flags.events_max,
+		.queue_size = (size_t)d->flags.store_queue_size,
+	};
+	char *err = NULL;
+
+	if (store_open(&opt, &d->store, &err) < 0) {
+		log_error("%s", err);
+		free(err);
+		return 1;
+	}
+	return 0;
+}
+
+/* Registers the enabled tables as subscribers with a buffer each. */
+static int add_tables(struct daemon *d)
+{
+	d->pubsub = pubsub_new();
+	if (d->flags.disable_events)
+		return 0;
+	if (!d->flags.disable_audit)
+		pubsub_add_publisher(d->pubsub, AUDIT_PUBLISHER_NAME);
+	for (size_t i = 0; table_modules[i]; i++) {
+		const struct table_module *m = table_modules[i];
+		struct table_ctx *tc = &d->tables[d->ntables];
+		struct subscriber *sub;
+		char *err = NULL;
+
+		if (!m->enabled(&d->flags) || !pubsub_find_publisher(d->pubsub, m->publisher))
+			continue;
+		sub = pubsub_add_subscriber(d->pubsub, m->def->name, m->on_event, tc, NULL);
+		pubsub_subscribe(d->pubsub, sub, m->publisher);
+		tc->table = store_add_table(d->store, m->def, &sub->counters, &err);
+		if (!tc->table) {
+			log_error("cannot create the %s buffer: %s", m->def->name, err);
+			free(err);
+			return 1;
+		}
+		tc->emit = table_emit_to_store;
+		tc->sink = d->store;
+		tc->flags = &d->flags;
+		tc->boot_time = boot_time();
+		d->ntables++;
+	}
+	return 0;
+}
+
+static void audit_options(const struct daemon *d, struct audit_publisher_options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->allow_config = d->flags.audit_allow_config;
+	opt->persist = d->flags.audit_persist;
+	opt->debug = d->flags.audit_debug;
+	opt->debug_out = stdout;
+	opt->backlog_limit = (uint32_t)d->flags.audit_backlog_limit;
+	opt->backlog_wait_time = (uint32_t)d->flags.audit_backlog_wait_time;
+	opt->event_timeout_ms = AUDIT_EVENT_TIMEOUT_MS;
+	for (size_t i = 0; table_modules[i]; i++) {
+		const struct table_module *m = table_modules[i];
+
+		if (m->enabled(&d->flags) && m->audit_syscalls)
+			m->audit_syscalls(&d->flags, opt->want);
+	}
+}
+
+/* Reads what a crashed run left: the audit settings it had changed. */
+static bool load_crashed_state(const struct daemon *d, struct audit_state *st)
+{
+	char *text = NULL;
+	bool ok;
+
+	if (store_meta_get(d->flags.database_path, META_AUDIT_STATE, &text) < 0)
+		return false;
+	ok = audit_state_parse(text, st) == 0;
+	if (ok)
+		log_info("audit: an earlier run did not stop cleanly; its original audit "
+			 "settings will be restored at exit");
+	free(text);
+	return ok;
+}
+
+static int start_audit(struct daemon *d)
+{
+	struct publisher *pub = pubsub_find_publisher(d->pubsub, AUDIT_PUBLISHER_NAME);
+	struct audit_publisher_options opt;
+	struct audit_state crashed;
+	const struct audit_state *changed;
+	char *err = NULL;
+
+	if (!pub)
+		return 0;
+	audit_options(d, &opt);
+	if (load_crashed_state(d, &crashed))
+		opt.crashed_state = &crashed;
+	if (audit_publisher_start(&opt, pub, &d->audit, &err) < 0) {
+		log_error("audit: %s", err);
+		free(err);
+		return 1;
+	}
+	changed = audit_publisher_state(d->audit);
+	if (changed) {
+		char *text = audit_state_format(changed);
+
+		store_meta_set(d->flags.database_path, META_AUDIT_STATE, text);
+		free(text);
+	}
+	return 0;
+}
+
+static int start_control(struct daemon *d)
+{
+	char *err = NULL;
+
+	d->catalog.store = d->store;
+	d->catalog.pubsub = d->pubsub;
+	d->catalog.flags = &d->flags;
+	if (control_server_start(d->flags.control_socket, d->flags.database_path, &d->catalog,
+				 &d->control, &err) < 0) {
+		log_error("control socket: %s", err);
+		free(err);
+		return 1;
+	}
+	return 0;
+}
+
+static int block_signals(struct daemon *d)
+{
+	sigset_t set;
+
+	/* Blocked before any thread starts, so every thread inherits the
+	 * mask and only the main loop's signalfd sees them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d->signal_fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (d->signal_fd < 0) {
+		log_error("signalfd: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static void run_loop(struct daemon *d)
+{
+	struct pollfd pfd = {.fd = d->signal_fd, .events = POLLIN};
+
+	for (;;) {
+		struct signalfd_siginfo si;
+
+		if (poll(&pfd, 1, 1000) > 0 && read(d->signal_fd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo == SIGHUP) {
+				log_info("SIGHUP: sysq has no config file to reload yet; ignored");
+				continue;
+			}
+			log_info("signal %d: stopping", (int)si.ssi_signo);
+			return;
+		}
+		if (d->audit)
+			audit_publisher_tick(d->audit);
+	}
+}
+
+static void shutdown_daemon(struct daemon *d)
+{
+	control_server_stop(d->control);
+	if (d->audit) {
+		/* A clean restore means no crashed-run record is needed. */
+		if (audit_publisher_stop(d->audit) == 0)
+			store_meta_set(d->flags.database_path, META_AUDIT_STATE, NULL);
+		d->audit = NULL;
+	}
+	store_close(d->store);
+	pubsub_free(d->pubsub);
+	if (d->signal_fd >= 0)
+		close(d->signal_fd);
+	if (d->pidfile_fd >= 0) {
+		unlink(d->flags.pidfile);
+		close(d->pidfile_fd);
+	}
+	flags_free(&d->flags);
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	}
+	return false;
+}
+
+int daemon_main(int argc, char **argv)
+{
+	struct daemon d = {.pidfile_fd = -1, .signal_fd = -1};
+	int rc;
+
+	if (wants_help(argc, argv)) {
+		usage(stdout);
+		return 0;
+	}
+	rc = parse_flags(&d, argc, argv);
+	if (rc) {
+		flags_free(&d.flags);
+		return rc;
+	}
+	if (d.flags.daemonize && daemon(0, 1) < 0) {
+		log_error("cannot daemonize: %s", strerror(errno));
+		flags_free(&d.flags);
+		return 1;
+	}
+	rc = block_signals(&d);
+	rc = rc ? rc : prepare_paths(&d);
+	rc = rc ? rc : open_store(&d);
+	rc = rc ? rc : add_tables(&d);
+	if (rc == 0) {
+		char *err = NULL;
+
+		if (store_start(d.store, &err) < 0) {
+			log_error("%s", err);
+			free(err);
+			rc = 1;
+		}
+	}
+	rc = rc ? rc : start_audit(&d);
+	rc = rc ? rc : start_control(&d);
+	if (rc == 0) {
+		log_info("sysq started: %zu event table(s), database %s; query with: sysq shell "
+			 "--control_socket=%s",
+			 d.ntables, d.flags.database_path, d.flags.control_socket);
+		run_loop(&d);
+	}
+	shutdown_daemon(&d);
+	return rc;
+}

@@ -1,0 +1,41 @@
+/* The table of every daemon flag: kind, name, default, bounds, description.
+ *
+ * Names and meanings follow osquery so an osquery flagfile keeps working;
+ * the defaults that differ (disable_audit, audit_allow_config) are the ones
+ * DESIGN.md lists. The same table generates the typed struct, the parser,
+ * the sysq_flags table and the flags reference in docs/. Bounds apply to
+ * INT flags only. */
+#pragma once
+
+#include <stdint.h>
+
+/* X(kind, name, default, min, max, description) */
+#define SYSQ_FLAGS(X)                                                                              \
+	X(STRING, flagfile, "/etc/sysq/sysq.flags", 0, 0,                                          \
+	  "File of --flag=value lines read before the command line")                               \
+	X(STRING, database_path, "/var/lib/sysq/sysq.db", 0, 0, "SQLite event store")              \
+	X(STRING, control_socket, "/run/sysq/sysq.sock", 0, 0,                                     \
+	  "UNIX socket that sysq shell queries (root only)")                                       \
+	X(STRING, pidfile, "/run/sysq/sysq.pid", 0, 0,                                             \
+	  "Pid file, locked while the daemon runs")                                                \
+	X(BOOL, daemonize, "false", 0, 0, "Fork into the background after start-up")               \
+	X(BOOL, verbose, "false", 0, 0, "Log debug messages")                                      \
+	X(BOOL, disable_events, "false", 0, 0, "Run no event publishers or subscribers")           \
+	X(INT, events_expiry, "3600", 0, INT32_MAX,                                                \
+	  "Seconds an event stays buffered before it expires (0: never)")                          \
+	X(INT, events_max, "50000", 0, INT64_MAX,                                                  \
+	  "Events buffered per table; the oldest are evicted first (0: no limit)")                 \
+	X(INT, store_queue_size, "65536", 16, 16777216,                                            \
+	  "Events waiting for the SQLite writer; more are dropped and counted")                    \
+	X(BOOL, disable_audit, "false", 0, 0, "Do not open the audit netlink socket")              \
+	X(BOOL, audit_allow_config, "true", 0, 0,                                                  \
+	  "Enable audit, set the backlog and install sysq's rules")                                \
+	X(BOOL, audit_persist, "true", 0, 0,                                                       \
+	  "Take the audit pid back when it is lost, checked every second")                         \
+	X(BOOL, audit_debug, "false", 0, 0, "Print every raw audit record on stdout")              \
+	X(BOOL, audit_allow_process_events, "true", 0, 0,                                          \
+	  "Install exec rules and fill process_events")                                            \
+	X(INT, audit_backlog_limit, "4096", 0, UINT32_MAX,                                         \
+	  "Kernel audit backlog limit set at start")                                               \
+	X(INT, audit_backlog_wait_time, "0", 0, INT32_MAX,                                         \
+	  "Kernel audit backlog wait time (jiffies) set at start")

@@ -1,0 +1,368 @@
+/* Flag table, command-line and flagfile parsing. */
+#include "flags.h"
+
+#include "common/strbuf.h"
+#include "common/xalloc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct flag_def flag_defs[FLAG_COUNT] = {
+#define X(kind, fname, def, lo, hi, desc)                                                          \
+	[FLAG_##fname] = {#fname, FLAG_KIND_##kind, def, lo, hi, desc,                             \
+			  offsetof(struct sysq_flags, fname)},
+	SYSQ_FLAGS(X)
+#undef X
+};
+
+static void *flag_slot(struct sysq_flags *flags, enum flag_id id)
+{
+	return (char *)flags + flag_defs[id].offset;
+}
+
+static const void *flag_slot_const(const struct sysq_flags *flags, enum flag_id id)
+{
+	return (const char *)flags + flag_defs[id].offset;
+}
+
+const char *flag_kind_name(enum flag_kind kind)
+{
+	static const char *const names[] = {"bool", "int", "string"};
+	return names[kind];
+}
+
+const char *flag_source_name(enum flag_source source)
+{
+	static const char *const names[] = {"default", "flagfile", "command line"};
+	return names[source];
+}
+
+int flags_find(const char *name, size_t len)
+{
+	for (int i = 0; i < FLAG_COUNT; i++) {
+		if (strlen(flag_defs[i].name) == len && memcmp(flag_defs[i].name, name, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static int parse_bool(const char *s, bool *ret)
+{
+	static const char *const yes[] = {"true", "1", "yes", "y", "t", "on"};
+	static const char *const no[] = {"false", "0", "no", "n", "f", "off"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*ret = true;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*ret = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int parse_int(const char *s, int64_t *ret)
+{
+	char *end;
+	long long v;
+
+	if (!*s || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int flags_set(struct sysq_flags *flags, enum flag_id id, const char *value,
+	      enum flag_source source, char err[FLAG_ERROR_MAX])
+{
+	const struct flag_def *def = &flag_defs[id];
+	void *slot = flag_slot(flags, id);
+
+	switch (def->kind) {
+	case FLAG_KIND_BOOL:
+		if (parse_bool(value, slot) < 0) {
+			snprintf(err, FLAG_ERROR_MAX, "--%s: '%s' is not a boolean (true or false)",
+				 def->name, value);
+			return -EINVAL;
+		}
+		break;
+	case FLAG_KIND_INT: {
+		int64_t v;
+
+		if (parse_int(value, &v) < 0) {
+			snprintf(err, FLAG_ERROR_MAX, "--%s: '%s' is not an integer", def->name,
+				 value);
+			return -EINVAL;
+		}
+		if (v < def->min || v > def->max) {
+			snprintf(err, FLAG_ERROR_MAX,
+				 "--%s: %" PRId64 " is out of range [%" PRId64 ", %" PRId64 "]",
+				 def->name, v, def->min, def->max);
+			return -EINVAL;
+		}
+		*(int64_t *)slot = v;
+		break;
+	}
+	case FLAG_KIND_STRING:
+		if (!*value && id != FLAG_flagfile) {
+			snprintf(err, FLAG_ERROR_MAX, "--%s: the value is empty", def->name);
+			return -EINVAL;
+		}
+		free(*(char **)slot);
+		*(char **)slot = xstrdup(value);
+		break;
+	}
+	flags->source[id] = source;
+	return 0;
+}
+
+void flags_init(struct sysq_flags *flags)
+{
+	char err[FLAG_ERROR_MAX];
+
+	memset(flags, 0, sizeof(*flags));
+	for (int i = 0; i < FLAG_COUNT; i++) {
+		/* The defaults are compiled in; a bad one is a programming error. */
+		if (flags_set(flags, (enum flag_id)i, flag_defs[i].default_text,
+			      FLAG_SOURCE_DEFAULT, err) < 0) {
+			fprintf(stderr, "sysq: bad built-in default: %s\n", err);
+			abort();
+		}
+	}
+}
+
+void flags_free(struct sysq_flags *flags)
+{
+	for (int i = 0; i < FLAG_COUNT; i++) {
+		if (flag_defs[i].kind == FLAG_KIND_STRING) {
+			free(*(char **)flag_slot(flags, (enum flag_id)i));
+			*(char **)flag_slot(flags, (enum flag_id)i) = NULL;
+		}
+	}
+}
+
+char *flags_value_text(const struct sysq_flags *flags, enum flag_id id)
+{
+	const void *slot = flag_slot_const(flags, id);
+
+	switch (flag_defs[id].kind) {
+	case FLAG_KIND_BOOL:
+		return xstrdup(*(const bool *)slot ? "true" : "false");
+	case FLAG_KIND_INT:
+		return xasprintf("%" PRId64, *(const int64_t *)slot);
+	case FLAG_KIND_STRING:
+		break;
+	}
+	return xstrdup(*(char *const *)slot);
+}
+
+/* One parsed "--name[=value]" word. */
+struct flag_word {
+	int id;
+	bool negated;	    /* --noname for a bool flag */
+	const char *value;  /* NULL when there was no '=' */
+	size_t name_column; /* 0-based offset of the name in the word */
+};
+
+/* Splits "--name=value" / "--name" / "--noname". Returns 0, or -EINVAL with
+ * err naming the word. `value` points into `word`. */
+static int split_flag_word(const char *word, struct flag_word *ret, char err[FLAG_ERROR_MAX])
+{
+	const char *name = word;
+	const char *eq;
+	size_t len;
+	int id;
+
+	if (strncmp(name, "--", 2) == 0)
+		name += 2;
+	else if (name[0] == '-' && name[1] != '\0')
+		name += 1;
+	else {
+		snprintf(err, FLAG_ERROR_MAX, "'%s' is not a flag (expected --name=value)", word);
+		return -EINVAL;
+	}
+	eq = strchr(name, '=');
+	len = eq ? (size_t)(eq - name) : strlen(name);
+	ret->name_column = (size_t)(name - word);
+	ret->value = eq ? eq + 1 : NULL;
+	ret->negated = false;
+	id = flags_find(name, len);
+	if (id < 0 && len > 2 && strncmp(name, "no", 2) == 0 && !eq) {
+		id = flags_find(name + 2, len - 2);
+		if (id >= 0 && flag_defs[id].kind == FLAG_KIND_BOOL)
+			ret->negated = true;
+		else
+			id = -1;
+	}
+	if (id < 0) {
+		snprintf(err, FLAG_ERROR_MAX, "unknown flag --%.*s", (int)len, name);
+		return -EINVAL;
+	}
+	ret->id = id;
+	return 0;
+}
+
+static int apply_word(struct sysq_flags *flags, const struct flag_word *w, const char *value,
+		      enum flag_source source, char err[FLAG_ERROR_MAX])
+{
+	if (w->negated)
+		value = "false";
+	else if (!value && flag_defs[w->id].kind == FLAG_KIND_BOOL)
+		value = "true";
+	if (!value) {
+		snprintf(err, FLAG_ERROR_MAX, "--%s needs a value", flag_defs[w->id].name);
+		return -EINVAL;
+	}
+	return flags_set(flags, (enum flag_id)w->id, value, source, err);
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/* Applies one non-comment flagfile line. On error, `column` is moved to the
+ * offending part of the line. */
+static int apply_file_line(struct sysq_flags *flags, const char *text, size_t *column,
+			   char msg[FLAG_ERROR_MAX])
+{
+	struct flag_word w;
+
+	if (split_flag_word(text, &w, msg) < 0) {
+		if (strncmp(msg, "unknown", 7) == 0)
+			*column += w.name_column;
+		return -EINVAL;
+	}
+	if (w.id == FLAG_flagfile) {
+		*column += w.name_column;
+		snprintf(msg, FLAG_ERROR_MAX, "--flagfile cannot be set inside a flagfile");
+		return -EINVAL;
+	}
+	return apply_word(flags, &w, w.value, FLAG_SOURCE_FLAGFILE, msg);
+}
+
+int flags_load_file(struct sysq_flags *flags, const char *path, char err[FLAG_ERROR_MAX])
+{
+	char msg[FLAG_ERROR_MAX];
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned lineno = 0;
+	int ret = 0;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, FLAG_ERROR_MAX, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		char *text = trim(line);
+		size_t column = (size_t)(text - line) + 1;
+
+		lineno++;
+		if (!*text || *text == '#')
+			continue;
+		if (apply_file_line(flags, text, &column, msg) < 0) {
+			/* A long path may truncate the message; it still starts
+			 * with the file, line and column. */
+			if (snprintf(err, FLAG_ERROR_MAX, "%s:%u:%zu: %s", path, lineno, column,
+				     msg) >= FLAG_ERROR_MAX)
+				err[FLAG_ERROR_MAX - 1] = '\0';
+			ret = -EINVAL;
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+/* Finds --flagfile on the command line so the file is read before the
+ * other command-line flags are applied over it. */
+static const char *find_cli_flagfile(int argc, char **argv)
+{
+	const char *found = NULL;
+
+	for (int i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "--flagfile=", 11) == 0)
+			found = argv[i] + 11;
+		else if (strcmp(argv[i], "--flagfile") == 0 && i + 1 < argc)
+			found = argv[++i];
+	}
+	return found;
+}
+
+static int load_flagfile(struct sysq_flags *flags, int argc, char **argv,
+			 char err[FLAG_ERROR_MAX], char note[FLAG_ERROR_MAX])
+{
+	const char *explicit_path = find_cli_flagfile(argc, argv);
+	char *path = xstrdup(explicit_path ? explicit_path : flags->flagfile);
+	int ret = 0;
+
+	if (explicit_path && !*explicit_path)
+		goto out; /* --flagfile= disables the flagfile */
+	ret = flags_load_file(flags, path, err);
+	if (ret == -ENOENT && !explicit_path) {
+		snprintf(note, FLAG_ERROR_MAX, "no flagfile at %s; running on flags alone", path);
+		ret = 0;
+	} else if (ret < 0 && ret != -EINVAL) {
+		/* err already names the path and the reason */
+		ret = ret == -ENOENT ? -ENOENT : -EINVAL;
+	}
+out:
+	free(path);
+	return ret;
+}
+
+int flags_parse(struct sysq_flags *flags, int argc, char **argv, char err[FLAG_ERROR_MAX],
+		char note[FLAG_ERROR_MAX])
+{
+	int ret;
+
+	note[0] = '\0';
+	ret = load_flagfile(flags, argc, argv, err, note);
+	if (ret < 0)
+		return ret;
+	for (int i = 0; i < argc; i++) {
+		struct flag_word w;
+		const char *value;
+
+		ret = split_flag_word(argv[i], &w, err);
+		if (ret < 0)
+			return ret;
+		value = w.value;
+		/* "--name value" for flags that take one; bool flags never
+		 * consume the next word, as with gflags. */
+		if (!value && !w.negated && flag_defs[w.id].kind != FLAG_KIND_BOOL) {
+			if (i + 1 >= argc) {
+				snprintf(err, FLAG_ERROR_MAX, "--%s needs a value",
+					 flag_defs[w.id].name);
+				return -EINVAL;
+			}
+			value = argv[++i];
+		}
+		ret = apply_word(flags, &w, value, FLAG_SOURCE_CLI, err);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}

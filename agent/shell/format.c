@@ -1,0 +1,292 @@
+/* Result formatting for the shell. */
+#include "format.h"
+
+#include "common/escape.h"
+#include "common/strbuf.h"
+#include "common/xalloc.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct formatter {
+	enum output_mode mode;
+	bool headers;
+	FILE *out;
+	size_t ncols;
+	char **names;	  /* escaped for the terminal, or raw for JSON keys */
+	size_t *name_len;
+	size_t nrows;
+	/* Pretty mode keeps every cell (escaped) until the widths are known. */
+	char **cells;
+	size_t ncells;
+	size_t cells_cap;
+	struct strbuf line;
+};
+
+int output_mode_parse(const char *name)
+{
+	static const char *const names[] = {"pretty", "json", "csv", "line", "list"};
+
+	for (int i = 0; i < 5; i++) {
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
+struct formatter *formatter_new(enum output_mode mode, bool headers, FILE *out)
+{
+	struct formatter *f = xcalloc(1, sizeof(*f));
+
+	f->mode = mode;
+	f->headers = headers;
+	f->out = out;
+	return f;
+}
+
+static void reset(struct formatter *f)
+{
+	for (size_t i = 0; i < f->ncols; i++)
+		free(f->names[i]);
+	for (size_t i = 0; i < f->ncells; i++)
+		free(f->cells[i]);
+	free(f->names);
+	free(f->name_len);
+	free(f->cells);
+	f->names = NULL;
+	f->name_len = NULL;
+	f->cells = NULL;
+	f->ncols = f->ncells = f->cells_cap = f->nrows = 0;
+}
+
+void formatter_free(struct formatter *f)
+{
+	if (!f)
+		return;
+	reset(f);
+	sb_free(&f->line);
+	free(f);
+}
+
+/* The value as text before escaping: numbers in decimal, NULL empty. */
+static void value_text(const struct shell_value *v, struct strbuf *out)
+{
+	switch (v->type) {
+	case WIRE_INTEGER:
+		sb_printf(out, "%" PRId64, v->i);
+		break;
+	case WIRE_REAL:
+		sb_printf(out, "%.15g", v->d);
+		break;
+	case WIRE_TEXT:
+	case WIRE_BLOB:
+		sb_append(out, v->s, v->len);
+		break;
+	case WIRE_NULL:
+		break;
+	}
+}
+
+/* Display width: one column per UTF-8 code point. */
+static size_t display_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+static char *terminal_text(const struct shell_value *v)
+{
+	struct strbuf raw = STRBUF_INIT, out = STRBUF_INIT;
+
+	value_text(v, &raw);
+	terminal_escape_append(&out, sb_str(&raw), raw.len);
+	sb_free(&raw);
+	return sb_detach(&out);
+}
+
+void formatter_columns(struct formatter *f, size_t n, const struct shell_value *names)
+{
+	reset(f);
+	f->ncols = n;
+	f->names = xcalloc(n ? n : 1, sizeof(*f->names));
+	f->name_len = xcalloc(n ? n : 1, sizeof(*f->name_len));
+	for (size_t i = 0; i < n; i++) {
+		f->names[i] = f->mode == OUTPUT_JSON ? xstrndup(names[i].s, names[i].len) :
+						       terminal_text(&names[i]);
+		f->name_len[i] = names[i].len;
+	}
+	if (f->mode == OUTPUT_JSON)
+		fputs("[\n", f->out);
+	if (f->mode == OUTPUT_LIST && f->headers) {
+		for (size_t i = 0; i < n; i++)
+			fprintf(f->out, "%s%s", i ? "|" : "", f->names[i]);
+		fputc('\n', f->out);
+	}
+	if (f->mode == OUTPUT_CSV && f->headers) {
+		sb_truncate(&f->line, 0);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				sb_putc(&f->line, ',');
+			csv_append_field(&f->line, names[i].s, names[i].len);
+		}
+		sb_puts(&f->line, "\r\n");
+		fwrite(f->line.buf, 1, f->line.len, f->out);
+	}
+}
+
+static void row_json(struct formatter *f, const struct shell_value *values)
+{
+	struct strbuf text = STRBUF_INIT;
+
+	sb_truncate(&f->line, 0);
+	sb_puts(&f->line, f->nrows ? ",\n  {" : "  {");
+	for (size_t i = 0; i < f->ncols; i++) {
+		if (i)
+			sb_putc(&f->line, ',');
+		json_append_string(&f->line, f->names[i], f->name_len[i]);
+		sb_putc(&f->line, ':');
+		if (values[i].type == WIRE_NULL) {
+			sb_puts(&f->line, "null");
+			continue;
+		}
+		sb_truncate(&text, 0);
+		value_text(&values[i], &text);
+		json_append_string(&f->line, sb_str(&text), text.len);
+	}
+	sb_putc(&f->line, '}');
+	fwrite(f->line.buf, 1, f->line.len, f->out);
+	sb_free(&text);
+}
+
+static void row_csv(struct formatter *f, const struct shell_value *values)
+{
+	struct strbuf text = STRBUF_INIT;
+
+	sb_truncate(&f->line, 0);
+	for (size_t i = 0; i < f->ncols; i++) {
+		if (i)
+			sb_putc(&f->line, ',');
+		sb_truncate(&text, 0);
+		value_text(&values[i], &text);
+		csv_append_field(&f->line, sb_str(&text), text.len);
+	}
+	sb_puts(&f->line, "\r\n");
+	fwrite(f->line.buf, 1, f->line.len, f->out);
+	sb_free(&text);
+}
+
+static void row_list(struct formatter *f, const struct shell_value *values)
+{
+	for (size_t i = 0; i < f->ncols; i++) {
+		char *text = terminal_text(&values[i]);
+
+		fprintf(f->out, "%s%s", i ? "|" : "", text);
+		free(text);
+	}
+	fputc('\n', f->out);
+}
+
+static void row_line(struct formatter *f, const struct shell_value *values)
+{
+	size_t width = 0;
+
+	for (size_t i = 0; i < f->ncols; i++) {
+		size_t w = display_width(f->names[i]);
+
+		width = w > width ? w : width;
+	}
+	if (f->nrows)
+		fputc('\n', f->out);
+	for (size_t i = 0; i < f->ncols; i++) {
+		char *text = terminal_text(&values[i]);
+
+		fprintf(f->out, "%*s%s = %s\n", (int)(width - display_width(f->names[i])), "",
+			f->names[i], text);
+		free(text);
+	}
+}
+
+void formatter_row(struct formatter *f, const struct shell_value *values)
+{
+	switch (f->mode) {
+	case OUTPUT_JSON:
+		row_json(f, values);
+		break;
+	case OUTPUT_CSV:
+		row_csv(f, values);
+		break;
+	case OUTPUT_LINE:
+		row_line(f, values);
+		break;
+	case OUTPUT_LIST:
+		row_list(f, values);
+		break;
+	case OUTPUT_PRETTY:
+		f->cells = xgrow(f->cells, &f->cells_cap, f->ncells + f->ncols, sizeof(*f->cells));
+		for (size_t i = 0; i < f->ncols; i++)
+			f->cells[f->ncells++] = terminal_text(&values[i]);
+		break;
+	}
+	f->nrows++;
+}
+
+static void pretty_rule(struct formatter *f, const size_t *widths)
+{
+	fputc('+', f->out);
+	for (size_t i = 0; i < f->ncols; i++) {
+		for (size_t j = 0; j < widths[i] + 2; j++)
+			fputc('-', f->out);
+		fputc('+', f->out);
+	}
+	fputc('\n', f->out);
+}
+
+static void pretty_line(struct formatter *f, const size_t *widths, char *const *cells)
+{
+	fputc('|', f->out);
+	for (size_t i = 0; i < f->ncols; i++)
+		fprintf(f->out, " %s%*s |", cells[i], (int)(widths[i] - display_width(cells[i])),
+			"");
+	fputc('\n', f->out);
+}
+
+static void pretty_print(struct formatter *f)
+{
+	size_t *widths;
+
+	if (f->ncols == 0 || f->nrows == 0) /* as osqueryi: nothing for no rows */
+		return;
+	widths = xcalloc(f->ncols, sizeof(*widths));
+	for (size_t i = 0; i < f->ncols; i++)
+		widths[i] = f->headers ? display_width(f->names[i]) : 0;
+	for (size_t c = 0; c < f->ncells; c++) {
+		size_t w = display_width(f->cells[c]);
+
+		if (w > widths[c % f->ncols])
+			widths[c % f->ncols] = w;
+	}
+	pretty_rule(f, widths);
+	if (f->headers) {
+		pretty_line(f, widths, f->names);
+		pretty_rule(f, widths);
+	}
+	for (size_t r = 0; r < f->nrows; r++)
+		pretty_line(f, widths, f->cells + r * f->ncols);
+	if (f->nrows)
+		pretty_rule(f, widths);
+	free(widths);
+}
+
+void formatter_end(struct formatter *f)
+{
+	if (f->mode == OUTPUT_PRETTY)
+		pretty_print(f);
+	else if (f->mode == OUTPUT_JSON)
+		fputs(f->nrows ? "\n]\n" : "]\n", f->out);
+	fflush(f->out);
+	reset(f);
+}

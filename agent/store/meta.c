@@ -1,0 +1,75 @@
+/* Key/value facts in the sysq_meta table. */
+#include "meta.h"
+
+#include "common/log.h"
+#include "common/xalloc.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+
+static const char create_sql[] =
+	"CREATE TABLE IF NOT EXISTS sysq_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)";
+
+static sqlite3 *open_meta(const char *db_path)
+{
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(db, 5000);
+		rc = sqlite3_exec(db, create_sql, NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK) {
+		log_warn("store: %s: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+int store_meta_get(const char *db_path, const char *key, char **ret)
+{
+	sqlite3 *db = open_meta(db_path);
+	sqlite3_stmt *st = NULL;
+	int rc = -EIO;
+
+	if (!db)
+		return -EIO;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM sysq_meta WHERE key = ?", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*ret = xstrdup((const char *)sqlite3_column_text(st, 0));
+			rc = 0;
+		} else {
+			rc = rc == SQLITE_DONE ? -ENOENT : -EIO;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+int store_meta_set(const char *db_path, const char *key, const char *value)
+{
+	sqlite3 *db = open_meta(db_path);
+	sqlite3_stmt *st = NULL;
+	const char *sql = value ? "INSERT OR REPLACE INTO sysq_meta (key, value) VALUES (?, ?)" :
+				  "DELETE FROM sysq_meta WHERE key = ?";
+	int rc = -EIO;
+
+	if (!db)
+		return -EIO;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		if (value)
+			sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+	}
+	if (rc < 0)
+		log_warn("store: cannot save %s: %s", key, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}

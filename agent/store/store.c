@@ -1,0 +1,400 @@
+/* Store: SQLite schema, writer thread, batched inserts, limits. */
+#include "store.h"
+
+#include "queue.h"
+
+#include "common/log.h"
+#include "common/strbuf.h"
+#include "common/xalloc.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Rows per transaction at most; larger batches gain little and hold the
+ * WAL lock longer. */
+#define WRITE_BATCH 4096
+#define EXPIRY_INTERVAL_S 1
+
+struct store {
+	struct store_options opt;
+	char *path;
+	sqlite3 *db;
+	struct row_queue *queue;
+	struct event_table **tables;
+	size_t ntables;
+	size_t tables_cap;
+	pthread_t writer;
+	bool started;
+	atomic_bool stopping;
+	time_t last_expiry;
+};
+
+static int exec_sql(sqlite3 *db, const char *sql, char **err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		*err = xasprintf("%s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -EIO;
+	}
+	return 0;
+}
+
+int store_open(const struct store_options *opt, struct store **ret, char **err)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	int rc;
+
+	s->opt = *opt;
+	s->path = xstrdup(opt->path);
+	s->opt.path = s->path;
+	rc = sqlite3_open_v2(s->path, &s->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		*err = xasprintf("cannot open %s: %s", s->path,
+				 s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		store_close(s);
+		return -EIO;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	/* WAL lets queries read while the writer commits; NORMAL sync is
+	 * durable across process crashes, which is what an event buffer needs. */
+	if (exec_sql(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) < 0) {
+		char *inner = *err;
+
+		*err = xasprintf("%s: %s", s->path, inner);
+		free(inner);
+		store_close(s);
+		return -EIO;
+	}
+	s->queue = row_queue_new(opt->queue_size);
+	*ret = s;
+	return 0;
+}
+
+static char *create_table_sql(const struct table_def *def, const char *buffer)
+{
+	struct strbuf sql = STRBUF_INIT;
+
+	sb_printf(&sql, "CREATE TABLE IF NOT EXISTS \"%s\" (", buffer);
+	for (unsigned i = 0; i < def->ncolumns; i++) {
+		const struct column_def *c = &def->columns[i];
+
+		if (i)
+			sb_puts(&sql, ", ");
+		if ((int)i == def->eid_column)
+			sb_printf(&sql, "\"%s\" INTEGER PRIMARY KEY AUTOINCREMENT", c->name);
+		else
+			sb_printf(&sql, "\"%s\" %s", c->name,
+				  c->type == COLUMN_INTEGER ? "INTEGER" : "TEXT");
+	}
+	sb_printf(&sql, "); CREATE INDEX IF NOT EXISTS \"%s_time\" ON \"%s\"(\"%s\");", buffer,
+		  buffer, def->columns[def->time_column].name);
+	return sb_detach(&sql);
+}
+
+static char *insert_sql(const struct table_def *def, const char *buffer)
+{
+	struct strbuf sql = STRBUF_INIT;
+	unsigned n = 0;
+
+	sb_printf(&sql, "INSERT INTO \"%s\" (", buffer);
+	for (unsigned i = 0; i < def->ncolumns; i++) {
+		if ((int)i == def->eid_column)
+			continue;
+		sb_printf(&sql, "%s\"%s\"", n++ ? ", " : "", def->columns[i].name);
+	}
+	sb_puts(&sql, ") VALUES (");
+	for (unsigned i = 0; i < n; i++)
+		sb_puts(&sql, i ? ", ?" : "?");
+	sb_putc(&sql, ')');
+	return sb_detach(&sql);
+}
+
+static int64_t count_rows(sqlite3 *db, const char *buffer)
+{
+	char *sql = xasprintf("SELECT count(*) FROM \"%s\"", buffer);
+	sqlite3_stmt *st = NULL;
+	int64_t n = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	free(sql);
+	return n;
+}
+
+struct event_table *store_add_table(struct store *s, const struct table_def *def,
+				    struct sysq_counters *counters, char **err)
+{
+	struct event_table *t = xcalloc(1, sizeof(*t));
+	char *sql;
+	int rc;
+
+	t->def = def;
+	t->counters = counters;
+	t->buffer_name = xasprintf("%s_buffer", def->name);
+	sql = create_table_sql(def, t->buffer_name);
+	rc = exec_sql(s->db, sql, err);
+	free(sql);
+	if (rc == 0) {
+		sqlite3_stmt *st = NULL;
+
+		sql = insert_sql(def, t->buffer_name);
+		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+		    SQLITE_OK) {
+			*err = xasprintf("%s", sqlite3_errmsg(s->db));
+			rc = -EIO;
+		}
+		t->insert = st;
+		free(sql);
+	}
+	if (rc < 0) {
+		free(t->buffer_name);
+		free(t);
+		return NULL;
+	}
+	atomic_store(&t->buffered, count_rows(s->db, t->buffer_name));
+	s->tables = xgrow(s->tables, &s->tables_cap, s->ntables + 1, sizeof(*s->tables));
+	s->tables[s->ntables++] = t;
+	return t;
+}
+
+static int bind_row(sqlite3_stmt *st, const struct row *row)
+{
+	const struct table_def *def = row->table->def;
+	int param = 1;
+
+	for (unsigned i = 0; i < row->ncolumns; i++) {
+		const struct row_value *v = &row->values[i];
+		int rc = SQLITE_OK;
+
+		if ((int)i == def->eid_column)
+			continue;
+		if (v->kind == ROW_INT)
+			rc = sqlite3_bind_int64(st, param, v->i);
+		else if (v->kind == ROW_TEXT)
+			rc = sqlite3_bind_text64(st, param, row->text.buf + v->off, v->len,
+						 SQLITE_STATIC, SQLITE_UTF8);
+		else
+			rc = sqlite3_bind_null(st, param);
+		if (rc != SQLITE_OK)
+			return rc;
+		param++;
+	}
+	return SQLITE_OK;
+}
+
+static bool insert_row(struct store *s, const struct row *row)
+{
+	sqlite3_stmt *st = row->table->insert;
+	int rc = bind_row(st, row);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		log_warn("store: cannot write a %s row: %s", row->table->def->name,
+			 sqlite3_errmsg(s->db));
+		return false;
+	}
+	return true;
+}
+
+/* Writes one batch in one transaction and frees the rows. */
+static void write_batch(struct store *s, struct row **rows, size_t n)
+{
+	bool *ok = xcalloc(n, sizeof(*ok));
+	bool committed;
+
+	committed = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	if (!committed)
+		log_warn("store: cannot begin a transaction: %s", sqlite3_errmsg(s->db));
+	for (size_t i = 0; i < n && committed; i++)
+		ok[i] = insert_row(s, rows[i]);
+	if (committed && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		log_warn("store: commit failed: %s", sqlite3_errmsg(s->db));
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		committed = false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct event_table *t = rows[i]->table;
+
+		if (committed && ok[i]) {
+			counter_add(t->counters, COUNTER_stored, 1);
+			atomic_fetch_add(&t->buffered, 1);
+		} else {
+			counter_add(t->counters, COUNTER_drop_write_error, 1);
+		}
+		row_free(rows[i]);
+	}
+	free(ok);
+}
+
+/* Runs a DELETE on one buffer table and returns how many rows went. */
+static int64_t delete_rows(struct store *s, const char *sql, int64_t arg)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = 0;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		log_warn("store: %s", sqlite3_errmsg(s->db));
+		return 0;
+	}
+	sqlite3_bind_int64(st, 1, arg);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		n = sqlite3_changes64(s->db);
+	else
+		log_warn("store: %s", sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void enforce_max(struct store *s, struct event_table *t)
+{
+	int64_t over = atomic_load(&t->buffered) - s->opt.events_max;
+	char *sql;
+	int64_t n;
+
+	if (s->opt.events_max <= 0 || over <= 0)
+		return;
+	sql = xasprintf("DELETE FROM \"%1$s\" WHERE rowid IN "
+			"(SELECT rowid FROM \"%1$s\" ORDER BY rowid LIMIT ?)",
+			t->buffer_name);
+	n = delete_rows(s, sql, over);
+	free(sql);
+	atomic_fetch_sub(&t->buffered, n);
+	counter_add(t->counters, COUNTER_evicted, (uint64_t)n);
+	if (n > 0)
+		log_info("store: %s over events_max (%lld): evicted the %lld oldest events",
+			 t->def->name, (long long)s->opt.events_max, (long long)n);
+}
+
+static void enforce_expiry(struct store *s, struct event_table *t, time_t now)
+{
+	char *sql;
+	int64_t n;
+
+	sql = xasprintf("DELETE FROM \"%s\" WHERE \"%s\" < ?", t->buffer_name,
+			t->def->columns[t->def->time_column].name);
+	n = delete_rows(s, sql, (int64_t)now - s->opt.events_expiry);
+	free(sql);
+	atomic_fetch_sub(&t->buffered, n);
+	counter_add(t->counters, COUNTER_expired, (uint64_t)n);
+}
+
+static void maintain(struct store *s)
+{
+	time_t now = time(NULL);
+	bool expire = s->opt.events_expiry > 0 && now - s->last_expiry >= EXPIRY_INTERVAL_S;
+
+	for (size_t i = 0; i < s->ntables; i++) {
+		if (expire)
+			enforce_expiry(s, s->tables[i], now);
+		enforce_max(s, s->tables[i]);
+	}
+	if (expire)
+		s->last_expiry = now;
+}
+
+static void *writer_main(void *arg)
+{
+	struct store *s = arg;
+	struct row **batch = xcalloc(WRITE_BATCH, sizeof(*batch));
+
+	for (;;) {
+		size_t n = row_queue_pop_batch(s->queue, batch, WRITE_BATCH, 1000);
+
+		if (n > 0)
+			write_batch(s, batch, n);
+		maintain(s);
+		if (n == 0 && atomic_load(&s->stopping) && row_queue_length(s->queue) == 0)
+			break;
+	}
+	free(batch);
+	return NULL;
+}
+
+int store_start(struct store *s, char **err)
+{
+	int rc;
+
+	maintain(s);
+	rc = pthread_create(&s->writer, NULL, writer_main, s);
+	if (rc != 0) {
+		*err = xasprintf("cannot start the store writer: %s", strerror(rc));
+		return -rc;
+	}
+	s->started = true;
+	return 0;
+}
+
+void store_submit(struct store *s, struct row *row)
+{
+	if (!row_queue_push(s->queue, row)) {
+		counter_add(row->table->counters, COUNTER_drop_queue_full, 1);
+		row_free(row);
+	}
+}
+
+void store_stop(struct store *s)
+{
+	if (!s || !s->started)
+		return;
+	atomic_store(&s->stopping, true);
+	row_queue_wake(s->queue);
+	pthread_join(s->writer, NULL);
+	s->started = false;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	store_stop(s);
+	for (size_t i = 0; i < s->ntables; i++) {
+		sqlite3_finalize(s->tables[i]->insert);
+		free(s->tables[i]->buffer_name);
+		free(s->tables[i]);
+	}
+	free(s->tables);
+	row_queue_free(s->queue);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}
+
+size_t store_table_count(const struct store *s)
+{
+	return s->ntables;
+}
+
+struct event_table *store_table_at(const struct store *s, size_t i)
+{
+	return s->tables[i];
+}
+
+struct event_table *store_find_table(const struct store *s, const char *name)
+{
+	for (size_t i = 0; i < s->ntables; i++) {
+		if (strcmp(s->tables[i]->def->name, name) == 0)
+			return s->tables[i];
+	}
+	return NULL;
+}
+
+size_t store_queue_length(struct store *s)
+{
+	return row_queue_length(s->queue);
+}

@@ -1,0 +1,67 @@
+/* The event store: one SQLite database in WAL mode, one writer thread.
+ *
+ * Subscribers hand rows to store_submit() from reader threads; it never
+ * blocks. The writer thread drains the queue in batches, one transaction
+ * per batch, then enforces events_max (oldest rows first) and
+ * events_expiry. Every row that does not make it is counted on its table:
+ * queue full, write error, expired, evicted.
+ *
+ * Each event table is buffered in a plain SQLite table "<name>_buffer"
+ * whose integer primary key is the event id (eid). AUTOINCREMENT keeps eids
+ * growing across restarts even after every row has been deleted. Queries
+ * read it through the virtual tables in tables/, on their own
+ * connections. */
+#pragma once
+
+#include "row.h"
+#include "table_def.h"
+
+#include "counters.h"
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store_options {
+	const char *path;
+	int64_t events_expiry; /* seconds; 0 keeps rows until events_max */
+	int64_t events_max;    /* rows per table; 0 for no limit */
+	size_t queue_size;
+};
+
+struct event_table {
+	const struct table_def *def;
+	struct sysq_counters *counters; /* the subscriber's, shown in sysq_events */
+	char *buffer_name;
+	_Atomic int64_t buffered; /* rows in the buffer table now */
+	void *insert;		  /* sqlite3_stmt, writer thread only */
+};
+
+struct store;
+
+/* Opens (creating if needed) the database. Returns 0 or a negative errno,
+ * with *err describing the failure (free it). */
+int store_open(const struct store_options *opt, struct store **ret, char **err);
+
+/* Creates the buffer table for `def` if needed. Before store_start only. */
+struct event_table *store_add_table(struct store *s, const struct table_def *def,
+				    struct sysq_counters *counters, char **err);
+
+int store_start(struct store *s, char **err);
+
+/* Queues a row for writing, taking ownership. A full queue frees the row
+ * and counts drop_queue_full on its table. */
+void store_submit(struct store *s, struct row *row);
+
+/* Writes what is queued, then stops the writer thread. */
+void store_stop(struct store *s);
+void store_close(struct store *s);
+
+const char *store_path(const struct store *s);
+size_t store_table_count(const struct store *s);
+struct event_table *store_table_at(const struct store *s, size_t i);
+struct event_table *store_find_table(const struct store *s, const char *name);
+
+/* Rows waiting in the queue now. */
+size_t store_queue_length(struct store *s);

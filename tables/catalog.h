@@ -1,0 +1,34 @@
+/* Everything a query connection can see, and how to attach it.
+ *
+ * Each control-socket client gets its own SQLite connection. Attaching
+ * creates, in that connection's temp schema: one sysq_event virtual table
+ * per event table, the in-memory tables sysq_events and sysq_flags, and the
+ * osquery_events view. Keeping them in temp means nothing sysq-specific is
+ * written to the database file for them, and `.tables` can list them from
+ * sqlite_temp_master. */
+#pragma once
+
+#include "store/table_def.h"
+
+#include <sqlite3.h>
+
+struct store;
+struct pubsub;
+struct sysq_flags;
+
+struct catalog {
+	struct store *store;
+	struct pubsub *pubsub;
+	const struct sysq_flags *flags;
+};
+
+/* Returns SQLITE_OK, or an SQLite error code with *err set (free it). */
+int catalog_attach(const struct catalog *cat, sqlite3 *db, char **err);
+
+/* Each in-memory table creates itself in `db`; used by catalog_attach. */
+int sysq_events_attach(const struct catalog *cat, sqlite3 *db, char **err);
+int sysq_flags_attach(const struct catalog *cat, sqlite3 *db, char **err);
+
+/* The in-memory tables' definitions, for docs generation. */
+extern const struct table_def sysq_events_def;
+extern const struct table_def sysq_flags_def;

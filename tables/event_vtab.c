@@ -1,0 +1,334 @@
+/* Virtual table over a store buffer table, with time and eid pushdown. */
+#include "event_vtab.h"
+
+#include "store/store.h"
+
+#include "common/strbuf.h"
+#include "common/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Width of the zero-padded eid text; equal widths make text order match
+ * numeric order, as osquery's padded eids do. */
+#define EID_WIDTH 10
+
+struct event_vtab {
+	sqlite3_vtab base;
+	sqlite3 *db;
+	const struct event_table *table;
+};
+
+struct event_cursor {
+	sqlite3_vtab_cursor base;
+	sqlite3_stmt *stmt;
+	int eof;
+};
+
+static char *declare_sql(const struct table_def *def)
+{
+	struct strbuf sql = STRBUF_INIT;
+
+	sb_puts(&sql, "CREATE TABLE x(");
+	for (unsigned i = 0; i < def->ncolumns; i++) {
+		const struct column_def *c = &def->columns[i];
+
+		sb_printf(&sql, "%s\"%s\" %s%s", i ? ", " : "", c->name, column_type_sql(c->type),
+			  c->hidden ? " HIDDEN" : "");
+	}
+	sb_putc(&sql, ')');
+	return sb_detach(&sql);
+}
+
+static int event_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+			 sqlite3_vtab **ret, char **err)
+{
+	struct store *store = aux;
+	const struct event_table *table;
+	struct event_vtab *vt;
+	char *sql;
+	int rc;
+
+	if (argc != 4) {
+		*err = sqlite3_mprintf("sysq_event: expected one argument, the table name");
+		return SQLITE_ERROR;
+	}
+	table = store_find_table(store, argv[3]);
+	if (!table) {
+		*err = sqlite3_mprintf("sysq_event: no event table named %s", argv[3]);
+		return SQLITE_ERROR;
+	}
+	sql = declare_sql(table->def);
+	rc = sqlite3_declare_vtab(db, sql);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return rc;
+	/* Reading buffered events has no side effects, so the table is safe
+	 * wherever SQL can name it. */
+	sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+	vt = sqlite3_malloc(sizeof(*vt));
+	if (!vt)
+		return SQLITE_NOMEM;
+	memset(vt, 0, sizeof(*vt));
+	vt->db = db;
+	vt->table = table;
+	*ret = &vt->base;
+	return SQLITE_OK;
+}
+
+static int event_disconnect(sqlite3_vtab *base)
+{
+	sqlite3_free(base);
+	return SQLITE_OK;
+}
+
+/* Plan encoding. idxStr lists the pushed-down constraints, two characters
+ * each: the column ('t' for time, 'e' for eid, 'r' for rowid, which is
+ * the eid as an integer) then the operator ('=',
+ * '>', 'g' for >=, '<', 'l' for <=). Constraint i gets argvIndex i+1, and
+ * idxNum is the number of constraints. An eid value is pushed down only
+ * when it is the 10-digit text form (see eid_bound in xFilter); others
+ * are left to SQLite. No constraint is omitted, so SQLite re-checks every
+ * row and pushdown can only narrow the scan, never change its result. */
+static char op_code(unsigned char op)
+{
+	switch (op) {
+	case SQLITE_INDEX_CONSTRAINT_EQ:
+		return '=';
+	case SQLITE_INDEX_CONSTRAINT_GT:
+		return '>';
+	case SQLITE_INDEX_CONSTRAINT_GE:
+		return 'g';
+	case SQLITE_INDEX_CONSTRAINT_LT:
+		return '<';
+	case SQLITE_INDEX_CONSTRAINT_LE:
+		return 'l';
+	default:
+		return 0;
+	}
+}
+
+static int event_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
+{
+	const struct table_def *def = ((struct event_vtab *)base)->table->def;
+	char plan[64];
+	int n = 0;
+	double cost = 1e6;
+
+	for (int i = 0; i < info->nConstraint && n < 30; i++) {
+		const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+		char op = op_code(c->op);
+		char col;
+
+		if (!c->usable || !op)
+			continue;
+		if (c->iColumn == def->time_column)
+			col = 't';
+		else if (c->iColumn == def->eid_column)
+			col = 'e';
+		else if (c->iColumn == -1)
+			col = 'r';
+		else
+			continue;
+		plan[2 * n] = col;
+		plan[2 * n + 1] = op;
+		info->aConstraintUsage[i].argvIndex = ++n;
+		cost /= op == '=' ? 1000 : 4;
+	}
+	plan[2 * n] = '\0';
+	info->idxNum = n;
+	info->idxStr = sqlite3_mprintf("%s", plan);
+	info->needToFreeIdxStr = 1;
+	info->estimatedCost = cost;
+	/* Rows come out in eid order, which ORDER BY eid (or rowid) can use. */
+	if (info->nOrderBy == 1 && !info->aOrderBy[0].desc &&
+	    (info->aOrderBy[0].iColumn == def->eid_column || info->aOrderBy[0].iColumn == -1))
+		info->orderByConsumed = 1;
+	return SQLITE_OK;
+}
+
+static int event_open(sqlite3_vtab *base, sqlite3_vtab_cursor **ret)
+{
+	struct event_cursor *cur = sqlite3_malloc(sizeof(*cur));
+
+	(void)base;
+	if (!cur)
+		return SQLITE_NOMEM;
+	memset(cur, 0, sizeof(*cur));
+	*ret = &cur->base;
+	return SQLITE_OK;
+}
+
+static int event_close(sqlite3_vtab_cursor *base)
+{
+	struct event_cursor *cur = (struct event_cursor *)base;
+
+	sqlite3_finalize(cur->stmt);
+	sqlite3_free(cur);
+	return SQLITE_OK;
+}
+
+static const char *op_sql(char op)
+{
+	switch (op) {
+	case '=':
+		return "=";
+	case '>':
+		return ">";
+	case 'g':
+		return ">=";
+	case '<':
+		return "<";
+	default:
+		return "<=";
+	}
+}
+
+/* An eid constraint value is usable when it is 1-20 digits of text whose
+ * width is EID_WIDTH, or an integer: the padded text then sorts exactly
+ * as the number does. */
+static bool eid_bound(sqlite3_value *v, sqlite3_int64 *ret)
+{
+	const unsigned char *s;
+	int len;
+
+	if (sqlite3_value_type(v) == SQLITE_INTEGER) {
+		/* "eid > 5" compares TEXT with an integer, which SQLite
+		 * decides by storage class, not value: no pushdown. */
+		return false;
+	}
+	if (sqlite3_value_type(v) != SQLITE_TEXT)
+		return false;
+	s = sqlite3_value_text(v);
+	len = sqlite3_value_bytes(v);
+	if (len != EID_WIDTH)
+		return false;
+	*ret = 0;
+	for (int i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*ret = *ret * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+static char *select_sql(const struct event_table *t, const char *plan, sqlite3_value **argv,
+			bool *use)
+{
+	const struct table_def *def = t->def;
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_int64 eid;
+
+	sb_puts(&sql, "SELECT ");
+	for (unsigned i = 0; i < def->ncolumns; i++)
+		sb_printf(&sql, "%s\"%s\"", i ? ", " : "", def->columns[i].name);
+	sb_printf(&sql, " FROM \"%s\" WHERE 1", t->buffer_name);
+	for (int i = 0; plan[2 * i]; i++) {
+		bool is_time = plan[2 * i] == 't';
+
+		use[i] = plan[2 * i] != 'e' || eid_bound(argv[i], &eid);
+		if (use[i])
+			sb_printf(&sql, " AND \"%s\" %s ?%d",
+				  def->columns[is_time ? def->time_column : def->eid_column].name,
+				  op_sql(plan[2 * i + 1]), i + 1);
+	}
+	sb_printf(&sql, " ORDER BY \"%s\"", def->columns[def->eid_column].name);
+	return sb_detach(&sql);
+}
+
+static int event_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_str, int argc,
+			sqlite3_value **argv)
+{
+	struct event_cursor *cur = (struct event_cursor *)base;
+	struct event_vtab *vt = (struct event_vtab *)base->pVtab;
+	bool use[32] = {false};
+	char *sql;
+	int rc;
+
+	(void)idx_num;
+	(void)argc;
+	sqlite3_finalize(cur->stmt);
+	cur->stmt = NULL;
+	sql = select_sql(vt->table, idx_str ? idx_str : "", argv, use);
+	rc = sqlite3_prepare_v2(vt->db, sql, -1, &cur->stmt, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		vt->base.zErrMsg = sqlite3_mprintf("%s", sqlite3_errmsg(vt->db));
+		return rc;
+	}
+	for (int i = 0; idx_str && idx_str[2 * i]; i++) {
+		sqlite3_int64 eid;
+
+		if (!use[i])
+			continue;
+		if (idx_str[2 * i] == 'e' && eid_bound(argv[i], &eid))
+			sqlite3_bind_int64(cur->stmt, i + 1, eid);
+		else
+			sqlite3_bind_value(cur->stmt, i + 1, argv[i]);
+	}
+	rc = sqlite3_step(cur->stmt);
+	cur->eof = rc != SQLITE_ROW;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int event_next(sqlite3_vtab_cursor *base)
+{
+	struct event_cursor *cur = (struct event_cursor *)base;
+	int rc = sqlite3_step(cur->stmt);
+
+	cur->eof = rc != SQLITE_ROW;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int event_eof(sqlite3_vtab_cursor *base)
+{
+	return ((struct event_cursor *)base)->eof;
+}
+
+static int event_column(sqlite3_vtab_cursor *base, sqlite3_context *ctx, int col)
+{
+	struct event_cursor *cur = (struct event_cursor *)base;
+	const struct table_def *def = ((struct event_vtab *)base->pVtab)->table->def;
+
+	if (col == def->eid_column) {
+		char eid[32];
+
+		snprintf(eid, sizeof(eid), "%0*lld", EID_WIDTH,
+			 (long long)sqlite3_column_int64(cur->stmt, col));
+		sqlite3_result_text(ctx, eid, -1, SQLITE_TRANSIENT);
+		return SQLITE_OK;
+	}
+	sqlite3_result_value(ctx, sqlite3_column_value(cur->stmt, col));
+	return SQLITE_OK;
+}
+
+static int event_rowid(sqlite3_vtab_cursor *base, sqlite3_int64 *ret)
+{
+	struct event_cursor *cur = (struct event_cursor *)base;
+	const struct table_def *def = ((struct event_vtab *)base->pVtab)->table->def;
+
+	*ret = sqlite3_column_int64(cur->stmt, def->eid_column);
+	return SQLITE_OK;
+}
+
+static const sqlite3_module event_module = {
+	.iVersion = 0,
+	.xCreate = event_connect,
+	.xConnect = event_connect,
+	.xBestIndex = event_best_index,
+	.xDisconnect = event_disconnect,
+	.xDestroy = event_disconnect,
+	.xOpen = event_open,
+	.xClose = event_close,
+	.xFilter = event_filter,
+	.xNext = event_next,
+	.xEof = event_eof,
+	.xColumn = event_column,
+	.xRowid = event_rowid,
+};
+
+int event_vtab_register(sqlite3 *db, struct store *store)
+{
+	return sqlite3_create_module(db, "sysq_event", &event_module, store);
+}

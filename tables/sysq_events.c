@@ -1,0 +1,107 @@
+/* sysq_events: one row per publisher and subscriber, with every counter.
+ *
+ * Example:
+ *   SELECT name, type, events, stored, lost_kernel, drop_queue_full, evicted
+ *     FROM sysq_events;
+ *
+ * Publishers count what their source lost (kernel backlog, socket overruns,
+ * malformed and incomplete records); subscribers count what happened to
+ * their rows (queue full, write errors, expiry, events_max evictions).
+ * `buffered` is the number of rows a subscriber's table holds now. */
+#include "catalog.h"
+
+#include "snapshot_vtab.h"
+
+#include "store/store.h"
+
+#include "counters.h"
+#include "pubsub.h"
+
+#include "common/strbuf.h"
+
+enum {
+	COL_name,
+	COL_publisher,
+	COL_type,
+	COL_subscriptions,
+	COL_active,
+	COL_buffered,
+	COL_first_counter,
+};
+
+static const struct column_def sysq_events_columns[] = {
+	{"name", COLUMN_TEXT, false, "Publisher or subscriber name"},
+	{"publisher", COLUMN_TEXT, false, "Publisher, or the publishers a subscriber reads"},
+	{"type", COLUMN_TEXT, false, "publisher or subscriber"},
+	{"subscriptions", COLUMN_INTEGER, false,
+	 "Subscribers of a publisher, or publishers of a subscriber"},
+	{"active", COLUMN_INTEGER, false, "1 if running (publisher) or enabled (subscriber)"},
+	{"buffered", COLUMN_INTEGER, false, "Rows buffered in the subscriber's table now"},
+#define X(name, desc) {#name, COLUMN_INTEGER, false, desc},
+	SYSQ_COUNTERS(X)
+#undef X
+};
+
+const struct table_def sysq_events_def = {
+	.name = "sysq_events",
+	.description = "Event publishers and subscribers, with events seen, stored and lost "
+		       "by cause",
+	.columns = sysq_events_columns,
+	.ncolumns = sizeof(sysq_events_columns) / sizeof(sysq_events_columns[0]),
+	.time_column = -1,
+	.eid_column = -1,
+};
+
+static void set_counters(struct row *row, const struct sysq_counters *c)
+{
+	for (unsigned i = 0; i < COUNTER_COUNT; i++)
+		row_set_int(row, COL_first_counter + i, (int64_t)counter_get(c, i));
+}
+
+static void add_publisher(struct snapshot_rows *out, struct publisher *p)
+{
+	struct row *row = snapshot_add_row(out, sysq_events_def.ncolumns);
+
+	row_set_str(row, COL_name, p->name);
+	row_set_str(row, COL_publisher, p->name);
+	row_set_str(row, COL_type, "publisher");
+	row_set_int(row, COL_subscriptions, (int64_t)p->nsubs);
+	row_set_int(row, COL_active, atomic_load(&p->active));
+	set_counters(row, &p->counters);
+}
+
+static void add_subscriber(struct snapshot_rows *out, struct subscriber *s, struct store *store)
+{
+	struct row *row = snapshot_add_row(out, sysq_events_def.ncolumns);
+	struct event_table *t = store ? store_find_table(store, s->name) : NULL;
+	struct strbuf pubs = STRBUF_INIT;
+
+	for (size_t i = 0; i < s->npubs; i++)
+		sb_printf(&pubs, "%s%s", i ? "," : "", s->pubs[i]->name);
+	row_set_str(row, COL_name, s->name);
+	row_set_strbuf(row, COL_publisher, &pubs);
+	row_set_str(row, COL_type, "subscriber");
+	row_set_int(row, COL_subscriptions, (int64_t)s->npubs);
+	row_set_int(row, COL_active, s->active);
+	if (t)
+		row_set_int(row, COL_buffered, atomic_load(&t->buffered));
+	set_counters(row, &s->counters);
+	sb_free(&pubs);
+}
+
+static void fill_sysq_events(const void *ctx, struct snapshot_rows *out)
+{
+	const struct catalog *cat = ctx;
+
+	if (!cat->pubsub)
+		return;
+	for (size_t i = 0; i < pubsub_publisher_count(cat->pubsub); i++)
+		add_publisher(out, pubsub_publisher_at(cat->pubsub, i));
+	for (size_t i = 0; i < pubsub_subscriber_count(cat->pubsub); i++)
+		add_subscriber(out, pubsub_subscriber_at(cat->pubsub, i), cat->store);
+}
+
+int sysq_events_attach(const struct catalog *cat, sqlite3 *db, char **err)
+{
+	return snapshot_vtab_create(db, &sysq_events_def, fill_sysq_events, cat, err);
+}

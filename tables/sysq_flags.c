@@ -1,0 +1,58 @@
+/* sysq_flags: every flag with its value, default and where the value came
+ * from.
+ *
+ * Example:
+ *   SELECT name, value, source FROM sysq_flags WHERE source != 'default';
+ */
+#include "catalog.h"
+
+#include "snapshot_vtab.h"
+
+#include "flags.h"
+
+#include <stdlib.h>
+
+enum { COL_name, COL_type, COL_description, COL_default_value, COL_value, COL_source };
+
+static const struct column_def sysq_flags_columns[] = {
+	{"name", COLUMN_TEXT, false, "Flag name, without dashes"},
+	{"type", COLUMN_TEXT, false, "bool, int or string"},
+	{"description", COLUMN_TEXT, false, "What the flag does"},
+	{"default_value", COLUMN_TEXT, false, "Built-in default"},
+	{"value", COLUMN_TEXT, false, "Value in effect"},
+	{"source", COLUMN_TEXT, false, "default, flagfile or command line"},
+};
+
+const struct table_def sysq_flags_def = {
+	.name = "sysq_flags",
+	.description = "Every daemon flag with its value, default and source",
+	.columns = sysq_flags_columns,
+	.ncolumns = sizeof(sysq_flags_columns) / sizeof(sysq_flags_columns[0]),
+	.time_column = -1,
+	.eid_column = -1,
+};
+
+static void fill_sysq_flags(const void *ctx, struct snapshot_rows *out)
+{
+	const struct catalog *cat = ctx;
+
+	if (!cat->flags)
+		return;
+	for (int i = 0; i < FLAG_COUNT; i++) {
+		struct row *row = snapshot_add_row(out, sysq_flags_def.ncolumns);
+		char *value = flags_value_text(cat->flags, (enum flag_id)i);
+
+		row_set_str(row, COL_name, flag_defs[i].name);
+		row_set_str(row, COL_type, flag_kind_name(flag_defs[i].kind));
+		row_set_str(row, COL_description, flag_defs[i].description);
+		row_set_str(row, COL_default_value, flag_defs[i].default_text);
+		row_set_str(row, COL_value, value);
+		row_set_str(row, COL_source, flag_source_name(cat->flags->source[i]));
+		free(value);
+	}
+}
+
+int sysq_flags_attach(const struct catalog *cat, sqlite3 *db, char **err)
+{
+	return snapshot_vtab_create(db, &sysq_flags_def, fill_sysq_flags, cat, err);
+}
