@@ -45,6 +45,7 @@ struct daemon {
 	size_t ntables;
 	struct catalog catalog;
 	struct audit_publisher *audit;
+	bool audit_state_saved; /* the database holds this run's audit changes */
 	struct control_server *control;
 };
 
@@ -194,12 +195,24 @@ static bool load_crashed_state(const struct daemon *d, struct audit_state *st)
 	return ok;
 }
 
+static void save_audit_state(struct daemon *d)
+{
+	const struct audit_state *changed = audit_publisher_state(d->audit);
+	char *text;
+
+	if (!changed)
+		return;
+	text = audit_state_format(changed);
+	if (store_meta_set(d->flags.database_path, META_AUDIT_STATE, text) == 0)
+		d->audit_state_saved = true;
+	free(text);
+}
+
 static int start_audit(struct daemon *d)
 {
 	struct publisher *pub = pubsub_find_publisher(d->pubsub, AUDIT_PUBLISHER_NAME);
 	struct audit_publisher_options opt;
 	struct audit_state crashed;
-	const struct audit_state *changed;
 	char *err = NULL;
 
 	if (!pub)
@@ -212,13 +225,7 @@ static int start_audit(struct daemon *d)
 		free(err);
 		return 1;
 	}
-	changed = audit_publisher_state(d->audit);
-	if (changed) {
-		char *text = audit_state_format(changed);
-
-		store_meta_set(d->flags.database_path, META_AUDIT_STATE, text);
-		free(text);
-	}
+	save_audit_state(d);
 	return 0;
 }
 
@@ -273,8 +280,8 @@ static void run_loop(struct daemon *d)
 			log_info("signal %d: stopping", (int)si.ssi_signo);
 			return;
 		}
-		if (d->audit)
-			audit_publisher_tick(d->audit);
+		if (d->audit && audit_publisher_tick(d->audit))
+			save_audit_state(d);
 	}
 }
 
@@ -282,8 +289,9 @@ static void shutdown_daemon(struct daemon *d)
 {
 	control_server_stop(d->control);
 	if (d->audit) {
-		/* A clean restore means no crashed-run record is needed. */
-		if (audit_publisher_stop(d->audit) == 0)
+		/* Once this run's changes are undone, the record of them is
+		 * obsolete; if they were never made, an older record stays. */
+		if (audit_publisher_stop(d->audit) == 0 && d->audit_state_saved)
 			store_meta_set(d->flags.database_path, META_AUDIT_STATE, NULL);
 		d->audit = NULL;
 	}

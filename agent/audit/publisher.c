@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -37,7 +38,8 @@ struct audit_publisher {
 	struct audit_nl ctl;	/* configuration requests, main thread only */
 	struct audit_assembler *assembler;
 	struct audit_state state;
-	bool config_applied;
+	bool config_tried;   /* configuration attempted (once the pid was ours) */
+	bool config_applied; /* settings changed and rules added: undo at exit */
 	struct audit_rule_set rules;
 	pid_t self;
 	int stop_fd;
@@ -45,6 +47,7 @@ struct audit_publisher {
 	bool thread_running;
 	atomic_uint pending_pid_seq; /* AUDIT_SET pid sent by the persist check */
 	atomic_bool registered;
+	uint32_t waiting_for; /* live owner of the audit pid, already logged */
 	bool lost_known;
 	uint32_t lost_last;
 	uint64_t incomplete_seen;
@@ -110,9 +113,9 @@ static void handle_ack(struct audit_publisher *ap, const struct nlmsghdr *nh)
 	if (e->error == 0) {
 		atomic_store(&ap->registered, true);
 		atomic_store(&ap->pub->active, true);
-		log_info("audit: took the audit pid back");
+		log_info("audit: sysq is the audit daemon now");
 	} else {
-		log_warn("audit: cannot take the audit pid back: %s", strerror(-e->error));
+		log_warn("audit: cannot become the audit daemon: %s", strerror(-e->error));
 	}
 }
 
@@ -271,19 +274,22 @@ static int apply_config(struct audit_publisher *ap, char **err)
 	return rc;
 }
 
-static void undo_config(struct audit_publisher *ap)
+/* Deletes the rules this run added and restores the settings it changed.
+ * Returns 0 when both succeeded. */
+static int undo_config(struct audit_publisher *ap)
 {
-	int rc;
+	int rules_rc, state_rc;
 
 	if (!ap->config_applied)
-		return;
-	rc = audit_rules_remove(&ap->ctl, &ap->rules);
-	if (rc < 0)
-		log_warn("audit: cannot delete sysq's rules: %s", strerror(-rc));
-	rc = audit_state_restore(&ap->ctl, &ap->state);
-	if (rc < 0)
-		log_warn("audit: cannot restore the audit status: %s", strerror(-rc));
+		return 0;
+	rules_rc = audit_rules_remove(&ap->ctl, &ap->rules);
+	if (rules_rc < 0)
+		log_warn("audit: cannot delete sysq's rules: %s", strerror(-rules_rc));
+	state_rc = audit_state_restore(&ap->ctl, &ap->state);
+	if (state_rc < 0)
+		log_warn("audit: cannot restore the audit status: %s", strerror(-state_rc));
 	ap->config_applied = false;
+	return rules_rc < 0 ? rules_rc : state_rc;
 }
 
 static void release_pid(struct audit_publisher *ap)
@@ -327,6 +333,37 @@ static int open_sockets(struct audit_publisher *ap, char **err)
 	return rc;
 }
 
+/* Applies the configuration once the pid is ours. Returns 0 or -errno. */
+static int configure_once(struct audit_publisher *ap, char **err)
+{
+	if (!ap->opt.allow_config || ap->config_tried)
+		return 0;
+	ap->config_tried = true;
+	return apply_config(ap, err);
+}
+
+/* First registration attempt at start-up. A pid owned by another live
+ * process is fatal without --audit_persist; with it, sysq waits and the
+ * tick takes the pid once it is released. */
+static int first_registration(struct audit_publisher *ap, char **err)
+{
+	int rc = register_pid(ap, ap->self, REGISTER_TRIES);
+
+	if (rc == 0) {
+		atomic_store(&ap->registered, true);
+		atomic_store(&ap->pub->active, true);
+		return 0;
+	}
+	*err = owner_error(ap, rc);
+	if (rc == -EEXIST && ap->opt.persist) {
+		log_warn("audit: %s; waiting for it to be released (--audit_persist)", *err);
+		free(*err);
+		*err = NULL;
+		return 0;
+	}
+	return rc;
+}
+
 int audit_publisher_start(const struct audit_publisher_options *opt, struct publisher *pub,
 			  struct audit_publisher **ret, char **err)
 {
@@ -346,17 +383,10 @@ int audit_publisher_start(const struct audit_publisher_options *opt, struct publ
 		ap->lost_known = true;
 		ap->lost_last = st.lost;
 	}
-	if (rc == 0) {
-		rc = register_pid(ap, ap->self, REGISTER_TRIES);
-		if (rc < 0)
-			*err = owner_error(ap, rc);
-	}
-	if (rc == 0) {
-		atomic_store(&ap->registered, true);
-		atomic_store(&pub->active, true);
-		if (opt->allow_config)
-			rc = apply_config(ap, err);
-	}
+	if (rc == 0)
+		rc = first_registration(ap, err);
+	if (rc == 0 && atomic_load(&ap->registered))
+		rc = configure_once(ap, err);
 	if (rc == 0) {
 		rc = -pthread_create(&ap->thread, NULL, reader_main, ap);
 		if (rc < 0)
@@ -395,6 +425,10 @@ static void account_lost(struct audit_publisher *ap, uint32_t lost)
 	counter_add(&ap->pub->counters, COUNTER_lost_kernel, delta);
 }
 
+/* Asks for the audit pid when the kernel can grant it: when it is free or
+ * its owner has exited. A live owner would only be refused (EEXIST), and
+ * each refusal writes a CONFIG_CHANGE record into that owner's log, so
+ * sysq waits quietly instead of knocking every second. */
 static void persist_pid(struct audit_publisher *ap, uint32_t owner)
 {
 	struct audit_status s;
@@ -404,6 +438,15 @@ static void persist_pid(struct audit_publisher *ap, uint32_t owner)
 		log_warn("audit: the audit pid is now %u, not sysq's; taking it back", owner);
 	atomic_store(&ap->registered, false);
 	atomic_store(&ap->pub->active, false);
+	if (owner != 0 && (kill((pid_t)owner, 0) == 0 || errno == EPERM)) {
+		if (ap->waiting_for != owner)
+			log_warn("audit: process %u owns the audit pid; sysq takes it when that "
+				 "process exits or releases it",
+				 owner);
+		ap->waiting_for = owner;
+		return;
+	}
+	ap->waiting_for = 0;
 	memset(&s, 0, sizeof(s));
 	s.mask = AUDIT_STATUS_PID;
 	s.pid = (uint32_t)ap->self;
@@ -413,15 +456,26 @@ static void persist_pid(struct audit_publisher *ap, uint32_t owner)
 		atomic_store(&ap->pending_pid_seq, (unsigned)seq);
 }
 
-void audit_publisher_tick(struct audit_publisher *ap)
+bool audit_publisher_tick(struct audit_publisher *ap)
 {
 	struct audit_status st;
+	bool configured = false;
+	char *err = NULL;
 
 	if (audit_nl_get_status(&ap->ctl, &st) < 0)
-		return;
+		return false;
 	account_lost(ap, st.lost);
+	if (st.pid == (uint32_t)ap->self && atomic_load(&ap->registered) && !ap->config_tried) {
+		/* The pid became ours after start-up: configure now. */
+		if (configure_once(ap, &err) < 0) {
+			log_error("audit: %s", err);
+			free(err);
+		}
+		configured = ap->config_applied;
+	}
 	if (ap->opt.persist && st.pid != (uint32_t)ap->self)
 		persist_pid(ap, st.pid);
+	return configured;
 }
 
 /* Reads what is left in the socket after the rules are gone. */
@@ -440,7 +494,7 @@ static void drain(struct audit_publisher *ap)
 int audit_publisher_stop(struct audit_publisher *ap)
 {
 	uint64_t one = 1;
-	bool restored;
+	int rc;
 
 	if (!ap)
 		return 0;
@@ -449,10 +503,9 @@ int audit_publisher_stop(struct audit_publisher *ap)
 			log_warn("audit: cannot wake the reader: %s", strerror(errno));
 		pthread_join(ap->thread, NULL);
 	}
-	undo_config(ap);
-	restored = ap->rules.n == 0;
+	rc = undo_config(ap);
 	release_pid(ap);
 	drain(ap);
 	publisher_free(ap);
-	return restored ? 0 : -EIO;
+	return rc;
 }

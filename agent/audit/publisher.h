@@ -13,7 +13,11 @@
  *
  * A tick from the daemon's main loop, once a second, reads the kernel's
  * status: its `lost` counter feeds sysq_events, and with --audit_persist a
- * pid that is no longer sysq's is taken back. */
+ * pid that is not sysq's is taken as soon as the kernel allows. The kernel
+ * refuses to hand the pid over from a live reader (EEXIST), so in practice
+ * sysq takes it when its owner exits or releases it; if another process
+ * owns it at start-up, sysq waits (with --audit_persist) and configures
+ * audit only once the pid is its own. */
 #pragma once
 
 #include "state.h"
@@ -48,8 +52,10 @@ int audit_publisher_start(const struct audit_publisher_options *opt, struct publ
  * adopted), or NULL when it changed none. For the daemon to persist. */
 const struct audit_state *audit_publisher_state(const struct audit_publisher *ap);
 
-/* Once a second from the main thread: lost counter and --audit_persist. */
-void audit_publisher_tick(struct audit_publisher *ap);
+/* Once a second from the main thread: lost counter and --audit_persist.
+ * Returns true when this tick applied the configuration (the pid became
+ * sysq's after start-up), so the caller can save the new state. */
+bool audit_publisher_tick(struct audit_publisher *ap);
 
 /* Stops the reader, undoes the configuration and frees everything.
  * Returns 0 if the audit state was restored completely. */

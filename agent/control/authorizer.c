@@ -115,6 +115,11 @@ int readonly_authorizer(void *ctx, int action, const char *arg1, const char *arg
 		if (is_schema_table(arg1))
 			return SQLITE_OK;
 		return deny(st, "UPDATE");
+	case SQLITE_DELETE:
+		/* DROP first asks to delete its schema row, CREATE to insert one. */
+		return deny(st, is_schema_table(arg1) ? "DROP" : "DELETE");
+	case SQLITE_INSERT:
+		return deny(st, is_schema_table(arg1) ? "CREATE" : "INSERT");
 	case SQLITE_FUNCTION:
 		if (arg2 && strcasecmp(arg2, "load_extension") == 0)
 			return deny(st, "load_extension()");

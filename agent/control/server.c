@@ -17,6 +17,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -109,6 +110,24 @@ static void *client_main(void *arg)
 	return NULL;
 }
 
+/* Sends an error to a client that will not be served, then reads what it
+ * already sent before closing: closing with unread data would reset the
+ * connection and the client would never see the message. */
+static void refuse(int fd, const char *msg)
+{
+	struct timeval tv = {.tv_usec = 200 * 1000};
+	char sink[4096];
+	size_t total = 0;
+	ssize_t n;
+
+	send_error(fd, msg);
+	shutdown(fd, SHUT_WR);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (total < 65536 && (n = read(fd, sink, sizeof(sink))) > 0)
+		total += (size_t)n;
+	close(fd);
+}
+
 static bool peer_is_root(int fd)
 {
 	struct ucred cred;
@@ -155,14 +174,12 @@ static void accept_one(struct control_server *cs)
 	if (fd < 0)
 		return;
 	if (!peer_is_root(fd)) {
-		send_error(fd, "permission denied: the sysq control socket serves root only");
-		close(fd);
+		refuse(fd, "permission denied: the sysq control socket serves root only");
 		return;
 	}
 	c = claim_slot(cs, fd);
 	if (!c) {
-		send_error(fd, "too many clients: try again later");
-		close(fd);
+		refuse(fd, "too many clients: try again later");
 		return;
 	}
 	pthread_attr_init(&attr);
