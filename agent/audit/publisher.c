@@ -102,6 +102,15 @@ static void handle_record(struct audit_publisher *ap, uint16_t type, const char 
 	audit_assembler_feed(ap->assembler, rec, monotonic_ms());
 }
 
+/* Called by whichever thread learns first that the pid is ours: the
+ * reader from the ACK, or the tick from the kernel's status. */
+static void mark_registered(struct audit_publisher *ap)
+{
+	if (!atomic_exchange(&ap->registered, true))
+		log_info("audit: sysq is the audit daemon now");
+	atomic_store(&ap->pub->active, true);
+}
+
 static void handle_ack(struct audit_publisher *ap, const struct nlmsghdr *nh)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(nh);
@@ -111,9 +120,7 @@ static void handle_ack(struct audit_publisher *ap, const struct nlmsghdr *nh)
 		return;
 	atomic_store(&ap->pending_pid_seq, 0);
 	if (e->error == 0) {
-		atomic_store(&ap->registered, true);
-		atomic_store(&ap->pub->active, true);
-		log_info("audit: sysq is the audit daemon now");
+		mark_registered(ap);
 	} else {
 		log_warn("audit: cannot become the audit daemon: %s", strerror(-e->error));
 	}
@@ -465,7 +472,14 @@ bool audit_publisher_tick(struct audit_publisher *ap)
 	if (audit_nl_get_status(&ap->ctl, &st) < 0)
 		return false;
 	account_lost(ap, st.lost);
-	if (st.pid == (uint32_t)ap->self && atomic_load(&ap->registered) && !ap->config_tried) {
+	if (st.pid != (uint32_t)ap->self) {
+		if (ap->opt.persist)
+			persist_pid(ap, st.pid);
+		return false;
+	}
+	/* The kernel's word settles it, even if the ACK raced past. */
+	mark_registered(ap);
+	if (!ap->config_tried) {
 		/* The pid became ours after start-up: configure now. */
 		if (configure_once(ap, &err) < 0) {
 			log_error("audit: %s", err);
@@ -473,8 +487,6 @@ bool audit_publisher_tick(struct audit_publisher *ap)
 		}
 		configured = ap->config_applied;
 	}
-	if (ap->opt.persist && st.pid != (uint32_t)ap->self)
-		persist_pid(ap, st.pid);
 	return configured;
 }
 

@@ -106,5 +106,22 @@ def test_time_and_eid_pushdown():
         check_eq([r["pid"] for r in exact], [str(first)], "eid = lookup")
 
 
+def test_audit_debug_prints_raw_records():
+    with Daemon("--audit_debug") as d:
+        pid = exec_workload([b"true", b"debug me", b"new\nline"])
+        wait_for(lambda: row_for(d, pid), what="the exec row")
+    with open(d.out_path, "rb") as f:
+        out = f.read().decode()
+    syscall = [l for l in out.splitlines() if l.startswith("type=SYSCALL ")
+               and f" pid={pid} " in l and 'exe="/usr/bin/true"' in l]
+    check_eq(len(syscall), 1, "one SYSCALL line for the exec")
+    serial = syscall[0].split("msg=")[1].split(")")[0] + ")"
+    execve = [l for l in out.splitlines() if l.startswith(f"type=EXECVE msg={serial}")]
+    check_eq(execve, [f"type=EXECVE msg={serial}: argc=3 a0=\"true\" "
+                      f"a1=6465627567206D65 a2=6E65770A6C696E65"],
+             "the EXECVE record exactly as the kernel sent it")
+
+
 if __name__ == "__main__":
-    main([test_exec_rows, test_hidden_columns, test_time_and_eid_pushdown])
+    main([test_exec_rows, test_hidden_columns, test_time_and_eid_pushdown,
+          test_audit_debug_prints_raw_records])

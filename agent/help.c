@@ -1,0 +1,77 @@
+/* Help output: command usage and Markdown references for flags and tables,
+ * generated from flag_defs.h and the table definitions so they cannot
+ * drift from the code. */
+#include "help.h"
+
+#include "tables/catalog.h"
+#include "tables/table_module.h"
+
+#include "counters.h"
+#include "flags.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void help_usage(FILE *out)
+{
+	fprintf(out, "usage: sysq <command> [options]\n\n"
+		     "commands:\n"
+		     "  daemon   run the agent in the foreground\n"
+		     "  shell    query the running agent with SQL\n"
+		     "  help     this text; `sysq help flags` and `sysq help tables` print\n"
+		     "           the flag and table references\n\n"
+		     "`sysq <command> --help` describes a command; `sysq --version` prints the "
+		     "version.\n");
+}
+
+static void print_flags(void)
+{
+	puts("| flag | type | default | description |\n|---|---|---|---|");
+	for (int i = 0; i < FLAG_COUNT; i++) {
+		const struct flag_def *f = &flag_defs[i];
+
+		printf("| `--%s` | %s | `%s` | %s |\n", f->name, flag_kind_name(f->kind),
+		       f->default_text, f->description);
+	}
+}
+
+static void print_table(const struct table_def *def)
+{
+	printf("### %s\n\n%s.\n\n| column | type | hidden | description |\n|---|---|---|---|\n",
+	       def->name, def->description);
+	for (unsigned i = 0; i < def->ncolumns; i++) {
+		const struct column_def *c = &def->columns[i];
+
+		printf("| `%s` | %s | %s | %s |\n", c->name, column_type_sql(c->type),
+		       c->hidden ? "yes" : "", c->description);
+	}
+	putchar('\n');
+}
+
+static void print_tables(void)
+{
+	for (size_t i = 0; table_modules[i]; i++)
+		print_table(table_modules[i]->def);
+	print_table(&sysq_events_def);
+	puts("### osquery_events\n\nA view over `sysq_events` with osquery's columns: `name`, "
+	     "`publisher`, `type`, `subscriptions`, `events`, `refreshes`, `active`.\n");
+	print_table(&sysq_flags_def);
+}
+
+int help_main(int argc, char **argv)
+{
+	if (argc == 1 && strcmp(argv[0], "flags") == 0) {
+		print_flags();
+		return 0;
+	}
+	if (argc == 1 && strcmp(argv[0], "tables") == 0) {
+		print_tables();
+		return 0;
+	}
+	if (argc == 0) {
+		help_usage(stdout);
+		return 0;
+	}
+	help_usage(stderr);
+	return 2;
+}

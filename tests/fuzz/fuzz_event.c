@@ -1,0 +1,123 @@
+/* fuzz_event: audit log lines -> records -> events -> process_events rows.
+ *
+ * Covers audit_record_parse_log_line (type names, "UNKNOWN[n]", the C
+ * unescaping of msg=, the GS byte of auditd's enriched format), the event
+ * assembler (id matching, interleaved events, EOE, standalone USER_*
+ * messages, eviction at max_pending and the timeout), and the real
+ * process_events subscriber reached through pubsub: exec syscall
+ * recognition, EXECVE merging (aN, aN_len, aN[i] chunks across records,
+ * argc mismatches), cmdline shell quoting, the argv JSON array, cwd/exe
+ * decoding and the PATH record. Rows are checked and freed, not stored.
+ *
+ * Why untrusted: these are the records of processes under observation
+ * (argv, exe, cwd and paths are chosen by them) and, for replays, log
+ * files that may come from another machine. A bug here is reachable by
+ * any local user who can exec a program.
+ *
+ * Input: text, one record per '\n'-terminated line, as in tests/golden. */
+#include "audit/assembler.h"
+#include "audit/record.h"
+#include "tables/table_module.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Small enough that fuzzed inputs reach eviction of pending events. */
+#define MAX_PENDING 16
+#define TIMEOUT_MS  1000
+#define MS_PER_LINE 50
+
+static volatile unsigned char sink_byte;
+
+/* emit(): checks that every value lies inside the row, reads it (so ASan
+ * sees any stale offset), then frees the row. */
+static void check_and_free_row(void *sink, struct row *row)
+{
+	const struct table_def *def = sink;
+	unsigned char acc = 0;
+
+	if (row->ncolumns != def->ncolumns) {
+		fprintf(stderr, "row has %u columns, table %u\n", row->ncolumns, def->ncolumns);
+		abort();
+	}
+	for (unsigned i = 0; i < row->ncolumns; i++) {
+		const struct row_value *v = &row->values[i];
+
+		if (v->kind != ROW_TEXT)
+			continue;
+		if (v->off > row->text.len || v->len > row->text.len - v->off) {
+			fprintf(stderr, "column %s: [%zu, +%zu) outside row text of %zu\n",
+				def->columns[i].name, v->off, v->len, row->text.len);
+			abort();
+		}
+		for (size_t j = 0; j < v->len; j++)
+			acc ^= (unsigned char)row->text.buf[v->off + j];
+	}
+	sink_byte = acc;
+	row_free(row);
+}
+
+static void publish(void *ctx, const struct audit_event *ev)
+{
+	struct pubsub_event pev = {.kind = PUBSUB_AUDIT_EVENT, .data = ev};
+
+	pubsub_publish(ctx, &pev);
+}
+
+static struct {
+	struct sysq_flags flags;
+	struct event_table table;
+	struct table_ctx tc;
+	struct pubsub *ps;
+	struct publisher *pub;
+} g;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const struct table_module *m = &process_events_module;
+	struct subscriber *sub;
+
+	(void)argc;
+	(void)argv;
+	flags_init(&g.flags);
+	g.table.def = m->def;
+	g.tc = (struct table_ctx){.table = &g.table, .flags = &g.flags,
+				  .emit = check_and_free_row, .sink = (void *)m->def};
+	g.ps = pubsub_new();
+	g.pub = pubsub_add_publisher(g.ps, m->publisher);
+	sub = pubsub_add_subscriber(g.ps, m->def->name, m->on_event, &g.tc, NULL);
+	g.table.counters = &sub->counters;
+	if (pubsub_subscribe(g.ps, sub, m->publisher) < 0)
+		abort();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct audit_assembler *a = audit_assembler_new(publish, g.pub, TIMEOUT_MS, MAX_PENDING);
+	const char *p = (const char *)data, *end = p + size;
+	uint64_t now_ms = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct audit_record *rec;
+		char *line;
+
+		/* An exact-size copy with no terminator: the parser gets a
+		 * length and must not read past it. */
+		line = malloc(len ? len : 1);
+		memcpy(line, p, len);
+		if (audit_record_parse_log_line(line, len, &rec) == 0)
+			audit_assembler_feed(a, rec, now_ms);
+		free(line);
+		now_ms += MS_PER_LINE;
+		audit_assembler_tick(a, now_ms);
+		p += len + (nl != NULL);
+	}
+	audit_assembler_flush(a);
+	audit_assembler_free(a);
+	return 0;
+}

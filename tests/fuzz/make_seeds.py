@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Regenerates the seed corpora in tests/fuzz/corpus/ (they are committed).
+
+    tests/fuzz/make_seeds.py
+
+Audit seeds are taken from the real kernel captures in tests/golden/*.log:
+single records for fuzz_record (the "type=NAME msg=" prefix replaced by the
+2-byte little-endian type and the C escapes of the log format undone), whole
+logs for fuzz_event. Records the captures lack (USER_*, AVC, an enriched
+auditd line, an event without EOE) are written in the kernel's format. The
+other corpora are valid and invalid flagfiles, control-socket reply streams
+(agent/control/wire.h) and struct audit_rule_data images (linux/audit.h).
+Existing files in each corpus directory are replaced.
+"""
+import os
+import re
+import shutil
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GOLDEN = os.path.join(HERE, "..", "golden")
+CORPUS = os.path.join(HERE, "corpus")
+
+TYPES = {"SYSCALL": 1300, "PATH": 1302, "CWD": 1307, "EXECVE": 1309, "EOE": 1320,
+         "BPRM_FCAPS": 1321, "PROCTITLE": 1327, "USER": 1005, "USER_CMD": 1123,
+         "USER_LOGIN": 1112, "AVC": 1400}
+
+
+def write(harness, name, data):
+    d = os.path.join(CORPUS, harness)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def golden_lines(case):
+    with open(os.path.join(GOLDEN, case + ".log"), "rb") as f:
+        return f.read().splitlines()
+
+
+def c_unescape(s):
+    """Reverses c_escape_append (\\\\, \\n, \\t, \\xHH), as the log parser does."""
+    def one(m):
+        e = m.group(1)
+        if e.startswith(b"x"):
+            return bytes([int(e[1:], 16)])
+        return {b"\\": b"\\", b"n": b"\n", b"t": b"\t"}[e]
+
+    return re.sub(rb"\\(\\|n|t|x[0-9a-fA-F]{2})", one, s)
+
+
+def record_seed(line):
+    m = re.match(rb"type=(\S+) msg=(.*)$", line)
+    return struct.pack("<H", TYPES[m.group(1).decode()]) + c_unescape(m.group(2))
+
+
+def first(lines, name, pred=lambda l: True):
+    return next(l for l in lines if l.startswith(b"type=" + name + b" ") and pred(l))
+
+
+def shrink_chunks(line):
+    """Shortens aN[i]=HEX values so a chunked-argument event stays small."""
+    return re.sub(rb"(a\d+\[\d+\]=)([0-9A-F]{32})[0-9A-F]*", rb"\1\2", line)
+
+
+def records():
+    cwd = golden_lines("cwd_spaces")
+    special = golden_lines("special_args")
+    long_arg = golden_lines("long_arg")
+    many = golden_lines("many_records")
+    h = "fuzz_record"
+    write(h, "syscall_execve", record_seed(first(cwd, b"SYSCALL")))
+    write(h, "syscall_execveat", record_seed(first(golden_lines("execveat"), b"SYSCALL")))
+    write(h, "execve_special", record_seed(first(special, b"EXECVE")))
+    write(h, "execve_chunked", record_seed(shrink_chunks(first(long_arg, b"EXECVE"))))
+    write(h, "execve_continued", record_seed(many[3]))
+    write(h, "cwd_hex", record_seed(first(cwd, b"CWD")))
+    write(h, "path_item0", record_seed(first(cwd, b"PATH")))
+    write(h, "proctitle", record_seed(first(cwd, b"PROCTITLE")))
+    write(h, "bprm_fcaps", record_seed(first(cwd, b"BPRM_FCAPS")))
+    write(h, "eoe", record_seed(first(cwd, b"EOE")))
+    # Userspace messages, as pam/sudo/sshd send them through the kernel.
+    write(h, "user_cmd", struct.pack("<H", 1123) +
+          b"audit(1795560600.100:2700): pid=5400 uid=1000 auid=1000 ses=3 "
+          b"subj=unconfined msg='cwd=\"/home/u\" cmd=6C73202D6C61 exe=\"/usr/bin/sudo\" "
+          b"terminal=pts/0 res=success'")
+    write(h, "user_login", struct.pack("<H", 1112) +
+          b"audit(1795560600.200:2701): pid=812 uid=0 auid=1000 ses=4 msg='op=login "
+          b"id=1000 exe=\"/usr/sbin/sshd\" hostname=10.0.0.1 addr=10.0.0.1 "
+          b"terminal=/dev/pts/1 res=success'")
+    write(h, "user_1005", struct.pack("<H", 1005) +
+          b"audit(1795560600.300:2702): pid=1 uid=0 auid=4294967295 ses=4294967295 "
+          b"msg='hello world'")
+    write(h, "avc_prose", struct.pack("<H", 1400) +
+          b"audit(1795560600.400:2703): avc:  denied  { read } for  pid=77 comm=\"cat\" "
+          b"name=\"shadow\" dev=\"dm-0\" ino=12 scontext=system_u:system_r:httpd_t:s0 "
+          b"tcontext=system_u:object_r:shadow_t:s0 tclass=file permissive=0")
+    write(h, "null_values", struct.pack("<H", 1300) +
+          b"audit(1795560600.500:2704): arch=c000003e syscall=59 success=no exit=-2 "
+          b"pid=-1 auid=4294967295 tty=(none) comm=(null) exe=(null) key=(null)")
+
+
+def events():
+    h = "fuzz_event"
+    for case in ("cwd_spaces", "execveat", "special_args", "many_args", "many_records"):
+        write(h, case, b"\n".join(golden_lines(case)) + b"\n")
+    write(h, "long_arg_shrunk",
+          b"\n".join(shrink_chunks(l) for l in golden_lines("long_arg")) + b"\n")
+    cwd = golden_lines("cwd_spaces")
+    special = golden_lines("special_args")
+    # Two exec events interleaved, with a standalone USER_CMD in between.
+    user = (b"type=USER_CMD msg=audit(1795560596.418:2654): pid=5400 uid=1000 auid=1000 "
+            b"ses=3 msg='cwd=\"/home/u\" cmd=6C73 exe=\"/usr/bin/sudo\" res=success'")
+    inter = []
+    for a, b in zip(cwd, special):
+        inter += [a, b]
+    inter.insert(3, user)
+    write(h, "interleaved", b"\n".join(inter) + b"\n")
+    # An event whose EOE never comes, then a complete one.
+    write(h, "no_eoe", b"\n".join(special[:-1] + cwd) + b"\n")
+    # auditd's enriched format: translated fields after a GS byte.
+    enriched = [l + b"\x1dARCH=x86_64 SYSCALL=execve AUID=\"unset\" UID=\"root\""
+                if l.startswith(b"type=SYSCALL") else l for l in cwd]
+    write(h, "enriched", b"\n".join(enriched) + b"\n")
+    # Types by number, and an EXECVE with C escapes in the log line.
+    unk = [re.sub(rb"^type=(PATH|BPRM_FCAPS) ", lambda m: b"type=UNKNOWN[%d] " %
+                  TYPES[m.group(1).decode()], l) for l in special]
+    write(h, "unknown_types", b"\n".join(unk) + b"\n")
+
+
+def flagfiles():
+    h = "fuzz_flagfile"
+    write(h, "valid", b"# sysq flags\n\n--verbose\n--noaudit_debug\n--events_max=100\n"
+          b"-database_path=/tmp/sysq test.db\n  --audit_backlog_limit=8192  \n"
+          b"--disable_audit=false\n--control_socket=/run/sysq/other.sock\n")
+    write(h, "osquery", b"--disable_events=false\n--disable_audit=false\n"
+          b"--audit_allow_config=true\n--audit_persist=true\n"
+          b"--audit_allow_process_events=true\n--events_expiry=3600\n"
+          b"--events_max=50000\n--audit_backlog_wait_time=0\n")
+    write(h, "bools", b"--daemonize=yes\n--verbose=OFF\n--audit_debug=t\n--disable_events=0\n")
+    write(h, "crlf_no_final_newline", b"--verbose\r\n--events_max=5\r\n--pidfile=/tmp/p")
+    write(h, "unknown_flag", b"--verbose\n--no_such_flag=1\n")
+    write(h, "out_of_range", b"--store_queue_size=1\n")
+    write(h, "int_garbage", b"--events_max=12abc\n")
+    write(h, "nested_flagfile", b"--flagfile=/etc/sysq/other.flags\n")
+    write(h, "bad_bool", b"--verbose=maybe\n")
+    write(h, "not_a_flag", b"verbose=true\n")
+    write(h, "empty_value", b"--database_path=\n")
+    write(h, "needs_value", b"--events_expiry\n")
+
+
+def frame(kind, payload):
+    return kind + struct.pack(">I", len(payload)) + payload
+
+
+def columns(*names):
+    return frame(b"C", struct.pack(">I", len(names)) +
+                 b"".join(struct.pack(">I", len(n)) + n for n in names))
+
+
+def row(*values):
+    out = b""
+    for v in values:
+        if v is None:
+            out += b"\x00"
+        elif isinstance(v, int):
+            out += b"\x01" + struct.pack(">q", v)
+        elif isinstance(v, float):
+            out += b"\x02" + struct.pack(">d", v)
+        elif isinstance(v, str):
+            out += b"\x03" + struct.pack(">I", len(v.encode())) + v.encode()
+        else:
+            out += b"\x04" + struct.pack(">I", len(v)) + v
+    return frame(b"R", out)
+
+
+def done(n):
+    return frame(b"D", struct.pack(">Q", n))
+
+
+def wire():
+    h = "fuzz_wire"
+    # Byte 0: output mode (% 5: pretty, json, csv, line, list), headers
+    # when (byte / 5) % 2 == 0.
+    typed = (columns(b"n", b"pid", b"ratio", b"cmdline", b"blob") +
+             row(None, 4242, 0.5, "ls -la 'a b' \u00e9\n\x1b[31m", b"\xff\x00\xfe") +
+             row(1, -9223372036854775808, -1e300, "", b"") + done(2))
+    for mode, name in enumerate(("pretty", "json", "csv", "line", "list")):
+        write(h, "all_types_" + name, bytes([mode]) + typed)
+    write(h, "list_no_headers", bytes([9]) + typed)
+    two = (columns(b"a", b"b") + row(1, "x") + row(2, "y") + columns(b"count(*)") +
+           row(2) + done(3))
+    write(h, "two_statements_pretty", bytes([0]) + two)
+    write(h, "empty_result_json", bytes([1]) + columns(b"pid", b"path") + done(0))
+    write(h, "error_json", bytes([1]) + columns(b"x") + row("partial") +
+          frame(b"E", b"no such table: nope"))
+    write(h, "error_only", bytes([0]) + frame(b"E", b"SQL logic error"))
+    write(h, "truncated_frame", bytes([1]) + columns(b"pid") + b"R\x00\x00\x01\x00\x01")
+    write(h, "row_before_columns", bytes([2]) + row("orphan") + done(1))
+
+
+AUDIT_FILTER_EXIT, AUDIT_ALWAYS, AUDIT_EQUAL = 0x04, 2, 0x40000000
+AUDIT_ARCH, AUDIT_PERM, AUDIT_WATCH, AUDIT_EXE, AUDIT_FILTERKEY = 11, 106, 105, 112, 210
+AUDIT_SUBJ_USER = 13
+
+
+def rule(fields, syscalls=(59, 322)):
+    """fields: (field, value or bytes) pairs; bytes go to buf, value = length."""
+    mask = [0] * 64
+    for nr in syscalls:
+        mask[nr // 32] |= 1 << (nr % 32)
+    f, v, ff, buf = [0] * 64, [0] * 64, [0] * 64, b""
+    for i, (field, val) in enumerate(fields):
+        f[i], ff[i] = field, AUDIT_EQUAL
+        if isinstance(val, bytes):
+            v[i] = len(val)
+            buf += val
+        else:
+            v[i] = val
+    return (struct.pack("<3I", AUDIT_FILTER_EXIT, AUDIT_ALWAYS, len(fields)) +
+            struct.pack("<64I", *mask) + struct.pack("<64I", *f) + struct.pack("<64I", *v) +
+            struct.pack("<64I", *ff) + struct.pack("<I", len(buf)) + buf)
+
+
+def rules():
+    h = "fuzz_rule"
+    sysq = rule([(AUDIT_ARCH, 0xc000003e), (AUDIT_FILTERKEY, b"sysq")])
+    write(h, "sysq_b64", sysq)
+    write(h, "sysq_b32", rule([(AUDIT_ARCH, 0x40000003), (AUDIT_FILTERKEY, b"sysq")],
+                              (11, 358)))
+    write(h, "key_list", rule([(AUDIT_ARCH, 0xc000003e),
+                               (AUDIT_FILTERKEY, b"exec\x01sysq\x01other")]))
+    write(h, "watch_then_key", rule([(AUDIT_WATCH, b"/etc/passwd"), (AUDIT_PERM, 0x3),
+                                     (AUDIT_FILTERKEY, b"identity")], ()))
+    write(h, "exe_selinux_key", rule([(AUDIT_EXE, b"/usr/bin/curl"),
+                                      (AUDIT_SUBJ_USER, b"system_u"),
+                                      (AUDIT_FILTERKEY, b"sysq")]))
+    write(h, "foreign_key", rule([(AUDIT_ARCH, 0xc000003e), (AUDIT_FILTERKEY, b"audit-tools")]))
+    write(h, "short", sysq[:100])
+
+
+def main():
+    for harness in ("fuzz_record", "fuzz_event", "fuzz_flagfile", "fuzz_wire", "fuzz_rule"):
+        shutil.rmtree(os.path.join(CORPUS, harness), ignore_errors=True)
+    records()
+    events()
+    flagfiles()
+    wire()
+    rules()
+
+
+if __name__ == "__main__":
+    main()
