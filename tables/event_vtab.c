@@ -1,6 +1,8 @@
 /* Virtual table over a store buffer table, with time and eid pushdown. */
 #include "event_vtab.h"
 
+#include "vtab_schema.h"
+
 #include "store/store.h"
 
 #include "common/strbuf.h"
@@ -26,21 +28,6 @@ struct event_cursor {
 	int eof;
 };
 
-static char *declare_sql(const struct table_def *def)
-{
-	struct strbuf sql = STRBUF_INIT;
-
-	sb_puts(&sql, "CREATE TABLE x(");
-	for (unsigned i = 0; i < def->ncolumns; i++) {
-		const struct column_def *c = &def->columns[i];
-
-		sb_printf(&sql, "%s\"%s\" %s%s", i ? ", " : "", c->name, column_type_sql(c->type),
-			  c->hidden ? " HIDDEN" : "");
-	}
-	sb_putc(&sql, ')');
-	return sb_detach(&sql);
-}
-
 static int event_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
 			 sqlite3_vtab **ret, char **err)
 {
@@ -59,7 +46,7 @@ static int event_connect(sqlite3 *db, void *aux, int argc, const char *const *ar
 		*err = sqlite3_mprintf("sysq_event: no event table named %s", argv[3]);
 		return SQLITE_ERROR;
 	}
-	sql = declare_sql(table->def);
+	sql = vtab_schema_sql(table->def);
 	rc = sqlite3_declare_vtab(db, sql);
 	free(sql);
 	if (rc != SQLITE_OK)

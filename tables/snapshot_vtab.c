@@ -1,6 +1,8 @@
 /* In-memory virtual tables filled at query time. */
 #include "snapshot_vtab.h"
 
+#include "vtab_schema.h"
+
 #include "common/strbuf.h"
 #include "common/xalloc.h"
 
@@ -43,23 +45,16 @@ static int snap_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
 			sqlite3_vtab **ret, char **err)
 {
 	const struct snapshot_module *mod = aux;
-	struct strbuf sql = STRBUF_INIT;
 	struct snapshot_vtab *vt;
+	char *sql;
 	int rc;
 
 	(void)argc;
 	(void)argv;
 	(void)err;
-	sb_puts(&sql, "CREATE TABLE x(");
-	for (unsigned i = 0; i < mod->def->ncolumns; i++) {
-		const struct column_def *c = &mod->def->columns[i];
-
-		sb_printf(&sql, "%s\"%s\" %s%s", i ? ", " : "", c->name, column_type_sql(c->type),
-			  c->hidden ? " HIDDEN" : "");
-	}
-	sb_putc(&sql, ')');
-	rc = sqlite3_declare_vtab(db, sb_str(&sql));
-	sb_free(&sql);
+	sql = vtab_schema_sql(mod->def);
+	rc = sqlite3_declare_vtab(db, sql);
+	free(sql);
 	if (rc != SQLITE_OK)
 		return rc;
 	/* Counters and flag values: reading them changes nothing. */

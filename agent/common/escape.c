@@ -100,8 +100,9 @@ void json_append_string(struct strbuf *out, const char *s, size_t len)
 
 static bool is_shell_safe(unsigned char c)
 {
+	/* c != 0: strchr would find the terminating NUL. */
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       strchr("_@%+=:,./-", c) != NULL;
+	       (c != 0 && strchr("_@%+=:,./-", c) != NULL);
 }
 
 /* True when every byte is printable ASCII or part of valid UTF-8. */
@@ -122,16 +123,20 @@ static bool is_printable_text(const unsigned char *p, size_t len)
 	return true;
 }
 
-static void shell_ansi_c_quote(struct strbuf *out, const unsigned char *p, size_t len)
+/* Appends text with printable characters and valid UTF-8 kept, newline
+ * and tab as \n and \t, other control or invalid bytes as \xHH, and the
+ * bytes in `backslashed` preceded by a backslash. */
+static void escape_text(struct strbuf *out, const unsigned char *p, size_t len,
+			const char *backslashed)
 {
 	size_t i = 0;
 
-	sb_puts(out, "$'");
+	sb_reserve(out, len);
 	while (i < len) {
 		unsigned char c = p[i];
 		size_t n;
 
-		if (c == '\\' || c == '\'') {
+		if (c && strchr(backslashed, c)) {
 			sb_putc(out, '\\');
 			sb_putc(out, (char)c);
 			i++;
@@ -149,7 +154,6 @@ static void shell_ansi_c_quote(struct strbuf *out, const unsigned char *p, size_
 			i += n;
 		}
 	}
-	sb_putc(out, '\'');
 }
 
 void shell_quote_append(struct strbuf *out, const char *s, size_t len)
@@ -164,7 +168,9 @@ void shell_quote_append(struct strbuf *out, const char *s, size_t len)
 		return;
 	}
 	if (!is_printable_text(p, len)) {
-		shell_ansi_c_quote(out, p, len);
+		sb_puts(out, "$'");
+		escape_text(out, p, len, "\\'");
+		sb_putc(out, '\'');
 		return;
 	}
 	sb_putc(out, '\'');
@@ -200,28 +206,7 @@ void c_escape_append(struct strbuf *out, const char *s, size_t len)
 
 void terminal_escape_append(struct strbuf *out, const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	sb_reserve(out, len);
-	while (i < len) {
-		unsigned char c = p[i];
-		size_t n;
-
-		if (c == '\n') {
-			sb_puts(out, "\\n");
-			i++;
-		} else if (c == '\t') {
-			sb_puts(out, "\\t");
-			i++;
-		} else if (c < 0x20 || c == 0x7f || (n = utf8_valid_len(p + i, len - i)) == 0) {
-			append_hex_byte(out, "\\x", c);
-			i++;
-		} else {
-			sb_append(out, p + i, n);
-			i += n;
-		}
-	}
+	escape_text(out, (const unsigned char *)s, len, "");
 }
 
 void csv_append_field(struct strbuf *out, const char *s, size_t len)

@@ -84,21 +84,30 @@ static char *sql_string(const char *s)
 	return sb_detach(&out);
 }
 
-static int dot_tables(struct shell *sh, const char *pattern)
+/* Runs an internal query in list mode without headers: one bare line per
+ * row, whatever the user's .mode is. */
+static int run_listing(struct shell *sh, const char *sql)
 {
-	char *like = sql_string(pattern && *pattern ? pattern : "%");
-	char *sql = xasprintf("SELECT name AS table_name FROM sqlite_temp_master "
-			      "WHERE type IN ('table', 'view') AND name LIKE %s ORDER BY name",
-			      like);
 	enum output_mode saved = sh->mode;
 	bool headers = sh->headers;
 	int rc;
 
-	sh->mode = OUTPUT_LIST; /* one bare name per line */
+	sh->mode = OUTPUT_LIST;
 	sh->headers = false;
 	rc = run_sql(sh, sql);
 	sh->mode = saved;
 	sh->headers = headers;
+	return rc;
+}
+
+static int dot_tables(struct shell *sh, const char *pattern)
+{
+	char *like = sql_string(pattern && *pattern ? pattern : "%");
+	char *sql = xasprintf("SELECT name FROM sqlite_temp_master "
+			      "WHERE type IN ('table', 'view') AND name LIKE %s ORDER BY name",
+			      like);
+	int rc = run_listing(sh, sql);
+
 	free(sql);
 	free(like);
 	return rc;
@@ -113,19 +122,12 @@ static int dot_schema(struct shell *sh, const char *table)
 		"SELECT 'CREATE TABLE ' || m.name || '(' || "
 		"(SELECT group_concat('`' || x.name || '` ' || x.type || "
 		"CASE WHEN x.hidden = 1 THEN ' HIDDEN' ELSE '' END, ', ') "
-		"FROM pragma_table_xinfo(m.name) AS x) || ');' AS schema "
+		"FROM pragma_table_xinfo(m.name) AS x) || ');' "
 		"FROM sqlite_temp_master AS m WHERE m.type IN ('table', 'view') "
 		"AND m.name LIKE %s ORDER BY m.name",
 		like);
-	enum output_mode saved = sh->mode;
-	bool headers = sh->headers;
-	int rc;
+	int rc = run_listing(sh, sql);
 
-	sh->mode = OUTPUT_LIST; /* one bare line per table */
-	sh->headers = false;
-	rc = run_sql(sh, sql);
-	sh->mode = saved;
-	sh->headers = headers;
 	free(sql);
 	free(like);
 	return rc;

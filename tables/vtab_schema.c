@@ -1,0 +1,19 @@
+/* Declared schema of sysq's virtual tables. */
+#include "vtab_schema.h"
+
+#include "common/strbuf.h"
+
+char *vtab_schema_sql(const struct table_def *def)
+{
+	struct strbuf sql = STRBUF_INIT;
+
+	sb_puts(&sql, "CREATE TABLE x(");
+	for (unsigned i = 0; i < def->ncolumns; i++) {
+		const struct column_def *c = &def->columns[i];
+
+		sb_printf(&sql, "%s\"%s\" %s%s", i ? ", " : "", c->name, column_type_sql(c->type),
+			  c->hidden ? " HIDDEN" : "");
+	}
+	sb_putc(&sql, ')');
+	return sb_detach(&sql);
+}

@@ -1,0 +1,400 @@
+#!/bin/bash
+# exec_overhead.sh: what audit-based exec monitoring costs a fork+exec.
+#
+#   tools/bench/exec_overhead.sh [BUILD_DIR]        (default: build)
+#
+# Times N fork+execve+waitpid of /bin/true (spawn_loop, from BUILD_DIR) in
+# three configurations, interleaved in rounds so machine noise hits all of
+# them alike, and reports medians and the ratio to the baseline:
+#   baseline  no agent: the kernel's audit state as found
+#   sysq      `sysq daemon` with default flags (process_events rules on
+#             execve/execveat, key sysq), every path in a temp dir
+#   auditd    Debian's auditd, started here with a temp auditd.conf that
+#             logs to a temp dir, plus the equivalent rules
+#             (-a always,exit -F arch=b64|b32 -S execve,execveat -k bench)
+#             and the same kernel backlog settings sysq applies by default
+# It also reports the kernel's `lost` counter and how many of the execs
+# each agent recorded, since an agent that drops records looks cheaper.
+#
+# Environment: ROUNDS (5), N (3000 execs per measurement), WARMUP (200
+# execs before each), AUDITD_BACKLOG_LIMIT (4096) and
+# AUDITD_BACKLOG_WAIT_TIME (0), the values of sysq's --audit_backlog_limit
+# and --audit_backlog_wait_time defaults.
+#
+# Only one process can own the kernel's audit socket, and others run
+# integration tests on this machine, so the whole run holds an exclusive
+# flock on /tmp/sysq-audit.lock. The kernel's audit settings (enabled,
+# failure, backlog_limit, backlog_wait_time) and rules are saved at start
+# and restored on exit; only rules this run added are deleted, every
+# daemon it started is stopped, and audit is never disabled if it was
+# enabled. A tool, not a test: it prints tables and exits 0 unless it
+# cannot run.
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-5}
+N=${N:-3000}
+WARMUP=${WARMUP:-200}
+AUDITD_BACKLOG_LIMIT=${AUDITD_BACKLOG_LIMIT:-4096}
+AUDITD_BACKLOG_WAIT_TIME=${AUDITD_BACKLOG_WAIT_TIME:-0}
+LOCK=/tmp/sysq-audit.lock
+AUDITCTL=/usr/sbin/auditctl
+AUDITD=/usr/sbin/auditd
+AUDITD_PIDFILE=/var/run/auditd.pid
+BENCH_KEY=bench
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$repo/build}
+SYSQ=$build/sysq
+SPAWN=$build/tools/bench/spawn_loop
+
+tmp=
+sysq_pid=
+auditd_pid=
+auditd_pidfile_existed=0
+cleaned=0
+
+die() {
+	echo "exec_overhead: $*" >&2
+	exit 1
+}
+
+log() {
+	echo "# $*" >&2
+}
+
+# ---- kernel audit state ---------------------------------------------------
+
+# Value of one `auditctl -s` line, e.g. audit_get enabled.
+audit_get() {
+	"$AUDITCTL" -s | awk -v k="$1" '$1 == k { print $2 }'
+}
+
+audit_settings() {
+	local k
+	for k in enabled failure pid backlog_limit backlog_wait_time lost; do
+		printf '%s=%s ' "$k" "$(audit_get "$k")"
+	done
+	echo
+}
+
+save_state() {
+	orig_enabled=$(audit_get enabled)
+	orig_failure=$(audit_get failure)
+	orig_backlog_limit=$(audit_get backlog_limit)
+	orig_backlog_wait_time=$(audit_get backlog_wait_time)
+	"$AUDITCTL" -l >"$tmp/rules.orig"
+	"$AUDITCTL" -s >"$tmp/status.orig"
+}
+
+# Deletes rules that this run's agents added (key bench or sysq) and that
+# were not there at the start; leaves every other rule alone.
+delete_added_rules() {
+	local line
+	local -a words
+	"$AUDITCTL" -l >"$tmp/rules.now"
+	while IFS= read -r line; do
+		[[ $line == "-a "* ]] || continue
+		grep -qxF -- "$line" "$tmp/rules.orig" && continue
+		if [[ $line != *"key=$BENCH_KEY" && $line != *"key=sysq" ]]; then
+			log "leaving a rule this run did not add: $line"
+			continue
+		fi
+		read -ra words <<<"${line/#-a /-d }"
+		"$AUDITCTL" "${words[@]}" >/dev/null || log "could not delete: $line"
+	done <"$tmp/rules.now"
+}
+
+# Puts enabled, failure and the backlog settings back as found.
+restore_settings() {
+	[[ $(audit_get failure) == "$orig_failure" ]] || "$AUDITCTL" -f "$orig_failure" >/dev/null
+	[[ $(audit_get backlog_limit) == "$orig_backlog_limit" ]] ||
+		"$AUDITCTL" -b "$orig_backlog_limit" >/dev/null
+	[[ $(audit_get backlog_wait_time) == "$orig_backlog_wait_time" ]] ||
+		"$AUDITCTL" --backlog_wait_time "$orig_backlog_wait_time" >/dev/null
+	[[ $(audit_get enabled) == "$orig_enabled" ]] || "$AUDITCTL" -e "$orig_enabled" >/dev/null
+}
+
+# True when rules and settings are as found and no daemon owns audit.
+state_is_original() {
+	[[ $(audit_get pid) == 0 ]] || return 1
+	[[ $(audit_get enabled) == "$orig_enabled" ]] || return 1
+	[[ $(audit_get failure) == "$orig_failure" ]] || return 1
+	[[ $(audit_get backlog_limit) == "$orig_backlog_limit" ]] || return 1
+	[[ $(audit_get backlog_wait_time) == "$orig_backlog_wait_time" ]] || return 1
+	"$AUDITCTL" -l | cmp -s - "$tmp/rules.orig"
+}
+
+restore_state() {
+	delete_added_rules
+	restore_settings
+}
+
+# ---- daemons ----------------------------------------------------------------
+
+# Waits up to $2 seconds for command $1 to succeed.
+wait_until() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		eval "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Sends $2 to pid $1 and waits for it, with SIGKILL after 15 s.
+stop_pid() {
+	local pid=$1 sig=$2 i
+	kill -"$sig" "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < 150; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		log "pid $pid did not stop; killing it"
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || true
+}
+
+sysq_query() {
+	"$SYSQ" shell --csv --control_socket="$1/sysq.sock" "$2" 2>/dev/null | tail -n 1
+}
+
+sysq_ready() {
+	kill -0 "$sysq_pid" 2>/dev/null || die "sysq daemon exited: $(tail -n 5 "$1/daemon.log")"
+	[[ -S $1/sysq.sock ]] && [[ $(sysq_query "$1" "SELECT 1") == 1 ]] &&
+		[[ $(audit_get pid) == "$sysq_pid" ]]
+}
+
+start_sysq() {
+	local dir=$1
+	mkdir -p "$dir"
+	"$SYSQ" daemon --flagfile= --database_path="$dir/sysq.db" \
+		--control_socket="$dir/sysq.sock" --pidfile="$dir/sysq.pid" \
+		>"$dir/daemon.out" 2>"$dir/daemon.log" &
+	sysq_pid=$!
+	wait_until "sysq_ready $dir" 15 || die "sysq daemon not ready: $(tail -n 5 "$dir/daemon.log")"
+}
+
+stop_sysq() {
+	[[ -n $sysq_pid ]] || return 0
+	stop_pid "$sysq_pid" INT
+	sysq_pid=
+}
+
+# Rows sysq stored for our execs; waits for the writer to catch up.
+sysq_rows() {
+	local dir=$1 want=$2 rows=0 prev=-1 i
+	for ((i = 0; i < 50 && rows != want && rows != prev; i++)); do
+		prev=$rows
+		sleep 0.2
+		rows=$(sysq_query "$dir" "SELECT count(*) FROM process_events WHERE path = '/usr/bin/true'")
+	done
+	echo "$rows"
+}
+
+# auditd.conf: Debian's, with the log and plugins in the round's temp dir.
+write_auditd_conf() {
+	local dir=$1
+	mkdir -p "$dir/plugins.d"
+	sed -e "s|^log_file *=.*|log_file = $dir/audit.log|" \
+		-e "s|^plugin_dir *=.*|plugin_dir = $dir/plugins.d|" \
+		/etc/audit/auditd.conf >"$dir/auditd.conf"
+	chmod 0640 "$dir/auditd.conf"
+}
+
+auditd_rules() {
+	local op=$1 arch
+	for arch in b64 b32; do
+		"$AUDITCTL" "$op" always,exit -F arch="$arch" -S execve,execveat -k "$BENCH_KEY" \
+			>/dev/null
+	done
+}
+
+start_auditd() {
+	local dir=$1 enable=enable
+	write_auditd_conf "$dir"
+	# auditd -s enable disables audit when it exits: never when it was on.
+	[[ $orig_enabled == 0 ]] || enable=nochange
+	"$AUDITD" -n -s "$enable" -c "$dir" >"$dir/auditd.out" 2>&1 &
+	auditd_pid=$!
+	wait_until '[[ $(audit_get pid) == "$auditd_pid" ]]' 10 ||
+		die "auditd did not take the audit socket: $(tail -n 5 "$dir/auditd.out")"
+	[[ $(audit_get enabled) != 0 ]] || "$AUDITCTL" -e 1 >/dev/null
+	"$AUDITCTL" -b "$AUDITD_BACKLOG_LIMIT" >/dev/null
+	"$AUDITCTL" --backlog_wait_time "$AUDITD_BACKLOG_WAIT_TIME" >/dev/null
+	auditd_rules -a
+}
+
+stop_auditd() {
+	[[ -n $auditd_pid ]] || return 0
+	auditd_rules -d 2>/dev/null || true
+	stop_pid "$auditd_pid" TERM
+	auditd_pid=
+	if [[ $auditd_pidfile_existed == 0 && -e $AUDITD_PIDFILE ]]; then
+		rm -f "$AUDITD_PIDFILE"
+	fi
+}
+
+# SYSCALL records of our execs in an auditd log.
+auditd_records() {
+	grep -c '^type=SYSCALL.*exe="/usr/bin/true".*key="bench"' "$1/audit.log" 2>/dev/null || true
+}
+
+# ---- measurement --------------------------------------------------------------
+
+# Prints the ns for N spawns, after WARMUP unmeasured ones.
+spawn() {
+	"$SPAWN" "$WARMUP" >/dev/null
+	"$SPAWN" "$N"
+}
+
+measure_baseline() {
+	state_is_original || die "audit state is not as found before a baseline round"
+	echo "$(spawn) 0 -"
+}
+
+measure_sysq() {
+	local dir=$tmp/sysq.$1 lost ns owner rows
+	start_sysq "$dir"
+	lost=$(audit_get lost)
+	ns=$(spawn)
+	owner=$(audit_get pid)
+	lost=$(($(audit_get lost) - lost))
+	rows=$(sysq_rows "$dir" $((N + WARMUP)))
+	stop_sysq
+	[[ $owner == "$sysq_pid_seen" ]] || log "round $1: audit pid was $owner during sysq's run"
+	restore_state
+	echo "$ns $lost $rows"
+}
+
+measure_auditd() {
+	local dir=$tmp/auditd.$1 lost ns owner
+	start_auditd "$dir"
+	lost=$(audit_get lost)
+	ns=$(spawn)
+	owner=$(audit_get pid)
+	lost=$(($(audit_get lost) - lost))
+	[[ $owner == "$auditd_pid" ]] || log "round $1: audit pid was $owner, not auditd's $auditd_pid"
+	stop_auditd
+	restore_state
+	echo "$ns $lost $(auditd_records "$dir")"
+}
+
+measure() {
+	case $1 in
+	baseline) measure_baseline ;;
+	sysq) measure_sysq "$2" ;;
+	auditd) measure_auditd "$2" ;;
+	esac
+}
+
+# ---- report ---------------------------------------------------------------
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
+		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# Column $2 of config $1's rows in results.
+column() {
+	awk -v c="$1" -v k="$2" '$2 == c { print $k }' "$tmp/results"
+}
+
+# Per-round ratio of config $1 to the baseline of the same round.
+round_ratios() {
+	awk -v c="$1" '$2 == "baseline" { b[$1] = $3 } $2 == c { r[$1] = $3 }
+		END { for (i in r) if (b[i]) print r[i] / b[i] }' "$tmp/results"
+}
+
+report() {
+	local cfg base med ratio rmed lost rec target
+	echo
+	echo "exec_overhead: $ROUNDS rounds x 3 configs, N=$N fork+exec of /bin/true each" \
+		"(after $WARMUP warm-up), $(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs"
+	echo
+	printf '%-6s %-9s %14s %12s %8s %s\n' round config ns_total us_per_exec lost recorded
+	sort -n -k1,1 -s "$tmp/results" | awk -v n="$N" \
+		'{ printf "%-6s %-9s %14d %12.1f %8s %s\n", $1, $2, $3, $3 / n / 1000, $4, $5 }'
+	echo
+	base=$(column baseline 3 | median)
+	printf '%-9s %16s %16s %18s %s\n' config median_us/exec ratio_of_medians \
+		median_round_ratio target
+	for cfg in baseline sysq auditd; do
+		med=$(column "$cfg" 3 | median)
+		ratio=$(awk -v a="$med" -v b="$base" 'BEGIN { printf "%.3f", a / b }')
+		rmed=$(if [[ $cfg == baseline ]]; then echo 1; else round_ratios "$cfg"; fi | median)
+		case $cfg in
+		sysq) target=$(awk -v r="$rmed" 'BEGIN { print (r <= 1.15 ? "<= 1.15x: met" :
+			"<= 1.15x: MISSED") }') ;;
+		auditd) target="(reference, ~1.20x expected)" ;;
+		*) target= ;;
+		esac
+		printf '%-9s %16.1f %16s %18.3f %s\n' "$cfg" "$(awk -v m="$med" -v n="$N" \
+			'BEGIN { print m / n / 1000 }')" "${ratio}x" "$rmed" "$target"
+	done
+	echo
+	echo "lost: the kernel's audit lost counter during the measurement;" \
+		"recorded: execs of /bin/true the agent stored (sysq rows) or logged (auditd" \
+		"SYSCALL records), of $((N + WARMUP)) run."
+}
+
+# ---- main -------------------------------------------------------------------
+
+cleanup() {
+	local rc=$?
+	[[ $cleaned == 0 ]] || return 0
+	cleaned=1
+	[[ -n $tmp ]] || exit "$rc"
+	stop_sysq
+	stop_auditd
+	if [[ -n ${orig_enabled:-} ]]; then
+		restore_state
+		echo
+		echo "audit state before: $(awk '{ printf "%s=%s ", $1, $2 }' "$tmp/status.orig")"
+		echo "audit state after:  $("$AUDITCTL" -s | awk '{ printf "%s=%s ", $1, $2 }')"
+		echo "rules before: $(tr '\n' ';' <"$tmp/rules.orig")"
+		echo "rules after:  $("$AUDITCTL" -l | tr '\n' ';')"
+		if state_is_original; then
+			echo "audit state restored: yes"
+		else
+			echo "audit state restored: NO"
+		fi
+	fi
+	rm -rf "$tmp"
+	exit "$rc"
+}
+
+main() {
+	local round i cfg
+	local -a order=(baseline sysq auditd)
+	[[ $(id -u) == 0 ]] || die "must run as root"
+	[[ -x $SYSQ ]] || die "no sysq binary at $SYSQ (give the build dir as argument)"
+	[[ -x $SPAWN ]] || die "no spawn_loop at $SPAWN (make -C $build spawn_loop)"
+	[[ -x $AUDITD && -x $AUDITCTL ]] || die "needs Debian's auditd package"
+	exec 9>"$LOCK"
+	if ! flock -n 9; then
+		log "waiting for $LOCK (another user of the audit socket)"
+		flock 9
+	fi
+	tmp=$(mktemp -d /tmp/sysq-bench.XXXXXX)
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	[[ -e $AUDITD_PIDFILE ]] && auditd_pidfile_existed=1
+	[[ $(audit_get enabled) != 2 ]] || die "audit is locked (enabled 2): cannot add rules"
+	i=$(audit_get pid)
+	[[ $i == 0 ]] || die "pid $i owns the audit socket; stop it first"
+	save_state
+	log "audit state at start: $(audit_settings)"
+	: >"$tmp/results"
+	for ((round = 1; round <= ROUNDS; round++)); do
+		for ((i = 0; i < 3; i++)); do
+			cfg=${order[$(((round + i) % 3))]}
+			log "round $round: $cfg"
+			echo "$round $cfg $(measure "$cfg" "$round")" >>"$tmp/results"
+		done
+	done
+	report
+}
+
+main "$@"
