@@ -237,7 +237,7 @@ static int start_control(struct daemon *d)
 	d->catalog.pubsub = d->pubsub;
 	d->catalog.flags = &d->flags;
 	if (control_server_start(d->flags.control_socket, d->flags.database_path, &d->catalog,
-				 &d->control, &err) < 0) {
+				 (int)d->flags.control_query_timeout, &d->control, &err) < 0) {
 		log_error("control socket: %s", err);
 		free(err);
 		return 1;

@@ -18,6 +18,8 @@
 	  "UNIX socket that sysq shell queries (root only)")                                       \
 	X(STRING, pidfile, "/run/sysq/sysq.pid", 0, 0,                                             \
 	  "Pid file, locked while the daemon runs")                                                \
+	X(INT, control_query_timeout, "60", 1, 86400,                                              \
+	  "Seconds a control-socket query may run before it is interrupted")                      \
 	X(BOOL, daemonize, "false", 0, 0, "Fork into the background after start-up")               \
 	X(BOOL, verbose, "false", 0, 0, "Log debug messages")                                      \
 	X(BOOL, disable_events, "false", 0, 0, "Run no event publishers or subscribers")           \

@@ -13,12 +13,14 @@ struct catalog;
 struct query_conn {
 	sqlite3 *db;
 	struct authorizer_state *authz;
+	struct query_watch *watch;
 };
 
 /* Opens the database read-only, attaches the catalog and installs the
- * authorizer. Returns 0 or -errno with *err set (free it). */
+ * authorizer. A query running longer than `timeout_s`, or whose client
+ * has hung up, is interrupted. Returns 0 or -errno with *err set. */
 int query_conn_open(struct query_conn *qc, const char *db_path, const struct catalog *cat,
-		    char **err);
+		    int timeout_s, char **err);
 void query_conn_close(struct query_conn *qc);
 
 /* Runs every statement in `sql`, writing COLUMNS/ROW frames per statement

@@ -32,6 +32,7 @@ struct control_server {
 	char *path;
 	char *db_path;
 	const struct catalog *cat;
+	int query_timeout_s;
 	int listen_fd;
 	int stop_fd;
 	pthread_t accept_thread;
@@ -59,7 +60,7 @@ static int open_connection(struct client *c)
 	char *err = NULL;
 	bool stopping;
 
-	if (query_conn_open(&qc, c->cs->db_path, c->cs->cat, &err) < 0) {
+	if (query_conn_open(&qc, c->cs->db_path, c->cs->cat, c->cs->query_timeout_s, &err) < 0) {
 		send_error(c->fd, err);
 		free(err);
 		return -1;
@@ -278,11 +279,12 @@ static void server_free(struct control_server *cs)
 }
 
 int control_server_start(const char *path, const char *db_path, const struct catalog *cat,
-			 struct control_server **ret, char **err)
+			 int query_timeout_s, struct control_server **ret, char **err)
 {
 	struct control_server *cs = xcalloc(1, sizeof(*cs));
 	int rc;
 
+	cs->query_timeout_s = query_timeout_s;
 	cs->path = xstrdup(path);
 	cs->db_path = xstrdup(db_path);
 	cs->cat = cat;

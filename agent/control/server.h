@@ -14,7 +14,7 @@ struct control_server;
 /* Binds `path` (replacing a stale socket, refusing a live one) and starts
  * the accept thread. Returns 0 or -errno with *err set (free it). */
 int control_server_start(const char *path, const char *db_path, const struct catalog *cat,
-			 struct control_server **ret, char **err);
+			 int query_timeout_s, struct control_server **ret, char **err);
 
 /* Closes the socket, interrupts running queries, waits for client threads
  * and removes the socket file. */

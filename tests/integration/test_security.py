@@ -3,6 +3,7 @@
 import os
 import stat
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from sysqtest import SYSQ, Daemon, check, check_eq, main, run  # noqa: E402
@@ -58,10 +59,23 @@ def test_sql_is_read_only():
         check_eq(cols, [{"name": "argv"}], "schema introspection works")
 
 
+def test_runaway_query_is_interrupted():
+    with Daemon("--disable_audit", "--control_query_timeout=1") as d:
+        start = time.monotonic()
+        r = d.shell("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+                    "SELECT count(*) FROM n", timeout=30)
+        elapsed = time.monotonic() - start
+        check_eq(r.returncode, 1, "exit status of an interrupted query")
+        check(b"--control_query_timeout" in r.stderr, f"message: {r.stderr!r}")
+        check(elapsed < 10, f"interrupted after {elapsed:.1f}s")
+        check_eq(d.query("SELECT 1 AS one"), [{"one": "1"}], "the daemon still serves")
+
+
 def test_database_is_private():
     with Daemon("--disable_audit") as d:
         check_eq(oct(stat.S_IMODE(os.stat(d.db).st_mode)), oct(0o600), "database mode")
 
 
 if __name__ == "__main__":
-    main([test_socket_is_root_only, test_sql_is_read_only, test_database_is_private])
+    main([test_socket_is_root_only, test_sql_is_read_only, test_runaway_query_is_interrupted,
+          test_database_is_private])

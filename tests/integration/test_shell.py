@@ -3,8 +3,11 @@
 no daemon is running."""
 import json
 import os
+import pty
+import select
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from sysqtest import SYSQ, Daemon, check, check_eq, main, run  # noqa: E402
@@ -46,6 +49,35 @@ def test_stdin_and_dot_commands():
         check_eq(r.returncode, 1, "a failing statement on stdin fails the run")
 
 
+def test_interactive_terminal():
+    """On a terminal the shell prompts, continues unfinished statements and
+    honours .timer and .quit."""
+    with Daemon("--disable_audit") as d:
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(SYSQ, [SYSQ, "shell", f"--control_socket={d.sock}"])
+        out = b""
+
+        def read_until(marker, timeout=5.0):
+            nonlocal out
+            deadline = time.monotonic() + timeout
+            while marker not in out:
+                check(time.monotonic() < deadline, f"no {marker!r} in {out!r}")
+                if select.select([fd], [], [], 0.1)[0]:
+                    out += os.read(fd, 4096)
+
+        read_until(b"sysq> ")
+        os.write(fd, b".timer on\nSELECT 40 +\n")
+        read_until(b"   ...> ")
+        os.write(fd, b"2 AS answer;\n")
+        read_until(b"Run Time: ")
+        check(b"| 42     |" in out, f"the continued statement ran: {out!r}")
+        os.write(fd, b".quit\n")
+        _, status = os.waitpid(pid, 0)
+        check_eq(os.waitstatus_to_exitcode(status), 0, "interactive exit status")
+        os.close(fd)
+
+
 def test_no_daemon():
     sock = os.path.join(tempfile.mkdtemp(), "absent.sock")
     r = run([SYSQ, "shell", f"--control_socket={sock}", "SELECT 1"])
@@ -57,4 +89,4 @@ def test_no_daemon():
 
 
 if __name__ == "__main__":
-    main([test_formats, test_stdin_and_dot_commands, test_no_daemon])
+    main([test_formats, test_stdin_and_dot_commands, test_interactive_terminal, test_no_daemon])

@@ -131,14 +131,20 @@ restore_state() {
 
 # ---- daemons ----------------------------------------------------------------
 
-# Waits up to $2 seconds for command $1 to succeed.
+# Waits up to $1 seconds for the command in $2... to succeed.
 wait_until() {
-	local i
-	for ((i = 0; i < $2 * 10; i++)); do
-		eval "$1" && return 0
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" && return 0
 		sleep 0.1
 	done
 	return 1
+}
+
+# True when pid $1 owns the kernel's audit socket.
+owns_audit() {
+	[[ $(audit_get pid) == "$1" ]]
 }
 
 # Sends $2 to pid $1 and waits for it, with SIGKILL after 15 s.
@@ -162,8 +168,7 @@ sysq_query() {
 
 sysq_ready() {
 	kill -0 "$sysq_pid" 2>/dev/null || die "sysq daemon exited: $(tail -n 5 "$1/daemon.log")"
-	[[ -S $1/sysq.sock ]] && [[ $(sysq_query "$1" "SELECT 1") == 1 ]] &&
-		[[ $(audit_get pid) == "$sysq_pid" ]]
+	[[ -S $1/sysq.sock ]] && [[ $(sysq_query "$1" "SELECT 1") == 1 ]] && owns_audit "$sysq_pid"
 }
 
 start_sysq() {
@@ -173,7 +178,7 @@ start_sysq() {
 		--control_socket="$dir/sysq.sock" --pidfile="$dir/sysq.pid" \
 		>"$dir/daemon.out" 2>"$dir/daemon.log" &
 	sysq_pid=$!
-	wait_until "sysq_ready $dir" 15 || die "sysq daemon not ready: $(tail -n 5 "$dir/daemon.log")"
+	wait_until 15 sysq_ready "$dir" || die "sysq daemon not ready: $(tail -n 5 "$dir/daemon.log")"
 }
 
 stop_sysq() {
@@ -182,13 +187,16 @@ stop_sysq() {
 	sysq_pid=
 }
 
-# Rows sysq stored for our execs; waits for the writer to catch up.
+# Rows sysq stored for our execs: polls until there are $2 of them, or
+# the count has not moved for a second (10 s at most).
 sysq_rows() {
-	local dir=$1 want=$2 rows=0 prev=-1 i
-	for ((i = 0; i < 50 && rows != want && rows != prev; i++)); do
+	local dir=$1 want=$2 rows=-1 prev stable=0 i
+	for ((i = 0; i < 50 && stable < 5; i++)); do
 		prev=$rows
-		sleep 0.2
 		rows=$(sysq_query "$dir" "SELECT count(*) FROM process_events WHERE path = '/usr/bin/true'")
+		[[ $rows != "$want" ]] || break
+		if [[ $rows == "$prev" ]]; then stable=$((stable + 1)); else stable=0; fi
+		sleep 0.2
 	done
 	echo "$rows"
 }
@@ -218,7 +226,7 @@ start_auditd() {
 	[[ $orig_enabled == 0 ]] || enable=nochange
 	"$AUDITD" -n -s "$enable" -c "$dir" >"$dir/auditd.out" 2>&1 &
 	auditd_pid=$!
-	wait_until '[[ $(audit_get pid) == "$auditd_pid" ]]' 10 ||
+	wait_until 10 owns_audit "$auditd_pid" ||
 		die "auditd did not take the audit socket: $(tail -n 5 "$dir/auditd.out")"
 	[[ $(audit_get enabled) != 0 ]] || "$AUDITCTL" -e 1 >/dev/null
 	"$AUDITCTL" -b "$AUDITD_BACKLOG_LIMIT" >/dev/null
@@ -238,7 +246,7 @@ stop_auditd() {
 
 # SYSCALL records of our execs in an auditd log.
 auditd_records() {
-	grep -c '^type=SYSCALL.*exe="/usr/bin/true".*key="bench"' "$1/audit.log" 2>/dev/null || true
+	grep -ac '^type=SYSCALL.*exe="/usr/bin/true".*key="bench"' "$1/audit.log" 2>/dev/null || true
 }
 
 # ---- measurement --------------------------------------------------------------
@@ -249,44 +257,36 @@ spawn() {
 	"$SPAWN" "$N"
 }
 
+# Each measure_* sets `result` to "NS LOST RECORDED". They run in the main
+# shell (not in $(...)) so the EXIT trap knows which daemons to stop.
 measure_baseline() {
-	state_is_original || die "audit state is not as found before a baseline round"
-	echo "$(spawn) 0 -"
+	wait_until 5 state_is_original || die "audit state is not as found before a baseline round"
+	result="$(spawn) 0 -"
 }
 
 measure_sysq() {
-	local dir=$tmp/sysq.$1 lost ns owner rows
+	local dir=$tmp/sysq.$1 lost ns rows
 	start_sysq "$dir"
 	lost=$(audit_get lost)
 	ns=$(spawn)
-	owner=$(audit_get pid)
 	lost=$(($(audit_get lost) - lost))
+	owns_audit "$sysq_pid" || log "round $1: sysq lost the audit pid"
 	rows=$(sysq_rows "$dir" $((N + WARMUP)))
 	stop_sysq
-	[[ $owner == "$sysq_pid_seen" ]] || log "round $1: audit pid was $owner during sysq's run"
 	restore_state
-	echo "$ns $lost $rows"
+	result="$ns $lost $rows"
 }
 
 measure_auditd() {
-	local dir=$tmp/auditd.$1 lost ns owner
+	local dir=$tmp/auditd.$1 lost ns
 	start_auditd "$dir"
 	lost=$(audit_get lost)
 	ns=$(spawn)
-	owner=$(audit_get pid)
 	lost=$(($(audit_get lost) - lost))
-	[[ $owner == "$auditd_pid" ]] || log "round $1: audit pid was $owner, not auditd's $auditd_pid"
+	owns_audit "$auditd_pid" || log "round $1: auditd lost the audit pid"
 	stop_auditd
 	restore_state
-	echo "$ns $lost $(auditd_records "$dir")"
-}
-
-measure() {
-	case $1 in
-	baseline) measure_baseline ;;
-	sysq) measure_sysq "$2" ;;
-	auditd) measure_auditd "$2" ;;
-	esac
+	result="$ns $lost $(auditd_records "$dir")"
 }
 
 # ---- report ---------------------------------------------------------------
@@ -297,7 +297,7 @@ median() {
 }
 
 # Column $2 of config $1's rows in results.
-column() {
+results_col() {
 	awk -v c="$1" -v k="$2" '$2 == c { print $k }' "$tmp/results"
 }
 
@@ -308,7 +308,7 @@ round_ratios() {
 }
 
 report() {
-	local cfg base med ratio rmed lost rec target
+	local cfg base med ratio rmed target
 	echo
 	echo "exec_overhead: $ROUNDS rounds x 3 configs, N=$N fork+exec of /bin/true each" \
 		"(after $WARMUP warm-up), $(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs"
@@ -317,11 +317,11 @@ report() {
 	sort -n -k1,1 -s "$tmp/results" | awk -v n="$N" \
 		'{ printf "%-6s %-9s %14d %12.1f %8s %s\n", $1, $2, $3, $3 / n / 1000, $4, $5 }'
 	echo
-	base=$(column baseline 3 | median)
+	base=$(results_col baseline 3 | median)
 	printf '%-9s %16s %16s %18s %s\n' config median_us/exec ratio_of_medians \
 		median_round_ratio target
 	for cfg in baseline sysq auditd; do
-		med=$(column "$cfg" 3 | median)
+		med=$(results_col "$cfg" 3 | median)
 		ratio=$(awk -v a="$med" -v b="$base" 'BEGIN { printf "%.3f", a / b }')
 		rmed=$(if [[ $cfg == baseline ]]; then echo 1; else round_ratios "$cfg"; fi | median)
 		case $cfg in
@@ -391,7 +391,8 @@ main() {
 		for ((i = 0; i < 3; i++)); do
 			cfg=${order[$(((round + i) % 3))]}
 			log "round $round: $cfg"
-			echo "$round $cfg $(measure "$cfg" "$round")" >>"$tmp/results"
+			"measure_$cfg" "$round"
+			echo "$round $cfg $result" >>"$tmp/results"
 		done
 	done
 	report
