@@ -184,6 +184,7 @@ static int split_flag_word(const char *word, struct flag_word *ret, char err[FLA
 	size_t len;
 	int id;
 
+	ret->name_column = 0;
 	if (strncmp(name, "--", 2) == 0)
 		name += 2;
 	else if (name[0] == '-' && name[1] != '\0')
@@ -247,7 +248,15 @@ static int apply_file_line(struct sysq_flags *flags, const char *text, size_t *c
 	struct flag_word w;
 
 	if (split_flag_word(text, &w, msg) < 0) {
-		if (strncmp(msg, "unknown", 7) == 0)
+		const char *name = text + w.name_column;
+		size_t len = strcspn(name, " \t=");
+
+		/* "--name value" is a command-line habit; say what to write. */
+		if (name[len] != '=' && name[len] != '\0' && flags_find(name, len) >= 0)
+			snprintf(msg, FLAG_ERROR_MAX,
+				 "write --%.*s=VALUE: in a flagfile the value follows an '='", (int)len,
+				 name);
+		if (strncmp(msg, "unknown", 7) == 0 || strncmp(msg, "write", 5) == 0)
 			*column += w.name_column;
 		return -EINVAL;
 	}
@@ -274,6 +283,7 @@ int flags_load_file(struct sysq_flags *flags, const char *path, char err[FLAG_ER
 		snprintf(err, FLAG_ERROR_MAX, "%s: %s", path, strerror(errno));
 		return ret;
 	}
+	errno = 0;
 	while (getline(&line, &cap, f) >= 0) {
 		char *text = trim(line);
 		size_t column = (size_t)(text - line) + 1;
@@ -291,21 +301,31 @@ int flags_load_file(struct sysq_flags *flags, const char *path, char err[FLAG_ER
 			break;
 		}
 	}
+	if (ret == 0 && ferror(f)) {
+		/* A directory opens fine and fails on the first read. */
+		snprintf(err, FLAG_ERROR_MAX, "%s: %s", path, strerror(errno ? errno : EIO));
+		ret = -EINVAL;
+	}
 	free(line);
 	fclose(f);
 	return ret;
 }
 
-/* Finds --flagfile on the command line so the file is read before the
- * other command-line flags are applied over it. */
+/* Finds --flagfile (or -flagfile) on the command line so the file is read
+ * before the other command-line flags are applied over it. */
 static const char *find_cli_flagfile(int argc, char **argv)
 {
 	const char *found = NULL;
 
 	for (int i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "--flagfile=", 11) == 0)
-			found = argv[i] + 11;
-		else if (strcmp(argv[i], "--flagfile") == 0 && i + 1 < argc)
+		const char *name = argv[i];
+
+		if (name[0] != '-')
+			continue;
+		name += name[1] == '-' ? 2 : 1;
+		if (strncmp(name, "flagfile=", 9) == 0)
+			found = name + 9;
+		else if (strcmp(name, "flagfile") == 0 && i + 1 < argc)
 			found = argv[++i];
 	}
 	return found;
@@ -323,6 +343,7 @@ static int load_flagfile(struct sysq_flags *flags, int argc, char **argv,
 	ret = flags_load_file(flags, path, err);
 	if (ret == -ENOENT && !explicit_path) {
 		snprintf(note, FLAG_ERROR_MAX, "no flagfile at %s; running on flags alone", path);
+		err[0] = '\0';
 		ret = 0;
 	} else if (ret < 0 && ret != -EINVAL) {
 		/* err already names the path and the reason */

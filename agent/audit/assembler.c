@@ -120,6 +120,11 @@ void audit_assembler_feed(struct audit_assembler *a, struct audit_record *rec, u
 	ssize_t i = find_pending(a, rec);
 	struct audit_event *ev;
 
+	if (i < 0 && rec->type == AUDIT_TYPE_EOE) {
+		/* The end of an event already given up: nothing left to end. */
+		audit_record_free(rec);
+		return;
+	}
 	if (i < 0 && audit_type_is_standalone(rec->type)) {
 		ev = event_new(rec, now_ms);
 		event_append(ev, rec);

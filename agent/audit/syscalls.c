@@ -40,6 +40,8 @@ static const char *const syscall_names[AUDIT_SYSCALL_COUNT] = {
 
 int audit_syscall_lookup(uint32_t arch, long nr)
 {
+	if (nr < 0)
+		return -1; /* -1 marks a syscall an ABI lacks, never a match */
 	for (int a = 0; a < AUDIT_ABI_COUNT; a++) {
 		if (audit_abis[a].arch != arch)
 			continue;

@@ -119,18 +119,22 @@ bool wire_get_u64(struct wire_reader *r, uint64_t *v)
 {
 	uint32_t hi, lo;
 
-	if (!wire_get_u32(r, &hi) || !wire_get_u32(r, &lo))
-		return false;
+	if (r->left < 8)
+		return false; /* fail without consuming anything */
+	wire_get_u32(r, &hi);
+	wire_get_u32(r, &lo);
 	*v = (uint64_t)hi << 32 | lo;
 	return true;
 }
 
 bool wire_get_bytes(struct wire_reader *r, const char **p, size_t *len)
 {
+	struct wire_reader peek = *r;
 	uint32_t n;
 
-	if (!wire_get_u32(r, &n) || n > r->left)
-		return false;
+	if (!wire_get_u32(&peek, &n) || n > peek.left)
+		return false; /* fail without consuming anything */
+	*r = peek;
 	*p = (const char *)r->p;
 	*len = n;
 	r->p += n;

@@ -62,7 +62,9 @@ for h in "$@"; do
 			"$scratch/log" >&2 || tail -n 20 "$scratch/log" >&2
 		failed="$failed $h"
 	else
-		echo "   corpus grew from $(ls "$here/corpus/$h" | wc -l) to $(ls "$scratch/corpus" | wc -l) inputs"
+		seeds=$(find "$here/corpus/$h" -type f | wc -l)
+		grown=$(find "$scratch/corpus" -type f | wc -l)
+		echo "   corpus grew from $seeds to $grown inputs"
 		rm -rf "$scratch"
 	fi
 done

@@ -130,12 +130,12 @@ static inline int check_finish(void)
 	return check_totals.failures < 100 ? (int)check_totals.failures : 100;
 }
 
-#define CHECK(cond) check_record(!!(cond), __FILE__, __LINE__, #cond)
-#define CHECK_EQ_INT(a, b)                                                                         \
-	check_eq_int(__FILE__, __LINE__, #a, #b, (long long)(a), (long long)(b))
+#define CHECK(cond)	   check_record(!!(cond), __FILE__, __LINE__, #cond)
+#define CHECK_EQ_INT(a, b) check_eq_int(__FILE__, __LINE__, #a, #b, (long long)(a), (long long)(b))
 #define CHECK_EQ_UINT(a, b)                                                                        \
 	check_eq_uint(__FILE__, __LINE__, #a, #b, (unsigned long long)(a), (unsigned long long)(b))
-#define CHECK_EQ_STR(a, b)	    check_eq_str(__FILE__, __LINE__, #a, #b, (a), (b))
-#define CHECK_EQ_MEM(a, alen, b, blen) check_eq_mem(__FILE__, __LINE__, #a, #b, (a), (alen), (b), (blen))
+#define CHECK_EQ_STR(a, b) check_eq_str(__FILE__, __LINE__, #a, #b, (a), (b))
+#define CHECK_EQ_MEM(a, alen, b, blen)                                                             \
+	check_eq_mem(__FILE__, __LINE__, #a, #b, (a), (alen), (b), (blen))
 #define CHECK_CONTAINS(haystack, needle)                                                           \
 	check_contains(__FILE__, __LINE__, #haystack, #needle, (haystack), (needle))

@@ -182,7 +182,8 @@ static void test_csv(void)
 static void test_terminal(void)
 {
 	CHECK_ESCAPE(terminal_escape_append, "", "");
-	CHECK_ESCAPE(terminal_escape_append, "h\xc3\xa9llo \xe2\x82\xac", "h\xc3\xa9llo \xe2\x82\xac");
+	CHECK_ESCAPE(terminal_escape_append, "h\xc3\xa9llo \xe2\x82\xac",
+		     "h\xc3\xa9llo \xe2\x82\xac");
 	CHECK_ESCAPE(terminal_escape_append, "\x1b[31mred", "\\x1b[31mred");
 	CHECK_ESCAPE(terminal_escape_append, "a\nb\tc", "a\\nb\\tc");
 	CHECK_ESCAPE(terminal_escape_append, "\r", "\\x0d");

@@ -59,8 +59,10 @@ static void test_simple(void)
 	struct audit_event ev = {0};
 	struct exec_args args;
 
-	add_record(&ev, AUDIT_TYPE_SYSCALL, "audit(1.000:1): arch=c000003e syscall=59 a0=7ffd a1=2");
-	add_record(&ev, AUDIT_TYPE_EXECVE, "audit(1.000:1): argc=3 a0=\"ls\" a1=\"-l\" a2=\"/tmp\"");
+	add_record(&ev, AUDIT_TYPE_SYSCALL,
+		   "audit(1.000:1): arch=c000003e syscall=59 a0=7ffd a1=2");
+	add_record(&ev, AUDIT_TYPE_EXECVE,
+		   "audit(1.000:1): argc=3 a0=\"ls\" a1=\"-l\" a2=\"/tmp\"");
 	if (CHECK_EQ_INT(exec_args_collect(&ev, &args), 0)) {
 		CHECK_EQ_UINT(args.argc, 3);
 		CHECK_EQ_UINT(args.argc_kernel, 3);
@@ -221,12 +223,13 @@ static void check_chunks_incomplete(const char *file, int line, const char *text
 
 static void test_missing_chunk(void)
 {
+	/* A chunk missing in the middle, at the start, and every chunk. */
 	check_chunks_incomplete(__FILE__, __LINE__,
-				"audit(1.000:9): argc=2 a0=\"x\" a1_len=9 a1[0]=\"abc\" a1[2]=\"ghi\"");
+				"audit(1.000:9): argc=2 a0=\"x\" a1_len=9 a1[0]=\"abc\" "
+				"a1[2]=\"ghi\"");
 	check_chunks_incomplete(__FILE__, __LINE__,
 				"audit(1.000:9): argc=2 a0=\"x\" a1_len=6 a1[1]=\"def\"");
-	check_chunks_incomplete(__FILE__, __LINE__,
-				"audit(1.000:9): argc=2 a0=\"x\" a1_len=6");
+	check_chunks_incomplete(__FILE__, __LINE__, "audit(1.000:9): argc=2 a0=\"x\" a1_len=6");
 }
 
 static void test_no_argc(void)

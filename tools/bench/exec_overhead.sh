@@ -4,22 +4,28 @@
 #   tools/bench/exec_overhead.sh [BUILD_DIR]        (default: build)
 #
 # Times N fork+execve+waitpid of /bin/true (spawn_loop, from BUILD_DIR) in
-# three configurations, interleaved in rounds so machine noise hits all of
-# them alike, and reports medians and the ratio to the baseline:
+# each configuration, interleaved in rounds (the order rotates every round)
+# so machine noise hits all of them alike, and reports medians and the
+# ratio to the baseline of the same round:
 #   baseline  no agent: the kernel's audit state as found
 #   sysq      `sysq daemon` with default flags (process_events rules on
 #             execve/execveat, key sysq), every path in a temp dir
 #   auditd    Debian's auditd, started here with a temp auditd.conf that
 #             logs to a temp dir, plus the equivalent rules
 #             (-a always,exit -F arch=b64|b32 -S execve,execveat -k bench)
-#             and the same kernel backlog settings sysq applies by default
-# It also reports the kernel's `lost` counter and how many of the execs
-# each agent recorded, since an agent that drops records looks cheaper.
+#   floor     audit_sink, a reader that discards every record, with the
+#             same rules: what the kernel's audit path alone costs, the
+#             floor under any audit-based agent
+# auditd and floor get the kernel backlog settings sysq applies by default.
+# Beside the times it reports the kernel's `lost` counter, how many of the
+# execs each agent recorded (an agent that drops records looks cheaper),
+# and the CPU time the agent process and the kauditd thread used.
 #
 # Environment: ROUNDS (5), N (3000 execs per measurement), WARMUP (200
-# execs before each), AUDITD_BACKLOG_LIMIT (4096) and
-# AUDITD_BACKLOG_WAIT_TIME (0), the values of sysq's --audit_backlog_limit
-# and --audit_backlog_wait_time defaults.
+# execs before each), CONFIGS ("baseline sysq auditd floor"),
+# BACKLOG_LIMIT (4096) and BACKLOG_WAIT_TIME (0), the defaults of sysq's
+# --audit_backlog_limit and --audit_backlog_wait_time. KEEP_TMP=1 keeps the
+# temp dir (daemon logs, auditd.conf and audit.log of each round).
 #
 # Only one process can own the kernel's audit socket, and others run
 # integration tests on this machine, so the whole run holds an exclusive
@@ -34,8 +40,9 @@ set -euo pipefail
 ROUNDS=${ROUNDS:-5}
 N=${N:-3000}
 WARMUP=${WARMUP:-200}
-AUDITD_BACKLOG_LIMIT=${AUDITD_BACKLOG_LIMIT:-4096}
-AUDITD_BACKLOG_WAIT_TIME=${AUDITD_BACKLOG_WAIT_TIME:-0}
+CONFIGS=${CONFIGS:-baseline sysq auditd floor}
+BACKLOG_LIMIT=${BACKLOG_LIMIT:-4096}
+BACKLOG_WAIT_TIME=${BACKLOG_WAIT_TIME:-0}
 LOCK=/tmp/sysq-audit.lock
 AUDITCTL=/usr/sbin/auditctl
 AUDITD=/usr/sbin/auditd
@@ -46,10 +53,13 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$repo/build}
 SYSQ=$build/sysq
 SPAWN=$build/tools/bench/spawn_loop
+SINK=$build/tools/bench/audit_sink
 
 tmp=
 sysq_pid=
 auditd_pid=
+sink_pid=
+kauditd=
 auditd_pidfile_existed=0
 cleaned=0
 
@@ -163,7 +173,7 @@ stop_pid() {
 }
 
 sysq_query() {
-	"$SYSQ" shell --csv --control_socket="$1/sysq.sock" "$2" 2>/dev/null | tail -n 1
+	"$SYSQ" shell --csv --control_socket="$1/sysq.sock" "$2" 2>/dev/null | tr -d '\r' | tail -n 1
 }
 
 sysq_ready() {
@@ -211,12 +221,20 @@ write_auditd_conf() {
 	chmod 0640 "$dir/auditd.conf"
 }
 
-auditd_rules() {
+bench_rules() {
 	local op=$1 arch
 	for arch in b64 b32; do
 		"$AUDITCTL" "$op" always,exit -F arch="$arch" -S execve,execveat -k "$BENCH_KEY" \
 			>/dev/null
 	done
+}
+
+# For auditd and the floor: what sysq does itself at start-up.
+configure_kernel() {
+	[[ $(audit_get enabled) != 0 ]] || "$AUDITCTL" -e 1 >/dev/null
+	"$AUDITCTL" -b "$BACKLOG_LIMIT" >/dev/null
+	"$AUDITCTL" --backlog_wait_time "$BACKLOG_WAIT_TIME" >/dev/null
+	bench_rules -a
 }
 
 start_auditd() {
@@ -228,20 +246,34 @@ start_auditd() {
 	auditd_pid=$!
 	wait_until 10 owns_audit "$auditd_pid" ||
 		die "auditd did not take the audit socket: $(tail -n 5 "$dir/auditd.out")"
-	[[ $(audit_get enabled) != 0 ]] || "$AUDITCTL" -e 1 >/dev/null
-	"$AUDITCTL" -b "$AUDITD_BACKLOG_LIMIT" >/dev/null
-	"$AUDITCTL" --backlog_wait_time "$AUDITD_BACKLOG_WAIT_TIME" >/dev/null
-	auditd_rules -a
+	configure_kernel
 }
 
 stop_auditd() {
 	[[ -n $auditd_pid ]] || return 0
-	auditd_rules -d 2>/dev/null || true
+	bench_rules -d 2>/dev/null || true
 	stop_pid "$auditd_pid" TERM
 	auditd_pid=
 	if [[ $auditd_pidfile_existed == 0 && -e $AUDITD_PIDFILE ]]; then
 		rm -f "$AUDITD_PIDFILE"
 	fi
+}
+
+start_sink() {
+	local dir=$1
+	mkdir -p "$dir"
+	"$SINK" >"$dir/sink.out" 2>"$dir/sink.err" &
+	sink_pid=$!
+	wait_until 10 owns_audit "$sink_pid" ||
+		die "audit_sink did not take the audit socket: $(cat "$dir/sink.err")"
+	configure_kernel
+}
+
+stop_sink() {
+	[[ -n $sink_pid ]] || return 0
+	bench_rules -d 2>/dev/null || true
+	stop_pid "$sink_pid" TERM
+	sink_pid=
 }
 
 # SYSCALL records of our execs in an auditd log.
@@ -251,49 +283,76 @@ auditd_records() {
 
 # ---- measurement --------------------------------------------------------------
 
-# Prints the ns for N spawns, after WARMUP unmeasured ones.
-spawn() {
-	"$SPAWN" "$WARMUP" >/dev/null
-	"$SPAWN" "$N"
+# CPU time (user + system, in clock ticks) of pid $1, threads included.
+cpu_ticks() {
+	[[ -n $1 ]] || {
+		echo 0
+		return
+	}
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0
 }
 
-# Each measure_* sets `result` to "NS LOST RECORDED". They run in the main
-# shell (not in $(...)) so the EXIT trap knows which daemons to stop.
+# Runs WARMUP unmeasured spawns, then N measured ones while pid $1 (the
+# agent, or empty) owns audit. Sets `result` to
+# "NS LOST AGENT_CPU_TICKS KAUDITD_CPU_TICKS".
+spawn_measured() {
+	local agent=$1 lost agent_cpu kauditd_cpu ns
+	"$SPAWN" "$WARMUP" >/dev/null
+	lost=$(audit_get lost)
+	agent_cpu=$(cpu_ticks "$agent")
+	kauditd_cpu=$(cpu_ticks "$kauditd")
+	ns=$("$SPAWN" "$N")
+	lost=$(($(audit_get lost) - lost))
+	agent_cpu=$(($(cpu_ticks "$agent") - agent_cpu))
+	kauditd_cpu=$(($(cpu_ticks "$kauditd") - kauditd_cpu))
+	if [[ -n $agent ]] && ! owns_audit "$agent"; then
+		log "pid $agent lost the audit socket during the measurement"
+	fi
+	result="$ns $lost $agent_cpu $kauditd_cpu"
+}
+
+# Each measure_* sets `result` to "NS LOST AGENT_CPU KAUDITD_CPU RECORDED".
+# They run in the main shell, not in $(...), so that the EXIT trap knows
+# which daemons to stop.
 measure_baseline() {
 	wait_until 5 state_is_original || die "audit state is not as found before a baseline round"
-	result="$(spawn) 0 -"
+	spawn_measured ""
+	result="$result -"
 }
 
 measure_sysq() {
-	local dir=$tmp/sysq.$1 lost ns rows
+	local dir=$tmp/sysq.$1 rows
 	start_sysq "$dir"
-	lost=$(audit_get lost)
-	ns=$(spawn)
-	lost=$(($(audit_get lost) - lost))
-	owns_audit "$sysq_pid" || log "round $1: sysq lost the audit pid"
+	spawn_measured "$sysq_pid"
 	rows=$(sysq_rows "$dir" $((N + WARMUP)))
 	stop_sysq
 	restore_state
-	result="$ns $lost $rows"
+	result="$result $rows"
 }
 
 measure_auditd() {
-	local dir=$tmp/auditd.$1 lost ns
+	local dir=$tmp/auditd.$1
 	start_auditd "$dir"
-	lost=$(audit_get lost)
-	ns=$(spawn)
-	lost=$(($(audit_get lost) - lost))
-	owns_audit "$auditd_pid" || log "round $1: auditd lost the audit pid"
+	spawn_measured "$auditd_pid"
 	stop_auditd
 	restore_state
-	result="$ns $lost $(auditd_records "$dir")"
+	result="$result $(auditd_records "$dir")"
+}
+
+measure_floor() {
+	local dir=$tmp/floor.$1
+	start_sink "$dir"
+	spawn_measured "$sink_pid"
+	stop_sink
+	restore_state
+	result="$result $(tail -n 1 "$dir/sink.out")"
 }
 
 # ---- report ---------------------------------------------------------------
 
 median() {
-	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
-		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2];
+		else m = (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.6f\n", m }'
 }
 
 # Column $2 of config $1's rows in results.
@@ -307,36 +366,53 @@ round_ratios() {
 		END { for (i in r) if (b[i]) print r[i] / b[i] }' "$tmp/results"
 }
 
+# Median of column $2 for config $1, times $3, divided by N.
+per_exec() {
+	results_col "$1" "$2" | median | awk -v n="$N" -v m="$3" '{ printf "%.1f", $1 * m / n }'
+}
+
 report() {
-	local cfg base med ratio rmed target
+	local cfg base med ratio rmed target tick_us nconf
+	tick_us=$((1000000 / $(getconf CLK_TCK))) # CPU time unit, in us
+	nconf=$(wc -w <<<"$CONFIGS")
 	echo
-	echo "exec_overhead: $ROUNDS rounds x 3 configs, N=$N fork+exec of /bin/true each" \
+	echo "exec_overhead: $ROUNDS rounds x $nconf configs, N=$N fork+exec of /bin/true each" \
 		"(after $WARMUP warm-up), $(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs"
 	echo
-	printf '%-6s %-9s %14s %12s %8s %s\n' round config ns_total us_per_exec lost recorded
-	sort -n -k1,1 -s "$tmp/results" | awk -v n="$N" \
-		'{ printf "%-6s %-9s %14d %12.1f %8s %s\n", $1, $2, $3, $3 / n / 1000, $4, $5 }'
+	printf '%-6s %-9s %12s %6s %9s %12s %14s\n' round config us_per_exec lost recorded \
+		agent_cpu_ms kauditd_cpu_ms
+	sort -n -k1,1 -s "$tmp/results" | awk -v n="$N" -v t="$tick_us" \
+		'{ printf "%-6s %-9s %12.1f %6s %9s %12.0f %14.0f\n", $1, $2, $3 / n / 1000, $4, $7,
+			$5 * t / 1000, $6 * t / 1000 }'
 	echo
 	base=$(results_col baseline 3 | median)
-	printf '%-9s %16s %16s %18s %s\n' config median_us/exec ratio_of_medians \
-		median_round_ratio target
-	for cfg in baseline sysq auditd; do
+	printf '%-9s %14s %16s %18s %14s %16s  %s\n' config median_us/exec ratio_of_medians \
+		median_round_ratio agent_us/exec kauditd_us/exec target
+	for cfg in $CONFIGS; do
 		med=$(results_col "$cfg" 3 | median)
 		ratio=$(awk -v a="$med" -v b="$base" 'BEGIN { printf "%.3f", a / b }')
 		rmed=$(if [[ $cfg == baseline ]]; then echo 1; else round_ratios "$cfg"; fi | median)
 		case $cfg in
-		sysq) target=$(awk -v r="$rmed" 'BEGIN { print (r <= 1.15 ? "<= 1.15x: met" :
-			"<= 1.15x: MISSED") }') ;;
-		auditd) target="(reference, ~1.20x expected)" ;;
+		sysq)
+			target=$(awk -v r="$rmed" 'BEGIN { print (r <= 1.15 ? "met" : "MISSED") }')
+			target="<= 1.15x: $target"
+			;;
+		auditd) target="(reference; ~1.20x expected)" ;;
+		floor) target="(kernel audit path only)" ;;
 		*) target= ;;
 		esac
-		printf '%-9s %16.1f %16s %18.3f %s\n' "$cfg" "$(awk -v m="$med" -v n="$N" \
-			'BEGIN { print m / n / 1000 }')" "${ratio}x" "$rmed" "$target"
+		printf '%-9s %14.1f %16s %18.3f %14s %16s  %s\n' "$cfg" \
+			"$(awk -v m="$med" -v n="$N" 'BEGIN { print m / n / 1000 }')" "${ratio}x" \
+			"$rmed" "$(per_exec "$cfg" 5 "$tick_us")" "$(per_exec "$cfg" 6 "$tick_us")" \
+			"$target"
 	done
 	echo
-	echo "lost: the kernel's audit lost counter during the measurement;" \
-		"recorded: execs of /bin/true the agent stored (sysq rows) or logged (auditd" \
-		"SYSCALL records), of $((N + WARMUP)) run."
+	echo "ratios: to the baseline; median_round_ratio is the median over rounds of each" \
+		"round's ratio. lost: the kernel's audit lost counter during the measurement." \
+		"recorded: execs of /bin/true the agent stored (sysq rows), logged (auditd SYSCALL" \
+		"records) or received (floor), of $((N + WARMUP)) run. cpu: utime+stime of the" \
+		"agent process (all threads) and of kauditd during the N measured execs" \
+		"(in $((tick_us / 1000)) ms ticks)."
 }
 
 # ---- main -------------------------------------------------------------------
@@ -348,6 +424,7 @@ cleanup() {
 	[[ -n $tmp ]] || exit "$rc"
 	stop_sysq
 	stop_auditd
+	stop_sink
 	if [[ -n ${orig_enabled:-} ]]; then
 		restore_state
 		echo
@@ -361,16 +438,21 @@ cleanup() {
 			echo "audit state restored: NO"
 		fi
 	fi
-	rm -rf "$tmp"
+	if [[ ${KEEP_TMP:-0} == 1 ]]; then
+		echo "kept $tmp"
+	else
+		rm -rf "$tmp"
+	fi
 	exit "$rc"
 }
 
 main() {
 	local round i cfg
-	local -a order=(baseline sysq auditd)
+	local -a order
+	read -ra order <<<"$CONFIGS"
 	[[ $(id -u) == 0 ]] || die "must run as root"
 	[[ -x $SYSQ ]] || die "no sysq binary at $SYSQ (give the build dir as argument)"
-	[[ -x $SPAWN ]] || die "no spawn_loop at $SPAWN (make -C $build spawn_loop)"
+	[[ -x $SPAWN && -x $SINK ]] || die "no spawn_loop or audit_sink in $build/tools/bench"
 	[[ -x $AUDITD && -x $AUDITCTL ]] || die "needs Debian's auditd package"
 	exec 9>"$LOCK"
 	if ! flock -n 9; then
@@ -384,12 +466,13 @@ main() {
 	[[ $(audit_get enabled) != 2 ]] || die "audit is locked (enabled 2): cannot add rules"
 	i=$(audit_get pid)
 	[[ $i == 0 ]] || die "pid $i owns the audit socket; stop it first"
+	kauditd=$(pgrep -x kauditd | head -n 1) || die "no kauditd thread"
 	save_state
 	log "audit state at start: $(audit_settings)"
 	: >"$tmp/results"
 	for ((round = 1; round <= ROUNDS; round++)); do
-		for ((i = 0; i < 3; i++)); do
-			cfg=${order[$(((round + i) % 3))]}
+		for ((i = 0; i < ${#order[@]}; i++)); do
+			cfg=${order[$(((round + i) % ${#order[@]}))]}
 			log "round $round: $cfg"
 			"measure_$cfg" "$round"
 			echo "$round $cfg $result" >>"$tmp/results"

@@ -333,8 +333,8 @@ static void pipeline_init(struct pipeline *p)
 	memset(p, 0, sizeof(*p));
 	flags_init(&p->flags);
 	p->table.def = m->def;
-	p->tc = (struct table_ctx){.table = &p->table, .flags = &p->flags, .emit = free_row,
-				   .sink = p};
+	p->tc =
+	    (struct table_ctx){.table = &p->table, .flags = &p->flags, .emit = free_row, .sink = p};
 	p->ps = pubsub_new();
 	p->pub = pubsub_add_publisher(p->ps, m->publisher);
 	sub = pubsub_add_subscriber(p->ps, m->def->name, m->on_event, &p->tc, NULL);
@@ -428,7 +428,7 @@ static struct run_result run_stage(struct pipeline *p, const struct workload *w,
 struct cell {
 	double rec_rate[MAX_RUNS];
 	double ev_rate[MAX_RUNS];
-	int nruns; /* 0 when the stage was not selected */
+	int nruns;    /* 0 when the stage was not selected */
 	bool suspect; /* malformed records, or rows that did not match events */
 };
 
@@ -488,8 +488,8 @@ static void print_header(const struct options *o, int cpu)
 	       o->runs, o->min_time, cpu);
 	printf("rates are medians over rounds; ratios compare stages of the same run.\n\n");
 	printf("%-16s %7s %6s %7s | %13s %13s %13s %11s | %6s %6s\n", "workload", "records",
-	       "events", "B/rec", "parse rec/s", "+asm rec/s", "+pe rec/s", "+pe ev/s",
-	       "asm/p", "pe/p");
+	       "events", "B/rec", "parse rec/s", "+asm rec/s", "+pe rec/s", "+pe ev/s", "asm/p",
+	       "pe/p");
 }
 
 /* A median rate with separators, or "-" for a stage that did not run. */
@@ -518,8 +518,7 @@ static void print_row(const struct workload *w, const struct cell cells[STAGE_CO
 		fmt_cell(b[s], sizeof(b[s]), cells[s].rec_rate, cells[s].nruns);
 		suspect |= cells[s].suspect;
 	}
-	fmt_cell(b[STAGE_COUNT], sizeof(b[0]), cells[STAGE_FULL].ev_rate,
-		 cells[STAGE_FULL].nruns);
+	fmt_cell(b[STAGE_COUNT], sizeof(b[0]), cells[STAGE_FULL].ev_rate, cells[STAGE_FULL].nruns);
 	fmt_ratio(r1, sizeof(r1), &cells[STAGE_ASSEMBLE], &cells[STAGE_PARSE]);
 	fmt_ratio(r2, sizeof(r2), &cells[STAGE_FULL], &cells[STAGE_PARSE]);
 	printf("%-16s %7zu %6zu %7zu | %13s %13s %13s %11s | %6s %6s%s\n", w->name, w->nrecs,
@@ -590,7 +589,7 @@ static int stage_from_name(const char *name)
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	*o = (struct options){
-		.runs = 5, .min_time = 2.0, .cpu = -1, .mixed_events = 4096, .only_stage = -1};
+	    .runs = 5, .min_time = 2.0, .cpu = -1, .mixed_events = 4096, .only_stage = -1};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -663,8 +662,8 @@ static bool selected(const struct options *o, const struct workload *w, int s)
 }
 
 /* Rounds interleave every selected workload and stage. */
-static void run_rounds(struct pipeline *p, const struct options *o, struct workload **ws,
-		       int nw, struct cell (*cells)[STAGE_COUNT])
+static void run_rounds(struct pipeline *p, const struct options *o, struct workload **ws, int nw,
+		       struct cell (*cells)[STAGE_COUNT])
 {
 	double per_run = o->min_time / o->runs;
 

@@ -1,0 +1,474 @@
+/* Unit tests for store/store.c and tables/event_vtab.c together: rows
+ * submitted to a store in a temporary directory are written by its writer
+ * thread, then read on a separate SQLite connection through catalog_attach
+ * (with no pubsub and no flags). Covers hidden columns, time and eid
+ * constraints, the 10-digit eid text, eid order, exact bytes, and the
+ * store's limits: events_max eviction, events_expiry (with eids that keep
+ * growing across a restart) and drops when the queue is full. */
+#include "store/store.h"
+#include "tables/catalog.h"
+
+#include "check.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { COL_time, COL_eid, COL_name, COL_secret, NCOLS };
+
+static const struct column_def test_columns[NCOLS] = {
+	[COL_time] = {"time", COLUMN_INTEGER, false, "Event time"},
+	[COL_eid] = {"eid", COLUMN_TEXT, false, "Event id"},
+	[COL_name] = {"name", COLUMN_TEXT, false, "A label"},
+	[COL_secret] = {"secret", COLUMN_TEXT, true, "Returned only when named"},
+};
+
+static const struct table_def test_def = {
+	.name = "unit_events",
+	.description = "Rows written by test_store_vtab",
+	.columns = test_columns,
+	.ncolumns = NCOLS,
+	.time_column = COL_time,
+	.eid_column = COL_eid,
+};
+
+/* A store with its one table, in a temporary directory. */
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct store *store;
+	struct event_table *table;
+	struct sysq_counters counters;
+};
+
+static void fixture_dir(struct fixture *fx)
+{
+	memset(fx, 0, sizeof(*fx));
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/sysq-unit-store-XXXXXX");
+	if (!mkdtemp(fx->dir)) {
+		perror("mkdtemp");
+		abort();
+	}
+	snprintf(fx->path, sizeof(fx->path), "%s/sysq.db", fx->dir);
+}
+
+/* Opens the store and adds the table; the counters start at zero. */
+static bool fixture_open(struct fixture *fx, int64_t expiry, int64_t max, size_t queue_size)
+{
+	struct store_options opt = {.path = fx->path,
+				    .events_expiry = expiry,
+				    .events_max = max,
+				    .queue_size = queue_size};
+	char *err = NULL;
+
+	memset(&fx->counters, 0, sizeof(fx->counters));
+	if (!CHECK_EQ_INT(store_open(&opt, &fx->store, &err), 0)) {
+		fprintf(stderr, "\t%s\n", err);
+		free(err);
+		return false;
+	}
+	fx->table = store_add_table(fx->store, &test_def, &fx->counters, &err);
+	if (!CHECK(fx->table != NULL)) {
+		fprintf(stderr, "\t%s\n", err);
+		free(err);
+		store_close(fx->store);
+		return false;
+	}
+	return true;
+}
+
+static bool fixture_start(struct fixture *fx)
+{
+	char *err = NULL;
+
+	if (CHECK_EQ_INT(store_start(fx->store, &err), 0))
+		return true;
+	fprintf(stderr, "\t%s\n", err);
+	free(err);
+	return false;
+}
+
+static void fixture_remove(struct fixture *fx)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	char path[128];
+
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", fx->path, suffixes[i]);
+		unlink(path);
+	}
+	CHECK_EQ_INT(rmdir(fx->dir), 0);
+}
+
+static void submit(struct fixture *fx, int64_t time, const char *name, const char *secret)
+{
+	struct row *row = row_new(fx->table, NCOLS);
+
+	row_set_int(row, COL_time, time);
+	row_set_str(row, COL_name, name);
+	if (secret)
+		row_set_str(row, COL_secret, secret);
+	store_submit(fx->store, row);
+}
+
+static uint64_t counter(const struct fixture *fx, enum counter_id id)
+{
+	return counter_get(&fx->counters, id);
+}
+
+/* A query connection as the control socket opens one: read-only, with
+ * the catalog attached. */
+static sqlite3 *open_query_db(const struct fixture *fx, const struct catalog *cat)
+{
+	sqlite3 *db = NULL;
+	char *err = NULL;
+
+	if (!CHECK_EQ_INT(sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK)) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	if (!CHECK_EQ_INT(catalog_attach(cat, db, &err), SQLITE_OK)) {
+		fprintf(stderr, "\t%s\n", err);
+		free(err);
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+/* First column of the first row as text; "(null)" for NULL, "(none)"
+ * without rows, "(error)" when the statement fails. Free the result. */
+static char *query_text(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	char *text;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "\t%s: %s\n", sql, sqlite3_errmsg(db));
+		return strdup("(error)");
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		text = strdup((const char *)sqlite3_column_text(st, 0));
+	else if (rc == SQLITE_ROW)
+		text = strdup("(null)");
+	else if (rc == SQLITE_DONE)
+		text = strdup("(none)");
+	else
+		text = strdup("(error)");
+	sqlite3_finalize(st);
+	return text;
+}
+
+static bool check_query(const char *file, int line, sqlite3 *db, const char *sql,
+			const char *want)
+{
+	char *got = query_text(db, sql);
+	bool ok = check_eq_str(file, line, sql, want, got, want);
+
+	free(got);
+	return ok;
+}
+
+#define CHECK_QUERY(db, sql, want) check_query(__FILE__, __LINE__, db, sql, want)
+
+/* The names of the rows matching `where`, in eid order, comma-separated. */
+#define NAMES_WHERE(where)                                                                         \
+	"SELECT group_concat(name) FROM (SELECT name FROM unit_events WHERE " where                \
+	" ORDER BY eid)"
+
+static void check_select_star(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (!CHECK_EQ_INT(sqlite3_prepare_v2(db, "SELECT * FROM unit_events", -1, &st, NULL),
+			  SQLITE_OK))
+		return;
+	if (CHECK_EQ_INT(sqlite3_column_count(st), 3)) {
+		CHECK_EQ_STR(sqlite3_column_name(st, 0), "time");
+		CHECK_EQ_STR(sqlite3_column_name(st, 1), "eid");
+		CHECK_EQ_STR(sqlite3_column_name(st, 2), "name");
+	}
+	sqlite3_finalize(st);
+}
+
+static void check_constraints(sqlite3 *db)
+{
+	CHECK_QUERY(db, NAMES_WHERE("1"), "r1,r2,r3,r4,r5");
+	CHECK_QUERY(db, NAMES_WHERE("time >= 300"), "r3,r4,r5");
+	CHECK_QUERY(db, NAMES_WHERE("time < 300"), "r1,r2");
+	CHECK_QUERY(db, NAMES_WHERE("time = 300"), "r3");
+	CHECK_QUERY(db, NAMES_WHERE("time > 300"), "r4,r5");
+	CHECK_QUERY(db, NAMES_WHERE("time <= 300"), "r1,r2,r3");
+	CHECK_QUERY(db, NAMES_WHERE("time >= 200 AND time < 400"), "r2,r3");
+	CHECK_QUERY(db, NAMES_WHERE("time = 999"), "(null)");
+	CHECK_QUERY(db, NAMES_WHERE("eid = '0000000002'"), "r2");
+	CHECK_QUERY(db, NAMES_WHERE("eid > '0000000003'"), "r4,r5");
+	CHECK_QUERY(db, NAMES_WHERE("eid <= '0000000002'"), "r1,r2");
+	CHECK_QUERY(db, NAMES_WHERE("eid >= '0000000002' AND time < 400"), "r2,r3");
+	/* eid is text: an unpadded id is another value and matches nothing. */
+	CHECK_QUERY(db, NAMES_WHERE("eid = '2'"), "(null)");
+	CHECK_QUERY(db, NAMES_WHERE("rowid = 3"), "r3");
+	CHECK_QUERY(db, NAMES_WHERE("rowid > 3"), "r4,r5");
+	CHECK_QUERY(db, NAMES_WHERE("secret = 's4'"), "r4");
+}
+
+static void check_eids(sqlite3 *db)
+{
+	CHECK_QUERY(db, "SELECT eid FROM unit_events WHERE name = 'r1'", "0000000001");
+	CHECK_QUERY(db, "SELECT typeof(eid) FROM unit_events WHERE name = 'r1'", "text");
+	CHECK_QUERY(db, "SELECT rowid FROM unit_events WHERE name = 'r5'", "5");
+	CHECK_QUERY(db,
+		    "SELECT group_concat(eid) FROM (SELECT eid FROM unit_events ORDER BY eid)",
+		    "0000000001,0000000002,0000000003,0000000004,0000000005");
+	CHECK_QUERY(db,
+		    "SELECT group_concat(name) FROM (SELECT name FROM unit_events "
+		    "ORDER BY eid DESC)",
+		    "r5,r4,r3,r2,r1");
+	CHECK_QUERY(db,
+		    "SELECT group_concat(name) FROM (SELECT name FROM unit_events "
+		    "ORDER BY time DESC LIMIT 2)",
+		    "r5,r4");
+}
+
+static void test_queries(void)
+{
+	struct fixture fx;
+	struct catalog cat = {0};
+	sqlite3 *db;
+
+	fixture_dir(&fx);
+	if (!fixture_open(&fx, 0, 0, 64))
+		return;
+	CHECK(store_find_table(fx.store, "unit_events") == fx.table);
+	CHECK(store_find_table(fx.store, "unit") == NULL);
+	CHECK_EQ_UINT(store_table_count(fx.store), 1);
+	CHECK_EQ_STR(store_path(fx.store), fx.path);
+	if (fixture_start(&fx)) {
+		for (int i = 1; i <= 5; i++) {
+			char name[8], secret[8];
+
+			snprintf(name, sizeof(name), "r%d", i);
+			snprintf(secret, sizeof(secret), "s%d", i);
+			submit(&fx, i * 100, name, secret);
+		}
+		store_stop(fx.store);
+	}
+	CHECK_EQ_UINT(counter(&fx, COUNTER_stored), 5);
+	CHECK_EQ_INT(atomic_load(&fx.table->buffered), 5);
+	CHECK_EQ_UINT(store_queue_length(fx.store), 0);
+
+	cat.store = fx.store;
+	db = open_query_db(&fx, &cat);
+	if (db) {
+		check_select_star(db);
+		CHECK_QUERY(db, "SELECT secret FROM unit_events WHERE name = 'r2'", "s2");
+		check_constraints(db);
+		check_eids(db);
+		/* Without pubsub and flags these tables are empty, not broken. */
+		CHECK_QUERY(db, "SELECT count(*) FROM sysq_events", "0");
+		CHECK_QUERY(db, "SELECT count(*) FROM sysq_flags", "0");
+		CHECK_QUERY(db, "SELECT count(*) FROM osquery_events", "0");
+		sqlite3_close(db);
+	}
+	store_close(fx.store);
+	fixture_remove(&fx);
+}
+
+/* Text keeps its exact bytes, NUL and invalid UTF-8 included; an unset
+ * column is NULL. */
+static void test_exact_bytes(void)
+{
+	static const char name[] = "a\xff\0b";
+	struct fixture fx;
+	struct catalog cat = {0};
+	struct row *row;
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db;
+
+	fixture_dir(&fx);
+	if (!fixture_open(&fx, 0, 0, 64))
+		return;
+	row = row_new(fx.table, NCOLS);
+	row_set_int(row, COL_time, 1);
+	row_set_text(row, COL_name, name, sizeof(name) - 1);
+	if (fixture_start(&fx)) {
+		store_submit(fx.store, row);
+		store_stop(fx.store);
+	} else {
+		row_free(row);
+	}
+	cat.store = fx.store;
+	db = open_query_db(&fx, &cat);
+	if (db && CHECK_EQ_INT(sqlite3_prepare_v2(db, "SELECT name, secret FROM unit_events", -1,
+						  &st, NULL),
+			       SQLITE_OK)) {
+		if (CHECK_EQ_INT(sqlite3_step(st), SQLITE_ROW)) {
+			CHECK_EQ_MEM(sqlite3_column_blob(st, 0),
+				     (size_t)sqlite3_column_bytes(st, 0), name, sizeof(name) - 1);
+			CHECK_EQ_INT(sqlite3_column_type(st, 1), SQLITE_NULL);
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	store_close(fx.store);
+	fixture_remove(&fx);
+}
+
+static void test_vtab_errors(void)
+{
+	struct fixture fx;
+	struct catalog cat = {0};
+	char *msg = NULL;
+	sqlite3 *db;
+
+	fixture_dir(&fx);
+	if (!fixture_open(&fx, 0, 0, 64))
+		return;
+	cat.store = fx.store;
+	db = open_query_db(&fx, &cat);
+	if (db) {
+		CHECK_EQ_INT(sqlite3_exec(db, "CREATE VIRTUAL TABLE temp.x USING sysq_event(bogus)",
+					  NULL, NULL, &msg),
+			     SQLITE_ERROR);
+		CHECK_CONTAINS(msg, "no event table named bogus");
+		sqlite3_free(msg);
+		msg = NULL;
+		CHECK_EQ_INT(sqlite3_exec(db, "CREATE VIRTUAL TABLE temp.y USING sysq_event", NULL,
+					  NULL, &msg),
+			     SQLITE_ERROR);
+		CHECK_CONTAINS(msg, "expected one argument");
+		sqlite3_free(msg);
+		/* An empty table reads as empty. */
+		CHECK_QUERY(db, "SELECT count(*) FROM unit_events", "0");
+		sqlite3_close(db);
+	}
+	store_close(fx.store);
+	fixture_remove(&fx);
+}
+
+static void test_events_max(void)
+{
+	struct fixture fx;
+	struct catalog cat = {0};
+	sqlite3 *db;
+
+	fixture_dir(&fx);
+	if (!fixture_open(&fx, 0, 3, 64))
+		return;
+	if (fixture_start(&fx)) {
+		submit(&fx, 100, "r1", NULL);
+		submit(&fx, 200, "r2", NULL);
+		submit(&fx, 300, "r3", NULL);
+		submit(&fx, 400, "r4", NULL);
+		submit(&fx, 500, "r5", NULL);
+		store_stop(fx.store);
+	}
+	CHECK_EQ_UINT(counter(&fx, COUNTER_stored), 5);
+	CHECK_EQ_UINT(counter(&fx, COUNTER_evicted), 2);
+	CHECK_EQ_UINT(counter(&fx, COUNTER_expired), 0);
+	CHECK_EQ_INT(atomic_load(&fx.table->buffered), 3);
+	cat.store = fx.store;
+	db = open_query_db(&fx, &cat);
+	if (db) {
+		/* The oldest go first. */
+		CHECK_QUERY(db, NAMES_WHERE("1"), "r3,r4,r5");
+		sqlite3_close(db);
+	}
+	store_close(fx.store);
+	fixture_remove(&fx);
+}
+
+/* Rows older than events_expiry go when the store starts; eids keep
+ * growing even though every earlier row was deleted. */
+static void test_expiry_across_restart(void)
+{
+	int64_t now = (int64_t)time(NULL);
+	struct fixture fx;
+	struct catalog cat = {0};
+	sqlite3 *db;
+
+	fixture_dir(&fx);
+	if (!fixture_open(&fx, 0, 0, 64))
+		return;
+	if (fixture_start(&fx)) {
+		submit(&fx, now - 7200, "old1", NULL);
+		submit(&fx, now - 7200, "old2", NULL);
+		submit(&fx, now - 3600, "old3", NULL);
+		store_stop(fx.store);
+	}
+	CHECK_EQ_UINT(counter(&fx, COUNTER_stored), 3);
+	store_close(fx.store);
+
+	if (!fixture_open(&fx, 60, 0, 64))
+		return;
+	CHECK_EQ_INT(atomic_load(&fx.table->buffered), 3);
+	if (fixture_start(&fx)) {
+		CHECK_EQ_UINT(counter(&fx, COUNTER_expired), 3);
+		CHECK_EQ_INT(atomic_load(&fx.table->buffered), 0);
+		submit(&fx, now, "new", NULL);
+		store_stop(fx.store);
+	}
+	CHECK_EQ_UINT(counter(&fx, COUNTER_expired), 3);
+	CHECK_EQ_UINT(counter(&fx, COUNTER_evicted), 0);
+	CHECK_EQ_INT(atomic_load(&fx.table->buffered), 1);
+	cat.store = fx.store;
+	db = open_query_db(&fx, &cat);
+	if (db) {
+		CHECK_QUERY(db, NAMES_WHERE("1"), "new");
+		CHECK_QUERY(db, "SELECT eid FROM unit_events", "0000000004");
+		sqlite3_close(db);
+	}
+	store_close(fx.store);
+	fixture_remove(&fx);
+}
+
+/* With the writer not started, a tiny queue fills: the next row is
+ * dropped and counted, never waited for. */
+static void test_queue_full(void)
+{
+	struct fixture fx;
+
+	fixture_dir(&fx);
+	if (!fixture_open(&fx, 0, 0, 2))
+		return;
+	submit(&fx, 1, "a", NULL);
+	submit(&fx, 2, "b", NULL);
+	CHECK_EQ_UINT(counter(&fx, COUNTER_drop_queue_full), 0);
+	submit(&fx, 3, "c", NULL);
+	CHECK_EQ_UINT(counter(&fx, COUNTER_drop_queue_full), 1);
+	CHECK_EQ_UINT(store_queue_length(fx.store), 2);
+	CHECK_EQ_UINT(counter(&fx, COUNTER_stored), 0);
+	/* Queued rows are freed with the store (ASan checks). */
+	store_close(fx.store);
+	fixture_remove(&fx);
+}
+
+static void test_open_error(void)
+{
+	struct store_options opt = {.path = "/nonexistent-sysq-unit-test/sysq.db",
+				    .queue_size = 16};
+	struct store *s = NULL;
+	char *err = NULL;
+
+	CHECK_EQ_INT(store_open(&opt, &s, &err), -EIO);
+	CHECK(s == NULL);
+	CHECK_CONTAINS(err, "/nonexistent-sysq-unit-test/sysq.db");
+	free(err);
+	store_close(NULL);
+}
+
+int main(void)
+{
+	test_queries();
+	test_exact_bytes();
+	test_vtab_errors();
+	test_events_max();
+	test_expiry_across_restart();
+	test_queue_full();
+	test_open_error();
+	return check_finish();
+}
