@@ -154,6 +154,8 @@ int exec_args_collect(const struct audit_event *ev, struct exec_args *out)
 	size_t max_arg = 0;
 
 	memset(out, 0, sizeof(*out));
+	/* exec_arg() must get a valid pointer even when no argument arrived. */
+	sb_reserve(&out->data, 0);
 	out->complete = true;
 	for (const struct audit_record *r = ev->first; r; r = r->next) {
 		if (r->type != AUDIT_TYPE_EXECVE)

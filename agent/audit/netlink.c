@@ -149,7 +149,8 @@ static int wait_reply(struct audit_nl *nl, struct reply_wait *w)
 
 	for (;;) {
 		ssize_t n = audit_nl_recv(nl, buf, sizeof(buf), false);
-		int len, status;
+		const struct nlmsghdr *nh;
+		int status;
 
 		if (n < 0)
 			return n == -EAGAIN ? -ETIMEDOUT : (int)n;
@@ -161,9 +162,8 @@ static int wait_reply(struct audit_nl *nl, struct reply_wait *w)
 					 audit_nl_record_len((size_t)n));
 			continue;
 		}
-		len = (int)n;
-		for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, len);
-		     nh = NLMSG_NEXT(nh, len)) {
+		for (size_t off = 0; (nh = audit_nl_msg(buf, (size_t)n, off)) != NULL;
+		     off += NLMSG_ALIGN(nh->nlmsg_len)) {
 			if (handle_reply(w, nh, &status))
 				return status;
 		}

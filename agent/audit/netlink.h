@@ -53,6 +53,22 @@ static inline size_t audit_nl_record_len(size_t n)
 	return n > NLMSG_HDRLEN ? n - NLMSG_HDRLEN : 0;
 }
 
+/* The netlink message at byte `off` of a datagram of `n` bytes, or NULL
+ * when no whole message starts there. Replaces NLMSG_OK/NLMSG_NEXT, whose
+ * int length arithmetic invites signedness bugs. Iterate with
+ * off += NLMSG_ALIGN(nh->nlmsg_len). */
+static inline const struct nlmsghdr *audit_nl_msg(const void *buf, size_t n, size_t off)
+{
+	const struct nlmsghdr *nh;
+
+	if (off > n || n - off < sizeof(*nh))
+		return NULL;
+	nh = (const struct nlmsghdr *)((const char *)buf + off);
+	if (nh->nlmsg_len < sizeof(*nh) || nh->nlmsg_len > n - off)
+		return NULL;
+	return nh;
+}
+
 /* Handler for records that arrive while waiting for a reply: the
  * datagram's header and its payload length. */
 typedef void (*audit_nl_other_fn)(void *ctx, const struct nlmsghdr *nh, size_t payload_len);

@@ -85,7 +85,6 @@ static void handle_ack(struct audit_publisher *ap, const struct nlmsghdr *nh)
 static void handle_datagram(struct audit_publisher *ap, const char *buf, size_t n)
 {
 	const struct nlmsghdr *nh = (const struct nlmsghdr *)buf;
-	int len = (int)n;
 
 	if (n < NLMSG_HDRLEN) {
 		counter_add(&ap->pub->counters, COUNTER_drop_malformed, 1);
@@ -99,7 +98,8 @@ static void handle_datagram(struct audit_publisher *ap, const char *buf, size_t 
 		handle_record(ap, nh->nlmsg_type, NLMSG_DATA(nh), audit_nl_record_len(n));
 		return;
 	}
-	for (; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
+	for (size_t off = 0; (nh = audit_nl_msg(buf, n, off)) != NULL;
+	     off += NLMSG_ALIGN(nh->nlmsg_len)) {
 		if (nh->nlmsg_type == NLMSG_ERROR)
 			handle_ack(ap, nh);
 	}

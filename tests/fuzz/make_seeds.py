@@ -147,6 +147,7 @@ def flagfiles():
     write(h, "not_a_flag", b"verbose=true\n")
     write(h, "empty_value", b"--database_path=\n")
     write(h, "needs_value", b"--events_expiry\n")
+    write(h, "space_value", b"--control_query_timeout 30\n")
 
 
 def frame(kind, payload):
