@@ -78,6 +78,8 @@ static const struct column_def process_events_columns[] = {
 #undef X
 };
 
+static void set_file_times(struct row *row);
+
 static const struct table_def process_events_def = {
 	.name = "process_events",
 	.description = "Process executions (execve, execveat) recorded by the kernel audit "
@@ -86,6 +88,7 @@ static const struct table_def process_events_def = {
 	.ncolumns = PE_COUNT,
 	.time_column = PE_time,
 	.eid_column = PE_eid,
+	.before_store = set_file_times,
 };
 
 /* An integer audit field and the column it fills. */
@@ -198,7 +201,8 @@ static void set_args(struct row *row, const struct audit_event *ev, struct strbu
 
 /* File times of the executable, as osquery reads them when the event
  * arrives. The file may have changed since the exec; that is the cost of
- * not reading them in the kernel. */
+ * not reading them in the kernel. Runs on the store's writer thread (see
+ * before_store), so the audit reader never waits on the filesystem. */
 static void set_file_times(struct row *row)
 {
 	struct statx stx;
@@ -250,7 +254,6 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 	set_decoded(row, PE_cwd, audit_event_record(ev, AUDIT_TYPE_CWD), "cwd", &scratch);
 	set_path_record(row, ev);
 	set_args(row, ev, &scratch);
-	set_file_times(row);
 	row_set_int(row, PE_time, (int64_t)ev->sec);
 	row_set_int(row, PE_uptime, (int64_t)ev->sec - tc->boot_time);
 	row_set_str(row, PE_syscall, audit_syscall_name(syscall));

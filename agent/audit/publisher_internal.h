@@ -22,6 +22,7 @@
 #define RECV_BATCH 64
 #define RECV_SLOT 9216 /* > MAX_AUDIT_MESSAGE_LENGTH plus the header */
 #define POLL_MS 250
+#define COALESCE_US 1000 /* pause after a wakeup, to batch records */
 #define MAX_PENDING_EVENTS 4096
 #define REGISTER_TRIES 15 /* x 200 ms */
 

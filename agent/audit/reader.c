@@ -164,9 +164,16 @@ void *audit_reader_main(void *arg)
 		if (fds[1].revents)
 			break;
 		if (rc > 0 && fds[0].revents) {
+			bool more;
+
 			counter_add(&ap->pub->counters, COUNTER_refreshes, 1);
-			while (read_batch(ap))
-				;
+			more = read_batch(ap);
+			while (more)
+				more = read_batch(ap);
+			/* An exec arrives as several records sent one by one; a
+			 * short pause lets them pile up so the next wakeup reads
+			 * them together instead of one wakeup per record. */
+			nanosleep(&(struct timespec){.tv_nsec = COALESCE_US * 1000L}, NULL);
 		}
 		audit_assembler_tick(ap->assembler, monotonic_ms());
 		sync_incomplete(ap);

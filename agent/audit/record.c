@@ -11,15 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Hex digit values plus one; 0 marks a byte that is not a hex digit. */
+static const unsigned char hex_value[256] = {
+	['0'] = 1,  ['1'] = 2,	['2'] = 3,  ['3'] = 4,	['4'] = 5,  ['5'] = 6,
+	['6'] = 7,  ['7'] = 8,	['8'] = 9,  ['9'] = 10, ['A'] = 11, ['B'] = 12,
+	['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16, ['a'] = 11, ['b'] = 12,
+	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
 static int hex_nibble(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return hex_value[(unsigned char)c] - 1;
 }
 
 /* Parses an unsigned decimal number of at most 20 digits at *p. */
@@ -110,8 +112,8 @@ static int scan_value(struct audit_field *f, const char **p, const char *end)
 	}
 	f->quote = 0;
 	f->val = s;
-	while (s < end && *s != ' ')
-		s++;
+	close = memchr(s, ' ', (size_t)(end - s));
+	s = close ? close : end;
 	f->val_len = (uint32_t)(s - f->val);
 	*p = s;
 	return 0;
@@ -280,14 +282,14 @@ int audit_value_decode(const struct audit_field *f, struct strbuf *out)
 		return -EINVAL;
 	sb_reserve(out, f->val_len / 2);
 	for (uint32_t i = 0; i < f->val_len; i += 2) {
-		int hi = hex_nibble(f->val[i]);
-		int lo = hex_nibble(f->val[i + 1]);
+		unsigned hi = hex_value[(unsigned char)f->val[i]];
+		unsigned lo = hex_value[(unsigned char)f->val[i + 1]];
 
-		if (hi < 0 || lo < 0) {
+		if (!hi || !lo) {
 			sb_truncate(out, start);
 			return -EINVAL;
 		}
-		out->buf[out->len++] = (char)(hi << 4 | lo);
+		out->buf[out->len++] = (char)((hi - 1) << 4 | (lo - 1));
 	}
 	out->buf[out->len] = '\0';
 	return 0;

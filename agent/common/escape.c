@@ -46,6 +46,68 @@ static void append_hex_byte(struct strbuf *out, const char *prefix, unsigned cha
 	sb_putc(out, hexdigits[c & 0xf]);
 }
 
+/* Bytes each escaper must handle one at a time; every other ASCII byte is
+ * copied in runs. Bytes >= 0x80 are copied when they form valid UTF-8. */
+static const unsigned char json_special[128] = {
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+};
+static const unsigned char text_special[128] = {
+	[0 ... 0x1f] = 1, [0x7f] = 1,
+};
+static const unsigned char ansi_c_special[128] = {
+	[0 ... 0x1f] = 1, ['\\'] = 1, ['\''] = 1, [0x7f] = 1,
+};
+static const unsigned char shell_safe[128] = {
+	['a' ... 'z'] = 1, ['A' ... 'Z'] = 1, ['0' ... '9'] = 1, ['_'] = 1, ['@'] = 1,
+	['%'] = 1, ['+'] = 1, ['='] = 1, [':'] = 1, [','] = 1, ['.'] = 1, ['/'] = 1, ['-'] = 1,
+};
+
+/* Length of the leading run that needs no escaping under `special`. */
+static size_t plain_run(const unsigned char *p, size_t len, const unsigned char special[128])
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t n;
+
+		if (p[i] < 0x80) {
+			if (special[p[i]])
+				break;
+			i++;
+			continue;
+		}
+		n = utf8_valid_len(p + i, len - i);
+		if (n == 0)
+			break;
+		i += n;
+	}
+	return i;
+}
+
+static void json_escape_byte(struct strbuf *out, unsigned char c)
+{
+	switch (c) {
+	case '"':
+		sb_puts(out, "\\\"");
+		break;
+	case '\\':
+		sb_puts(out, "\\\\");
+		break;
+	case '\n':
+		sb_puts(out, "\\n");
+		break;
+	case '\r':
+		sb_puts(out, "\\r");
+		break;
+	case '\t':
+		sb_puts(out, "\\t");
+		break;
+	default:
+		/* Control characters, DEL, and bytes that are not UTF-8. */
+		append_hex_byte(out, c < 0x80 ? "\\u00" : "\\udc", c);
+	}
+}
+
 void json_append_string(struct strbuf *out, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -54,104 +116,49 @@ void json_append_string(struct strbuf *out, const char *s, size_t len)
 	sb_reserve(out, len + 2);
 	sb_putc(out, '"');
 	while (i < len) {
-		unsigned char c = p[i];
-		size_t n;
+		size_t run = plain_run(p + i, len - i, json_special);
 
-		switch (c) {
-		case '"':
-			sb_puts(out, "\\\"");
-			i++;
-			continue;
-		case '\\':
-			sb_puts(out, "\\\\");
-			i++;
-			continue;
-		case '\n':
-			sb_puts(out, "\\n");
-			i++;
-			continue;
-		case '\r':
-			sb_puts(out, "\\r");
-			i++;
-			continue;
-		case '\t':
-			sb_puts(out, "\\t");
-			i++;
-			continue;
-		default:
-			break;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			append_hex_byte(out, "\\u00", c);
-			i++;
-			continue;
-		}
-		n = utf8_valid_len(p + i, len - i);
-		if (n == 0) {
-			append_hex_byte(out, "\\udc", c);
-			i++;
-			continue;
-		}
-		sb_append(out, p + i, n);
-		i += n;
+		sb_append(out, p + i, run);
+		i += run;
+		if (i < len)
+			json_escape_byte(out, p[i++]);
 	}
 	sb_putc(out, '"');
-}
-
-static bool is_shell_safe(unsigned char c)
-{
-	/* c != 0: strchr would find the terminating NUL. */
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c != 0 && strchr("_@%+=:,./-", c) != NULL);
 }
 
 /* True when every byte is printable ASCII or part of valid UTF-8. */
 static bool is_printable_text(const unsigned char *p, size_t len)
 {
-	size_t i = 0;
-
-	while (i < len) {
-		size_t n;
-
-		if (p[i] < 0x20 || p[i] == 0x7f)
-			return false;
-		n = utf8_valid_len(p + i, len - i);
-		if (n == 0)
-			return false;
-		i += n;
-	}
-	return true;
+	return plain_run(p, len, text_special) == len;
 }
 
 /* Appends text with printable characters and valid UTF-8 kept, newline
- * and tab as \n and \t, other control or invalid bytes as \xHH, and the
- * bytes in `backslashed` preceded by a backslash. */
+ * and tab as \n and \t, other bytes marked in `special` as a backslash
+ * and the byte when printable, else as \xHH. */
 static void escape_text(struct strbuf *out, const unsigned char *p, size_t len,
-			const char *backslashed)
+			const unsigned char special[128])
 {
 	size_t i = 0;
 
 	sb_reserve(out, len);
 	while (i < len) {
-		unsigned char c = p[i];
-		size_t n;
+		size_t run = plain_run(p + i, len - i, special);
+		unsigned char c;
 
-		if (c && strchr(backslashed, c)) {
-			sb_putc(out, '\\');
-			sb_putc(out, (char)c);
-			i++;
-		} else if (c == '\n') {
+		sb_append(out, p + i, run);
+		i += run;
+		if (i >= len)
+			break;
+		c = p[i++];
+		if (c == '\n') {
 			sb_puts(out, "\\n");
-			i++;
 		} else if (c == '\t') {
 			sb_puts(out, "\\t");
-			i++;
-		} else if (c < 0x20 || c == 0x7f || (n = utf8_valid_len(p + i, len - i)) == 0) {
-			append_hex_byte(out, "\\x", c);
-			i++;
+		} else if (c > 0x20 && c < 0x7f) {
+			sb_putc(out, '\\');
+			sb_putc(out, (char)c);
 		} else {
-			sb_append(out, p + i, n);
-			i += n;
+			append_hex_byte(out, "\\x", c);
 		}
 	}
 }
@@ -160,25 +167,31 @@ void shell_quote_append(struct strbuf *out, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	bool safe = len > 0;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len && safe; i++)
-		safe = is_shell_safe(p[i]);
+	for (size_t j = 0; j < len && safe; j++)
+		safe = p[j] < 0x80 && shell_safe[p[j]];
 	if (safe) {
 		sb_append(out, s, len);
 		return;
 	}
 	if (!is_printable_text(p, len)) {
 		sb_puts(out, "$'");
-		escape_text(out, p, len, "\\'");
+		escape_text(out, p, len, ansi_c_special);
 		sb_putc(out, '\'');
 		return;
 	}
 	sb_putc(out, '\'');
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] == '\'')
+	while (i < len) {
+		const char *quote = memchr(s + i, '\'', len - i);
+		size_t run = quote ? (size_t)(quote - (s + i)) : len - i;
+
+		sb_append(out, s + i, run);
+		i += run;
+		if (quote) {
 			sb_puts(out, "'\\''");
-		else
-			sb_putc(out, (char)p[i]);
+			i++;
+		}
 	}
 	sb_putc(out, '\'');
 }
@@ -206,7 +219,7 @@ void c_escape_append(struct strbuf *out, const char *s, size_t len)
 
 void terminal_escape_append(struct strbuf *out, const char *s, size_t len)
 {
-	escape_text(out, (const unsigned char *)s, len, "");
+	escape_text(out, (const unsigned char *)s, len, text_special);
 }
 
 void csv_append_field(struct strbuf *out, const char *s, size_t len)

@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+struct row;
+
 enum column_type { COLUMN_INTEGER, COLUMN_TEXT };
 
 struct column_def {
@@ -25,6 +27,10 @@ struct table_def {
 	/* Event tables buffer rows in the store; both are column indexes. */
 	int time_column;
 	int eid_column;
+	/* Optional: completes a row on the store's writer thread, just before
+	 * it is written. For work that may block (such as reading the
+	 * filesystem), which must stay off the publishers' reader threads. */
+	void (*before_store)(struct row *row);
 };
 
 static inline const char *column_type_sql(enum column_type t)
