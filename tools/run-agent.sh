@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 tools/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSYSQ_BUILD_TESTS=OFF >/dev/null
-cmake --build build -j"$(nproc)"
+cmake --build build -j"$(nproc)" --target sysq
 cmake --install build --prefix /usr/local >/dev/null
 
 pidfile=/run/sysq/sysq.pid
