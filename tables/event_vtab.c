@@ -1,7 +1,7 @@
 /* Virtual table over a store buffer table, with time and eid pushdown. */
 #include "event_vtab.h"
 
-#include "vtab_schema.h"
+#include "vtab_util.h"
 
 #include "store/store.h"
 
@@ -54,10 +54,9 @@ static int event_connect(sqlite3 *db, void *aux, int argc, const char *const *ar
 	/* Reading buffered events has no side effects, so the table is safe
 	 * wherever SQL can name it. */
 	sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
-	vt = sqlite3_malloc(sizeof(*vt));
+	vt = vtab_zalloc(sizeof(*vt));
 	if (!vt)
 		return SQLITE_NOMEM;
-	memset(vt, 0, sizeof(*vt));
 	vt->db = db;
 	vt->table = table;
 	*ret = &vt->base;
@@ -137,12 +136,11 @@ static int event_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
 
 static int event_open(sqlite3_vtab *base, sqlite3_vtab_cursor **ret)
 {
-	struct event_cursor *cur = sqlite3_malloc(sizeof(*cur));
+	struct event_cursor *cur = vtab_zalloc(sizeof(*cur));
 
 	(void)base;
 	if (!cur)
 		return SQLITE_NOMEM;
-	memset(cur, 0, sizeof(*cur));
 	*ret = &cur->base;
 	return SQLITE_OK;
 }

@@ -1,7 +1,7 @@
 /* In-memory virtual tables filled at query time. */
 #include "snapshot_vtab.h"
 
-#include "vtab_schema.h"
+#include "vtab_util.h"
 
 #include "common/strbuf.h"
 #include "common/xalloc.h"
@@ -59,10 +59,9 @@ static int snap_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
 		return rc;
 	/* Counters and flag values: reading them changes nothing. */
 	sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
-	vt = sqlite3_malloc(sizeof(*vt));
+	vt = vtab_zalloc(sizeof(*vt));
 	if (!vt)
 		return SQLITE_NOMEM;
-	memset(vt, 0, sizeof(*vt));
 	vt->mod = mod;
 	*ret = &vt->base;
 	return SQLITE_OK;
@@ -83,12 +82,11 @@ static int snap_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
 
 static int snap_open(sqlite3_vtab *base, sqlite3_vtab_cursor **ret)
 {
-	struct snapshot_cursor *cur = sqlite3_malloc(sizeof(*cur));
+	struct snapshot_cursor *cur = vtab_zalloc(sizeof(*cur));
 
 	(void)base;
 	if (!cur)
 		return SQLITE_NOMEM;
-	memset(cur, 0, sizeof(*cur));
 	*ret = &cur->base;
 	return SQLITE_OK;
 }

@@ -101,6 +101,44 @@ static char *create_table_sql(const struct table_def *def, const char *buffer)
 	return sb_detach(&sql);
 }
 
+static bool has_column(sqlite3 *db, const char *buffer, const char *column)
+{
+	sqlite3_stmt *st = NULL;
+	bool found = false;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &st,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, buffer, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+		found = sqlite3_step(st) == SQLITE_ROW;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* A database written by an older sysq may lack columns a table gained
+ * since: add them (NULL in old rows) rather than lose the buffered rows. */
+static int add_missing_columns(sqlite3 *db, const struct table_def *def, const char *buffer,
+			       char **err)
+{
+	for (unsigned i = 0; i < def->ncolumns; i++) {
+		const struct column_def *c = &def->columns[i];
+		char *sql;
+		int rc;
+
+		if ((int)i == def->eid_column || has_column(db, buffer, c->name))
+			continue;
+		sql = xasprintf("ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s", buffer, c->name,
+				c->type == COLUMN_INTEGER ? "INTEGER" : "TEXT");
+		rc = exec_sql(db, sql, err);
+		free(sql);
+		if (rc < 0)
+			return rc;
+		log_info("store: added column %s to %s", c->name, buffer);
+	}
+	return 0;
+}
+
 static char *insert_sql(const struct table_def *def, const char *buffer)
 {
 	struct strbuf sql = STRBUF_INIT;
@@ -145,6 +183,8 @@ struct event_table *store_add_table(struct store *s, const struct table_def *def
 	sql = create_table_sql(def, t->buffer_name);
 	rc = exec_sql(s->db, sql, err);
 	free(sql);
+	if (rc == 0)
+		rc = add_missing_columns(s->db, def, t->buffer_name, err);
 	if (rc == 0) {
 		sqlite3_stmt *st = NULL;
 

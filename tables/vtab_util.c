@@ -1,7 +1,10 @@
-/* Declared schema of sysq's virtual tables. */
-#include "vtab_schema.h"
+/* Helpers shared by sysq's virtual table modules. */
+#include "vtab_util.h"
 
 #include "common/strbuf.h"
+
+#include <sqlite3.h>
+#include <string.h>
 
 char *vtab_schema_sql(const struct table_def *def)
 {
@@ -16,4 +19,13 @@ char *vtab_schema_sql(const struct table_def *def)
 	}
 	sb_putc(&sql, ')');
 	return sb_detach(&sql);
+}
+
+void *vtab_zalloc(size_t size)
+{
+	void *p = sqlite3_malloc64(size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
 }
