@@ -156,6 +156,8 @@ static int add_tables(struct daemon *d)
 		tc->sink = d->store;
 		tc->flags = &d->flags;
 		tc->boot_time = boot_time();
+		tc->self = getpid();
+		tc->live_lookup = true;
 		d->ntables++;
 	}
 	return 0;
@@ -164,6 +166,7 @@ static int add_tables(struct daemon *d)
 static void audit_options(const struct daemon *d, struct audit_publisher_options *opt)
 {
 	memset(opt, 0, sizeof(*opt));
+	opt->multicast = strcmp(d->flags.audit_mode, "multicast") == 0;
 	opt->allow_config = d->flags.audit_allow_config;
 	opt->persist = d->flags.audit_persist;
 	opt->debug = d->flags.audit_debug;

@@ -30,6 +30,8 @@
 	X(INT, store_queue_size, "65536", 16, 16777216,                                            \
 	  "Events waiting for the SQLite writer; more are dropped and counted")                    \
 	X(BOOL, disable_audit, "false", 0, 0, "Do not open the audit netlink socket")              \
+	X(STRING, audit_mode, "unicast", 0, 0,                                                     \
+	  "unicast: be the audit daemon; multicast: read alongside auditd without the pid")        \
 	X(BOOL, audit_allow_config, "true", 0, 0,                                                  \
 	  "Enable audit, set the backlog and install sysq's rules")                                \
 	X(BOOL, audit_persist, "true", 0, 0,                                                       \
@@ -37,6 +39,17 @@
 	X(BOOL, audit_debug, "false", 0, 0, "Print every raw audit record on stdout")              \
 	X(BOOL, audit_allow_process_events, "true", 0, 0,                                          \
 	  "Install exec rules and fill process_events")                                            \
+	X(BOOL, audit_allow_sockets, "false", 0, 0,                                                \
+	  "Install bind/connect/accept rules and fill socket_events")                              \
+	X(BOOL, audit_allow_accept_socket_events, "true", 0, 0,                                    \
+	  "With audit_allow_sockets, also record accept and accept4")                              \
+	X(BOOL, audit_allow_unix, "false", 0, 0, "Include UNIX-domain sockets in socket_events")    \
+	X(BOOL, audit_allow_failed_socket_events, "false", 0, 0,                                   \
+	  "Include socket calls that failed (status 'failed')")                                    \
+	X(BOOL, audit_allow_null_accept_socket_events, "false", 0, 0,                              \
+	  "Include non-blocking accepts that found no client (status 'no_client')")                \
+	X(BOOL, audit_allow_user_events, "true", 0, 0,                                             \
+	  "Fill user_events from userspace (PAM) audit messages")                                  \
 	X(INT, audit_backlog_limit, "4096", 0, UINT32_MAX,                                         \
 	  "Kernel audit backlog limit set at start")                                               \
 	X(INT, audit_backlog_wait_time, "0", 0, INT32_MAX,                                         \

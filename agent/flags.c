@@ -19,6 +19,22 @@ const struct flag_def flag_defs[FLAG_COUNT] = {
 #undef X
 };
 
+/* String flags that accept only some values. */
+static const char *const *const flag_choices[FLAG_COUNT] = {
+	[FLAG_audit_mode] = (const char *const[]){"unicast", "multicast", NULL},
+};
+
+static bool is_choice(enum flag_id id, const char *value)
+{
+	if (!flag_choices[id])
+		return true;
+	for (const char *const *c = flag_choices[id]; *c; c++) {
+		if (strcmp(*c, value) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void *flag_slot(struct sysq_flags *flags, enum flag_id id)
 {
 	return (char *)flags + flag_defs[id].offset;
@@ -39,6 +55,17 @@ const char *flag_source_name(enum flag_source source)
 {
 	static const char *const names[] = {"default", "flagfile", "command line"};
 	return names[source];
+}
+
+const char *flag_choices_text(enum flag_id id)
+{
+	static __thread char text[128];
+	size_t len = 0;
+
+	text[0] = '\0';
+	for (const char *const *c = flag_choices[id]; c && *c && len < sizeof(text); c++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", len ? ", " : "", *c);
+	return text;
 }
 
 int flags_find(const char *name, size_t len)
@@ -117,6 +144,11 @@ int flags_set(struct sysq_flags *flags, enum flag_id id, const char *value,
 	case FLAG_KIND_STRING:
 		if (!*value && id != FLAG_flagfile) {
 			snprintf(err, FLAG_ERROR_MAX, "--%s: the value is empty", def->name);
+			return -EINVAL;
+		}
+		if (!is_choice(id, value)) {
+			snprintf(err, FLAG_ERROR_MAX, "--%s: '%s' is not one of: %s", def->name, value,
+				 flag_choices_text(id));
 			return -EINVAL;
 		}
 		free(*(char **)slot);

@@ -1,5 +1,6 @@
 /* sysq: subcommand dispatch. */
 #include "daemon.h"
+#include "dump.h"
 #include "help.h"
 #include "shell/shell.h"
 
@@ -18,6 +19,7 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{"daemon", daemon_main},
 	{"shell", shell_main},
+	{"dump", dump_main},
 	{"help", help_main},
 };
 

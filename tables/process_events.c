@@ -14,6 +14,8 @@
  * `cwd` is decoded. */
 #include "table_module.h"
 
+#include "audit_row.h"
+
 #include "audit/assembler.h"
 #include "audit/execve.h"
 #include "audit/record_types.h"
@@ -91,24 +93,6 @@ static const struct table_def process_events_def = {
 	.before_store = set_file_times,
 };
 
-/* An integer audit field and the column it fills. */
-struct field_column {
-	const char *field;
-	unsigned col;
-};
-
-/* Copies integer fields of `rec` into their columns. */
-static void copy_ints(struct row *row, const struct audit_record *rec,
-		      const struct field_column *map, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int64_t v;
-
-		if (audit_record_i64(rec, map[i].field, &v) == 0)
-			row_set_int(row, map[i].col, v);
-	}
-}
-
 static void set_ids(struct row *row, const struct audit_record *sc)
 {
 	static const struct field_column ids[] = {
@@ -117,26 +101,7 @@ static void set_ids(struct row *row, const struct audit_record *sc)
 		{"suid", PE_suid},   {"fsgid", PE_fsgid}, {"sgid", PE_sgid},
 	};
 
-	copy_ints(row, sc, ids, sizeof(ids) / sizeof(ids[0]));
-}
-
-/* Decodes an untrusted string field into a column; absent or (null)
- * leaves the column NULL. */
-static void set_decoded(struct row *row, unsigned col, const struct audit_record *rec,
-			const char *field, struct strbuf *scratch)
-{
-	const struct audit_field *f = rec ? audit_record_field(rec, field) : NULL;
-	int rc;
-
-	if (!f)
-		return;
-	sb_truncate(scratch, 0);
-	rc = audit_value_decode(f, scratch);
-	if (rc == -ENOENT)
-		return; /* the kernel's "(null)" */
-	if (rc == -EINVAL)
-		sb_append(scratch, f->val, f->val_len); /* keep what came, undecoded */
-	row_set_strbuf(row, col, scratch);
+	audit_row_ints(row, sc, ids, sizeof(ids) / sizeof(ids[0]));
 }
 
 /* The PATH record of the executed file: item=0. */
@@ -162,7 +127,7 @@ static void set_path_record(struct row *row, const struct audit_event *ev)
 	mode = audit_record_field(path, "mode");
 	if (mode)
 		row_set_text(row, PE_mode, mode->val, mode->val_len);
-	copy_ints(row, path, owner, 2);
+	audit_row_ints(row, path, owner, 2);
 }
 
 static void set_args(struct row *row, const struct audit_event *ev, struct strbuf *scratch)
@@ -228,19 +193,12 @@ static void set_file_times(struct row *row)
 /* Returns the exec syscall of a successful SYSCALL record, or -1. */
 static int exec_syscall(const struct audit_record *sc)
 {
-	const struct audit_field *arch = audit_record_field(sc, "arch");
-	const struct audit_field *success = audit_record_field(sc, "success");
-	uint64_t arch_value;
-	int64_t nr;
-	int which;
+	struct syscall_info si;
 
-	if (!arch || audit_field_hex_u64(arch, &arch_value) < 0 ||
-	    audit_record_i64(sc, "syscall", &nr) < 0)
+	if (audit_syscall_info(sc, &si) < 0 || !si.success)
 		return -1;
-	if (!success || success->val_len != 3 || memcmp(success->val, "yes", 3) != 0)
-		return -1;
-	which = audit_syscall_lookup((uint32_t)arch_value, (long)nr);
-	return which == AUDIT_SYSCALL_execve || which == AUDIT_SYSCALL_execveat ? which : -1;
+	return si.which == AUDIT_SYSCALL_execve || si.which == AUDIT_SYSCALL_execveat ? si.which
+										     : -1;
 }
 
 static struct row *build_row(const struct table_ctx *tc, const struct audit_event *ev,
@@ -248,10 +206,12 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 {
 	struct row *row = row_new(tc->table, PE_COUNT);
 	struct strbuf scratch = STRBUF_INIT;
+	const struct audit_record *cwd;
 
 	set_ids(row, sc);
-	set_decoded(row, PE_path, sc, "exe", &scratch);
-	set_decoded(row, PE_cwd, audit_event_record(ev, AUDIT_TYPE_CWD), "cwd", &scratch);
+	audit_row_decoded(row, PE_path, audit_record_field(sc, "exe"), &scratch);
+	cwd = audit_event_record(ev, AUDIT_TYPE_CWD);
+	audit_row_decoded(row, PE_cwd, cwd ? audit_record_field(cwd, "cwd") : NULL, &scratch);
 	set_path_record(row, ev);
 	set_args(row, ev, &scratch);
 	row_set_int(row, PE_time, (int64_t)ev->sec);

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* What a subscriber callback needs; one per enabled table. Rows go to
  * emit(): the daemon passes them to the store; the golden-file replayer
@@ -23,6 +24,10 @@ struct table_ctx {
 	struct event_table *table;
 	const struct sysq_flags *flags;
 	int64_t boot_time; /* wall-clock second the system booted, for uptime */
+	pid_t self;	   /* the daemon's pid: its own activity is not an event */
+	/* Read facts from live processes (socket_events' protocol and local
+	 * address). Off when replaying records captured elsewhere. */
+	bool live_lookup;
 	void (*emit)(void *sink, struct row *row); /* takes ownership of row */
 	void *sink;
 };
@@ -40,6 +45,8 @@ struct table_module {
 };
 
 extern const struct table_module process_events_module;
+extern const struct table_module socket_events_module;
+extern const struct table_module user_events_module;
 
 /* Every event table module, NULL-terminated. */
 extern const struct table_module *const table_modules[];

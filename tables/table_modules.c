@@ -5,6 +5,8 @@
 
 const struct table_module *const table_modules[] = {
 	&process_events_module,
+	&socket_events_module,
+	&user_events_module,
 	NULL,
 };
 

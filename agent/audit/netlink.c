@@ -33,6 +33,15 @@ int audit_nl_open(struct audit_nl *nl, int rcvbuf)
 	return 0;
 }
 
+int audit_nl_join_readlog(struct audit_nl *nl)
+{
+	int group = AUDIT_NLGRP_READLOG;
+
+	if (setsockopt(nl->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0)
+		return -errno;
+	return 0;
+}
+
 void audit_nl_close(struct audit_nl *nl)
 {
 	if (nl->fd >= 0)

@@ -28,6 +28,10 @@ struct audit_nl {
 int audit_nl_open(struct audit_nl *nl, int rcvbuf);
 void audit_nl_close(struct audit_nl *nl);
 
+/* Joins the read-only multicast group that gets a copy of every record
+ * (needs CAP_AUDIT_READ, not the audit pid). Returns 0 or -errno. */
+int audit_nl_join_readlog(struct audit_nl *nl);
+
 /* Sends one request; returns its sequence number (> 0) or -errno. */
 int audit_nl_send(struct audit_nl *nl, uint16_t type, uint16_t flags, const void *data,
 		  size_t len);

@@ -142,6 +142,22 @@ static int configure_once(struct audit_publisher *ap, char **err)
 	return apply_config(ap, err);
 }
 
+/* Multicast mode: a read-only tap on every record, beside whichever
+ * process is the audit daemon. */
+static int join_multicast(struct audit_publisher *ap, char **err)
+{
+	int rc = audit_nl_join_readlog(&ap->reader);
+
+	if (rc < 0) {
+		*err = xasprintf("cannot join the audit multicast group: %s%s", strerror(-rc),
+				 rc == -EPERM ? " (CAP_AUDIT_READ is needed)" : "");
+		return rc;
+	}
+	atomic_store(&ap->registered, true);
+	atomic_store(&ap->pub->active, true);
+	return 0;
+}
+
 /* First registration attempt at start-up. A pid owned by another live
  * process is fatal without --audit_persist; with it, sysq waits and the
  * tick takes the pid once it is released. */
@@ -184,7 +200,7 @@ int audit_publisher_start(const struct audit_publisher_options *opt, struct publ
 		ap->lost_last = st.lost;
 	}
 	if (rc == 0)
-		rc = first_registration(ap, err);
+		rc = opt->multicast ? join_multicast(ap, err) : first_registration(ap, err);
 	if (rc == 0 && atomic_load(&ap->registered))
 		rc = configure_once(ap, err);
 	if (rc == 0) {
@@ -265,6 +281,8 @@ bool audit_publisher_tick(struct audit_publisher *ap)
 	if (audit_nl_get_status(&ap->ctl, &st) < 0)
 		return false;
 	account_lost(ap, st.lost);
+	if (ap->opt.multicast)
+		return false; /* the audit pid is not ours to keep */
 	if (st.pid != (uint32_t)ap->self) {
 		if (ap->opt.persist)
 			persist_pid(ap, st.pid);
@@ -296,7 +314,8 @@ int audit_publisher_stop(struct audit_publisher *ap)
 		pthread_join(ap->thread, NULL);
 	}
 	rc = undo_config(ap);
-	release_pid(ap);
+	if (!ap->opt.multicast)
+		release_pid(ap);
 	audit_reader_drain(ap);
 	publisher_free(ap);
 	return rc;

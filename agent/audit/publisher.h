@@ -30,6 +30,9 @@
 #include <stdio.h>
 
 struct audit_publisher_options {
+	/* Read the multicast copy of the records instead of registering as
+	 * the audit daemon, so sysq runs beside auditd. */
+	bool multicast;
 	bool allow_config;
 	bool persist;
 	bool debug; /* print every raw record on debug_out */

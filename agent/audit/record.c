@@ -119,11 +119,15 @@ static int scan_value(struct audit_field *f, const char **p, const char *end)
 	return 0;
 }
 
-/* Splits the body into fields. Words without '=' (AVC prose such as
- * "avc:  denied  { read }") are skipped rather than rejected. */
-static int tokenise(struct audit_record *rec, const char *p, const char *end)
+/* Splits [p, end) into at most `max` fields (the rest are ignored).
+ * Words without '=' (AVC prose such as "avc:  denied  { read }") are
+ * skipped rather than rejected. Returns the count, or -EINVAL for an empty
+ * key or an unterminated quote. */
+static int tokenise(struct audit_field *fields, uint32_t max, const char *p, const char *end)
 {
-	while (p < end) {
+	uint32_t n = 0;
+
+	while (p < end && n < max) {
 		struct audit_field *f;
 		const char *key;
 
@@ -138,14 +142,19 @@ static int tokenise(struct audit_record *rec, const char *p, const char *end)
 			continue; /* a bare word */
 		if (p == key)
 			return -EINVAL;
-		f = &rec->fields[rec->nfields++];
+		f = &fields[n++];
 		f->key = key;
 		f->key_len = (uint32_t)(p - key);
 		p++; /* '=' */
 		if (scan_value(f, &p, end) < 0)
 			return -EINVAL;
 	}
-	return 0;
+	return (int)n;
+}
+
+int audit_msg_fields(const struct audit_field *msg, struct audit_field *out, unsigned max)
+{
+	return tokenise(out, max, msg->val, msg->val + msg->val_len);
 }
 
 int audit_record_parse(uint16_t type, const char *buf, size_t len, struct audit_record **ret)
@@ -154,6 +163,7 @@ int audit_record_parse(uint16_t type, const char *buf, size_t len, struct audit_
 	const char *body, *end;
 	uint32_t max_fields;
 	char *mem;
+	int n;
 
 	/* The kernel may count a trailing NUL or newline in the length. */
 	while (len > 0 && (buf[len - 1] == '\0' || buf[len - 1] == '\n' || buf[len - 1] == ' '))
@@ -173,10 +183,16 @@ int audit_record_parse(uint16_t type, const char *buf, size_t len, struct audit_
 	rec->type = type;
 	end = rec->text + len;
 
-	if (parse_header(rec, rec->text, end, &body) < 0 || tokenise(rec, body, end) < 0) {
+	if (parse_header(rec, rec->text, end, &body) < 0) {
 		free(rec);
 		return -EINVAL;
 	}
+	n = tokenise(rec->fields, max_fields, body, end);
+	if (n < 0) {
+		free(rec);
+		return -EINVAL;
+	}
+	rec->nfields = (uint32_t)n;
 	*ret = rec;
 	return 0;
 }
@@ -255,22 +271,43 @@ int audit_record_parse_log_line(const char *line, size_t len, struct audit_recor
 	return err;
 }
 
-const struct audit_field *audit_record_field(const struct audit_record *rec, const char *key)
+const struct audit_field *audit_fields_find(const struct audit_field *fields, unsigned n,
+					    const char *key)
 {
 	size_t klen = strlen(key);
 
-	for (uint32_t i = 0; i < rec->nfields; i++) {
-		const struct audit_field *f = &rec->fields[i];
-
-		if (f->key_len == klen && memcmp(f->key, key, klen) == 0)
-			return f;
+	for (unsigned i = 0; i < n; i++) {
+		if (fields[i].key_len == klen && memcmp(fields[i].key, key, klen) == 0)
+			return &fields[i];
 	}
 	return NULL;
 }
 
+const struct audit_field *audit_record_field(const struct audit_record *rec, const char *key)
+{
+	return audit_fields_find(rec->fields, rec->nfields, key);
+}
+
+ssize_t audit_hex_to_bytes(const char *hex, size_t len, void *out, size_t max)
+{
+	unsigned char *o = out;
+
+	if (len % 2 || len / 2 > max)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i += 2) {
+		unsigned hi = hex_value[(unsigned char)hex[i]];
+		unsigned lo = hex_value[(unsigned char)hex[i + 1]];
+
+		if (!hi || !lo)
+			return -EINVAL;
+		o[i / 2] = (unsigned char)((hi - 1) << 4 | (lo - 1));
+	}
+	return (ssize_t)(len / 2);
+}
+
 int audit_value_decode(const struct audit_field *f, struct strbuf *out)
 {
-	size_t start = out->len;
+	ssize_t n;
 
 	if (f->quote) {
 		sb_append(out, f->val, f->val_len);
@@ -278,21 +315,49 @@ int audit_value_decode(const struct audit_field *f, struct strbuf *out)
 	}
 	if (f->val_len == 6 && memcmp(f->val, "(null)", 6) == 0)
 		return -ENOENT;
-	if (f->val_len % 2)
-		return -EINVAL;
 	sb_reserve(out, f->val_len / 2);
-	for (uint32_t i = 0; i < f->val_len; i += 2) {
-		unsigned hi = hex_value[(unsigned char)f->val[i]];
-		unsigned lo = hex_value[(unsigned char)f->val[i + 1]];
-
-		if (!hi || !lo) {
-			sb_truncate(out, start);
-			return -EINVAL;
-		}
-		out->buf[out->len++] = (char)((hi - 1) << 4 | (lo - 1));
+	n = audit_hex_to_bytes(f->val, f->val_len, out->buf + out->len, f->val_len / 2);
+	if (n < 0) {
+		out->buf[out->len] = '\0';
+		return -EINVAL;
 	}
+	out->len += (size_t)n;
 	out->buf[out->len] = '\0';
 	return 0;
+}
+
+/* aN or aN[i]: an EXECVE argument or argument chunk. */
+static bool is_execve_arg_key(const char *k, size_t len)
+{
+	size_t i = 1;
+
+	if (len < 2 || k[0] != 'a')
+		return false;
+	while (i < len && k[i] >= '0' && k[i] <= '9')
+		i++;
+	if (i == 1)
+		return false;
+	if (i == len)
+		return true;
+	if (k[i] != '[' || k[len - 1] != ']' || i + 2 >= len)
+		return false;
+	for (i++; i < len - 1; i++) {
+		if (k[i] < '0' || k[i] > '9')
+			return false;
+	}
+	return true;
+}
+
+bool audit_field_is_encoded(uint16_t type, const struct audit_field *f)
+{
+	static const char *const keys[] = {"exe",  "comm", "cwd", "name",
+					   "proctitle", "acct", "cmd", "key"};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (f->key_len == strlen(keys[i]) && memcmp(f->key, keys[i], f->key_len) == 0)
+			return true;
+	}
+	return type == AUDIT_TYPE_EXECVE && is_execve_arg_key(f->key, f->key_len);
 }
 
 int audit_field_i64(const struct audit_field *f, int64_t *ret)

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct audit_field {
 	const char *key; /* points into the record's text */
@@ -52,11 +53,28 @@ int audit_record_parse_log_line(const char *line, size_t len, struct audit_recor
 
 /* First field called `key`, or NULL. */
 const struct audit_field *audit_record_field(const struct audit_record *rec, const char *key);
+const struct audit_field *audit_fields_find(const struct audit_field *fields, unsigned n,
+					    const char *key);
+
+/* Splits the value of a userspace message's msg='...' field into its own
+ * key=value fields (pointing into the record), at most `max`; the rest are
+ * ignored. Returns the count, or -EINVAL if the payload is malformed. */
+int audit_msg_fields(const struct audit_field *msg, struct audit_field *out, unsigned max);
 
 /* Decodes an untrusted string value: a quoted value is taken as is, a bare
  * value is hex-decoded. Appends to `out`. Returns 0, -ENOENT for the
  * kernel's "(null)", or -EINVAL for a bare value that is not valid hex. */
 int audit_value_decode(const struct audit_field *f, struct strbuf *out);
+
+/* Decodes hex text into at most `max` bytes; returns the byte count, or
+ * -EINVAL for odd length, a non-hex digit or more than `max` bytes. */
+ssize_t audit_hex_to_bytes(const char *hex, size_t len, void *out, size_t max);
+
+/* True for fields the kernel or libaudit writes hex-encoded when they
+ * hold unsafe bytes: exe, comm, cwd, name, proctitle, acct, cmd, key and,
+ * in EXECVE records only, the arguments (aN, aN[i]; elsewhere aN are
+ * syscall arguments in plain hex numbers). */
+bool audit_field_is_encoded(uint16_t type, const struct audit_field *f);
 
 /* Decimal (possibly negative) value of a numeric field. */
 int audit_field_i64(const struct audit_field *f, int64_t *ret);

@@ -1,13 +1,15 @@
-/* fuzz_event: audit log lines -> records -> events -> process_events rows.
+/* fuzz_event: audit log lines -> records -> events -> rows of every table.
  *
  * Covers audit_record_parse_log_line (type names, "UNKNOWN[n]", the C
  * unescaping of msg=, the GS byte of auditd's enriched format), the event
  * assembler (id matching, interleaved events, EOE, standalone USER_*
- * messages, eviction at max_pending and the timeout), and the real
- * process_events subscriber reached through pubsub: exec syscall
- * recognition, EXECVE merging (aN, aN_len, aN[i] chunks across records,
- * argc mismatches), cmdline shell quoting, the argv JSON array, cwd/exe
- * decoding and the PATH record. Rows are checked and freed, not stored.
+ * messages, eviction at max_pending and the timeout), and every real table
+ * subscriber reached through pubsub, with every option on: process_events
+ * (EXECVE merging of aN, aN_len, aN[i] chunks across records, argc
+ * mismatches, cmdline shell quoting, the argv JSON array, cwd/exe decoding,
+ * the PATH record), socket_events (SOCKADDR decoding of every family,
+ * statuses) and user_events (the nested msg='...' fields and their
+ * decoding). Live-process lookups are off. Rows are checked and freed.
  *
  * Why untrusted: these are the records of processes under observation
  * (argv, exe, cwd and paths are chosen by them) and, for replays, log
@@ -35,9 +37,10 @@ static volatile unsigned char sink_byte;
  * sees any stale offset), then frees the row. */
 static void check_and_free_row(void *sink, struct row *row)
 {
-	const struct table_def *def = sink;
+	const struct table_def *def = row->table->def;
 	unsigned char acc = 0;
 
+	(void)sink;
 	if (row->ncolumns != def->ncolumns) {
 		fprintf(stderr, "row has %u columns, table %u\n", row->ncolumns, def->ncolumns);
 		abort();
@@ -66,31 +69,39 @@ static void publish(void *ctx, const struct audit_event *ev)
 	pubsub_publish(ctx, &pev);
 }
 
+#define MAX_TABLES 8
+
 static struct {
 	struct sysq_flags flags;
-	struct event_table table;
-	struct table_ctx tc;
+	struct event_table tables[MAX_TABLES];
+	struct table_ctx ctxs[MAX_TABLES];
 	struct pubsub *ps;
 	struct publisher *pub;
 } g;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const struct table_module *m = &process_events_module;
-	struct subscriber *sub;
-
 	(void)argc;
 	(void)argv;
 	flags_init(&g.flags);
-	g.table.def = m->def;
-	g.tc = (struct table_ctx){.table = &g.table, .flags = &g.flags,
-				  .emit = check_and_free_row, .sink = (void *)m->def};
+	g.flags.audit_allow_sockets = true;
+	g.flags.audit_allow_unix = true;
+	g.flags.audit_allow_failed_socket_events = true;
+	g.flags.audit_allow_null_accept_socket_events = true;
 	g.ps = pubsub_new();
-	g.pub = pubsub_add_publisher(g.ps, m->publisher);
-	sub = pubsub_add_subscriber(g.ps, m->def->name, m->on_event, &g.tc, NULL);
-	g.table.counters = &sub->counters;
-	if (pubsub_subscribe(g.ps, sub, m->publisher) < 0)
-		abort();
+	g.pub = pubsub_add_publisher(g.ps, "auditeventpublisher");
+	for (size_t i = 0; table_modules[i] && i < MAX_TABLES; i++) {
+		const struct table_module *m = table_modules[i];
+		struct subscriber *sub;
+
+		g.tables[i].def = m->def;
+		g.ctxs[i] = (struct table_ctx){.table = &g.tables[i], .flags = &g.flags,
+					       .emit = check_and_free_row};
+		sub = pubsub_add_subscriber(g.ps, m->def->name, m->on_event, &g.ctxs[i], NULL);
+		g.tables[i].counters = &sub->counters;
+		if (pubsub_subscribe(g.ps, sub, m->publisher) < 0)
+			abort();
+	}
 	return 0;
 }
 

@@ -1,9 +1,12 @@
 /* sysq-replay: feeds captured audit log lines through the real parser,
- * assembler and process_events subscriber, and prints the rows.
+ * assembler and every table's subscriber, and prints the rows.
  *
  *   sysq-replay FILE.log
  *
- * Each row is one JSON object per line, in column order. Columns that
+ * Each row is one JSON object per line: "table", then the columns in
+ * order. Every table is enabled with every option (UNIX sockets, failed
+ * calls), and facts read from live processes are off, since the processes
+ * in a capture are long gone. Columns that
  * depend on the machine replaying rather than on the records (file times
  * read by stat, uptime, the store's eid) are left out, so the output is a
  * stable golden reference. A last line gives the parse statistics. */
@@ -31,19 +34,18 @@ static bool column_is_machine_local(const char *name)
 
 static void print_row(void *sink, struct row *row)
 {
-	const struct table_def *def = sink;
+	const struct table_def *def = row->table->def;
 	struct strbuf out = STRBUF_INIT;
-	bool first = true;
 
-	sb_putc(&out, '{');
+	(void)sink;
+	sb_puts(&out, "{\"table\":");
+	json_append_string(&out, def->name, strlen(def->name));
 	for (unsigned i = 0; i < row->ncolumns; i++) {
 		const struct row_value *v = &row->values[i];
 
 		if (column_is_machine_local(def->columns[i].name))
 			continue;
-		if (!first)
-			sb_putc(&out, ',');
-		first = false;
+		sb_putc(&out, ',');
 		json_append_string(&out, def->columns[i].name, strlen(def->columns[i].name));
 		sb_putc(&out, ':');
 		if (v->kind == ROW_INT)
@@ -66,16 +68,22 @@ static void publish(void *ctx, const struct audit_event *ev)
 	pubsub_publish(ctx, &pev);
 }
 
+/* Every option on, so every kind of row in a capture shows. */
+static void enable_everything(struct sysq_flags *flags)
+{
+	flags->audit_allow_sockets = true;
+	flags->audit_allow_unix = true;
+	flags->audit_allow_failed_socket_events = true;
+	flags->audit_allow_null_accept_socket_events = true;
+}
+
 int main(int argc, char **argv)
 {
-	const struct table_module *m = &process_events_module;
+	struct event_table tables[8] = {{0}};
+	struct table_ctx ctxs[8];
 	struct sysq_flags flags;
-	struct event_table table = {.def = m->def};
-	struct table_ctx tc = {.table = &table, .flags = &flags, .emit = print_row,
-			       .sink = (void *)m->def};
 	struct pubsub *ps = pubsub_new();
-	struct publisher *pub = pubsub_add_publisher(ps, m->publisher);
-	struct subscriber *sub = pubsub_add_subscriber(ps, m->def->name, m->on_event, &tc, NULL);
+	struct publisher *pub = pubsub_add_publisher(ps, "auditeventpublisher");
 	struct audit_assembler *a = audit_assembler_new(publish, pub, 1000, 4096);
 	unsigned long records = 0, malformed = 0;
 	char *line = NULL;
@@ -88,8 +96,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	flags_init(&flags);
-	table.counters = &sub->counters;
-	pubsub_subscribe(ps, sub, m->publisher);
+	enable_everything(&flags);
+	for (size_t i = 0; table_modules[i] && i < 8; i++) {
+		const struct table_module *m = table_modules[i];
+		struct subscriber *sub;
+
+		ctxs[i] = (struct table_ctx){.table = &tables[i], .flags = &flags, .emit = print_row};
+		sub = pubsub_add_subscriber(ps, m->def->name, m->on_event, &ctxs[i], NULL);
+		tables[i].def = m->def;
+		tables[i].counters = &sub->counters;
+		pubsub_subscribe(ps, sub, m->publisher);
+	}
 	while ((n = getline(&line, &cap, f)) > 0) {
 		struct audit_record *rec;
 

@@ -17,6 +17,7 @@ import time
 
 SYSQ = os.environ.get("SYSQ_BIN", "sysq")
 EXEC_HELPER = os.environ.get("SYSQ_TEST_EXEC", "sysq-test-exec")
+NET_HELPER = os.environ.get("SYSQ_TEST_NET", "sysq-test-net")
 AUDITCTL = "/usr/sbin/auditctl"
 
 

@@ -1,0 +1,87 @@
+/* SOCKADDR record decoding. */
+#include "sockaddr.h"
+
+#include "record.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define SOCKADDR_MAX 128 /* sizeof(struct sockaddr_storage) */
+
+void audit_sockaddr_format_ip(int family, const unsigned char *a, char *out, size_t size)
+{
+	if (family == AF_INET) {
+		snprintf(out, size, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+		return;
+	}
+	snprintf(out, size, "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x",
+		 a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13],
+		 a[14], a[15]);
+}
+
+/* A path ends at its first NUL; an abstract name (leading NUL) is every
+ * remaining byte, since its length, not a terminator, delimits it. */
+static void unix_address(const unsigned char *p, size_t len, char *out)
+{
+	size_t n = 0;
+
+	if (len > 0 && p[0] == '\0') {
+		out[n++] = '@';
+		for (size_t i = 1; i < len && n < AUDIT_SOCKADDR_TEXT - 1; i++)
+			out[n++] = p[i] ? (char)p[i] : '@';
+	} else {
+		for (size_t i = 0; i < len && p[i] && n < AUDIT_SOCKADDR_TEXT - 1; i++)
+			out[n++] = (char)p[i];
+	}
+	out[n] = '\0';
+}
+
+int audit_sockaddr_parse(const void *raw, size_t n, struct audit_sockaddr *out)
+{
+	const unsigned char *b = raw;
+
+	memset(out, 0, sizeof(*out));
+	out->port = -1;
+	if (n < 2)
+		return -EINVAL;
+	out->family = b[0] | b[1] << 8;
+	switch (out->family) {
+	case AF_INET:
+		if (n < 8)
+			return -EINVAL;
+		out->port = b[2] << 8 | b[3];
+		audit_sockaddr_format_ip(AF_INET, b + 4, out->address, sizeof(out->address));
+		return 0;
+	case AF_INET6:
+		if (n < 24)
+			return -EINVAL;
+		out->port = b[2] << 8 | b[3];
+		audit_sockaddr_format_ip(AF_INET6, b + 8, out->address, sizeof(out->address));
+		return 0;
+	case AF_UNIX:
+		unix_address(b + 2, n - 2, out->address);
+		return 0;
+	default:
+		return -EAFNOSUPPORT;
+	}
+}
+
+int audit_sockaddr_decode(const char *hex, size_t len, struct audit_sockaddr *out)
+{
+	unsigned char b[SOCKADDR_MAX];
+	ssize_t n = audit_hex_to_bytes(hex, len, b, sizeof(b));
+
+	if (n < 0) {
+		memset(out, 0, sizeof(*out));
+		out->port = -1;
+		return -EINVAL;
+	}
+	return audit_sockaddr_parse(b, (size_t)n, out);
+}
+
+bool audit_sockaddr_equal(const struct audit_sockaddr *a, const struct audit_sockaddr *b)
+{
+	return a->family == b->family && a->port == b->port && strcmp(a->address, b->address) == 0;
+}

@@ -1,0 +1,256 @@
+/* sysq dump: prints audit records as they arrive, read through the audit
+ * multicast group. That group gets a copy of every record without taking
+ * the audit pid, so dumping disturbs neither a running sysq daemon nor
+ * auditd. Lines are auditd's log format with unsafe bytes escaped, or with
+ * --json one object per record with its fields decoded. */
+#include "dump.h"
+
+#include "audit/netlink.h"
+#include "audit/record.h"
+#include "audit/record_types.h"
+
+#include "common/escape.h"
+#include "common/strbuf.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#define DUMP_RCVBUF (8 * 1024 * 1024)
+#define MAX_TYPES 64
+
+struct dump {
+	bool json;
+	int types[MAX_TYPES]; /* only these, when ntypes > 0 */
+	int ntypes;
+	struct audit_nl nl;
+	struct strbuf line;
+	unsigned long overruns;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: sysq dump [--audit] [--json] [--type=NAME[,NAME...]]\n"
+		     "\n"
+		     "Prints audit records live, as auditd log lines or, with --json, one JSON\n"
+		     "object per record. It reads the audit multicast group (CAP_AUDIT_READ), so\n"
+		     "it runs beside a sysq daemon or auditd without disturbing either.\n"
+		     "--type keeps only the named record types (SYSCALL,EXECVE or 1300,...).\n"
+		     "Ctrl-C stops it.\n");
+}
+
+static int parse_types(struct dump *d, const char *list)
+{
+	const char *p = list;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		char *end;
+		long num = strtol(p, &end, 10);
+		int type = end == p + len && len > 0 ? (int)num : audit_type_from_name(p, len);
+
+		if (type <= 0 || type > 0xffff || d->ntypes == MAX_TYPES) {
+			fprintf(stderr, "sysq dump: --type: unknown record type '%.*s'\n", (int)len, p);
+			return -EINVAL;
+		}
+		d->types[d->ntypes++] = type;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+static int parse_args(struct dump *d, int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+		if (strcmp(argv[i], "--audit") == 0)
+			continue; /* the only source today, and the default */
+		if (strcmp(argv[i], "--json") == 0)
+			d->json = true;
+		else if (strncmp(argv[i], "--type=", 7) == 0) {
+			if (parse_types(d, argv[i] + 7) < 0)
+				return 2;
+		} else {
+			fprintf(stderr, "sysq dump: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static bool wanted(const struct dump *d, uint16_t type)
+{
+	if (d->ntypes == 0)
+		return true;
+	for (int i = 0; i < d->ntypes; i++) {
+		if (d->types[i] == type)
+			return true;
+	}
+	return false;
+}
+
+/* A quoted value is the text itself; an encoded field (exe, comm, aN...)
+ * is hex-decoded; anything else is shown as the kernel wrote it. */
+static void json_field(struct strbuf *out, uint16_t type, const struct audit_field *f,
+		       struct strbuf *scratch)
+{
+	json_append_string(out, f->key, f->key_len);
+	sb_putc(out, ':');
+	sb_truncate(scratch, 0);
+	if (!f->quote && audit_field_is_encoded(type, f) && audit_value_decode(f, scratch) == 0)
+		json_append_string(out, scratch->buf, scratch->len);
+	else
+		json_append_string(out, f->val, f->val_len);
+}
+
+static void json_record(struct dump *d, uint16_t type, const char *payload, size_t len)
+{
+	const char *name = audit_type_name(type);
+	struct strbuf scratch = STRBUF_INIT;
+	struct audit_record *rec;
+
+	sb_puts(&d->line, "{\"type\":");
+	if (name)
+		json_append_string(&d->line, name, strlen(name));
+	else
+		sb_printf(&d->line, "\"UNKNOWN[%u]\"", type);
+	sb_printf(&d->line, ",\"type_id\":%u", type);
+	if (audit_record_parse(type, payload, len, &rec) < 0) {
+		sb_puts(&d->line, ",\"malformed\":true,\"raw\":");
+		json_append_string(&d->line, payload, len);
+		sb_putc(&d->line, '}');
+		return;
+	}
+	sb_printf(&d->line, ",\"time\":\"%llu.%03u\",\"serial\":%llu,\"fields\":{",
+		  (unsigned long long)rec->sec, rec->msec, (unsigned long long)rec->serial);
+	for (uint32_t i = 0; i < rec->nfields; i++) {
+		if (i)
+			sb_putc(&d->line, ',');
+		json_field(&d->line, type, &rec->fields[i], &scratch);
+	}
+	sb_puts(&d->line, "}}");
+	audit_record_free(rec);
+	sb_free(&scratch);
+}
+
+static void print_record(struct dump *d, uint16_t type, const char *payload, size_t len)
+{
+	while (len > 0 && (payload[len - 1] == '\0' || payload[len - 1] == '\n'))
+		len--;
+	if (!wanted(d, type))
+		return;
+	sb_truncate(&d->line, 0);
+	if (d->json) {
+		json_record(d, type, payload, len);
+	} else {
+		struct audit_record raw = {.type = type, .text = (char *)payload, .text_len = len};
+
+		audit_record_format_line(&raw, &d->line);
+	}
+	sb_putc(&d->line, '\n');
+	fwrite(d->line.buf, 1, d->line.len, stdout);
+}
+
+/* Reads and prints what the socket holds. Returns 0 or -errno. */
+static int read_records(struct dump *d)
+{
+	static char buf[9216] __attribute__((aligned(NLMSG_ALIGNTO)));
+
+	for (;;) {
+		ssize_t n = audit_nl_recv(&d->nl, buf, sizeof(buf), true);
+		const struct nlmsghdr *nh = (const struct nlmsghdr *)buf;
+
+		if (n == -EAGAIN)
+			break;
+		if (n == -ENOBUFS) {
+			d->overruns++;
+			fprintf(stderr, "sysq dump: records were lost (socket overrun #%lu)\n",
+				d->overruns);
+			continue;
+		}
+		if (n < 0)
+			return (int)n;
+		if ((size_t)n >= NLMSG_HDRLEN && audit_nl_is_record(nh->nlmsg_type))
+			print_record(d, nh->nlmsg_type, NLMSG_DATA(nh), audit_nl_record_len((size_t)n));
+	}
+	fflush(stdout);
+	return 0;
+}
+
+static void warn_if_disabled(void)
+{
+	struct audit_nl ctl;
+	struct audit_status st;
+
+	if (audit_nl_open(&ctl, 0) < 0)
+		return;
+	if (audit_nl_get_status(&ctl, &st) == 0 && st.enabled == 0)
+		fprintf(stderr, "sysq dump: audit is disabled; records appear once something "
+				"enables it (a sysq daemon, auditd or auditctl -e 1)\n");
+	audit_nl_close(&ctl);
+}
+
+static int open_tap(struct dump *d)
+{
+	int rc = audit_nl_open(&d->nl, DUMP_RCVBUF);
+
+	if (rc == 0)
+		rc = audit_nl_join_readlog(&d->nl);
+	if (rc < 0)
+		fprintf(stderr, "sysq dump: cannot read the audit multicast group: %s%s\n",
+			strerror(-rc), rc == -EPERM ? " (run as root: CAP_AUDIT_READ)" : "");
+	return rc;
+}
+
+static int run(struct dump *d, int sigfd)
+{
+	struct pollfd fds[2] = {{.fd = d->nl.fd, .events = POLLIN},
+				{.fd = sigfd, .events = POLLIN}};
+
+	for (;;) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return 1;
+		}
+		if (fds[1].revents)
+			return 0; /* Ctrl-C or SIGTERM: a clean stop */
+		if (fds[0].revents && read_records(d) < 0)
+			return 1;
+	}
+}
+
+int dump_main(int argc, char **argv)
+{
+	struct dump d = {.nl = {.fd = -1}};
+	sigset_t set;
+	int rc, sigfd;
+
+	rc = parse_args(&d, argc, argv);
+	if (rc) {
+		usage(rc == 1 ? stdout : stderr);
+		return rc == 1 ? 0 : 2;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sigfd < 0 || open_tap(&d) < 0) {
+		audit_nl_close(&d.nl);
+		return 1;
+	}
+	warn_if_disabled();
+	rc = run(&d, sigfd);
+	close(sigfd);
+	audit_nl_close(&d.nl);
+	sb_free(&d.line);
+	return rc;
+}

@@ -1,0 +1,295 @@
+/* socket_events: bind, connect and accept calls, from audit.
+ *
+ * Example:
+ *   SELECT pid, path, action, remote_address, remote_port, protocol
+ *     FROM socket_events WHERE action = 'connect' AND family IN (2, 10);
+ *   SELECT pid, socket FROM socket_events WHERE family = 1;
+ *
+ * How it works: a SYSCALL record for bind, connect, accept or accept4 and
+ * its SOCKADDR record make a row. bind fills the local side; connect and
+ * accept fill the remote side from SOCKADDR. Audit records carry neither
+ * the protocol nor the local address of a connect, so sysq reads them from
+ * the live socket (socket_lookup.c) and keeps them only when that socket
+ * still matches the record; otherwise they stay NULL, never a made-up 0.
+ * The live socket also gives the port a bind to port 0 was assigned.
+ * Rows follow osquery's statuses: succeeded, in_progress (a non-blocking
+ * connect), no_client (a non-blocking accept that found none, with
+ * --audit_allow_null_accept_socket_events) and failed (with
+ * --audit_allow_failed_socket_events). UNIX-domain rows need
+ * --audit_allow_unix; netlink sockets are skipped. */
+#include "table_module.h"
+
+#include "audit_row.h"
+#include "socket_lookup.h"
+
+#include "audit/record_types.h"
+#include "audit/sockaddr.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+/* X(name, type, hidden, description) */
+#define SOCKET_EVENTS_COLUMNS(X)                                                                   \
+	X(action, TEXT, false, "bind, connect or accept")                                          \
+	X(pid, INTEGER, false, "Process ID")                                                       \
+	X(path, TEXT, false, "Path of the process's executable")                                   \
+	X(fd, TEXT, false, "The socket's file descriptor (the call's first argument), in decimal") \
+	X(auid, INTEGER, false, "Audit (login) user ID")                                           \
+	X(family, INTEGER, false, "Address family: 2 (inet), 10 (inet6) or 1 (unix)")              \
+	X(protocol, INTEGER, true,                                                                 \
+	  "IP protocol (6 TCP, 17 UDP; 0 for UNIX sockets), read from the live socket; NULL "      \
+	  "when it was already gone")                                                              \
+	X(local_address, TEXT, false,                                                              \
+	  "Local address: bind's address, or the socket's own after connect and accept")           \
+	X(remote_address, TEXT, false, "Remote address of a connect or an accept")                 \
+	X(local_port, INTEGER, false, "Local port")                                                \
+	X(remote_port, INTEGER, false, "Remote port")                                              \
+	X(socket, TEXT, true, "UNIX socket path; abstract names start with @")                     \
+	X(time, INTEGER, false, "Audit timestamp of the call, in seconds since the epoch")         \
+	X(uptime, INTEGER, false, "Seconds since boot at the time of the call")                    \
+	X(eid, TEXT, true, "Event ID")                                                             \
+	X(success, INTEGER, true, "1 unless status is failed")                                     \
+	X(status, TEXT, false, "succeeded, failed, in_progress or no_client")                      \
+	X(source, TEXT, true, "Where the row came from: audit")
+
+enum socket_events_column {
+#define X(name, ...) SE_##name,
+	SOCKET_EVENTS_COLUMNS(X)
+#undef X
+	SE_COUNT
+};
+
+static const struct column_def socket_events_columns[] = {
+#define X(name, type, hidden, desc) {#name, COLUMN_##type, hidden, desc},
+	SOCKET_EVENTS_COLUMNS(X)
+#undef X
+};
+
+static const struct table_def socket_events_def = {
+	.name = "socket_events",
+	.description = "Socket binds, connects and accepts recorded by the kernel audit subsystem",
+	.columns = socket_events_columns,
+	.ncolumns = SE_COUNT,
+	.time_column = SE_time,
+	.eid_column = SE_eid,
+};
+
+enum socket_status { STATUS_SUCCEEDED, STATUS_FAILED, STATUS_IN_PROGRESS, STATUS_NO_CLIENT };
+
+static const char *const status_names[] = {"succeeded", "failed", "in_progress", "no_client"};
+
+static bool is_accept(int which)
+{
+	return which == AUDIT_SYSCALL_accept || which == AUDIT_SYSCALL_accept4;
+}
+
+/* Maps the call's result to a status, or returns -1 for a row the flags
+ * leave out. */
+static int call_status(const struct syscall_info *si, const struct sysq_flags *flags)
+{
+	if (si->success)
+		return STATUS_SUCCEEDED;
+	if (si->which == AUDIT_SYSCALL_connect && si->exit == -EINPROGRESS)
+		return STATUS_IN_PROGRESS;
+	if (is_accept(si->which) && (si->exit == -EAGAIN || si->exit == -EWOULDBLOCK))
+		return flags->audit_allow_null_accept_socket_events ? STATUS_NO_CLIENT : -1;
+	return flags->audit_allow_failed_socket_events ? STATUS_FAILED : -1;
+}
+
+static void set_endpoint(struct row *row, unsigned addr_col, unsigned port_col,
+			 const struct audit_sockaddr *sa)
+{
+	if (sa->family == AF_UNIX)
+		return; /* UNIX names go to the socket column */
+	row_set_str(row, addr_col, sa->address);
+	if (sa->port >= 0)
+		row_set_int(row, port_col, sa->port);
+}
+
+/* The address the record names: the local side of a bind, the remote side
+ * of a connect or accept. An accept that found no client names none. */
+static void set_recorded_address(struct row *row, int which, const struct audit_sockaddr *sa)
+{
+	if (sa->family == 0)
+		return;
+	row_set_int(row, SE_family, sa->family);
+	if (sa->family == AF_UNIX)
+		row_set_str(row, SE_socket, sa->address);
+	else if (which == AUDIT_SYSCALL_bind)
+		set_endpoint(row, SE_local_address, SE_local_port, sa);
+	else
+		set_endpoint(row, SE_remote_address, SE_remote_port, sa);
+}
+
+/* The descriptor the call left the socket on: the new one for accept. */
+static int socket_fd(const struct syscall_info *si, int64_t a0)
+{
+	if (is_accept(si->which))
+		return si->success ? (int)si->exit : -1;
+	return (int)a0;
+}
+
+/* Whether the live socket is the one the record describes: it must have
+ * the record's family, and where the record names the peer (connect,
+ * accept) or the bound port, the socket must agree. */
+static bool facts_match(const struct socket_facts *f, const struct syscall_info *si, int status,
+			const struct audit_sockaddr *sa)
+{
+	const struct audit_sockaddr *own = f->have_local ? &f->local : NULL;
+
+	if (!own || own->family != sa->family)
+		return false;
+	if (si->which == AUDIT_SYSCALL_bind)
+		return sa->port <= 0 || own->port == sa->port;
+	if (status == STATUS_IN_PROGRESS)
+		return true; /* no peer until the handshake completes */
+	return f->have_peer && audit_sockaddr_equal(&f->peer, sa);
+}
+
+/* Adds what only the live socket knows: protocol, and the local side of a
+ * connect or accept. */
+static void add_live_facts(const struct table_ctx *tc, struct row *row,
+			   const struct syscall_info *si, int status, int64_t a0,
+			   const struct audit_sockaddr *sa)
+{
+	struct socket_facts f;
+
+	if (status != STATUS_SUCCEEDED && status != STATUS_IN_PROGRESS)
+		return;
+	if (!tc->live_lookup || socket_lookup((pid_t)si->pid, socket_fd(si, a0), &f) < 0 ||
+	    !facts_match(&f, si, status, sa))
+		return;
+	row_set_int(row, SE_protocol, f.protocol);
+	/* After connect and accept the socket has a local side the record
+	 * lacks; after a bind to port 0 it has the port the kernel chose. */
+	if ((si->which != AUDIT_SYSCALL_bind || sa->port == 0) && f.local.family != AF_UNIX)
+		set_endpoint(row, SE_local_address, SE_local_port, &f.local);
+}
+
+static void set_ids(struct row *row, const struct audit_record *sc)
+{
+	static const struct field_column ids[] = {{"pid", SE_pid}, {"auid", SE_auid}};
+
+	audit_row_ints(row, sc, ids, sizeof(ids) / sizeof(ids[0]));
+}
+
+static struct row *build_row(const struct table_ctx *tc, const struct audit_event *ev,
+			     const struct audit_record *sc, const struct syscall_info *si,
+			     int status, const struct audit_sockaddr *sa)
+{
+	struct row *row = row_new(tc->table, SE_COUNT);
+	struct strbuf scratch = STRBUF_INIT;
+	const struct audit_field *a0 = audit_record_field(sc, "a0");
+	uint64_t fd = 0;
+	char text[24];
+
+	row_set_str(row, SE_action, is_accept(si->which) ? "accept" : audit_syscall_name(si->which));
+	set_ids(row, sc);
+	audit_row_decoded(row, SE_path, audit_record_field(sc, "exe"), &scratch);
+	if (a0 && audit_field_hex_u64(a0, &fd) == 0) {
+		snprintf(text, sizeof(text), "%" PRId64, (int64_t)(int32_t)fd);
+		row_set_str(row, SE_fd, text);
+	}
+	set_recorded_address(row, si->which, sa);
+	add_live_facts(tc, row, si, status, (int64_t)(int32_t)fd, sa);
+	row_set_int(row, SE_time, (int64_t)ev->sec);
+	row_set_int(row, SE_uptime, (int64_t)ev->sec - tc->boot_time);
+	row_set_int(row, SE_success, status != STATUS_FAILED);
+	row_set_str(row, SE_status, status_names[status]);
+	row_set_str(row, SE_source, "audit");
+	sb_free(&scratch);
+	return row;
+}
+
+/* The event's address, or false for an event this table skips. A call
+ * without one (an accept that asked for no peer address, or that found no
+ * client) keeps family 0 until the live socket says more. */
+static bool event_sockaddr(struct subscriber *sub, const struct audit_event *ev,
+			   struct audit_sockaddr *sa)
+{
+	const struct audit_record *rec = audit_event_record(ev, AUDIT_TYPE_SOCKADDR);
+	const struct audit_field *saddr = rec ? audit_record_field(rec, "saddr") : NULL;
+	int rc;
+
+	if (!saddr) {
+		sa->family = 0;
+		sa->port = -1;
+		sa->address[0] = '\0';
+		return true;
+	}
+	rc = audit_sockaddr_decode(saddr->val, saddr->val_len, sa);
+	if (rc == -EINVAL)
+		counter_add(&sub->counters, COUNTER_drop_malformed, 1);
+	return rc == 0;
+}
+
+/* For an accept without a peer address, the new socket's peer. */
+static void accept_peer(const struct table_ctx *tc, const struct syscall_info *si,
+			struct audit_sockaddr *sa)
+{
+	struct socket_facts f;
+
+	if (sa->family || !si->success || !tc->live_lookup ||
+	    socket_lookup((pid_t)si->pid, (int)si->exit, &f) < 0 ||
+	    !f.have_peer)
+		return;
+	*sa = f.peer;
+}
+
+static void socket_events_on_event(struct subscriber *sub, void *ctx,
+				   const struct pubsub_event *pev)
+{
+	const struct table_ctx *tc = ctx;
+	const struct audit_event *ev = pev->data;
+	const struct audit_record *sc;
+	struct audit_sockaddr sa;
+	struct syscall_info si;
+	int status;
+
+	if (pev->kind != PUBSUB_AUDIT_EVENT || !ev->has_syscall)
+		return;
+	sc = audit_event_record(ev, AUDIT_TYPE_SYSCALL);
+	if (audit_syscall_info(sc, &si) < 0 ||
+	    (si.which != AUDIT_SYSCALL_bind && si.which != AUDIT_SYSCALL_connect &&
+	     !is_accept(si.which)))
+		return;
+	/* sysq's own sockets (its control socket) are not events. */
+	if ((tc->self && si.pid == tc->self) ||
+	    (is_accept(si.which) && !tc->flags->audit_allow_accept_socket_events))
+		return;
+	status = call_status(&si, tc->flags);
+	if (status < 0 || !event_sockaddr(sub, ev, &sa))
+		return;
+	if (is_accept(si.which))
+		accept_peer(tc, &si, &sa);
+	if (sa.family == AF_UNIX && !tc->flags->audit_allow_unix)
+		return;
+	counter_add(&sub->counters, COUNTER_events, 1);
+	tc->emit(tc->sink, build_row(tc, ev, sc, &si, status, &sa));
+}
+
+static bool socket_events_enabled(const struct sysq_flags *flags)
+{
+	return flags->audit_allow_sockets;
+}
+
+static void socket_events_syscalls(const struct sysq_flags *flags,
+				   bool want[AUDIT_SYSCALL_COUNT])
+{
+	want[AUDIT_SYSCALL_bind] = true;
+	want[AUDIT_SYSCALL_connect] = true;
+	if (flags->audit_allow_accept_socket_events) {
+		want[AUDIT_SYSCALL_accept] = true;
+		want[AUDIT_SYSCALL_accept4] = true;
+	}
+}
+
+const struct table_module socket_events_module = {
+	.def = &socket_events_def,
+	.publisher = "auditeventpublisher",
+	.enabled = socket_events_enabled,
+	.audit_syscalls = socket_events_syscalls,
+	.on_event = socket_events_on_event,
+};

@@ -1,0 +1,27 @@
+/* Facts about another process's socket that audit records do not carry.
+ *
+ * A SOCKADDR record has the address a process passed or got back, but not
+ * the socket's protocol, nor the local address the kernel picked for a
+ * connect. sysq reads them from the live socket: pidfd_getfd(2) duplicates
+ * the process's descriptor, getsockopt/getsockname/getpeername read it, and
+ * the duplicate is closed at once. The descriptor may have been closed or
+ * even reused since the syscall, so callers compare what they read with
+ * the audit record before trusting it, and leave a column NULL otherwise. */
+#pragma once
+
+#include "audit/sockaddr.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct socket_facts {
+	int protocol; /* IPPROTO_*, 0 for UNIX sockets */
+	bool have_local;
+	bool have_peer;
+	struct audit_sockaddr local;
+	struct audit_sockaddr peer;
+};
+
+/* Returns 0, or -errno when the process, the descriptor or the permission
+ * (ptrace access mode) is missing, or the descriptor is not a socket. */
+int socket_lookup(pid_t pid, int fd, struct socket_facts *out);
