@@ -44,6 +44,8 @@
 	X(BOOL, audit_allow_accept_socket_events, "true", 0, 0,                                    \
 	  "With audit_allow_sockets, also record accept and accept4")                              \
 	X(BOOL, audit_allow_unix, "false", 0, 0, "Include UNIX-domain sockets in socket_events")    \
+	X(INT, audit_socket_lookup_rate, "1000", 0, 1000000,                                       \
+	  "Live socket reads per second for socket_events' protocol and local side (0: none)")     \
 	X(BOOL, audit_allow_failed_socket_events, "false", 0, 0,                                   \
 	  "Include socket calls that failed (status 'failed')")                                    \
 	X(BOOL, audit_allow_null_accept_socket_events, "false", 0, 0,                              \

@@ -11,6 +11,9 @@
  * the protocol nor the local address of a connect, so sysq reads them from
  * the live socket (socket_lookup.c) and keeps them only when that socket
  * still matches the record; otherwise they stay NULL, never a made-up 0.
+ * Events that arrive more than 100 ms after the call skip the live read,
+ * and --audit_socket_lookup_rate caps reads per second, so a storm of
+ * socket calls does not become a storm of reads into the calling process.
  * The live socket also gives the port a bind to port 0 was assigned.
  * Rows follow osquery's statuses: succeeded, in_progress (a non-blocking
  * connect), no_client (a non-blocking accept that found none, with
@@ -29,6 +32,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <time.h>
 
 /* X(name, type, hidden, description) */
 #define SOCKET_EVENTS_COLUMNS(X)                                                                   \
@@ -148,17 +152,43 @@ static bool facts_match(const struct socket_facts *f, const struct syscall_info 
 	return f->have_peer && audit_sockaddr_equal(&f->peer, sa);
 }
 
+/* A live read this long after the call is not worth its syscalls: the
+ * socket has likely been closed or its descriptor reused, and an event
+ * this late means the reader is behind, so it skips the read to catch up
+ * rather than let the kernel drop records. */
+#define LIVE_LOOKUP_MAX_AGE_MS 100
+
+static bool fresh_enough(const struct audit_event *ev)
+{
+	struct timespec now;
+	int64_t age_ms;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	age_ms = ((int64_t)now.tv_sec - (int64_t)ev->sec) * 1000 +
+		 (now.tv_nsec / 1000000 - (int64_t)ev->msec);
+	return age_ms <= LIVE_LOOKUP_MAX_AGE_MS;
+}
+
+/* Whether to read the live socket for this event: when reading live
+ * processes at all, while the event is fresh, and within the per-second
+ * budget (--audit_socket_lookup_rate). */
+static bool may_look_up(const struct table_ctx *tc, const struct audit_event *ev)
+{
+	return tc->live_lookup && fresh_enough(ev) &&
+	       socket_lookup_budget((unsigned)tc->flags->audit_socket_lookup_rate);
+}
+
 /* Adds what only the live socket knows: protocol, and the local side of a
  * connect or accept. */
-static void add_live_facts(const struct table_ctx *tc, struct row *row,
-			   const struct syscall_info *si, int status, int64_t a0,
+static void add_live_facts(const struct table_ctx *tc, const struct audit_event *ev,
+			   struct row *row, const struct syscall_info *si, int status, int64_t a0,
 			   const struct audit_sockaddr *sa)
 {
 	struct socket_facts f;
 
 	if (status != STATUS_SUCCEEDED && status != STATUS_IN_PROGRESS)
 		return;
-	if (!tc->live_lookup || socket_lookup((pid_t)si->pid, socket_fd(si, a0), &f) < 0 ||
+	if (!may_look_up(tc, ev) || socket_lookup((pid_t)si->pid, socket_fd(si, a0), &f) < 0 ||
 	    !facts_match(&f, si, status, sa))
 		return;
 	row_set_int(row, SE_protocol, f.protocol);
@@ -193,7 +223,7 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 		row_set_str(row, SE_fd, text);
 	}
 	set_recorded_address(row, si->which, sa);
-	add_live_facts(tc, row, si, status, (int64_t)(int32_t)fd, sa);
+	add_live_facts(tc, ev, row, si, status, (int64_t)(int32_t)fd, sa);
 	row_set_int(row, SE_time, (int64_t)ev->sec);
 	row_set_int(row, SE_uptime, (int64_t)ev->sec - tc->boot_time);
 	row_set_int(row, SE_success, status != STATUS_FAILED);
@@ -226,12 +256,12 @@ static bool event_sockaddr(struct subscriber *sub, const struct audit_event *ev,
 }
 
 /* For an accept without a peer address, the new socket's peer. */
-static void accept_peer(const struct table_ctx *tc, const struct syscall_info *si,
-			struct audit_sockaddr *sa)
+static void accept_peer(const struct table_ctx *tc, const struct audit_event *ev,
+			const struct syscall_info *si, struct audit_sockaddr *sa)
 {
 	struct socket_facts f;
 
-	if (sa->family || !si->success || !tc->live_lookup ||
+	if (sa->family || !si->success || !may_look_up(tc, ev) ||
 	    socket_lookup((pid_t)si->pid, (int)si->exit, &f) < 0 ||
 	    !f.have_peer)
 		return;
@@ -263,7 +293,7 @@ static void socket_events_on_event(struct subscriber *sub, void *ctx,
 	if (status < 0 || !event_sockaddr(sub, ev, &sa))
 		return;
 	if (is_accept(si.which))
-		accept_peer(tc, &si, &sa);
+		accept_peer(tc, ev, &si, &sa);
 	if (sa.family == AF_UNIX && !tc->flags->audit_allow_unix)
 		return;
 	counter_add(&sub->counters, COUNTER_events, 1);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -14,18 +15,59 @@
 #define SYS_pidfd_getfd 438
 #endif
 
+/* pidfds of recently seen processes, so a busy process costs one
+ * pidfd_open, not one per event. Per thread (lookups run on the audit
+ * reader), direct-mapped by pid. A pidfd names one process forever: once
+ * that process is gone, pidfd_getfd fails with ESRCH and the entry is
+ * reopened, so a reused pid cannot reach the wrong process. */
+#define PIDFD_CACHE 64
+
+struct pidfd_entry {
+	pid_t pid;
+	int pidfd;
+};
+
+static __thread struct pidfd_entry pidfd_cache[PIDFD_CACHE];
+
+static int cached_pidfd(pid_t pid, bool reopen)
+{
+	struct pidfd_entry *e = &pidfd_cache[(unsigned)pid % PIDFD_CACHE];
+
+	if (e->pid == pid && e->pidfd > 0 && !reopen)
+		return e->pidfd;
+	if (e->pidfd > 0)
+		close(e->pidfd);
+	e->pid = pid;
+	e->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (e->pidfd < 0) {
+		int err = -errno;
+
+		e->pid = 0;
+		e->pidfd = 0;
+		return err;
+	}
+	return e->pidfd;
+}
+
 static int dup_from(pid_t pid, int fd)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	int copy;
+	bool reopen = false;
 
-	if (pidfd < 0)
-		return -errno;
-	copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	if (copy < 0)
-		copy = -errno;
-	close(pidfd);
-	return copy;
+	for (;;) {
+		int pidfd = cached_pidfd(pid, reopen);
+		int copy;
+
+		if (pidfd < 0)
+			return pidfd;
+		copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+		if (copy >= 0)
+			return copy;
+		/* ESRCH from a cached pidfd: its process exited; try a fresh
+		 * one in case the pid now names another. */
+		if (errno != ESRCH || reopen)
+			return -errno;
+		reopen = true;
+	}
 }
 
 static bool read_name(int fd, bool peer, struct audit_sockaddr *out)
@@ -60,4 +102,25 @@ int socket_lookup(pid_t pid, int fd, struct socket_facts *out)
 	out->have_peer = read_name(copy, true, &out->peer);
 	close(copy);
 	return 0;
+}
+
+bool socket_lookup_budget(unsigned per_second)
+{
+	static __thread double tokens;
+	static __thread uint64_t last_ns;
+	struct timespec ts;
+	uint64_t now;
+
+	if (per_second == 0)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	tokens += (double)(now - last_ns) * per_second / 1e9;
+	if (last_ns == 0 || tokens > per_second)
+		tokens = per_second;
+	last_ns = now;
+	if (tokens < 1)
+		return false;
+	tokens -= 1;
+	return true;
 }

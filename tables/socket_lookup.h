@@ -25,3 +25,9 @@ struct socket_facts {
 /* Returns 0, or -errno when the process, the descriptor or the permission
  * (ptrace access mode) is missing, or the descriptor is not a socket. */
 int socket_lookup(pid_t pid, int fd, struct socket_facts *out);
+
+/* Takes one read from a budget of `per_second` (a token bucket holding at
+ * most one second's worth). A read touches the observed process's socket
+ * and descriptor table, so a storm of socket calls must not turn into a
+ * storm of reads that slows that process down. Per thread. */
+bool socket_lookup_budget(unsigned per_second);

@@ -13,11 +13,15 @@ struct audit_assembler {
 	void *ctx;
 	uint32_t timeout_ms;
 	uint32_t max_pending;
-	/* Oldest first; usually one or two entries, so a linear search from
-	 * the newest end beats any index. */
-	struct audit_event **pending;
+	/* Pending events in arrival order (oldest gives up first), and a hash
+	 * of them by serial. Normally one or two are pending; when the kernel
+	 * drops records, events missing their EOE pile up to max_pending, and
+	 * every record must still find its event in constant time. */
+	struct audit_event *oldest;
+	struct audit_event *newest;
+	struct audit_event **buckets;
+	size_t nbuckets; /* a power of two */
 	size_t npending;
-	size_t cap;
 	uint64_t incomplete;
 };
 
@@ -30,6 +34,10 @@ struct audit_assembler *audit_assembler_new(audit_event_fn on_event, void *ctx,
 	a->ctx = ctx;
 	a->timeout_ms = timeout_ms;
 	a->max_pending = max_pending ? max_pending : 1;
+	a->nbuckets = 16;
+	while (a->nbuckets < 2 * (size_t)a->max_pending)
+		a->nbuckets *= 2;
+	a->buckets = xcalloc(a->nbuckets, sizeof(*a->buckets));
 	return a;
 }
 
@@ -50,10 +58,67 @@ void audit_assembler_free(struct audit_assembler *a)
 {
 	if (!a)
 		return;
-	for (size_t i = 0; i < a->npending; i++)
-		event_free(a->pending[i]);
-	free(a->pending);
+	while (a->oldest) {
+		struct audit_event *next = a->oldest->newer;
+
+		event_free(a->oldest);
+		a->oldest = next;
+	}
+	free(a->buckets);
 	free(a);
+}
+
+static struct audit_event **bucket_of(struct audit_assembler *a, uint64_t serial)
+{
+	return &a->buckets[serial & (a->nbuckets - 1)];
+}
+
+static bool same_id(const struct audit_event *ev, const struct audit_record *rec)
+{
+	return ev->serial == rec->serial && ev->sec == rec->sec && ev->msec == rec->msec;
+}
+
+static struct audit_event *find_pending(struct audit_assembler *a, const struct audit_record *rec)
+{
+	for (struct audit_event *ev = *bucket_of(a, rec->serial); ev; ev = ev->hash_next) {
+		if (same_id(ev, rec))
+			return ev;
+	}
+	return NULL;
+}
+
+static void add_pending(struct audit_assembler *a, struct audit_event *ev)
+{
+	struct audit_event **bucket = bucket_of(a, ev->serial);
+
+	ev->hash_next = *bucket;
+	*bucket = ev;
+	ev->older = a->newest;
+	ev->newer = NULL;
+	if (a->newest)
+		a->newest->newer = ev;
+	else
+		a->oldest = ev;
+	a->newest = ev;
+	a->npending++;
+}
+
+static void remove_pending(struct audit_assembler *a, struct audit_event *ev)
+{
+	struct audit_event **p = bucket_of(a, ev->serial);
+
+	while (*p != ev)
+		p = &(*p)->hash_next;
+	*p = ev->hash_next;
+	if (ev->older)
+		ev->older->newer = ev->newer;
+	else
+		a->oldest = ev->newer;
+	if (ev->newer)
+		ev->newer->older = ev->older;
+	else
+		a->newest = ev->older;
+	a->npending--;
 }
 
 static void event_append(struct audit_event *ev, struct audit_record *rec)
@@ -98,52 +163,34 @@ static void give_up(struct audit_assembler *a, struct audit_event *ev)
 	deliver(a, ev);
 }
 
-static void remove_pending(struct audit_assembler *a, size_t i)
-{
-	memmove(&a->pending[i], &a->pending[i + 1], (a->npending - i - 1) * sizeof(a->pending[0]));
-	a->npending--;
-}
-
-static ssize_t find_pending(const struct audit_assembler *a, const struct audit_record *rec)
-{
-	for (size_t i = a->npending; i-- > 0;) {
-		const struct audit_event *ev = a->pending[i];
-
-		if (ev->serial == rec->serial && ev->sec == rec->sec && ev->msec == rec->msec)
-			return (ssize_t)i;
-	}
-	return -1;
-}
-
 void audit_assembler_feed(struct audit_assembler *a, struct audit_record *rec, uint64_t now_ms)
 {
-	ssize_t i = find_pending(a, rec);
-	struct audit_event *ev;
+	struct audit_event *ev = find_pending(a, rec);
 
-	if (i < 0 && rec->type == AUDIT_TYPE_EOE) {
+	if (!ev && rec->type == AUDIT_TYPE_EOE) {
 		/* The end of an event already given up: nothing left to end. */
 		audit_record_free(rec);
 		return;
 	}
-	if (i < 0 && audit_type_is_standalone(rec->type)) {
+	if (!ev && audit_type_is_standalone(rec->type)) {
 		ev = event_new(rec, now_ms);
 		event_append(ev, rec);
 		deliver(a, ev);
 		return;
 	}
-	if (i < 0) {
+	if (!ev) {
 		if (a->npending >= a->max_pending) {
-			give_up(a, a->pending[0]);
-			remove_pending(a, 0);
+			struct audit_event *oldest = a->oldest;
+
+			remove_pending(a, oldest);
+			give_up(a, oldest);
 		}
-		a->pending = xgrow(a->pending, &a->cap, a->npending + 1, sizeof(a->pending[0]));
-		i = (ssize_t)a->npending++;
-		a->pending[i] = event_new(rec, now_ms);
+		ev = event_new(rec, now_ms);
+		add_pending(a, ev);
 	}
-	ev = a->pending[i];
 	if (rec->type == AUDIT_TYPE_EOE) {
 		audit_record_free(rec);
-		remove_pending(a, (size_t)i);
+		remove_pending(a, ev);
 		deliver(a, ev);
 		return;
 	}
@@ -152,21 +199,21 @@ void audit_assembler_feed(struct audit_assembler *a, struct audit_record *rec, u
 
 void audit_assembler_tick(struct audit_assembler *a, uint64_t now_ms)
 {
-	/* Events are in arrival order, so the expired ones are at the front. */
-	while (a->npending > 0 && now_ms - a->pending[0]->arrived_ms >= a->timeout_ms) {
-		struct audit_event *ev = a->pending[0];
+	/* Events are in arrival order, so the expired ones are the oldest. */
+	while (a->oldest && now_ms - a->oldest->arrived_ms >= a->timeout_ms) {
+		struct audit_event *ev = a->oldest;
 
-		remove_pending(a, 0);
+		remove_pending(a, ev);
 		give_up(a, ev);
 	}
 }
 
 void audit_assembler_flush(struct audit_assembler *a)
 {
-	while (a->npending > 0) {
-		struct audit_event *ev = a->pending[0];
+	while (a->oldest) {
+		struct audit_event *ev = a->oldest;
 
-		remove_pending(a, 0);
+		remove_pending(a, ev);
 		give_up(a, ev);
 	}
 }

@@ -27,6 +27,10 @@ struct audit_event {
 	struct audit_record *last;
 	uint64_t arrived_ms;
 	bool has_syscall;
+	/* Assembler bookkeeping: age order and the hash chain by id. */
+	struct audit_event *older;
+	struct audit_event *newer;
+	struct audit_event *hash_next;
 };
 
 /* Called for every complete event; the event is freed when it returns. */

@@ -10,20 +10,22 @@ logs for fuzz_event. Records the captures lack (USER_*, AVC, an enriched
 auditd line, an event without EOE) are written in the kernel's format. The
 other corpora are valid and invalid flagfiles, control-socket reply streams
 (agent/control/wire.h) and struct audit_rule_data images (linux/audit.h).
-Existing files in each corpus directory are replaced.
+Existing files in each corpus directory are replaced, except regression-*
+inputs (crashes fuzzing found), which stay as regression tests.
 """
 import os
 import re
-import shutil
 import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "golden")
 CORPUS = os.path.join(HERE, "corpus")
 
-TYPES = {"SYSCALL": 1300, "PATH": 1302, "CWD": 1307, "EXECVE": 1309, "EOE": 1320,
-         "BPRM_FCAPS": 1321, "PROCTITLE": 1327, "USER": 1005, "USER_CMD": 1123,
-         "USER_LOGIN": 1112, "AVC": 1400}
+TYPES = {"SYSCALL": 1300, "PATH": 1302, "SOCKADDR": 1306, "CWD": 1307, "EXECVE": 1309,
+         "EOE": 1320, "BPRM_FCAPS": 1321, "PROCTITLE": 1327, "USER": 1005,
+         "USER_AUTH": 1100, "USER_ACCT": 1101, "CRED_ACQ": 1103, "CRED_DISP": 1104,
+         "USER_START": 1105, "USER_END": 1106, "USER_CMD": 1123, "USER_LOGIN": 1112,
+         "AVC": 1400}
 
 
 def write(harness, name, data):
@@ -79,6 +81,12 @@ def records():
     write(h, "proctitle", record_seed(first(cwd, b"PROCTITLE")))
     write(h, "bprm_fcaps", record_seed(first(cwd, b"BPRM_FCAPS")))
     write(h, "eoe", record_seed(first(cwd, b"EOE")))
+    # Captured socket calls: SOCKADDR of each family, from the kernel.
+    for i, line in enumerate(l for l in golden_lines("sockets") if l.startswith(b"type=SOCKADDR")):
+        write(h, "sockaddr_%02d" % i, record_seed(line))
+    # Captured PAM messages (su allowed, su with a wrong password).
+    for i, line in enumerate(golden_lines("pam_su")):
+        write(h, "pam_%02d" % i, record_seed(line))
     # Userspace messages, as pam/sudo/sshd send them through the kernel.
     write(h, "user_cmd", struct.pack("<H", 1123) +
           b"audit(1795560600.100:2700): pid=5400 uid=1000 auid=1000 ses=3 "
@@ -102,7 +110,8 @@ def records():
 
 def events():
     h = "fuzz_event"
-    for case in ("cwd_spaces", "execveat", "special_args", "many_args", "many_records"):
+    for case in ("cwd_spaces", "execveat", "special_args", "many_args", "many_records",
+                 "sockets", "pam_su"):
         write(h, case, b"\n".join(golden_lines(case)) + b"\n")
     write(h, "long_arg_shrunk",
           b"\n".join(shrink_chunks(l) for l in golden_lines("long_arg")) + b"\n")
@@ -240,9 +249,18 @@ def rules():
     write(h, "short", sysq[:100])
 
 
+def clear(harness):
+    """Removes generated seeds; regression-* inputs (crashes found by
+    fuzzing, now fixed) are kept."""
+    d = os.path.join(CORPUS, harness)
+    for name in os.listdir(d) if os.path.isdir(d) else []:
+        if not name.startswith("regression-"):
+            os.unlink(os.path.join(d, name))
+
+
 def main():
     for harness in ("fuzz_record", "fuzz_event", "fuzz_flagfile", "fuzz_wire", "fuzz_rule"):
-        shutil.rmtree(os.path.join(CORPUS, harness), ignore_errors=True)
+        clear(harness)
     records()
     events()
     flagfiles()

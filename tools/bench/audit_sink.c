@@ -1,12 +1,12 @@
-/* audit_sink: the cheapest possible audit daemon, for exec_overhead.sh.
+/* audit_sink: the cheapest possible audit daemon, for audit_overhead.sh.
  *
- *   audit_sink
+ *   audit_sink [EXE]          (EXE defaults to /usr/bin/true)
  *
  * Registers as the audit daemon and reads every record the kernel sends,
- * doing nothing with them but count the SYSCALL records of /usr/bin/true
- * execs. With the same rules and backlog settings as sysq, its overhead on
- * fork+exec is what the kernel's audit path costs any audit-based agent:
- * the floor that sysq and auditd are compared with. Configuring audit
+ * doing nothing with them but count the SYSCALL records whose exe is EXE.
+ * With the same rules and backlog settings as sysq, its overhead on the
+ * measured syscall is what the kernel's audit path costs any audit-based
+ * agent: the floor that sysq and auditd are compared with. Configuring audit
  * (enable, rules, backlog) is left to the caller, with auditctl.
  *
  * Prints "ready" once it owns the audit socket; on SIGTERM or SIGINT it
@@ -43,8 +43,11 @@ static int set_audit_pid(struct audit_nl *nl, pid_t pid)
 	return audit_nl_set_status(nl, &s);
 }
 
-/* True for a SYSCALL record of an exec of /usr/bin/true. */
-static bool is_true_exec(const char *buf, ssize_t n)
+/* The exe="..." field whose SYSCALL records are counted. */
+static char exe_field[4200];
+
+/* True for a SYSCALL record of the counted program. */
+static bool is_counted(const char *buf, ssize_t n)
 {
 	const struct nlmsghdr *nh = (const struct nlmsghdr *)buf;
 	size_t len;
@@ -52,7 +55,7 @@ static bool is_true_exec(const char *buf, ssize_t n)
 	if (n <= NLMSG_HDRLEN || nh->nlmsg_type != AUDIT_SYSCALL)
 		return false;
 	len = audit_nl_record_len((size_t)n);
-	return memmem(buf + NLMSG_HDRLEN, len, "exe=\"/usr/bin/true\"", 19) != NULL;
+	return memmem(buf + NLMSG_HDRLEN, len, exe_field, strlen(exe_field)) != NULL;
 }
 
 /* Reads until a signal; a short receive timeout wakes the loop up to look
@@ -71,19 +74,20 @@ static long drain(struct audit_nl *nl)
 			continue;
 		if (n < 0)
 			return n;
-		if (is_true_exec(buf, n))
+		if (is_counted(buf, n))
 			count++;
 	}
 	return count;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
 	struct audit_nl nl;
 	long count;
 	int err;
 
+	snprintf(exe_field, sizeof(exe_field), "exe=\"%s\"", argc > 1 ? argv[1] : "/usr/bin/true");
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	err = audit_nl_open(&nl, SINK_RCVBUF);

@@ -1,28 +1,33 @@
 #!/bin/bash
-# exec_overhead.sh: what audit-based exec monitoring costs a fork+exec.
+# audit_overhead.sh: what audit-based monitoring costs a monitored syscall.
 #
-#   tools/bench/exec_overhead.sh [BUILD_DIR]        (default: build)
+#   tools/bench/audit_overhead.sh [BUILD_DIR]       (default: build)
+#   WORKLOAD=connect tools/bench/audit_overhead.sh build
 #
-# Times N fork+execve+waitpid of /bin/true (spawn_loop, from BUILD_DIR) in
-# each configuration, interleaved in rounds (the order rotates every round)
-# so machine noise hits all of them alike, and reports medians and the
-# ratio to the baseline of the same round:
+# WORKLOAD=exec (default) times N fork+execve+waitpid of /bin/true
+# (spawn_loop); WORKLOAD=connect times N connect() calls of a UDP socket on
+# loopback (connect_loop). Each configuration is measured interleaved in
+# rounds (the order rotates every round) so machine noise hits all of them
+# alike, and reports medians and the ratio to the baseline of the same
+# round:
 #   baseline  no agent: the kernel's audit state as found
-#   sysq      `sysq daemon` with default flags (process_events rules on
-#             execve/execveat, key sysq), every path in a temp dir
+#   sysq      `sysq daemon` recording the workload (exec: default flags,
+#             execve/execveat rules; connect: socket_events only, bind and
+#             connect rules), every path in a temp dir
 #   auditd    Debian's auditd, started here with a temp auditd.conf that
 #             logs to a temp dir, plus the equivalent rules
-#             (-a always,exit -F arch=b64|b32 -S execve,execveat -k bench)
+#             (-a always,exit -F arch=b64|b32 -S <the same syscalls> -k bench)
 #   floor     audit_sink, a reader that discards every record, with the
 #             same rules: what the kernel's audit path alone costs, the
 #             floor under any audit-based agent
 # auditd and floor get the kernel backlog settings sysq applies by default.
 # Beside the times it reports the kernel's `lost` counter, how many of the
-# execs each agent recorded (an agent that drops records looks cheaper),
+# calls each agent recorded (an agent that drops records looks cheaper),
 # and the CPU time the agent process and the kauditd thread used.
 #
-# Environment: ROUNDS (5), N (3000 execs per measurement), WARMUP (200
-# execs before each), CONFIGS ("baseline sysq auditd floor"),
+# Environment: WORKLOAD (exec), ROUNDS (5), N (3000 calls per measurement;
+# 20000 for connect), WARMUP (200 before each), CONFIGS ("baseline sysq
+# auditd floor"),
 # BACKLOG_LIMIT (4096) and BACKLOG_WAIT_TIME (0), the defaults of sysq's
 # --audit_backlog_limit and --audit_backlog_wait_time. KEEP_TMP=1 keeps the
 # temp dir (daemon logs, auditd.conf and audit.log of each round).
@@ -37,8 +42,8 @@
 # cannot run.
 set -euo pipefail
 
+WORKLOAD=${WORKLOAD:-exec}
 ROUNDS=${ROUNDS:-5}
-N=${N:-3000}
 WARMUP=${WARMUP:-200}
 CONFIGS=${CONFIGS:-baseline sysq auditd floor}
 BACKLOG_LIMIT=${BACKLOG_LIMIT:-4096}
@@ -52,8 +57,38 @@ BENCH_KEY=bench
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$repo/build}
 SYSQ=$build/sysq
-SPAWN=$build/tools/bench/spawn_loop
 SINK=$build/tools/bench/audit_sink
+
+# What each workload runs, audits and counts.
+case $WORKLOAD in
+exec)
+	N=${N:-3000}
+	DRIVER=$build/tools/bench/spawn_loop
+	DRIVER_EXE=/usr/bin/true # the exe of the records an agent keeps
+	OP="fork+exec of /bin/true"
+	RULE_SYSCALLS=execve,execveat
+	SYSQ_FLAGS=()
+	SYSQ_TABLE=process_events
+	TARGET_REF=baseline
+	TARGET=1.15
+	;;
+connect)
+	N=${N:-20000}
+	DRIVER=$build/tools/bench/connect_loop
+	DRIVER_EXE=$(realpath "$DRIVER")
+	OP="UDP connect() on loopback"
+	RULE_SYSCALLS=bind,connect
+	SYSQ_FLAGS=(--audit_allow_process_events=false --audit_allow_sockets
+		--audit_allow_accept_socket_events=false)
+	SYSQ_TABLE=socket_events
+	TARGET_REF=floor
+	TARGET=1.1
+	;;
+*)
+	echo "audit_overhead: WORKLOAD must be exec or connect" >&2
+	exit 2
+	;;
+esac
 
 tmp=
 sysq_pid=
@@ -64,7 +99,7 @@ auditd_pidfile_existed=0
 cleaned=0
 
 die() {
-	echo "exec_overhead: $*" >&2
+	echo "audit_overhead: $*" >&2
 	exit 1
 }
 
@@ -185,7 +220,7 @@ start_sysq() {
 	local dir=$1
 	mkdir -p "$dir"
 	"$SYSQ" daemon --flagfile= --database_path="$dir/sysq.db" \
-		--control_socket="$dir/sysq.sock" --pidfile="$dir/sysq.pid" \
+		--control_socket="$dir/sysq.sock" --pidfile="$dir/sysq.pid" "${SYSQ_FLAGS[@]}" \
 		>"$dir/daemon.out" 2>"$dir/daemon.log" &
 	sysq_pid=$!
 	wait_until 15 sysq_ready "$dir" || die "sysq daemon not ready: $(tail -n 5 "$dir/daemon.log")"
@@ -197,13 +232,13 @@ stop_sysq() {
 	sysq_pid=
 }
 
-# Rows sysq stored for our execs: polls until there are $2 of them, or
+# Rows sysq stored for the workload: polls until there are $2 of them, or
 # the count has not moved for a second (10 s at most).
 sysq_rows() {
 	local dir=$1 want=$2 rows=-1 prev stable=0 i
 	for ((i = 0; i < 50 && stable < 5; i++)); do
 		prev=$rows
-		rows=$(sysq_query "$dir" "SELECT count(*) FROM process_events WHERE path = '/usr/bin/true'")
+		rows=$(sysq_query "$dir" "SELECT count(*) FROM $SYSQ_TABLE WHERE path = '$DRIVER_EXE'")
 		[[ $rows != "$want" ]] || break
 		if [[ $rows == "$prev" ]]; then stable=$((stable + 1)); else stable=0; fi
 		sleep 0.2
@@ -224,7 +259,7 @@ write_auditd_conf() {
 bench_rules() {
 	local op=$1 arch
 	for arch in b64 b32; do
-		"$AUDITCTL" "$op" always,exit -F arch="$arch" -S execve,execveat -k "$BENCH_KEY" \
+		"$AUDITCTL" "$op" always,exit -F arch="$arch" -S "$RULE_SYSCALLS" -k "$BENCH_KEY" \
 			>/dev/null
 	done
 }
@@ -262,7 +297,7 @@ stop_auditd() {
 start_sink() {
 	local dir=$1
 	mkdir -p "$dir"
-	"$SINK" >"$dir/sink.out" 2>"$dir/sink.err" &
+	"$SINK" "$DRIVER_EXE" >"$dir/sink.out" 2>"$dir/sink.err" &
 	sink_pid=$!
 	wait_until 10 owns_audit "$sink_pid" ||
 		die "audit_sink did not take the audit socket: $(cat "$dir/sink.err")"
@@ -276,9 +311,9 @@ stop_sink() {
 	sink_pid=
 }
 
-# SYSCALL records of our execs in an auditd log.
+# SYSCALL records of the workload in an auditd log.
 auditd_records() {
-	grep -ac '^type=SYSCALL.*exe="/usr/bin/true".*key="bench"' "$1/audit.log" 2>/dev/null || true
+	grep -acF "exe=\"$DRIVER_EXE\"" "$1/audit.log" 2>/dev/null || true
 }
 
 # ---- measurement --------------------------------------------------------------
@@ -292,16 +327,16 @@ cpu_ticks() {
 	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0
 }
 
-# Runs WARMUP unmeasured spawns, then N measured ones while pid $1 (the
+# Runs WARMUP unmeasured calls, then N measured ones while pid $1 (the
 # agent, or empty) owns audit. Sets `result` to
 # "NS LOST AGENT_CPU_TICKS KAUDITD_CPU_TICKS".
-spawn_measured() {
+run_measured() {
 	local agent=$1 lost agent_cpu kauditd_cpu ns
-	"$SPAWN" "$WARMUP" >/dev/null
+	"$DRIVER" "$WARMUP" >/dev/null
 	lost=$(audit_get lost)
 	agent_cpu=$(cpu_ticks "$agent")
 	kauditd_cpu=$(cpu_ticks "$kauditd")
-	ns=$("$SPAWN" "$N")
+	ns=$("$DRIVER" "$N")
 	lost=$(($(audit_get lost) - lost))
 	agent_cpu=$(($(cpu_ticks "$agent") - agent_cpu))
 	kauditd_cpu=$(($(cpu_ticks "$kauditd") - kauditd_cpu))
@@ -316,14 +351,14 @@ spawn_measured() {
 # which daemons to stop.
 measure_baseline() {
 	wait_until 5 state_is_original || die "audit state is not as found before a baseline round"
-	spawn_measured ""
+	run_measured ""
 	result="$result -"
 }
 
 measure_sysq() {
 	local dir=$tmp/sysq.$1 rows
 	start_sysq "$dir"
-	spawn_measured "$sysq_pid"
+	run_measured "$sysq_pid"
 	rows=$(sysq_rows "$dir" $((N + WARMUP)))
 	stop_sysq
 	restore_state
@@ -333,7 +368,7 @@ measure_sysq() {
 measure_auditd() {
 	local dir=$tmp/auditd.$1
 	start_auditd "$dir"
-	spawn_measured "$auditd_pid"
+	run_measured "$auditd_pid"
 	stop_auditd
 	restore_state
 	result="$result $(auditd_records "$dir")"
@@ -342,7 +377,7 @@ measure_auditd() {
 measure_floor() {
 	local dir=$tmp/floor.$1
 	start_sink "$dir"
-	spawn_measured "$sink_pid"
+	run_measured "$sink_pid"
 	stop_sink
 	restore_state
 	result="$result $(tail -n 1 "$dir/sink.out")"
@@ -360,15 +395,25 @@ results_col() {
 	awk -v c="$1" -v k="$2" '$2 == c { print $k }' "$tmp/results"
 }
 
-# Per-round ratio of config $1 to the baseline of the same round.
+# Per-round ratio of config $1 to config $2 (default: the baseline) of the
+# same round.
 round_ratios() {
-	awk -v c="$1" '$2 == "baseline" { b[$1] = $3 } $2 == c { r[$1] = $3 }
+	awk -v c="$1" -v ref="${2:-baseline}" '$2 == ref { b[$1] = $3 } $2 == c { r[$1] = $3 }
 		END { for (i in r) if (b[i]) print r[i] / b[i] }' "$tmp/results"
 }
 
 # Median of column $2 for config $1, times $3, divided by N.
-per_exec() {
+per_call() {
 	results_col "$1" "$2" | median | awk -v n="$N" -v m="$3" '{ printf "%.1f", $1 * m / n }'
+}
+
+# The target line for sysq: its median round ratio to TARGET_REF.
+sysq_target() {
+	local r
+	[[ $CONFIGS == *"$TARGET_REF"* ]] || return 0
+	r=$(round_ratios sysq "$TARGET_REF" | median)
+	awk -v r="$r" -v t="$TARGET" -v ref="$TARGET_REF" 'BEGIN {
+		printf "<= %sx %s: %.3fx, %s", t, ref, r, (r <= t ? "met" : "MISSED") }'
 }
 
 report() {
@@ -376,42 +421,39 @@ report() {
 	tick_us=$((1000000 / $(getconf CLK_TCK))) # CPU time unit, in us
 	nconf=$(wc -w <<<"$CONFIGS")
 	echo
-	echo "exec_overhead: $ROUNDS rounds x $nconf configs, N=$N fork+exec of /bin/true each" \
+	echo "audit_overhead ($WORKLOAD): $ROUNDS rounds x $nconf configs, N=$N x $OP each" \
 		"(after $WARMUP warm-up), $(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs"
 	echo
-	printf '%-6s %-9s %12s %6s %9s %12s %14s\n' round config us_per_exec lost recorded \
+	printf '%-6s %-9s %12s %6s %9s %12s %14s\n' round config us_per_call lost recorded \
 		agent_cpu_ms kauditd_cpu_ms
 	sort -n -k1,1 -s "$tmp/results" | awk -v n="$N" -v t="$tick_us" \
-		'{ printf "%-6s %-9s %12.1f %6s %9s %12.0f %14.0f\n", $1, $2, $3 / n / 1000, $4, $7,
+		'{ printf "%-6s %-9s %12.2f %6s %9s %12.0f %14.0f\n", $1, $2, $3 / n / 1000, $4, $7,
 			$5 * t / 1000, $6 * t / 1000 }'
 	echo
 	base=$(results_col baseline 3 | median)
-	printf '%-9s %14s %16s %18s %14s %16s  %s\n' config median_us/exec ratio_of_medians \
-		median_round_ratio agent_us/exec kauditd_us/exec target
+	printf '%-9s %14s %16s %18s %14s %16s  %s\n' config median_us/call ratio_of_medians \
+		median_round_ratio agent_us/call kauditd_us/call target
 	for cfg in $CONFIGS; do
 		med=$(results_col "$cfg" 3 | median)
 		ratio=$(awk -v a="$med" -v b="$base" 'BEGIN { printf "%.3f", a / b }')
 		rmed=$(if [[ $cfg == baseline ]]; then echo 1; else round_ratios "$cfg"; fi | median)
 		case $cfg in
-		sysq)
-			target=$(awk -v r="$rmed" 'BEGIN { print (r <= 1.15 ? "met" : "MISSED") }')
-			target="<= 1.15x: $target"
-			;;
-		auditd) target="(reference; ~1.20x expected)" ;;
+		sysq) target=$(sysq_target) ;;
+		auditd) target="(reference)" ;;
 		floor) target="(kernel audit path only)" ;;
 		*) target= ;;
 		esac
-		printf '%-9s %14.1f %16s %18.3f %14s %16s  %s\n' "$cfg" \
+		printf '%-9s %14.2f %16s %18.3f %14s %16s  %s\n' "$cfg" \
 			"$(awk -v m="$med" -v n="$N" 'BEGIN { print m / n / 1000 }')" "${ratio}x" \
-			"$rmed" "$(per_exec "$cfg" 5 "$tick_us")" "$(per_exec "$cfg" 6 "$tick_us")" \
+			"$rmed" "$(per_call "$cfg" 5 "$tick_us")" "$(per_call "$cfg" 6 "$tick_us")" \
 			"$target"
 	done
 	echo
 	echo "ratios: to the baseline; median_round_ratio is the median over rounds of each" \
 		"round's ratio. lost: the kernel's audit lost counter during the measurement." \
-		"recorded: execs of /bin/true the agent stored (sysq rows), logged (auditd SYSCALL" \
-		"records) or received (floor), of $((N + WARMUP)) run. cpu: utime+stime of the" \
-		"agent process (all threads) and of kauditd during the N measured execs" \
+		"recorded: calls the agent stored (sysq rows), logged (auditd SYSCALL records) or" \
+		"received (floor), of $((N + WARMUP)) made. cpu: utime+stime of the agent process" \
+		"(all threads) and of kauditd during the N measured calls" \
 		"(in $((tick_us / 1000)) ms ticks)."
 }
 
@@ -452,7 +494,7 @@ main() {
 	read -ra order <<<"$CONFIGS"
 	[[ $(id -u) == 0 ]] || die "must run as root"
 	[[ -x $SYSQ ]] || die "no sysq binary at $SYSQ (give the build dir as argument)"
-	[[ -x $SPAWN && -x $SINK ]] || die "no spawn_loop or audit_sink in $build/tools/bench"
+	[[ -x $DRIVER && -x $SINK ]] || die "no $(basename "$DRIVER") or audit_sink in $build/tools/bench"
 	[[ -x $AUDITD && -x $AUDITCTL ]] || die "needs Debian's auditd package"
 	exec 9>"$LOCK"
 	if ! flock -n 9; then

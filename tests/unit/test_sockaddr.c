@@ -1,0 +1,101 @@
+/* SOCKADDR decoding: each family the kernel logs, the forms osquery users
+ * expect (dotted IPv4, eight 4-digit IPv6 groups, @abstract names), and
+ * values that are not whole sockaddrs. */
+#include "check.h"
+
+#include "audit/sockaddr.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static int decode(const char *hex, struct audit_sockaddr *sa)
+{
+	return audit_sockaddr_decode(hex, strlen(hex), sa);
+}
+
+static void test_inet(void)
+{
+	struct audit_sockaddr sa;
+
+	/* 127.0.0.1:5301, as captured from the kernel */
+	CHECK_EQ_INT(decode("020014B57F0000010000000000000000", &sa), 0);
+	CHECK_EQ_INT(sa.family, AF_INET);
+	CHECK_EQ_INT(sa.port, 5301);
+	CHECK_EQ_STR(sa.address, "127.0.0.1");
+	CHECK_EQ_INT(decode("0200", &sa), -EINVAL); /* family only */
+}
+
+static void test_inet6(void)
+{
+	struct audit_sockaddr sa;
+
+	/* [::1]:5302 */
+	CHECK_EQ_INT(decode("0A0014B600000000000000000000000000000000000000010000000000000000", &sa),
+		     0);
+	CHECK_EQ_INT(sa.family, AF_INET6);
+	CHECK_EQ_INT(sa.port, 5302);
+	CHECK_EQ_STR(sa.address, "0000:0000:0000:0000:0000:0000:0000:0001");
+	/* [fe80::abcd]:80: family, port, flowinfo, address, scope id */
+	CHECK_EQ_INT(decode("0A00" "0050" "00000000"
+			    "FE80" "0000" "0000" "0000" "0000" "0000" "0000" "ABCD"
+			    "00000000",
+			    &sa),
+		     0);
+	CHECK_EQ_STR(sa.address, "fe80:0000:0000:0000:0000:0000:0000:abcd");
+	CHECK_EQ_INT(sa.port, 80);
+	/* one byte short of an address */
+	CHECK_EQ_INT(decode("0A00" "0050" "00000000" "FE80000000000000000000000000AB", &sa),
+		     -EINVAL);
+}
+
+static void test_unix(void)
+{
+	struct audit_sockaddr sa;
+
+	/* "/run/x.sock" then NUL padding */
+	CHECK_EQ_INT(decode("01002F72756E2F782E736F636B000000", &sa), 0);
+	CHECK_EQ_INT(sa.family, AF_UNIX);
+	CHECK_EQ_INT(sa.port, -1);
+	CHECK_EQ_STR(sa.address, "/run/x.sock");
+	/* abstract "ab\0c": every byte counts, NUL shown as @ */
+	CHECK_EQ_INT(decode("010000616200" "63", &sa), 0);
+	CHECK_EQ_STR(sa.address, "@ab@c");
+	/* unnamed (just the family) */
+	CHECK_EQ_INT(decode("0100", &sa), 0);
+	CHECK_EQ_STR(sa.address, "");
+}
+
+static void test_other_and_bad(void)
+{
+	struct audit_sockaddr sa;
+
+	CHECK_EQ_INT(decode("100000000000000000000000", &sa), -EAFNOSUPPORT); /* netlink */
+	CHECK_EQ_INT(decode("0200", &sa), -EINVAL);
+	CHECK_EQ_INT(decode("02001", &sa), -EINVAL);		  /* odd length */
+	CHECK_EQ_INT(decode("02XX14B57F000001", &sa), -EINVAL); /* not hex */
+	CHECK_EQ_INT(decode("", &sa), -EINVAL);
+}
+
+static void test_raw_and_equal(void)
+{
+	unsigned char raw[16] = {2, 0, 0x14, 0xB5, 127, 0, 0, 1};
+	struct audit_sockaddr a, b;
+
+	CHECK_EQ_INT(audit_sockaddr_parse(raw, sizeof(raw), &a), 0);
+	CHECK_EQ_INT(decode("020014B57F0000010000000000000000", &b), 0);
+	CHECK(audit_sockaddr_equal(&a, &b));
+	raw[3] = 0xB6;
+	CHECK_EQ_INT(audit_sockaddr_parse(raw, sizeof(raw), &a), 0);
+	CHECK(!audit_sockaddr_equal(&a, &b));
+}
+
+int main(void)
+{
+	test_inet();
+	test_inet6();
+	test_unix();
+	test_other_and_bad();
+	test_raw_and_equal();
+	return check_finish();
+}
