@@ -20,7 +20,8 @@
 	X(drop_queue_full, "Rows dropped because the store queue was full")                        \
 	X(drop_write_error, "Rows lost because SQLite failed to write them")                       \
 	X(expired, "Rows deleted after events_expiry seconds")                                     \
-	X(evicted, "Rows deleted to keep the table within events_max, oldest first")
+	X(evicted, "Rows deleted to keep the table within events_max, oldest first")               \
+	X(evicted_unread, "Evicted rows that a scheduled query had not yet read (of evicted)")
 
 enum counter_id {
 #define X(name, desc) COUNTER_##name,

@@ -1,11 +1,13 @@
-/* The daemon's lifecycle: flags, paths, store, tables, audit, control
- * socket, then a signal loop that also drives the once-a-second audit tick.
+/* The daemon's lifecycle: flags and config, paths, store, tables, audit,
+ * control socket, scheduler, then a signal loop that drives the
+ * once-a-second audit tick and reloads the config on SIGHUP.
  * Shutdown runs in reverse so the audit state is restored before the store
  * closes and no queued event is dropped. */
 #include "daemon.h"
 
 #include "audit/publisher.h"
 #include "control/server.h"
+#include "scheduler/scheduler.h"
 #include "store/meta.h"
 #include "store/store.h"
 #include "tables/catalog.h"
@@ -15,6 +17,7 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 
+#include "daemon_config.h"
 #include "flags.h"
 #include "pubsub.h"
 
@@ -47,6 +50,8 @@ struct daemon {
 	struct audit_publisher *audit;
 	bool audit_state_saved; /* the database holds this run's audit changes */
 	struct control_server *control;
+	struct config cfg; /* until the scheduler takes it */
+	struct scheduler *scheduler;
 };
 
 static void usage(FILE *out)
@@ -54,7 +59,10 @@ static void usage(FILE *out)
 	fprintf(out, "usage: sysq daemon [--flag=value ...]\n"
 		     "\n"
 		     "Runs the sysq agent in the foreground. Flags may also come from\n"
-		     "--flagfile (default /etc/sysq/sysq.flags); command-line flags win.\n"
+		     "--flagfile (default /etc/sysq/sysq.flags); command-line flags win,\n"
+		     "and the \"options\" of the JSON config (--config_path, default\n"
+		     "/etc/sysq/sysq.conf) win over both. --config_check validates the\n"
+		     "flags and the config, then exits 0 or 2. SIGHUP reloads the config.\n"
 		     "Every flag is listed in docs/configuration.md and, at run time, in\n"
 		     "the sysq_flags table.\n");
 }
@@ -128,6 +136,13 @@ static int open_store(struct daemon *d)
 	return 0;
 }
 
+/* A table runs when its flags enable it and the config's "events" key
+ * does not disable it. */
+static bool table_wanted(const struct daemon *d, const struct table_module *m)
+{
+	return m->enabled(&d->flags) && config_subscriber_enabled(&d->cfg, m->def->name);
+}
+
 /* Registers the enabled tables as subscribers with a buffer each. */
 static int add_tables(struct daemon *d)
 {
@@ -142,7 +157,7 @@ static int add_tables(struct daemon *d)
 		struct subscriber *sub;
 		char *err = NULL;
 
-		if (!m->enabled(&d->flags) || !pubsub_find_publisher(d->pubsub, m->publisher))
+		if (!table_wanted(d, m) || !pubsub_find_publisher(d->pubsub, m->publisher))
 			continue;
 		sub = pubsub_add_subscriber(d->pubsub, m->def->name, m->on_event, tc, NULL);
 		pubsub_subscribe(d->pubsub, sub, m->publisher);
@@ -177,7 +192,7 @@ static void audit_options(const struct daemon *d, struct audit_publisher_options
 	for (size_t i = 0; table_modules[i]; i++) {
 		const struct table_module *m = table_modules[i];
 
-		if (m->enabled(&d->flags) && m->audit_syscalls)
+		if (table_wanted(d, m) && m->audit_syscalls)
 			m->audit_syscalls(&d->flags, opt->want);
 	}
 }
@@ -248,6 +263,27 @@ static int start_control(struct daemon *d)
 	return 0;
 }
 
+static int start_scheduler(struct daemon *d)
+{
+	char *err = NULL;
+
+	if (scheduler_start(&d->flags, &d->catalog, d->flags.database_path, &d->cfg,
+			    &d->scheduler, &err) < 0) {
+		log_error("scheduler: %s", err);
+		free(err);
+		return 1;
+	}
+	return 0;
+}
+
+static void reload_config(struct daemon *d)
+{
+	struct config cfg;
+
+	if (daemon_config_reload(&d->flags, &cfg) == 0)
+		scheduler_reload(d->scheduler, &cfg);
+}
+
 static int block_signals(struct daemon *d)
 {
 	sigset_t set;
@@ -277,7 +313,7 @@ static void run_loop(struct daemon *d)
 
 		if (poll(&pfd, 1, 1000) > 0 && read(d->signal_fd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGHUP) {
-				log_info("SIGHUP: sysq has no config file to reload yet; ignored");
+				reload_config(d);
 				continue;
 			}
 			log_info("signal %d: stopping", (int)si.ssi_signo);
@@ -290,6 +326,7 @@ static void run_loop(struct daemon *d)
 
 static void shutdown_daemon(struct daemon *d)
 {
+	scheduler_stop(d->scheduler);
 	control_server_stop(d->control);
 	if (d->audit) {
 		/* Once this run's changes are undone, the record of them is
@@ -306,6 +343,7 @@ static void shutdown_daemon(struct daemon *d)
 		unlink(d->flags.pidfile);
 		close(d->pidfile_fd);
 	}
+	config_free(&d->cfg);
 	flags_free(&d->flags);
 }
 
@@ -328,7 +366,14 @@ int daemon_main(int argc, char **argv)
 		return 0;
 	}
 	rc = parse_flags(&d, argc, argv);
-	if (rc) {
+	rc = rc ? rc : daemon_config_load(&d.flags, &d.cfg);
+	if (rc || d.flags.config_check) {
+		if (!rc)
+			printf("sysq daemon: flags and config are valid (%s: %zu scheduled "
+			       "queries)\n",
+			       d.flags.config_path[0] ? d.flags.config_path : "no config",
+			       d.cfg.nqueries);
+		config_free(&d.cfg);
 		flags_free(&d.flags);
 		return rc;
 	}
@@ -352,6 +397,7 @@ int daemon_main(int argc, char **argv)
 	}
 	rc = rc ? rc : start_audit(&d);
 	rc = rc ? rc : start_control(&d);
+	rc = rc ? rc : start_scheduler(&d);
 	if (rc == 0) {
 		log_info("sysq started: %zu event table(s), database %s; query with: sysq shell "
 			 "--control_socket=%s",

@@ -13,6 +13,25 @@
 #define SYSQ_FLAGS(X)                                                                              \
 	X(STRING, flagfile, "/etc/sysq/sysq.flags", 0, 0,                                          \
 	  "File of --flag=value lines read before the command line")                               \
+	X(STRING, config_path, "/etc/sysq/sysq.conf", 0, 0,                                        \
+	  "JSON config: options, schedule, packs, decorators, events (empty: none)")                             \
+	X(BOOL, config_check, "false", 0, 0, "Validate the flags and the config, then exit 0 or 2") \
+	X(STRING, logger_path, "/var/log/sysq", 0, 0,                                              \
+	  "Directory of sysq.results.log, the scheduled query results")                           \
+	X(STRING, logger_plugin, "filesystem", 0, 0,                                               \
+	  "Where results go: filesystem, syslog, or both (filesystem,syslog)")                     \
+	X(BOOL, logger_rotate, "false", 0, 0, "Rotate sysq.results.log by size, gzip-compressed")  \
+	X(INT, logger_rotate_size, "26214400", 1024, INT64_MAX,                                    \
+	  "Bytes at which the results log is rotated")                                             \
+	X(INT, logger_rotate_max_files, "25", 1, 1000, "Rotated results logs kept")                \
+	X(INT, logger_syslog_facility, "19", 0, 23,                                                \
+	  "Syslog facility of results lines (19: local3)")                                         \
+	X(STRING, logger_syslog_path, "/dev/log", 0, 0,                                            \
+	  "Datagram socket the syslog logger writes to")                                           \
+	X(BOOL, logger_numerics, "false", 0, 0, "Log integer columns as JSON numbers")             \
+	X(STRING, host_identifier, "hostname", 0, 0,                                               \
+	  "hostIdentifier of results: hostname or uuid (the machine's UUID)")                      \
+	X(INT, schedule_epoch, "0", 0, INT64_MAX, "The epoch field of results lines")              \
 	X(STRING, database_path, "/var/lib/sysq/sysq.db", 0, 0, "SQLite event store")              \
 	X(STRING, control_socket, "/run/sysq/sysq.sock", 0, 0,                                     \
 	  "UNIX socket that sysq shell queries (root only)")                                       \
@@ -23,6 +42,8 @@
 	X(BOOL, daemonize, "false", 0, 0, "Fork into the background after start-up")               \
 	X(BOOL, verbose, "false", 0, 0, "Log debug messages")                                      \
 	X(BOOL, disable_events, "false", 0, 0, "Run no event publishers or subscribers")           \
+	X(BOOL, events_optimize, "true", 0, 0,                                                     \
+	  "Scheduled queries over event tables return only events since their last run")           \
 	X(INT, events_expiry, "3600", 0, INT32_MAX,                                                \
 	  "Seconds an event stays buffered before it expires (0: never)")                          \
 	X(INT, events_max, "50000", 0, INT64_MAX,                                                  \

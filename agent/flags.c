@@ -22,17 +22,40 @@ const struct flag_def flag_defs[FLAG_COUNT] = {
 /* String flags that accept only some values. */
 static const char *const *const flag_choices[FLAG_COUNT] = {
 	[FLAG_audit_mode] = (const char *const[]){"unicast", "multicast", NULL},
+	[FLAG_host_identifier] = (const char *const[]){"hostname", "uuid", NULL},
+	[FLAG_logger_plugin] = (const char *const[]){"filesystem", "syslog", NULL},
 };
+
+/* Flags whose value is a comma-separated list of choices. */
+static bool is_list(enum flag_id id)
+{
+	return id == FLAG_logger_plugin;
+}
+
+static bool one_choice(enum flag_id id, const char *value, size_t len)
+{
+	for (const char *const *c = flag_choices[id]; *c; c++) {
+		if (strlen(*c) == len && strncmp(*c, value, len) == 0)
+			return true;
+	}
+	return false;
+}
 
 static bool is_choice(enum flag_id id, const char *value)
 {
 	if (!flag_choices[id])
 		return true;
-	for (const char *const *c = flag_choices[id]; *c; c++) {
-		if (strcmp(*c, value) == 0)
+	if (!is_list(id))
+		return one_choice(id, value, strlen(value));
+	for (;;) {
+		size_t len = strcspn(value, ",");
+
+		if (!one_choice(id, value, len))
+			return false;
+		if (!value[len])
 			return true;
+		value += len + 1;
 	}
-	return false;
 }
 
 static void *flag_slot(struct sysq_flags *flags, enum flag_id id)
@@ -53,7 +76,7 @@ const char *flag_kind_name(enum flag_kind kind)
 
 const char *flag_source_name(enum flag_source source)
 {
-	static const char *const names[] = {"default", "flagfile", "command line"};
+	static const char *const names[] = {"default", "flagfile", "command line", "config"};
 	return names[source];
 }
 
@@ -142,7 +165,7 @@ int flags_set(struct sysq_flags *flags, enum flag_id id, const char *value,
 		break;
 	}
 	case FLAG_KIND_STRING:
-		if (!*value && id != FLAG_flagfile) {
+		if (!*value && id != FLAG_flagfile && id != FLAG_config_path) {
 			snprintf(err, FLAG_ERROR_MAX, "--%s: the value is empty", def->name);
 			return -EINVAL;
 		}

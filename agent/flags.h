@@ -1,6 +1,7 @@
 /* Flags: typed values for every entry in flag_defs.h, and their parsers.
  *
- * Precedence, lowest first: built-in default, flagfile, command line. A
+ * Precedence, lowest first: built-in default, flagfile, command line, the
+ * config's "options" (as in osquery, where options override flags). A
  * flagfile missing at its default path is not an error; one named with
  * --flagfile must exist. Parse errors name the flag (and the file, line and
  * column for flagfiles) and the caller exits with status 2. */
@@ -21,7 +22,7 @@ enum flag_id {
 	FLAG_COUNT
 };
 
-enum flag_source { FLAG_SOURCE_DEFAULT, FLAG_SOURCE_FLAGFILE, FLAG_SOURCE_CLI };
+enum flag_source { FLAG_SOURCE_DEFAULT, FLAG_SOURCE_FLAGFILE, FLAG_SOURCE_CLI, FLAG_SOURCE_CONFIG };
 
 #define FLAG_CTYPE_BOOL	  bool
 #define FLAG_CTYPE_INT	  int64_t

@@ -26,9 +26,10 @@ static int exec_or_report(sqlite3 *db, const char *sql, char **err)
 	return rc;
 }
 
-static int attach_event_tables(const struct catalog *cat, sqlite3 *db, char **err)
+static int attach_event_tables(const struct catalog *cat, sqlite3 *db, struct scan_context *scan,
+			       char **err)
 {
-	int rc = event_vtab_register(db, cat->store);
+	int rc = event_vtab_register(db, cat->store, scan);
 
 	if (rc != SQLITE_OK) {
 		*err = xasprintf("sysq_event: %s", sqlite3_errmsg(db));
@@ -45,12 +46,12 @@ static int attach_event_tables(const struct catalog *cat, sqlite3 *db, char **er
 	return rc;
 }
 
-int catalog_attach(const struct catalog *cat, sqlite3 *db, char **err)
+int catalog_attach(const struct catalog *cat, sqlite3 *db, struct scan_context *scan, char **err)
 {
 	int rc = SQLITE_OK;
 
 	if (cat->store)
-		rc = attach_event_tables(cat, db, err);
+		rc = attach_event_tables(cat, db, scan, err);
 	if (rc == SQLITE_OK)
 		rc = sysq_events_attach(cat, db, err);
 	if (rc == SQLITE_OK)

@@ -22,8 +22,11 @@ struct catalog {
 	const struct sysq_flags *flags;
 };
 
-/* Returns SQLITE_OK, or an SQLite error code with *err set (free it). */
-int catalog_attach(const struct catalog *cat, sqlite3 *db, char **err);
+struct scan_context;
+
+/* Returns SQLITE_OK, or an SQLite error code with *err set (free it).
+ * `scan` (the scheduler's events_optimize hooks) may be NULL. */
+int catalog_attach(const struct catalog *cat, sqlite3 *db, struct scan_context *scan, char **err);
 
 /* Each in-memory table creates itself in `db`; used by catalog_attach. */
 int sysq_events_attach(const struct catalog *cat, sqlite3 *db, char **err);

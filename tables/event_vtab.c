@@ -20,6 +20,12 @@ struct event_vtab {
 	sqlite3_vtab base;
 	sqlite3 *db;
 	const struct event_table *table;
+	struct scan_context *scan;
+};
+
+struct event_module_aux {
+	struct store *store;
+	struct scan_context *scan;
 };
 
 struct event_cursor {
@@ -31,7 +37,8 @@ struct event_cursor {
 static int event_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
 			 sqlite3_vtab **ret, char **err)
 {
-	struct store *store = aux;
+	const struct event_module_aux *ea = aux;
+	struct store *store = ea->store;
 	const struct event_table *table;
 	struct event_vtab *vt;
 	char *sql;
@@ -59,6 +66,7 @@ static int event_connect(sqlite3 *db, void *aux, int argc, const char *const *ar
 		return SQLITE_NOMEM;
 	vt->db = db;
 	vt->table = table;
+	vt->scan = ea->scan;
 	*ret = &vt->base;
 	return SQLITE_OK;
 }
@@ -198,8 +206,9 @@ static bool eid_bound(sqlite3_value *v, sqlite3_int64 *ret)
 	return true;
 }
 
+/* `cursor_param` > 0 adds "eid > ?cursor_param" (events_optimize). */
 static char *select_sql(const struct event_table *t, const char *plan, sqlite3_value **argv,
-			bool *use)
+			bool *use, int cursor_param)
 {
 	const struct table_def *def = t->def;
 	struct strbuf sql = STRBUF_INIT;
@@ -218,8 +227,24 @@ static char *select_sql(const struct event_table *t, const char *plan, sqlite3_v
 				  def->columns[is_time ? def->time_column : def->eid_column].name,
 				  op_sql(plan[2 * i + 1]), i + 1);
 	}
+	if (cursor_param > 0)
+		sb_printf(&sql, " AND \"%s\" > ?%d", def->columns[def->eid_column].name,
+			  cursor_param);
 	sb_printf(&sql, " ORDER BY \"%s\"", def->columns[def->eid_column].name);
 	return sb_detach(&sql);
+}
+
+/* events_optimize applies to a scan on a connection with a scan context,
+ * unless the query put its own constraint on time. */
+static bool scan_optimized(const struct event_vtab *vt, const char *plan)
+{
+	if (!vt->scan || !vt->scan->optimize)
+		return false;
+	for (int i = 0; plan && plan[2 * i]; i++) {
+		if (plan[2 * i] == 't')
+			return false;
+	}
+	return true;
 }
 
 static int event_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_str, int argc,
@@ -228,14 +253,17 @@ static int event_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_
 	struct event_cursor *cur = (struct event_cursor *)base;
 	struct event_vtab *vt = (struct event_vtab *)base->pVtab;
 	bool use[32] = {false};
+	bool optimized;
+	int cursor_param;
 	char *sql;
 	int rc;
 
-	(void)idx_num;
 	(void)argc;
 	sqlite3_finalize(cur->stmt);
 	cur->stmt = NULL;
-	sql = select_sql(vt->table, idx_str ? idx_str : "", argv, use);
+	optimized = scan_optimized(vt, idx_str);
+	cursor_param = optimized ? idx_num + 1 : 0;
+	sql = select_sql(vt->table, idx_str ? idx_str : "", argv, use, cursor_param);
 	rc = sqlite3_prepare_v2(vt->db, sql, -1, &cur->stmt, NULL);
 	free(sql);
 	if (rc != SQLITE_OK) {
@@ -251,6 +279,14 @@ static int event_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_
 			sqlite3_bind_int64(cur->stmt, i + 1, eid);
 		else
 			sqlite3_bind_value(cur->stmt, i + 1, argv[i]);
+	}
+	if (vt->scan) {
+		const char *name = vt->table->def->name;
+
+		vt->scan->scanned(vt->scan->arg, name, optimized);
+		if (optimized)
+			sqlite3_bind_int64(cur->stmt, cursor_param,
+					   vt->scan->cursor(vt->scan->arg, name));
 	}
 	rc = sqlite3_step(cur->stmt);
 	cur->eof = rc != SQLITE_ROW;
@@ -313,7 +349,13 @@ static const sqlite3_module event_module = {
 	.xRowid = event_rowid,
 };
 
-int event_vtab_register(sqlite3 *db, struct store *store)
+int event_vtab_register(sqlite3 *db, struct store *store, struct scan_context *scan)
 {
-	return sqlite3_create_module(db, "sysq_event", &event_module, store);
+	struct event_module_aux *aux = sqlite3_malloc(sizeof(*aux));
+
+	if (!aux)
+		return SQLITE_NOMEM;
+	aux->store = store;
+	aux->scan = scan;
+	return sqlite3_create_module_v2(db, "sysq_event", &event_module, aux, sqlite3_free);
 }

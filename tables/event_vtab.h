@@ -14,7 +14,25 @@
 
 #include <sqlite3.h>
 
+#include <stdbool.h>
+#include <stdint.h>
+
 struct store;
 
-/* Registers the module on `db`; the store resolves table names. */
-int event_vtab_register(sqlite3 *db, struct store *store);
+/* How the scheduler makes scans of event tables return only new events
+ * (events_optimize). Set on the scheduler's own connection only; the
+ * control socket's connections pass NULL and see every buffered row. */
+struct scan_context {
+	bool optimize;
+	/* The running query's cursor for a table: rows with a larger eid are
+	 * new. */
+	int64_t (*cursor)(void *arg, const char *table);
+	/* Called for every scan of an event table; `optimized` is false when
+	 * the query constrained time itself, which turns optimization off. */
+	void (*scanned)(void *arg, const char *table, bool optimized);
+	void *arg;
+};
+
+/* Registers the module on `db`; the store resolves table names. `scan`
+ * may be NULL. */
+int event_vtab_register(sqlite3 *db, struct store *store, struct scan_context *scan);

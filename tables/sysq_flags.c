@@ -20,7 +20,7 @@ static const struct column_def sysq_flags_columns[] = {
 	{"description", COLUMN_TEXT, false, "What the flag does"},
 	{"default_value", COLUMN_TEXT, false, "Built-in default"},
 	{"value", COLUMN_TEXT, false, "Value in effect"},
-	{"source", COLUMN_TEXT, false, "default, flagfile or command line"},
+	{"source", COLUMN_TEXT, false, "default, flagfile, command line or config"},
 };
 
 const struct table_def sysq_flags_def = {

@@ -4,9 +4,10 @@
 #   tools/install-deps.sh          build and run the agent
 #   tools/install-deps.sh --test   also everything the tests use
 #
-# Runs as root. Services that the test packages ship (auditd) are installed
-# but not started: only one process can own the kernel audit socket, and
-# the tests start auditd themselves when they need it.
+# Runs as root. Services that the test packages ship (auditd, rsyslog) are
+# installed but not started: only one process can own the kernel audit
+# socket, and the tests start their own auditd and rsyslogd when they need
+# them.
 set -euo pipefail
 
 build_packages=(
@@ -19,6 +20,7 @@ test_packages=(
     auditd           # auditctl: an independent oracle for audit state and rules
     util-linux       # setpriv: run the shell as nobody in the security test
     libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for clang
+    rsyslog          # a real syslog daemon for the syslog results logger test
 )
 
 packages=("${build_packages[@]}")

@@ -111,6 +111,8 @@ int readonly_authorizer(void *ctx, int action, const char *arg1, const char *arg
 	case SQLITE_READ:
 	case SQLITE_RECURSIVE:
 		return SQLITE_OK;
+	case SQLITE_TRANSACTION:
+		return st->internal ? SQLITE_OK : deny(st, "a transaction statement");
 	case SQLITE_UPDATE:
 		if (is_schema_table(arg1))
 			return SQLITE_OK;

@@ -7,10 +7,14 @@
  * statement kind was refused instead of SQLite's bare "not authorized". */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct authorizer_state {
 	char reason[160];
+	/* Set around sysq's own BEGIN/COMMIT (the scheduler reads each query
+	 * in one snapshot); user SQL never gets transactions. */
+	bool internal;
 };
 
 int readonly_authorizer(void *ctx, int action, const char *arg1, const char *arg2,

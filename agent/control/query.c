@@ -9,57 +9,11 @@
 #include "common/xalloc.h"
 
 #include <errno.h>
-#include <poll.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Frames are sent once this much is buffered. */
 #define FLUSH_BYTES (64 * 1024)
-/* SQLite VM steps between checks of the deadline and the client. */
-#define WATCH_STEPS 100000
-
-/* What the progress handler checks while a statement runs. */
-struct query_watch {
-	int fd;		/* the client; -1 between queries */
-	int timeout_s;
-	struct timespec deadline;
-	bool timed_out;
-};
-
-static bool client_hung_up(int fd)
-{
-	struct pollfd p = {.fd = fd, .events = POLLRDHUP};
-
-	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
-}
-
-/* Returning non-zero interrupts the statement. */
-static int watch_progress(void *arg)
-{
-	struct query_watch *w = arg;
-	struct timespec now;
-
-	if (w->fd < 0)
-		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec > w->deadline.tv_sec ||
-	    (now.tv_sec == w->deadline.tv_sec && now.tv_nsec >= w->deadline.tv_nsec)) {
-		w->timed_out = true;
-		return 1;
-	}
-	return client_hung_up(w->fd);
-}
-
-static void watch_start(struct query_watch *w, int fd)
-{
-	w->fd = fd;
-	w->timed_out = false;
-	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
-	w->deadline.tv_sec += w->timeout_s;
-}
-
 int query_conn_open(struct query_conn *qc, const char *db_path, const struct catalog *cat,
 		    int timeout_s, char **err)
 {
@@ -77,7 +31,7 @@ int query_conn_open(struct query_conn *qc, const char *db_path, const struct cat
 	sqlite3_db_config(qc->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(qc->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 	sqlite3_limit(qc->db, SQLITE_LIMIT_ATTACHED, 0);
-	if (catalog_attach(cat, qc->db, err) != SQLITE_OK) {
+	if (catalog_attach(cat, qc->db, NULL, err) != SQLITE_OK) {
 		query_conn_close(qc);
 		return -EIO;
 	}
@@ -85,9 +39,7 @@ int query_conn_open(struct query_conn *qc, const char *db_path, const struct cat
 	qc->authz = xcalloc(1, sizeof(*qc->authz));
 	sqlite3_set_authorizer(qc->db, readonly_authorizer, qc->authz);
 	qc->watch = xcalloc(1, sizeof(*qc->watch));
-	qc->watch->fd = -1;
-	qc->watch->timeout_s = timeout_s;
-	sqlite3_progress_handler(qc->db, WATCH_STEPS, watch_progress, qc->watch);
+	query_watch_install(qc->db, qc->watch, timeout_s);
 	return 0;
 }
 
@@ -201,7 +153,7 @@ int query_run(struct query_conn *qc, int fd, const char *sql, size_t len)
 	int rc = SQLITE_OK;
 
 	qc->authz->reason[0] = '\0';
-	watch_start(qc->watch, fd);
+	query_watch_start(qc->watch, fd);
 	while (tail < end) {
 		sqlite3_stmt *st = NULL;
 
@@ -219,7 +171,7 @@ int query_run(struct query_conn *qc, int fd, const char *sql, size_t len)
 		if (rc != SQLITE_OK)
 			break;
 	}
-	qc->watch->fd = -1;
+	query_watch_stop(qc->watch);
 	if (rc < 0) {
 		sb_free(&out);
 		return rc;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "authorizer.h"
+#include "watch.h"
 
 #include <sqlite3.h>
 

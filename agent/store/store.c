@@ -36,6 +36,15 @@ struct store {
 	time_t last_expiry;
 };
 
+/* What the scheduler remembers across restarts (see
+ * scheduler/query_state.h). It lives here because expiry reads the cursors:
+ * a row a scheduled query has not read yet is kept past events_expiry. */
+static const char scheduler_state_schema[] =
+	"CREATE TABLE IF NOT EXISTS sysq_cursors (query TEXT NOT NULL, tbl TEXT NOT NULL, "
+	"eid INTEGER NOT NULL, PRIMARY KEY (query, tbl));"
+	"CREATE TABLE IF NOT EXISTS sysq_query_state (query TEXT PRIMARY KEY, "
+	"counter INTEGER NOT NULL, previous TEXT);";
+
 static int exec_sql(sqlite3 *db, const char *sql, char **err)
 {
 	char *msg = NULL;
@@ -72,6 +81,10 @@ int store_open(const struct store_options *opt, struct store **ret, char **err)
 
 		*err = xasprintf("%s: %s", s->path, inner);
 		free(inner);
+		store_close(s);
+		return -EIO;
+	}
+	if (exec_sql(s->db, scheduler_state_schema, err) < 0) {
 		store_close(s);
 		return -EIO;
 	}
@@ -254,22 +267,15 @@ static bool insert_row(struct store *s, struct row *row)
 	return true;
 }
 
-/* Writes one batch in one transaction and frees the rows. */
-static void write_batch(struct store *s, struct row **rows, size_t n)
-{
-	bool *ok = xcalloc(n, sizeof(*ok));
-	bool committed;
+static void enforce_max_in_batch(struct store *s, struct row **rows, size_t n);
+static void apply_eviction(struct store *s, struct event_table *t, int64_t over, int64_t n,
+			   int64_t unread);
 
-	committed = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-	if (!committed)
-		log_warn("store: cannot begin a transaction: %s", sqlite3_errmsg(s->db));
-	for (size_t i = 0; i < n && committed; i++)
-		ok[i] = insert_row(s, rows[i]);
-	if (committed && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		log_warn("store: commit failed: %s", sqlite3_errmsg(s->db));
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		committed = false;
-	}
+/* Settles the counters of a batch: what was stored and what its
+ * evictions removed count only if the transaction committed. */
+static void settle_batch(struct store *s, struct row **rows, size_t n, const bool *ok,
+			 bool committed)
+{
 	for (size_t i = 0; i < n; i++) {
 		struct event_table *t = rows[i]->table;
 
@@ -279,13 +285,46 @@ static void write_batch(struct store *s, struct row **rows, size_t n)
 		} else {
 			counter_add(t->counters, COUNTER_drop_write_error, 1);
 		}
-		row_free(rows[i]);
 	}
+	for (size_t i = 0; i < n; i++) {
+		struct event_table *t = rows[i]->table;
+
+		if (committed && t->batch_evicted > 0)
+			apply_eviction(s, t, t->batch_evicted, t->batch_evicted, t->batch_unread);
+		t->batch_rows = t->batch_evicted = t->batch_unread = 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		row_free(rows[i]);
+}
+
+/* Writes one batch in one transaction and frees the rows. Evictions for
+ * events_max happen in the same transaction, so a reader never sees a
+ * table over its limit. */
+static void write_batch(struct store *s, struct row **rows, size_t n)
+{
+	bool *ok = xcalloc(n, sizeof(*ok));
+	bool committed;
+
+	committed = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	if (!committed)
+		log_warn("store: cannot begin a transaction: %s", sqlite3_errmsg(s->db));
+	for (size_t i = 0; i < n && committed; i++) {
+		ok[i] = insert_row(s, rows[i]);
+		rows[i]->table->batch_rows += ok[i];
+	}
+	if (committed)
+		enforce_max_in_batch(s, rows, n);
+	if (committed && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		log_warn("store: commit failed: %s", sqlite3_errmsg(s->db));
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		committed = false;
+	}
+	settle_batch(s, rows, n, ok, committed);
 	free(ok);
 }
 
 /* Runs a DELETE on one buffer table and returns how many rows went. */
-static int64_t delete_rows(struct store *s, const char *sql, int64_t arg)
+static int64_t delete_rows(struct store *s, const char *sql, int64_t arg, int64_t limit)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t n = 0;
@@ -295,6 +334,7 @@ static int64_t delete_rows(struct store *s, const char *sql, int64_t arg)
 		return 0;
 	}
 	sqlite3_bind_int64(st, 1, arg);
+	sqlite3_bind_int64(st, 2, limit);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		n = sqlite3_changes64(s->db);
 	else
@@ -303,34 +343,110 @@ static int64_t delete_rows(struct store *s, const char *sql, int64_t arg)
 	return n;
 }
 
-static void enforce_max(struct store *s, struct event_table *t)
+/* The oldest event some scheduled query has not read yet is the one after
+ * this eid; INT64_MAX when no query reads the table. */
+static int64_t read_horizon(struct store *s, struct event_table *t)
 {
-	int64_t over = atomic_load(&t->buffered) - s->opt.events_max;
+	sqlite3_stmt *st = NULL;
+	int64_t eid = INT64_MAX;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT min(eid) FROM sysq_cursors WHERE tbl = ?1", -1, &st,
+			       NULL) != SQLITE_OK) {
+		log_warn("store: %s", sqlite3_errmsg(s->db));
+		return eid;
+	}
+	sqlite3_bind_text(st, 1, t->def->name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		eid = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return eid;
+}
+
+static int64_t count_unread(struct store *s, struct event_table *t, int64_t over, int64_t horizon)
+{
+	char *sql = xasprintf("SELECT count(*) FROM (SELECT rowid FROM \"%s\" ORDER BY rowid "
+			      "LIMIT ?2) WHERE rowid > ?1",
+			      t->buffer_name);
+	sqlite3_stmt *st = NULL;
+	int64_t n = 0;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, horizon);
+		sqlite3_bind_int64(st, 2, over);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	free(sql);
+	return n;
+}
+
+/* Deletes the `over` oldest rows; *unread counts those a scheduled query
+ * had not read. Returns how many went. */
+static int64_t evict_oldest(struct store *s, struct event_table *t, int64_t over,
+			    int64_t *unread)
+{
 	char *sql;
 	int64_t n;
 
-	if (s->opt.events_max <= 0 || over <= 0)
-		return;
+	*unread = count_unread(s, t, over, read_horizon(s, t));
 	sql = xasprintf("DELETE FROM \"%1$s\" WHERE rowid IN "
-			"(SELECT rowid FROM \"%1$s\" ORDER BY rowid LIMIT ?)",
+			"(SELECT rowid FROM \"%1$s\" ORDER BY rowid LIMIT ?2)",
 			t->buffer_name);
-	n = delete_rows(s, sql, over);
+	n = delete_rows(s, sql, 0, over);
 	free(sql);
-	atomic_fetch_sub(&t->buffered, n);
-	counter_add(t->counters, COUNTER_evicted, (uint64_t)n);
-	if (n > 0)
-		log_info("store: %s over events_max (%lld): evicted the %lld oldest events",
-			 t->def->name, (long long)s->opt.events_max, (long long)n);
+	return n;
 }
 
+static void apply_eviction(struct store *s, struct event_table *t, int64_t over, int64_t n,
+			   int64_t unread)
+{
+	if (n != over)
+		unread = 0; /* a failed DELETE removed nothing */
+	atomic_fetch_sub(&t->buffered, n);
+	counter_add(t->counters, COUNTER_evicted, (uint64_t)n);
+	counter_add(t->counters, COUNTER_evicted_unread, (uint64_t)unread);
+	if (n > 0)
+		log_info("store: %s over events_max (%lld): evicted the %lld oldest events, %lld "
+			 "not yet read by a scheduled query",
+			 t->def->name, (long long)s->opt.events_max, (long long)n, (long long)unread);
+}
+
+/* events_max wins over unread rows: the buffer must stay bounded. */
+static void enforce_max(struct store *s, struct event_table *t)
+{
+	int64_t over = atomic_load(&t->buffered) - s->opt.events_max;
+	int64_t unread, n;
+
+	if (s->opt.events_max <= 0 || over <= 0)
+		return;
+	n = evict_oldest(s, t, over, &unread);
+	apply_eviction(s, t, over, n, unread);
+}
+
+static void enforce_max_in_batch(struct store *s, struct row **rows, size_t n)
+{
+	for (size_t i = 0; i < n && s->opt.events_max > 0; i++) {
+		struct event_table *t = rows[i]->table;
+		int64_t over = atomic_load(&t->buffered) + t->batch_rows - s->opt.events_max;
+
+		if (over <= 0 || t->batch_evicted > 0)
+			continue; /* within the limit, or already done for this table */
+		t->batch_evicted = evict_oldest(s, t, over, &t->batch_unread);
+		if (t->batch_evicted != over)
+			t->batch_unread = 0;
+	}
+}
+
+/* Expired rows go unless a scheduled query has yet to read them. */
 static void enforce_expiry(struct store *s, struct event_table *t, time_t now)
 {
 	char *sql;
 	int64_t n;
 
-	sql = xasprintf("DELETE FROM \"%s\" WHERE \"%s\" < ?", t->buffer_name,
+	sql = xasprintf("DELETE FROM \"%s\" WHERE \"%s\" < ?1 AND rowid <= ?2", t->buffer_name,
 			t->def->columns[t->def->time_column].name);
-	n = delete_rows(s, sql, (int64_t)now - s->opt.events_expiry);
+	n = delete_rows(s, sql, (int64_t)now - s->opt.events_expiry, read_horizon(s, t));
 	free(sql);
 	atomic_fetch_sub(&t->buffered, n);
 	counter_add(t->counters, COUNTER_expired, (uint64_t)n);

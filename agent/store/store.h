@@ -2,9 +2,11 @@
  *
  * Subscribers hand rows to store_submit() from reader threads; it never
  * blocks. The writer thread drains the queue in batches, one transaction
- * per batch, then enforces events_max (oldest rows first) and
- * events_expiry. Every row that does not make it is counted on its table:
- * queue full, write error, expired, evicted.
+ * per batch that also evicts the oldest rows over events_max; once a
+ * second it applies events_expiry, which keeps rows a scheduled query has
+ * not read (sysq_cursors). Every row that does not make it is counted on
+ * its table: queue full, write error, expired, evicted (evicted_unread
+ * for rows a scheduled query had yet to read).
  *
  * Each event table is buffered in a plain SQLite table "<name>_buffer"
  * whose integer primary key is the event id (eid). AUTOINCREMENT keeps eids
@@ -36,6 +38,11 @@ struct event_table {
 	char *buffer_name;
 	_Atomic int64_t buffered; /* rows in the buffer table now */
 	void *insert;		  /* sqlite3_stmt, writer thread only */
+	/* The writer's batch in progress: rows added, and rows evicted to
+	 * make room, counted once the transaction commits. */
+	int64_t batch_rows;
+	int64_t batch_evicted;
+	int64_t batch_unread;
 };
 
 struct store;

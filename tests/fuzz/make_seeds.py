@@ -9,7 +9,8 @@ single records for fuzz_record (the "type=NAME msg=" prefix replaced by the
 logs for fuzz_event. Records the captures lack (USER_*, AVC, an enriched
 auditd line, an event without EOE) are written in the kernel's format. The
 other corpora are valid and invalid flagfiles, control-socket reply streams
-(agent/control/wire.h) and struct audit_rule_data images (linux/audit.h).
+(agent/control/wire.h), struct audit_rule_data images (linux/audit.h) and
+JSON configs.
 Existing files in each corpus directory are replaced, except regression-*
 inputs (crashes fuzzing found), which stay as regression tests.
 """
@@ -249,6 +250,46 @@ def rules():
     write(h, "short", sysq[:100])
 
 
+def configs():
+    h = "fuzz_config"
+    full = b"""{
+  // osquery-style comment
+  "options": {"events_max": 1000, "verbose": true, "logger_plugin": "filesystem,syslog"},
+  "schedule": {
+    "execs": {"query": "SELECT * FROM process_events", "interval": 60, "removed": false},
+    "snap": {"query": "SELECT 1", "interval": 3600, "snapshot": true, "platform": "linux",
+             "shard": 50, "denylist": false, "description": "d", "version": "1.0"}
+  },
+  "packs": {
+    "inline": {"platform": "posix", "discovery": ["SELECT 1"], "queries": {
+      "q": {"query": "SELECT 2", "interval": 10}}},
+    "relative": "packs/missing.conf"
+  },
+  /* block comment */
+  "decorators": {"load": ["SELECT 'a' AS a"], "always": ["SELECT 1 AS b"],
+                 "interval": {"3600": ["SELECT 2 AS c"]}},
+  "events": {"enable_subscribers": ["process_events"], "disable_subscribers": ["x"]}
+}
+"""
+    write(h, "full", full)
+    write(h, "empty_object", b"{}")
+    write(h, "broken_comma", b'{"schedule": {"a": {"query": "SELECT 1" "interval": 5}}}')
+    write(h, "wrong_type", b'{"schedule": {"a": {"query": "SELECT 1", "interval": "60"}}}')
+    write(h, "bad_option", b'{"options": {"events_max": "lots", "no_such": 1}}')
+    write(h, "startup_option", b'{"options": {"config_path": "/x", "daemonize": true}}')
+    write(h, "unknown_keys", b'{"shedule": {}, "schedule": {"a": {"query": "q", '
+                             b'"interval": 1, "intervall": 2}}}')
+    write(h, "duplicate_names", b'{"schedule": {"pack_p_q": {"query": "q", "interval": 1}}, '
+                                b'"packs": {"p": {"queries": {"q": {"query": "q", '
+                                b'"interval": 1}}}}}')
+    write(h, "bad_interval_key", b'{"decorators": {"interval": {"soon": ["SELECT 1"]}}}')
+    write(h, "nested_escapes", b'{"schedule": {"\u00e9\n\"": {"query": "\ud83d\ude00", '
+                               b'"interval": 1}}}')
+    write(h, "not_object", b'["schedule"]')
+    write(h, "unterminated_comment", b'{"a": 1 /* no end')
+    write(h, "absolute_pack", b'{"packs": {"p": "/nonexistent-sysq-fuzz/pack.conf"}}')
+
+
 def clear(harness):
     """Removes generated seeds; regression-* inputs (crashes found by
     fuzzing, now fixed) are kept."""
@@ -259,13 +300,15 @@ def clear(harness):
 
 
 def main():
-    for harness in ("fuzz_record", "fuzz_event", "fuzz_flagfile", "fuzz_wire", "fuzz_rule"):
+    for harness in ("fuzz_record", "fuzz_event", "fuzz_flagfile", "fuzz_wire", "fuzz_rule",
+                    "fuzz_config"):
         clear(harness)
     records()
     events()
     flagfiles()
     wire()
     rules()
+    configs()
 
 
 if __name__ == "__main__":

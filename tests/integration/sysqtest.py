@@ -126,10 +126,14 @@ class Daemon:
         self.proc = None
         self.log_path = os.path.join(self.tmp, "daemon.log")
         self.out_path = os.path.join(self.tmp, "daemon.out")
+        self.logger_path = os.path.join(self.tmp, "log")
+        self.results_path = os.path.join(self.logger_path, "sysq.results.log")
 
     def args(self):
-        return [SYSQ, "daemon", "--flagfile=", f"--database_path={self.db}",
-                f"--control_socket={self.sock}", f"--pidfile={self.pidfile}"] + self.flags
+        # No flagfile or config from the machine; later flags override.
+        return [SYSQ, "daemon", "--flagfile=", "--config_path=",
+                f"--database_path={self.db}", f"--control_socket={self.sock}",
+                f"--pidfile={self.pidfile}", f"--logger_path={self.logger_path}"] + self.flags
 
     def start(self, wait=True):
         self.log = open(self.log_path, "ab")
@@ -147,6 +151,14 @@ class Daemon:
     def log_text(self):
         with open(self.log_path, "rb") as f:
             return f.read().decode(errors="replace")
+
+    def results(self, name=None):
+        """The results log as parsed lines, optionally only query `name`'s."""
+        if not os.path.exists(self.results_path):
+            return []
+        with open(self.results_path, "rb") as f:
+            lines = [json.loads(line) for line in f.read().decode().splitlines()]
+        return [r for r in lines if name is None or r["name"] == name]
 
     def shell(self, sql, *opts, **kw):
         return run([SYSQ, "shell", f"--control_socket={self.sock}", *opts, sql], **kw)
@@ -174,16 +186,34 @@ class Daemon:
         return self.proc.returncode if self.proc else None
 
     def kill9(self):
+        self.killed = True
         self.proc.kill()
         self.proc.wait()
 
     def __enter__(self):
+        self.killed = False
         return self.start()
 
-    def __exit__(self, *exc):
-        self.stop()
+    def __exit__(self, exc_type, *exc):
+        rc = self.stop()
         self.log.close()
         self.out.close()
+        # A clean stop is exit 0; under ASan a leak or error makes it fail.
+        if exc_type is None and not self.killed and rc != 0:
+            raise TestFailure(f"daemon exited with {rc}:\n{self.log_text()}")
+
+
+def write_config(path, config):
+    """Writes a config (a dict, or text as it is) and returns its path."""
+    with open(path, "w") as f:
+        f.write(config if isinstance(config, str) else json.dumps(config, indent=2))
+    return path
+
+
+def like_marker(marker):
+    """A LIKE pattern for `marker` that does not contain it, so the shell
+    and the configs that carry the pattern do not match it themselves."""
+    return f"'%' || '{marker[:3]}' || '{marker[3:]}%'"
 
 
 def exec_workload(args, fexecve=False, cwd=None, path="/usr/bin/true"):

@@ -129,7 +129,7 @@ static sqlite3 *open_query_db(const struct fixture *fx, const struct catalog *ca
 		sqlite3_close(db);
 		return NULL;
 	}
-	if (!CHECK_EQ_INT(catalog_attach(cat, db, &err), SQLITE_OK)) {
+	if (!CHECK_EQ_INT(catalog_attach(cat, db, NULL, &err), SQLITE_OK)) {
 		fprintf(stderr, "\t%s\n", err);
 		free(err);
 		sqlite3_close(db);

@@ -1,0 +1,77 @@
+/* The JSON config: options, schedule, packs, decorators and events.
+ *
+ * The format is osquery's, so existing configs work:
+ *   {"options": {...}, "schedule": {"name": {"query": "...", "interval": 60}},
+ *    "packs": {"p": "/path/p.conf" | {...}}, "decorators": {"load": [...],
+ *    "always": [...], "interval": {"3600": [...]}}, "events": {
+ *    "enable_subscribers": [...], "disable_subscribers": [...]}}
+ * Comments are allowed, as in osquery. An error (bad JSON, a wrong type, a
+ * missing required key) names the file, line and column and fails the
+ * load; an unknown key is a warning with its position. */
+#pragma once
+
+#include "flags.h"
+
+#include "common/strbuf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct scheduled_query {
+	char *name; /* schedule name, or pack_<pack>_<query> */
+	char *sql;
+	int64_t interval; /* seconds */
+	bool removed;	  /* log removed rows of differential results */
+	bool snapshot;	  /* log the whole result set each run */
+	char *platform;	  /* NULL: every platform */
+	int64_t shard;	  /* 1-100: share of hosts that run it; 0: all */
+	char *pack;	  /* NULL for schedule queries */
+};
+
+struct pack {
+	char *name;
+	char **discovery; /* the pack runs only if every one returns rows */
+	size_t ndiscovery;
+};
+
+struct interval_decorators {
+	int64_t interval;
+	char **queries;
+	size_t n;
+};
+
+struct config {
+	char *path;
+	struct scheduled_query *queries;
+	size_t nqueries;
+	struct pack *packs;
+	size_t npacks;
+	char **decorators_load;
+	size_t ndecorators_load;
+	char **decorators_always;
+	size_t ndecorators_always;
+	struct interval_decorators *decorators_interval;
+	size_t ndecorators_interval;
+	char **enable_subscribers; /* NULL when the key is absent */
+	size_t nenable;
+	char **disable_subscribers;
+	size_t ndisable;
+};
+
+/* Loads and validates a config. `flags`, when not NULL, receives the
+ * "options". Returns 0, or -ENOENT (missing file), -EINVAL (invalid),
+ * -EIO; `err` then holds "file:line:col: message". Warnings (unknown
+ * keys) are appended to `warnings`, one per line. */
+int config_load(const char *path, struct sysq_flags *flags, struct config *out, struct strbuf *err,
+		struct strbuf *warnings);
+
+/* Loads from text already in memory (fuzzing, tests); `name` is used in
+ * messages and to resolve relative pack paths. */
+int config_load_text(const char *name, const char *text, size_t len, struct sysq_flags *flags,
+		     struct config *out, struct strbuf *err, struct strbuf *warnings);
+
+void config_free(struct config *c);
+
+/* Whether a subscriber (table) is enabled by the events key. */
+bool config_subscriber_enabled(const struct config *c, const char *name);

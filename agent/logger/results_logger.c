@@ -1,0 +1,94 @@
+/* Results sinks: file and syslog. */
+#include "results_logger.h"
+
+#include "results_file.h"
+#include "syslog_sink.h"
+
+#include "common/log.h"
+#include "common/strbuf.h"
+#include "common/xalloc.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct results_logger {
+	struct results_file *file;
+	struct syslog_sink *syslog;
+	struct strbuf line;
+	bool file_failing;
+	bool syslog_failing;
+};
+
+static bool plugin_enabled(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+int results_logger_open(const struct sysq_flags *flags, struct results_logger **ret, char **err)
+{
+	struct results_logger *l = xcalloc(1, sizeof(*l));
+
+	if (plugin_enabled(flags->logger_plugin, "filesystem")) {
+		struct results_file_options opt = {
+			.dir = flags->logger_path,
+			.rotate = flags->logger_rotate,
+			.rotate_size = flags->logger_rotate_size,
+			.rotate_max_files = flags->logger_rotate_max_files,
+		};
+		int rc = results_file_open(&opt, &l->file, err);
+
+		if (rc < 0) {
+			free(l);
+			return rc;
+		}
+	}
+	if (plugin_enabled(flags->logger_plugin, "syslog"))
+		l->syslog = syslog_sink_new(flags->logger_syslog_path,
+					    (int)flags->logger_syslog_facility);
+	*ret = l;
+	return 0;
+}
+
+/* Logs a sink's failure when it starts and when it ends, not per line. */
+static void note(bool *failing, int rc, const char *sink)
+{
+	if (rc < 0 && !*failing)
+		log_warn("results: cannot write to %s: %s", sink, strerror(-rc));
+	else if (rc == 0 && *failing)
+		log_info("results: writing to %s again", sink);
+	*failing = rc < 0;
+}
+
+void results_logger_line(struct results_logger *l, const char *line, size_t len)
+{
+	if (l->file) {
+		sb_truncate(&l->line, 0);
+		sb_append(&l->line, line, len);
+		sb_putc(&l->line, '\n');
+		note(&l->file_failing, results_file_write(l->file, l->line.buf, l->line.len),
+		     "the results log");
+	}
+	if (l->syslog)
+		note(&l->syslog_failing, syslog_sink_send(l->syslog, line, len), "syslog");
+}
+
+void results_logger_close(struct results_logger *l)
+{
+	if (!l)
+		return;
+	results_file_close(l->file);
+	syslog_sink_free(l->syslog);
+	sb_free(&l->line);
+	free(l);
+}

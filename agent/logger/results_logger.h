@@ -1,0 +1,19 @@
+/* Where results lines go: the results log file and/or syslog, as
+ * --logger_plugin says. */
+#pragma once
+
+#include "flags.h"
+
+#include <stddef.h>
+
+struct results_logger;
+
+/* Opens the sinks --logger_plugin names. Returns 0 or -errno with *err
+ * set (free it). */
+int results_logger_open(const struct sysq_flags *flags, struct results_logger **ret, char **err);
+
+/* Writes one line (no newline) to every sink. A failing sink is logged
+ * once per failure streak; the others still get the line. */
+void results_logger_line(struct results_logger *l, const char *line, size_t len);
+
+void results_logger_close(struct results_logger *l);

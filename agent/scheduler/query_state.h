@@ -1,0 +1,34 @@
+/* What the scheduler remembers about each query across runs and restarts,
+ * in the database:
+ *   sysq_cursors      (query, tbl, eid): the last event of `tbl` the query
+ *                     has logged (events_optimize); expiry keeps newer ones
+ *   sysq_query_state  (query, counter, previous): runs so far, and the last
+ *                     results of a differential query, one JSON row a line
+ * store_open creates them. The scheduler writes them on its own connection, after the results are
+ * logged, so a restart neither repeats nor skips what was logged. */
+#pragma once
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+int64_t query_state_cursor(sqlite3 *db, const char *query, const char *table);
+int query_state_set_cursor(sqlite3 *db, const char *query, const char *table, int64_t eid);
+/* Makes sure a cursor row exists (at 0), so expiry holds events back for
+ * a query that has not run yet. */
+int query_state_hold(sqlite3 *db, const char *query, const char *table);
+
+/* The counter of the last run (0 before the first) and the previous
+ * results (NULL if none; free with free()). */
+uint64_t query_state_counter(sqlite3 *db, const char *query);
+char *query_state_previous(sqlite3 *db, const char *query);
+int query_state_save(sqlite3 *db, const char *query, uint64_t counter, const char *previous);
+
+/* Forgets every query whose name is not in `keep` (NULL-ended), so
+ * removed queries stop holding events back. */
+int query_state_forget_others(sqlite3 *db, const char *const *keep);
+
+/* Drops the query's cursors on tables other than `tables` (its SQL
+ * changed), so they stop holding events back. */
+int query_state_keep_tables(sqlite3 *db, const char *query, char *const *tables, size_t n);

@@ -1,0 +1,268 @@
+/* Scheduled query execution in one snapshot, with events_optimize. */
+#include "runner.h"
+
+#include "control/authorizer.h"
+#include "control/watch.h"
+#include "store/store.h"
+#include "tables/catalog.h"
+#include "tables/event_vtab.h"
+
+#include "query_state.h"
+
+#include "common/xalloc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct runner {
+	sqlite3 *db;
+	sqlite3 *state_db;
+	const struct catalog *cat;
+	struct authorizer_state authz;
+	struct query_watch watch;
+	struct scan_context scan;
+	const char *query;	/* the query running now */
+	struct run_result *res; /* where scans are recorded */
+};
+
+static int64_t scan_cursor(void *arg, const char *table)
+{
+	struct runner *r = arg;
+
+	return query_state_cursor(r->state_db, r->query, table);
+}
+
+static void scan_record(void *arg, const char *table, bool optimized)
+{
+	struct runner *r = arg;
+	struct run_result *res = r->res;
+	struct event_table *t;
+
+	for (size_t i = 0; i < res->nscanned; i++) {
+		if (strcmp(res->scanned[i].table, table) == 0) {
+			res->scanned[i].optimized &= optimized;
+			return;
+		}
+	}
+	t = store_find_table(r->cat->store, table);
+	if (res->nscanned == RUNNER_MAX_TABLES || !t)
+		return;
+	res->scanned[res->nscanned].table = xstrdup(table);
+	res->scanned[res->nscanned].buffer = xstrdup(t->buffer_name);
+	res->scanned[res->nscanned].optimized = optimized;
+	res->nscanned++;
+}
+
+int runner_open(const char *db_path, const struct catalog *cat, sqlite3 *state_db, bool optimize,
+		int timeout_s, struct runner **ret, char **err)
+{
+	struct runner *r = xcalloc(1, sizeof(*r));
+
+	r->cat = cat;
+	r->state_db = state_db;
+	r->scan = (struct scan_context){.optimize = optimize, .cursor = scan_cursor,
+					.scanned = scan_record, .arg = r};
+	if (sqlite3_open_v2(db_path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		*err = xasprintf("cannot open %s: %s", db_path, sqlite3_errmsg(r->db));
+		runner_close(r);
+		return -EIO;
+	}
+	sqlite3_busy_timeout(r->db, 5000);
+	sqlite3_db_config(r->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_limit(r->db, SQLITE_LIMIT_ATTACHED, 0);
+	if (catalog_attach(cat, r->db, &r->scan, err) != SQLITE_OK) {
+		runner_close(r);
+		return -EIO;
+	}
+	sqlite3_set_authorizer(r->db, readonly_authorizer, &r->authz);
+	query_watch_install(r->db, &r->watch, timeout_s);
+	*ret = r;
+	return 0;
+}
+
+void runner_close(struct runner *r)
+{
+	if (!r)
+		return;
+	sqlite3_close(r->db);
+	free(r);
+}
+
+void runner_interrupt(struct runner *r)
+{
+	sqlite3_interrupt(r->db);
+}
+
+static int internal_exec(struct runner *r, const char *sql)
+{
+	int rc;
+
+	r->authz.internal = true;
+	rc = sqlite3_exec(r->db, sql, NULL, NULL, NULL);
+	r->authz.internal = false;
+	return rc;
+}
+
+static void add_value(struct result_set *rs, sqlite3_stmt *st, int col)
+{
+	struct result_value *v = &rs->vals[rs->nrows * rs->ncols + (size_t)col];
+
+	switch (sqlite3_column_type(st, col)) {
+	case SQLITE_INTEGER:
+		v->kind = RESULT_INT;
+		v->i = sqlite3_column_int64(st, col);
+		break;
+	case SQLITE_FLOAT:
+		v->kind = RESULT_REAL;
+		v->d = sqlite3_column_double(st, col);
+		break;
+	case SQLITE_NULL:
+		v->kind = RESULT_NULL;
+		break;
+	default:
+		v->kind = RESULT_TEXT;
+		v->len = (size_t)sqlite3_column_bytes(st, col);
+		v->s = xstrndup((const char *)sqlite3_column_text(st, col), v->len);
+	}
+}
+
+static int collect(sqlite3_stmt *st, struct result_set *rs)
+{
+	int rc;
+
+	rs->ncols = (size_t)sqlite3_column_count(st);
+	rs->cols = xcalloc(rs->ncols ? rs->ncols : 1, sizeof(*rs->cols));
+	for (size_t c = 0; c < rs->ncols; c++)
+		rs->cols[c] = xstrdup(sqlite3_column_name(st, (int)c));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rs->vals = xgrow(rs->vals, &rs->cap, (rs->nrows + 1) * rs->ncols,
+				 sizeof(*rs->vals));
+		memset(&rs->vals[rs->nrows * rs->ncols], 0, rs->ncols * sizeof(*rs->vals));
+		for (size_t c = 0; c < rs->ncols; c++)
+			add_value(rs, st, (int)c);
+		rs->nrows++;
+	}
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* The newest event of each scanned table, in the same snapshot: the
+ * AUTOINCREMENT sequence, which counts events already expired too. */
+static void newest_events(struct runner *r, struct run_result *res)
+{
+	for (size_t i = 0; i < res->nscanned; i++) {
+		sqlite3_stmt *st = NULL;
+
+		if (sqlite3_prepare_v2(r->db, "SELECT seq FROM sqlite_sequence WHERE name = ?1", -1,
+				       &st, NULL) != SQLITE_OK)
+			continue;
+		sqlite3_bind_text(st, 1, res->scanned[i].buffer, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			res->scanned[i].newest_eid = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+}
+
+static bool is_blank(const char *s)
+{
+	while (s && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == ';'))
+		s++;
+	return !s || !*s;
+}
+
+static char *error_text(struct runner *r, int rc)
+{
+	if (r->authz.reason[0])
+		return xstrdup(r->authz.reason);
+	if (rc == SQLITE_INTERRUPT && r->watch.timed_out)
+		return xstrdup("interrupted: the query ran longer than --control_query_timeout");
+	return xstrdup(sqlite3_errmsg(r->db));
+}
+
+int runner_run(struct runner *r, const char *name, const char *sql, bool optimize,
+	       struct run_result *out, char **err)
+{
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	r->query = name;
+	r->res = out;
+	r->scan.optimize = optimize;
+	r->authz.reason[0] = '\0';
+	if (internal_exec(r, "BEGIN") != SQLITE_OK) {
+		*err = xasprintf("cannot begin a read: %s", sqlite3_errmsg(r->db));
+		return -1;
+	}
+	query_watch_start(&r->watch, -1);
+	rc = sqlite3_prepare_v2(r->db, sql, -1, &st, &tail);
+	if (rc == SQLITE_OK && (!st || !is_blank(tail)))
+		rc = SQLITE_MISUSE;
+	if (rc == SQLITE_OK)
+		rc = collect(st, &out->rows);
+	if (rc == SQLITE_OK)
+		newest_events(r, out);
+	query_watch_stop(&r->watch);
+	if (rc == SQLITE_MISUSE)
+		*err = xstrdup(!st ? "the query is empty" : "a scheduled query is one statement");
+	else if (rc != SQLITE_OK)
+		*err = error_text(r, rc);
+	sqlite3_finalize(st);
+	internal_exec(r, "COMMIT");
+	r->res = NULL;
+	if (rc != SQLITE_OK) {
+		run_result_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void run_result_free(struct run_result *res)
+{
+	result_set_free(&res->rows);
+	for (size_t i = 0; i < res->nscanned; i++) {
+		free(res->scanned[i].table);
+		free(res->scanned[i].buffer);
+	}
+	res->nscanned = 0;
+}
+
+/* Records the tables a statement reads while it is being prepared. */
+struct table_probe {
+	struct runner *r;
+	char **out;
+	size_t max;
+	size_t n;
+};
+
+static int probe_authorizer(void *arg, int action, const char *a1, const char *a2,
+			    const char *db, const char *trigger)
+{
+	struct table_probe *p = arg;
+	bool known = false;
+
+	(void)a2;
+	(void)db;
+	(void)trigger;
+	if (action != SQLITE_READ || !a1 || !store_find_table(p->r->cat->store, a1))
+		return SQLITE_OK;
+	for (size_t i = 0; i < p->n && !known; i++)
+		known = strcmp(p->out[i], a1) == 0;
+	if (!known && p->n < p->max)
+		p->out[p->n++] = xstrdup(a1);
+	return SQLITE_OK;
+}
+
+size_t runner_event_tables(struct runner *r, const char *sql, char **out, size_t max)
+{
+	struct table_probe probe = {.r = r, .out = out, .max = max};
+	sqlite3_stmt *st = NULL;
+
+	sqlite3_set_authorizer(r->db, probe_authorizer, &probe);
+	sqlite3_prepare_v2(r->db, sql, -1, &st, NULL);
+	sqlite3_finalize(st);
+	sqlite3_set_authorizer(r->db, readonly_authorizer, &r->authz);
+	return probe.n;
+}

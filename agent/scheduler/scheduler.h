@@ -1,0 +1,28 @@
+/* The scheduler: runs the config's queries on their intervals and logs
+ * their results in osquery's format (see logger/results_format.h).
+ *
+ * One thread. Each query runs in one read snapshot of the store. Queries
+ * over event tables log each row as "added" and, with events_optimize,
+ * see only events since their previous run; other queries log
+ * differential results (removed, then added) against their previous
+ * results; snapshot queries log the whole result. What a query has seen
+ * (cursors, counter, previous results) is kept in the database, after the
+ * lines are logged, so a restart neither repeats nor loses results.
+ * A failing query logs its error; the others run on. */
+#pragma once
+
+#include "flags.h"
+
+struct catalog;
+struct config;
+struct scheduler;
+
+/* Starts with `cfg`, whose ownership passes to the scheduler (even on
+ * failure). Returns 0 or -errno with *err set (free it). */
+int scheduler_start(const struct sysq_flags *flags, const struct catalog *cat,
+		    const char *db_path, struct config *cfg, struct scheduler **ret, char **err);
+
+/* Hands over a new config (SIGHUP); it is applied between query runs. */
+void scheduler_reload(struct scheduler *s, struct config *cfg);
+
+void scheduler_stop(struct scheduler *s);

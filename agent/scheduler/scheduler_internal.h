@@ -1,0 +1,72 @@
+/* Shared by the scheduler's files. Not for use outside agent/scheduler. */
+#pragma once
+
+#include "scheduler.h"
+
+#include "runner.h"
+
+#include "config/config.h"
+#include "logger/results_logger.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+
+struct sched_query {
+	const struct scheduled_query *q; /* owned by the active config */
+	int pack;			 /* index into cfg.packs; -1 for the schedule */
+	bool here;			 /* its platform and shard include this host */
+	int64_t next;			 /* monotonic second of the next run */
+};
+
+struct decoration {
+	char *name;
+	char *value;
+};
+
+struct decorations {
+	struct decoration *v;
+	size_t n;
+};
+
+struct scheduler {
+	const struct sysq_flags *flags;
+	const struct catalog *cat;
+	char *host;
+	unsigned host_shard; /* 0-99: which share of the fleet this host is */
+	sqlite3 *state_db;
+	struct runner *runner;
+	struct results_logger *logger;
+	struct config cfg;
+	struct sched_query *queries;
+	size_t nqueries;
+	bool *pack_active; /* per cfg.packs: its discovery queries returned rows */
+	int64_t packs_next;
+	struct decorations load;      /* "load" decorators, run when a config is applied */
+	struct decorations *interval; /* per cfg.decorators_interval group */
+	int64_t *interval_next;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	atomic_bool stopping;
+	bool has_pending;
+	struct config pending;
+};
+
+/* Config application (scheduler_apply.c). Times are monotonic seconds. */
+void sched_apply_config(struct scheduler *s, struct config *cfg, int64_t now);
+bool sched_query_active(const struct scheduler *s, const struct sched_query *sq);
+bool sched_refresh_packs(struct scheduler *s, int64_t now);
+void sched_update_holds(struct scheduler *s);
+
+/* Runs a query at its time and logs its results (scheduler_log.c). */
+void scheduler_run_query(struct scheduler *s, const struct scheduled_query *q);
+
+/* Decorators (decorators.c). */
+void decorations_free(struct decorations *d);
+/* Runs decorator queries; each first row's columns become decorations. */
+void decorations_run(struct scheduler *s, char *const *queries, size_t n, struct decorations *out);
+/* The decorations object for a result line: load, then interval, then
+ * `always` decorations, a later one replacing an earlier of the same name. */
+char *decorations_json(const struct scheduler *s, const struct decorations *always);

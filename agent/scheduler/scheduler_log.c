@@ -1,0 +1,154 @@
+/* One scheduled run: execute, log the results, remember what was seen. */
+#include "scheduler_internal.h"
+
+#include "diff.h"
+#include "query_state.h"
+
+#include "logger/results_format.h"
+
+#include "common/log.h"
+#include "common/strbuf.h"
+#include "common/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void write_line(struct scheduler *s, const struct strbuf *line)
+{
+	results_logger_line(s->logger, line->buf, line->len);
+}
+
+/* Every row's "columns" JSON, one string per row. */
+static char **row_texts(const struct result_set *rs, bool numerics)
+{
+	char **rows = xcalloc(rs->nrows ? rs->nrows : 1, sizeof(*rows));
+
+	for (size_t r = 0; r < rs->nrows; r++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		results_columns_json(&sb, rs, r, numerics);
+		rows[r] = sb_detach(&sb);
+	}
+	return rows;
+}
+
+static void log_rows(struct scheduler *s, const struct results_meta *m, char *const *rows,
+		     size_t n, const bool *pick, const char *action)
+{
+	struct strbuf line = STRBUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		if (pick && !pick[i])
+			continue;
+		sb_truncate(&line, 0);
+		results_event_line(&line, m, rows[i], strlen(rows[i]), action);
+		write_line(s, &line);
+	}
+	sb_free(&line);
+}
+
+/* Logs removed then added rows against the previous results, and returns
+ * the current results to remember (one row per line). */
+static char *log_differential(struct scheduler *s, const struct scheduled_query *q,
+			      const struct results_meta *m, char **rows, size_t n)
+{
+	char *prev_text = query_state_previous(s->state_db, q->name);
+	struct strbuf keep = STRBUF_INIT;
+	size_t nprev = 0;
+	char **prev = prev_text ? split_rows(prev_text, &nprev) : NULL;
+	bool *gone = xcalloc(nprev ? nprev : 1, sizeof(*gone));
+	bool *added = xcalloc(n ? n : 1, sizeof(*added));
+
+	diff_rows(prev, nprev, rows, n, gone, added);
+	if (q->removed)
+		log_rows(s, m, prev, nprev, gone, "removed");
+	log_rows(s, m, rows, n, added, "added");
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&keep, "%s%s", i ? "\n" : "", rows[i]);
+	free(gone);
+	free(added);
+	free(prev);
+	free(prev_text);
+	return sb_detach(&keep);
+}
+
+/* Whether every event table the query read was read past its cursor, so
+ * each row is an event the query has not logged before. */
+static bool only_new_events(const struct run_result *res)
+{
+	if (res->nscanned == 0)
+		return false;
+	for (size_t i = 0; i < res->nscanned; i++) {
+		if (!res->scanned[i].optimized)
+			return false;
+	}
+	return true;
+}
+
+static void log_results(struct scheduler *s, const struct scheduled_query *q,
+			const struct run_result *res, uint64_t counter, char **previous)
+{
+	struct decorations always = {0};
+	char *decorations;
+	char **rows;
+	struct results_meta m = {
+		.name = q->name,
+		.host = s->host,
+		.unix_time = time(NULL),
+		.epoch = s->flags->schedule_epoch,
+		.counter = counter,
+		.numerics = s->flags->logger_numerics,
+	};
+
+	decorations_run(s, s->cfg.decorators_always, s->cfg.ndecorators_always, &always);
+	decorations = decorations_json(s, &always);
+	m.decorations = decorations;
+	rows = row_texts(&res->rows, m.numerics);
+	if (q->snapshot) {
+		struct strbuf line = STRBUF_INIT;
+
+		results_snapshot_line(&line, &m, &res->rows);
+		write_line(s, &line);
+		sb_free(&line);
+	} else if (only_new_events(res)) {
+		log_rows(s, &m, rows, res->rows.nrows, NULL, "added");
+	} else {
+		*previous = log_differential(s, q, &m, rows, res->rows.nrows);
+	}
+	for (size_t i = 0; i < res->rows.nrows; i++)
+		free(rows[i]);
+	free(rows);
+	free(decorations);
+	decorations_free(&always);
+}
+
+/* After the lines are out: move the cursors and save the counter. */
+static void remember(struct scheduler *s, const struct scheduled_query *q,
+		     const struct run_result *res, uint64_t counter, const char *previous)
+{
+	for (size_t i = 0; i < res->nscanned; i++) {
+		if (res->scanned[i].optimized)
+			query_state_set_cursor(s->state_db, q->name, res->scanned[i].table,
+					       res->scanned[i].newest_eid);
+	}
+	if (query_state_save(s->state_db, q->name, counter, previous) != SQLITE_OK)
+		log_warn("schedule: cannot save the state of %s: %s", q->name,
+			 sqlite3_errmsg(s->state_db));
+}
+
+void scheduler_run_query(struct scheduler *s, const struct scheduled_query *q)
+{
+	uint64_t counter = query_state_counter(s->state_db, q->name) + 1;
+	char *err = NULL, *previous = NULL;
+	struct run_result res;
+
+	if (runner_run(s->runner, q->name, q->sql, s->flags->events_optimize, &res, &err) < 0) {
+		log_warn("schedule: query %s failed: %s", q->name, err);
+		free(err);
+		return;
+	}
+	log_results(s, q, &res, counter, &previous);
+	remember(s, q, &res, counter, previous);
+	free(previous);
+	run_result_free(&res);
+}
