@@ -32,6 +32,8 @@ struct event_cursor {
 	sqlite3_vtab_cursor base;
 	sqlite3_stmt *stmt;
 	int eof;
+	bool tracked;	  /* an optimized scan: report where it stopped */
+	int64_t last_eid; /* the last row read, or the cursor before any */
 };
 
 static int event_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
@@ -153,10 +155,33 @@ static int event_open(sqlite3_vtab *base, sqlite3_vtab_cursor **ret)
 	return SQLITE_OK;
 }
 
+/* An optimized scan abandoned before its end read only up to last_eid. */
+static void report_stop(struct event_cursor *cur)
+{
+	const struct event_vtab *vt = (const struct event_vtab *)cur->base.pVtab;
+
+	if (cur->tracked && !cur->eof)
+		vt->scan->stopped(vt->scan->arg, vt->table->def->name, cur->last_eid);
+	cur->tracked = false;
+}
+
+/* Steps the buffer's SELECT and notes the eid of the row it reached. */
+static int step_row(struct event_cursor *cur)
+{
+	const struct table_def *def = ((struct event_vtab *)cur->base.pVtab)->table->def;
+	int rc = sqlite3_step(cur->stmt);
+
+	cur->eof = rc != SQLITE_ROW;
+	if (!cur->eof)
+		cur->last_eid = sqlite3_column_int64(cur->stmt, def->eid_column);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 static int event_close(sqlite3_vtab_cursor *base)
 {
 	struct event_cursor *cur = (struct event_cursor *)base;
 
+	report_stop(cur);
 	sqlite3_finalize(cur->stmt);
 	sqlite3_free(cur);
 	return SQLITE_OK;
@@ -259,6 +284,7 @@ static int event_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_
 	int rc;
 
 	(void)argc;
+	report_stop(cur);
 	sqlite3_finalize(cur->stmt);
 	cur->stmt = NULL;
 	optimized = scan_optimized(vt, idx_str);
@@ -284,22 +310,18 @@ static int event_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_
 		const char *name = vt->table->def->name;
 
 		vt->scan->scanned(vt->scan->arg, name, optimized);
-		if (optimized)
-			sqlite3_bind_int64(cur->stmt, cursor_param,
-					   vt->scan->cursor(vt->scan->arg, name));
+		if (optimized) {
+			cur->last_eid = vt->scan->cursor(vt->scan->arg, name);
+			cur->tracked = true;
+			sqlite3_bind_int64(cur->stmt, cursor_param, cur->last_eid);
+		}
 	}
-	rc = sqlite3_step(cur->stmt);
-	cur->eof = rc != SQLITE_ROW;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return step_row(cur);
 }
 
 static int event_next(sqlite3_vtab_cursor *base)
 {
-	struct event_cursor *cur = (struct event_cursor *)base;
-	int rc = sqlite3_step(cur->stmt);
-
-	cur->eof = rc != SQLITE_ROW;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return step_row((struct event_cursor *)base);
 }
 
 static int event_eof(sqlite3_vtab_cursor *base)

@@ -30,6 +30,10 @@ struct scan_context {
 	/* Called for every scan of an event table; `optimized` is false when
 	 * the query constrained time itself, which turns optimization off. */
 	void (*scanned)(void *arg, const char *table, bool optimized);
+	/* Called when an optimized scan ends before its last row (LIMIT, an
+	 * EXISTS): rows after `last_eid` were not read, so the cursor must
+	 * not pass it. */
+	void (*stopped)(void *arg, const char *table, int64_t last_eid);
 	void *arg;
 };
 

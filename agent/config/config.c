@@ -92,12 +92,17 @@ static void parse_decorators(struct cfg_ctx *c, const cJSON *d, struct config *o
 			struct interval_decorators *id;
 			struct cfg_path ep;
 			char *end;
-			long long seconds = strtoll(e->string, &end, 10);
+			long long seconds;
 
+			errno = 0;
+			seconds = strtoll(e->string, &end, 10);
 			cfg_path_join(&ep, p.buf, e->string);
-			if (*end || seconds <= 0) {
-				cfg_error(c, ep.buf, true, "decorator interval \"%s\" is not a number of "
-							   "seconds", e->string);
+			if (*end || end == e->string || errno || seconds <= 0 ||
+			    seconds > CONFIG_INTERVAL_MAX) {
+				cfg_error(c, ep.buf, true,
+					  "decorator interval \"%s\" is not a number of seconds from 1 "
+					  "to %d",
+					  e->string, CONFIG_INTERVAL_MAX);
 				return;
 			}
 			out->decorators_interval = xrealloc(

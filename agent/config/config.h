@@ -18,6 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Longest interval accepted, for queries and decorators: a week is
+ * already more than any fleet uses. */
+#define CONFIG_INTERVAL_MAX (7 * 24 * 3600)
+
 struct scheduled_query {
 	char *name; /* schedule name, or pack_<pack>_<query> */
 	char *sql;

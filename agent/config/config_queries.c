@@ -15,9 +15,6 @@ static const char *const query_keys[] = {
 	"denylist", "blacklist", "version", "description", "value", NULL,
 };
 
-/* Longest interval accepted: a week is already more than any fleet uses. */
-#define INTERVAL_MAX (7 * 24 * 3600)
-
 static struct scheduled_query *add_query(struct config *out)
 {
 	out->queries = xrealloc(out->queries, (out->nqueries + 1) * sizeof(*out->queries));
@@ -25,10 +22,17 @@ static struct scheduled_query *add_query(struct config *out)
 	return &out->queries[out->nqueries++];
 }
 
-/* Parses one query object under `path`. `pack` and `pack_platform` are
- * NULL for the schedule. */
+/* What a pack gives the queries that do not set it themselves. */
+struct pack_defaults {
+	const char *name;
+	const char *platform;
+	int64_t shard;
+};
+
+/* Parses one query object under `path`. `pack` is NULL for the
+ * schedule. */
 static void parse_query(struct cfg_ctx *c, const cJSON *q, const char *path, const char *name,
-			const char *pack, const char *pack_platform, struct config *out)
+			const struct pack_defaults *pack, struct config *out)
 {
 	struct scheduled_query *sq;
 	bool denylist = true;
@@ -36,11 +40,12 @@ static void parse_query(struct cfg_ctx *c, const cJSON *q, const char *path, con
 	if (!cfg_require_object(c, q, path))
 		return;
 	sq = add_query(out);
-	sq->name = pack ? xasprintf("pack_%s_%s", pack, name) : xstrdup(name);
-	sq->pack = pack ? xstrdup(pack) : NULL;
+	sq->name = pack ? xasprintf("pack_%s_%s", pack->name, name) : xstrdup(name);
+	sq->pack = pack ? xstrdup(pack->name) : NULL;
 	sq->removed = true;
+	sq->shard = pack ? pack->shard : 0;
 	cfg_string(c, q, path, "query", &sq->sql);
-	cfg_int(c, q, path, "interval", 1, INTERVAL_MAX, &sq->interval);
+	cfg_int(c, q, path, "interval", 1, CONFIG_INTERVAL_MAX, &sq->interval);
 	cfg_bool(c, q, path, "removed", &sq->removed);
 	cfg_bool(c, q, path, "snapshot", &sq->snapshot);
 	cfg_string(c, q, path, "platform", &sq->platform);
@@ -52,8 +57,8 @@ static void parse_query(struct cfg_ctx *c, const cJSON *q, const char *path, con
 		cfg_error(c, path, true, "query \"%s\" has no \"query\"", name);
 	if (!c->failed && sq->interval == 0)
 		cfg_error(c, path, true, "query \"%s\" has no \"interval\"", name);
-	if (!sq->platform && pack_platform)
-		sq->platform = xstrdup(pack_platform);
+	if (!sq->platform && pack && pack->platform)
+		sq->platform = xstrdup(pack->platform);
 	cfg_warn_unknown(c, q, path, query_keys);
 }
 
@@ -66,8 +71,7 @@ void cfg_parse_schedule(struct cfg_ctx *c, const cJSON *schedule, struct config 
 	cJSON_ArrayForEach(q, schedule) {
 		struct cfg_path p;
 
-		parse_query(c, q, cfg_path_join(&p, "schedule", q->string), q->string, NULL, NULL,
-			    out);
+		parse_query(c, q, cfg_path_join(&p, "schedule", q->string), q->string, NULL, out);
 	}
 }
 
@@ -81,6 +85,7 @@ static void parse_pack_body(struct cfg_ctx *c, const cJSON *body, const char *pa
 	const cJSON *queries = cJSON_GetObjectItemCaseSensitive(body, "queries");
 	const cJSON *discovery = cJSON_GetObjectItemCaseSensitive(body, "discovery");
 	char *platform = NULL;
+	struct pack_defaults defaults = {.name = name};
 	struct pack *pk;
 	const cJSON *q;
 	struct cfg_path qp, p;
@@ -88,6 +93,8 @@ static void parse_pack_body(struct cfg_ctx *c, const cJSON *body, const char *pa
 	if (!cfg_require_object(c, body, path))
 		return;
 	cfg_string(c, body, path, "platform", &platform);
+	cfg_int(c, body, path, "shard", 1, 100, &defaults.shard);
+	defaults.platform = platform;
 	out->packs = xrealloc(out->packs, (out->npacks + 1) * sizeof(*out->packs));
 	pk = &out->packs[out->npacks++];
 	memset(pk, 0, sizeof(*pk));
@@ -99,8 +106,8 @@ static void parse_pack_body(struct cfg_ctx *c, const cJSON *body, const char *pa
 		cJSON_ArrayForEach(q, queries) {
 			struct cfg_path ep;
 
-			parse_query(c, q, cfg_path_join(&ep, qp.buf, q->string), q->string, name,
-				    platform, out);
+			parse_query(c, q, cfg_path_join(&ep, qp.buf, q->string), q->string,
+				    &defaults, out);
 		}
 	}
 	cfg_warn_unknown(c, body, path, pack_keys);

@@ -207,41 +207,56 @@ static void describe_stop(const char *text, size_t len, size_t at, struct strbuf
 	sb_putc(out, '\'');
 }
 
+static size_t skip_blank(const char *text, size_t len, size_t at)
+{
+	while (at < len && (text[at] == ' ' || text[at] == '\t' || text[at] == '\r' ||
+			    text[at] == '\n'))
+		at++;
+	return at;
+}
+
+/* Records "not valid JSON" at the first non-blank byte from `at`. */
+static void syntax_error(struct cfg_ctx *c, const char *text, size_t len, size_t at,
+			 const char *what)
+{
+	unsigned line, col;
+
+	at = skip_blank(text, len, at);
+	json_line_col(text, at, &line, &col);
+	c->failed = true;
+	sb_truncate(c->err, 0);
+	sb_printf(c->err, "%s:%u:%u: not valid JSON: ", c->file, line, col);
+	if (what)
+		sb_puts(c->err, what);
+	else
+		describe_stop(text, len, at, c->err);
+}
+
 cJSON *cfg_parse_text(struct cfg_ctx *c, char *text, size_t len)
 {
+	const char *nul = memchr(text, '\0', len);
 	const char *end = NULL;
 	cJSON *root;
-
-	const char *nul = memchr(text, '\0', len);
+	size_t at;
 
 	c->text = text;
 	if (nul) {
 		/* cJSON would skip it as whitespace; a config has no reason to
 		 * hold one, so it is more likely a damaged file. */
-		unsigned line, col;
-
-		json_line_col(text, (size_t)(nul - text), &line, &col);
-		c->failed = true;
-		sb_truncate(c->err, 0);
-		sb_printf(c->err, "%s:%u:%u: not valid JSON: a NUL byte", c->file, line, col);
+		syntax_error(c, text, len, (size_t)(nul - text), "a NUL byte");
 		return NULL;
 	}
 	json_blank_comments(text, len);
 	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	at = end ? (size_t)(end - text) : 0;
 	if (!root) {
-		unsigned line, col;
-
-		size_t at = end ? (size_t)(end - text) : 0;
-
-		while (at < len && (text[at] == ' ' || text[at] == '\t' || text[at] == '\r' ||
-				    text[at] == '\n'))
-			at++;
-
-		json_line_col(text, at, &line, &col);
-		c->failed = true;
-		sb_truncate(c->err, 0);
-		sb_printf(c->err, "%s:%u:%u: not valid JSON: ", c->file, line, col);
-		describe_stop(text, len, at, c->err);
+		syntax_error(c, text, len, at, NULL);
+		return NULL;
+	}
+	if (skip_blank(text, len, at) < len) {
+		/* A second object would otherwise be silently ignored. */
+		cJSON_Delete(root);
+		syntax_error(c, text, len, at, "text after the config's closing '}'");
 		return NULL;
 	}
 	if (json_pos_index(&c->pos, text, len) < 0) {

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +22,12 @@ struct results_file {
 	char *path;
 	int fd;
 	int64_t size;
+	int64_t rotate_at; /* size at which to rotate next */
 	dev_t dev; /* of the open file, to notice an external rotation */
 	ino_t ino;
 };
+
+static void finish_interrupted_rotation(struct results_file *rf);
 
 static int open_log(struct results_file *rf)
 {
@@ -42,6 +46,7 @@ static int open_log(struct results_file *rf)
 		return err;
 	}
 	rf->size = st.st_size;
+	rf->rotate_at = rf->opt.rotate_size;
 	rf->dev = st.st_dev;
 	rf->ino = st.st_ino;
 	return 0;
@@ -74,6 +79,8 @@ int results_file_open(const struct results_file_options *opt, struct results_fil
 	rf->fd = -1;
 	if (mkdir(rf->dir, 0750) == 0)
 		chmod(rf->dir, 0750); /* mkdir honours the umask */
+	if (rf->opt.rotate)
+		finish_interrupted_rotation(rf);
 	rc = open_log(rf);
 	if (rc < 0) {
 		*err = xasprintf("cannot open %s: %s", rf->path, strerror(-rc));
@@ -142,26 +149,61 @@ static void shift_rotated(struct results_file *rf)
 	}
 }
 
-static void rotate(struct results_file *rf)
+/* Compresses `src` into .1.gz, shifting older archives, then removes
+ * it. The archive is written under a temporary name first, so a failure
+ * shifts nothing and leaves `src` whole. */
+static int archive(struct results_file *rf, const char *src)
 {
 	char *first = rotated_name(rf, 1);
-	char *tmp = xasprintf("%s.rotating", rf->path);
-	int rc;
+	char *partial = xasprintf("%s.gz.partial", rf->path);
+	int rc = gzip_file(src, partial);
+
+	if (rc == 0) {
+		shift_rotated(rf);
+		rc = rename(partial, first);
+	}
+	if (rc == 0)
+		unlink(src);
+	else
+		unlink(partial);
+	free(first);
+	free(partial);
+	return rc;
+}
+
+static void rotate(struct results_file *rf)
+{
+	char *moved = xasprintf("%s.rotating", rf->path);
+
+	bool failed;
 
 	close(rf->fd);
 	rf->fd = -1;
-	shift_rotated(rf);
-	/* Rename first: a crash mid-compression leaves the lines in a file
-	 * that can still be recovered, not half in a .gz. */
-	if (rename(rf->path, tmp) == 0 && gzip_file(tmp, first) == 0)
-		unlink(tmp);
-	else
-		log_warn("results log: cannot rotate %s: %s", rf->path, strerror(errno));
-	rc = open_log(rf);
-	if (rc < 0)
-		log_error("results log: cannot reopen %s: %s", rf->path, strerror(-rc));
-	free(first);
-	free(tmp);
+	failed = rename(rf->path, moved) < 0 || archive(rf, moved) < 0;
+	if (failed) {
+		log_warn("results log: cannot rotate %s (%s); it keeps growing until the next "
+			 "try, %lld bytes from now",
+			 rf->path, strerror(errno), (long long)rf->opt.rotate_size);
+		rename(moved, rf->path); /* back, if it had moved */
+	}
+	free(moved);
+	if (open_log(rf) < 0)
+		log_error("results log: cannot reopen %s: %s", rf->path, strerror(errno));
+	else if (failed)
+		rf->rotate_at = rf->size + rf->opt.rotate_size;
+}
+
+/* A crash in the middle of a rotation leaves the moved log behind:
+ * archive it now rather than lose it. */
+static void finish_interrupted_rotation(struct results_file *rf)
+{
+	char *moved = xasprintf("%s.rotating", rf->path);
+	struct stat st;
+
+	if (lstat(moved, &st) == 0 && S_ISREG(st.st_mode) && archive(rf, moved) < 0)
+		log_warn("results log: cannot archive %s, left by an interrupted rotation",
+			 moved);
+	free(moved);
 }
 
 int results_file_write(struct results_file *rf, const char *data, size_t len)
@@ -178,7 +220,7 @@ int results_file_write(struct results_file *rf, const char *data, size_t len)
 	if (n < 0 || (size_t)n != len)
 		return n < 0 ? -errno : -EIO;
 	rf->size += n;
-	if (rf->opt.rotate && rf->size >= rf->opt.rotate_size)
+	if (rf->opt.rotate && rf->size >= rf->rotate_at)
 		rotate(rf);
 	return 0;
 }

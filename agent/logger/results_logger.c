@@ -70,17 +70,25 @@ static void note(bool *failing, int rc, const char *sink)
 	*failing = rc < 0;
 }
 
-void results_logger_line(struct results_logger *l, const char *line, size_t len)
+bool results_logger_line(struct results_logger *l, const char *line, size_t len)
 {
+	bool all = true;
+	int rc;
+
 	if (l->file) {
 		sb_truncate(&l->line, 0);
 		sb_append(&l->line, line, len);
 		sb_putc(&l->line, '\n');
-		note(&l->file_failing, results_file_write(l->file, l->line.buf, l->line.len),
-		     "the results log");
+		rc = results_file_write(l->file, l->line.buf, l->line.len);
+		note(&l->file_failing, rc, "the results log");
+		all &= rc == 0;
 	}
-	if (l->syslog)
-		note(&l->syslog_failing, syslog_sink_send(l->syslog, line, len), "syslog");
+	if (l->syslog) {
+		rc = syslog_sink_send(l->syslog, line, len);
+		note(&l->syslog_failing, rc, "syslog");
+		all &= rc == 0;
+	}
+	return all;
 }
 
 void results_logger_close(struct results_logger *l)

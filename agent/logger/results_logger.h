@@ -4,6 +4,7 @@
 
 #include "flags.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct results_logger;
@@ -13,7 +14,8 @@ struct results_logger;
 int results_logger_open(const struct sysq_flags *flags, struct results_logger **ret, char **err);
 
 /* Writes one line (no newline) to every sink. A failing sink is logged
- * once per failure streak; the others still get the line. */
-void results_logger_line(struct results_logger *l, const char *line, size_t len);
+ * once per failure streak; the others still get the line. Returns whether
+ * every sink took it. */
+bool results_logger_line(struct results_logger *l, const char *line, size_t len);
 
 void results_logger_close(struct results_logger *l);

@@ -5,6 +5,8 @@
 #include "common/xalloc.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -13,11 +15,14 @@
 #include <unistd.h>
 
 #define SEVERITY_INFO 6
+/* How long one line may wait for room in a full syslog socket. */
+#define SEND_WAIT_MS 200
 
 struct syslog_sink {
 	char *path;
 	int facility;
 	int fd;
+	bool stalled; /* the last line found the socket full: do not wait again */
 	struct strbuf msg;
 };
 
@@ -51,6 +56,28 @@ static int connect_socket(struct syslog_sink *s)
 	return 0;
 }
 
+/* A syslog daemon that stops reading must not stall the scheduler (or
+ * the daemon's shutdown): wait a little for room, then give up. */
+static int send_bounded(struct syslog_sink *s)
+{
+	struct pollfd pfd = {.fd = s->fd, .events = POLLOUT};
+
+	for (int attempt = 0;; attempt++) {
+		if (send(s->fd, s->msg.buf, s->msg.len, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0) {
+			s->stalled = false;
+			return 0;
+		}
+		if (errno != EAGAIN || attempt > 0 || s->stalled)
+			break;
+		if (poll(&pfd, 1, SEND_WAIT_MS) <= 0) {
+			errno = EAGAIN;
+			break;
+		}
+	}
+	s->stalled = errno == EAGAIN;
+	return -errno;
+}
+
 int syslog_sink_send(struct syslog_sink *s, const char *line, size_t len)
 {
 	char stamp[32];
@@ -66,14 +93,13 @@ int syslog_sink_send(struct syslog_sink *s, const char *line, size_t len)
 	sb_printf(&s->msg, "<%d>%s sysq[%d]: ", s->facility * 8 + SEVERITY_INFO, stamp,
 		  (int)getpid());
 	sb_append(&s->msg, line, len);
-	if (send(s->fd, s->msg.buf, s->msg.len, MSG_NOSIGNAL) < 0) {
-		rc = -errno;
+	rc = send_bounded(s);
+	if (rc < 0 && rc != -EAGAIN) {
 		/* The daemon may have restarted: reconnect on the next line. */
 		close(s->fd);
 		s->fd = -1;
-		return rc;
 	}
-	return 0;
+	return rc;
 }
 
 void syslog_sink_free(struct syslog_sink *s)

@@ -96,11 +96,13 @@ char *query_state_previous(sqlite3 *db, const char *query)
 	return prev;
 }
 
-int query_state_save(sqlite3 *db, const char *query, uint64_t counter, const char *previous)
+int query_state_save(sqlite3 *db, const char *query, uint64_t counter, const char *previous,
+		     const char *sql, int64_t epoch)
 {
-	sqlite3_stmt *st = prepare(db, "INSERT INTO sysq_query_state (query, counter, previous) "
-				       "VALUES (?1, ?2, ?3) ON CONFLICT (query) DO UPDATE SET "
-				       "counter = excluded.counter, previous = excluded.previous");
+	sqlite3_stmt *st = prepare(db, "INSERT INTO sysq_query_state (query, counter, previous, "
+				       "sql, epoch) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (query) "
+				       "DO UPDATE SET counter = excluded.counter, previous = "
+				       "excluded.previous, sql = excluded.sql, epoch = excluded.epoch");
 
 	if (st) {
 		sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
@@ -109,8 +111,37 @@ int query_state_save(sqlite3 *db, const char *query, uint64_t counter, const cha
 			sqlite3_bind_text(st, 3, previous, -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(st, 3);
+		sqlite3_bind_text(st, 4, sql, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, epoch);
 	}
 	return run(st);
+}
+
+int query_state_reset_if_changed(sqlite3 *db, const char *query, const char *sql, int64_t epoch)
+{
+	sqlite3_stmt *st = prepare(db, "DELETE FROM sysq_query_state WHERE query = ?1 AND "
+				       "(sql IS NOT ?2 OR epoch IS NOT ?3)");
+
+	if (st) {
+		sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, sql, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, epoch);
+	}
+	return run(st);
+}
+
+int query_state_begin(sqlite3 *db)
+{
+	return sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+}
+
+int query_state_commit(sqlite3 *db)
+{
+	int rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
 }
 
 int query_state_forget_others(sqlite3 *db, const char *const *keep)

@@ -23,7 +23,19 @@ int query_state_hold(sqlite3 *db, const char *query, const char *table);
  * results (NULL if none; free with free()). */
 uint64_t query_state_counter(sqlite3 *db, const char *query);
 char *query_state_previous(sqlite3 *db, const char *query);
-int query_state_save(sqlite3 *db, const char *query, uint64_t counter, const char *previous);
+/* Saves a run's counter and results, with the SQL and epoch they came
+ * from. */
+int query_state_save(sqlite3 *db, const char *query, uint64_t counter, const char *previous,
+		     const char *sql, int64_t epoch);
+/* A query whose SQL or epoch changed starts over, as in osquery: counter
+ * and previous results are dropped (its cursors stay, so events are not
+ * logged twice). */
+int query_state_reset_if_changed(sqlite3 *db, const char *query, const char *sql, int64_t epoch);
+
+/* One transaction around a run's state writes, so a crash leaves all or
+ * none of them. */
+int query_state_begin(sqlite3 *db);
+int query_state_commit(sqlite3 *db);
 
 /* Forgets every query whose name is not in `keep` (NULL-ended), so
  * removed queries stop holding events back. */

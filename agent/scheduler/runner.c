@@ -33,25 +33,46 @@ static int64_t scan_cursor(void *arg, const char *table)
 	return query_state_cursor(r->state_db, r->query, table);
 }
 
+static struct scanned_table *find_scanned(struct run_result *res, const char *table)
+{
+	for (size_t i = 0; i < res->nscanned; i++) {
+		if (strcmp(res->scanned[i].table, table) == 0)
+			return &res->scanned[i];
+	}
+	return NULL;
+}
+
 static void scan_record(void *arg, const char *table, bool optimized)
 {
 	struct runner *r = arg;
 	struct run_result *res = r->res;
+	struct scanned_table *st = find_scanned(res, table);
 	struct event_table *t;
 
-	for (size_t i = 0; i < res->nscanned; i++) {
-		if (strcmp(res->scanned[i].table, table) == 0) {
-			res->scanned[i].optimized &= optimized;
-			return;
-		}
+	if (st) {
+		st->optimized &= optimized;
+		return;
 	}
 	t = store_find_table(r->cat->store, table);
 	if (res->nscanned == RUNNER_MAX_TABLES || !t)
 		return;
-	res->scanned[res->nscanned].table = xstrdup(table);
-	res->scanned[res->nscanned].buffer = xstrdup(t->buffer_name);
-	res->scanned[res->nscanned].optimized = optimized;
-	res->nscanned++;
+	st = &res->scanned[res->nscanned++];
+	memset(st, 0, sizeof(*st));
+	st->table = xstrdup(table);
+	st->buffer = xstrdup(t->buffer_name);
+	st->optimized = optimized;
+}
+
+static void scan_stopped(void *arg, const char *table, int64_t last_eid)
+{
+	struct runner *r = arg;
+	struct scanned_table *st = find_scanned(r->res, table);
+
+	if (!st)
+		return;
+	if (!st->stopped_early || last_eid < st->stopped_at)
+		st->stopped_at = last_eid;
+	st->stopped_early = true;
 }
 
 int runner_open(const char *db_path, const struct catalog *cat, sqlite3 *state_db, bool optimize,
@@ -62,7 +83,8 @@ int runner_open(const char *db_path, const struct catalog *cat, sqlite3 *state_d
 	r->cat = cat;
 	r->state_db = state_db;
 	r->scan = (struct scan_context){.optimize = optimize, .cursor = scan_cursor,
-					.scanned = scan_record, .arg = r};
+					.scanned = scan_record, .stopped = scan_stopped,
+					.arg = r};
 	if (sqlite3_open_v2(db_path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		*err = xasprintf("cannot open %s: %s", db_path, sqlite3_errmsg(r->db));
@@ -147,8 +169,9 @@ static int collect(sqlite3_stmt *st, struct result_set *rs)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* The newest event of each scanned table, in the same snapshot: the
- * AUTOINCREMENT sequence, which counts events already expired too. */
+/* How far the query read each scanned table, in the same snapshot: the
+ * AUTOINCREMENT sequence (which counts events already expired too), or
+ * where an optimized scan stopped early. */
 static void newest_events(struct runner *r, struct run_result *res)
 {
 	for (size_t i = 0; i < res->nscanned; i++) {
@@ -161,6 +184,9 @@ static void newest_events(struct runner *r, struct run_result *res)
 		if (sqlite3_step(st) == SQLITE_ROW)
 			res->scanned[i].newest_eid = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
+		if (res->scanned[i].stopped_early &&
+		    res->scanned[i].stopped_at < res->scanned[i].newest_eid)
+			res->scanned[i].newest_eid = res->scanned[i].stopped_at;
 	}
 }
 
@@ -202,6 +228,8 @@ int runner_run(struct runner *r, const char *name, const char *sql, bool optimiz
 		rc = SQLITE_MISUSE;
 	if (rc == SQLITE_OK)
 		rc = collect(st, &out->rows);
+	/* Closes the scans, so those that stopped early have said where. */
+	sqlite3_reset(st);
 	if (rc == SQLITE_OK)
 		newest_events(r, out);
 	query_watch_stop(&r->watch);

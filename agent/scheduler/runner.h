@@ -19,11 +19,14 @@ struct runner;
 
 #define RUNNER_MAX_TABLES 8
 
-/* An event table a query scanned, and its newest event in the snapshot. */
+/* An event table a query scanned, and how far it read: the newest event
+ * in the snapshot, or less if an optimized scan stopped early. */
 struct scanned_table {
 	char *table;
 	char *buffer;
 	bool optimized;
+	bool stopped_early;
+	int64_t stopped_at;
 	int64_t newest_eid;
 };
 

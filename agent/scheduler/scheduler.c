@@ -133,7 +133,7 @@ static void free_scheduler(struct scheduler *s)
 	free(s->interval_next);
 	decorations_free(&s->load);
 	free(s->queries);
-	free(s->pack_active);
+	free(s->pack_state);
 	config_free(&s->cfg);
 	if (s->has_pending)
 		config_free(&s->pending);

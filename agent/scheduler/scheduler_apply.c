@@ -13,6 +13,8 @@
 /* How often pack discovery queries are re-run, as osquery's
  * --pack_refresh_interval default. */
 #define PACK_REFRESH_S 3600
+/* Sooner while a pack's discovery has never succeeded. */
+#define PACK_RETRY_S 60
 
 /* Platform names a query may give that include Linux. */
 static bool platform_includes_linux(const char *platform)
@@ -47,11 +49,20 @@ static int pack_index(const struct config *cfg, const char *pack)
 
 bool sched_query_active(const struct scheduler *s, const struct sched_query *sq)
 {
-	return sq->here && (sq->pack < 0 || s->pack_active[sq->pack]);
+	return sq->here && (sq->pack < 0 || s->pack_state[sq->pack] == PACK_ACTIVE);
 }
 
-/* A pack is active when each of its discovery queries returns a row. */
-static bool pack_discovered(struct scheduler *s, const struct pack *p)
+/* Whether the query's state is worth keeping: it runs here, or its pack's
+ * discovery could not tell. */
+static bool keeps_state(const struct scheduler *s, const struct sched_query *sq)
+{
+	return sq->here && (sq->pack < 0 || s->pack_state[sq->pack] != PACK_INACTIVE);
+}
+
+/* A pack is active when each of its discovery queries returns a row.
+ * Returns 1 or 0, or -1 when a discovery query failed (the pack then
+ * keeps its state: a timeout must not make it forget its cursors). */
+static int pack_discovered(struct scheduler *s, const struct pack *p)
 {
 	for (size_t i = 0; i < p->ndiscovery; i++) {
 		struct run_result res;
@@ -61,32 +72,34 @@ static bool pack_discovered(struct scheduler *s, const struct pack *p)
 		if (runner_run(s->runner, "discovery", p->discovery[i], false, &res, &err) < 0) {
 			log_warn("pack %s: discovery query failed: %s", p->name, err);
 			free(err);
-			return false;
+			return -1;
 		}
 		rows = res.rows.nrows > 0;
 		run_result_free(&res);
 		if (!rows)
-			return false;
+			return 0;
 	}
-	return true;
+	return 1;
 }
 
 /* Re-runs discovery; returns whether any pack changed state. */
 bool sched_refresh_packs(struct scheduler *s, int64_t now)
 {
-	bool changed = false;
+	bool changed = false, unknown = false;
 
 	for (size_t i = 0; i < s->cfg.npacks; i++) {
-		bool active = pack_discovered(s, &s->cfg.packs[i]);
+		int found = pack_discovered(s, &s->cfg.packs[i]);
 
-		if (active != s->pack_active[i])
-			log_info("pack %s: %s", s->cfg.packs[i].name,
-				 active ? "discovery passed, its queries run"
-					: "discovery failed, its queries do not run");
-		changed |= active != s->pack_active[i];
-		s->pack_active[i] = active;
+		unknown |= found < 0 && s->pack_state[i] == PACK_UNKNOWN;
+		if (found < 0 || found == s->pack_state[i])
+			continue;
+		log_info("pack %s: %s", s->cfg.packs[i].name,
+			 found ? "discovery passed, its queries run"
+			       : "discovery returned no row, its queries do not run");
+		s->pack_state[i] = (signed char)found;
+		changed = true;
 	}
-	s->packs_next = now + PACK_REFRESH_S;
+	s->packs_next = now + (unknown ? PACK_RETRY_S : PACK_REFRESH_S);
 	return changed;
 }
 
@@ -99,7 +112,7 @@ void sched_update_holds(struct scheduler *s)
 	size_t n = 0;
 
 	for (size_t i = 0; i < s->nqueries; i++) {
-		if (sched_query_active(s, &s->queries[i]))
+		if (keeps_state(s, &s->queries[i]))
 			keep[n++] = s->queries[i].q->name;
 	}
 	if (query_state_forget_others(s->state_db, keep) != SQLITE_OK)
@@ -112,6 +125,7 @@ void sched_update_holds(struct scheduler *s)
 
 		if (!sched_query_active(s, &s->queries[i]))
 			continue;
+		query_state_reset_if_changed(s->state_db, q->name, q->sql, s->flags->schedule_epoch);
 		if (s->flags->events_optimize && !q->snapshot)
 			nt = runner_event_tables(s->runner, q->sql, tables, RUNNER_MAX_TABLES);
 		query_state_keep_tables(s->state_db, q->name, tables, nt);
@@ -181,8 +195,10 @@ void sched_apply_config(struct scheduler *s, struct config *cfg, int64_t now)
 	s->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
 	config_free(&old);
-	free(s->pack_active);
-	s->pack_active = xcalloc(s->cfg.npacks + 1, sizeof(*s->pack_active));
+	free(s->pack_state);
+	s->pack_state = xcalloc(s->cfg.npacks + 1, sizeof(*s->pack_state));
+	for (size_t i = 0; i < s->cfg.npacks; i++)
+		s->pack_state[i] = PACK_UNKNOWN;
 	sched_refresh_packs(s, now);
 	sched_update_holds(s);
 	reset_decorators(s, now);

@@ -20,6 +20,8 @@ struct sched_query {
 	int64_t next;			 /* monotonic second of the next run */
 };
 
+enum { PACK_UNKNOWN = -1, PACK_INACTIVE = 0, PACK_ACTIVE = 1 };
+
 struct decoration {
 	char *name;
 	char *value;
@@ -41,7 +43,10 @@ struct scheduler {
 	struct config cfg;
 	struct sched_query *queries;
 	size_t nqueries;
-	bool *pack_active; /* per cfg.packs: its discovery queries returned rows */
+	/* Per cfg.packs: PACK_ACTIVE when its discovery queries returned
+	 * rows, PACK_INACTIVE when one did not, PACK_UNKNOWN while discovery
+	 * has only failed (its queries wait, but keep their state). */
+	signed char *pack_state;
 	int64_t packs_next;
 	struct decorations load;      /* "load" decorators, run when a config is applied */
 	struct decorations *interval; /* per cfg.decorators_interval group */

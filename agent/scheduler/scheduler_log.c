@@ -13,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void write_line(struct scheduler *s, const struct strbuf *line)
+/* Lines of the run in progress that some sink did not take. */
+static void write_line(struct scheduler *s, const struct strbuf *line, bool *delivered)
 {
-	results_logger_line(s->logger, line->buf, line->len);
+	if (!results_logger_line(s->logger, line->buf, line->len))
+		*delivered = false;
 }
 
 /* Every row's "columns" JSON, one string per row. */
@@ -33,7 +35,7 @@ static char **row_texts(const struct result_set *rs, bool numerics)
 }
 
 static void log_rows(struct scheduler *s, const struct results_meta *m, char *const *rows,
-		     size_t n, const bool *pick, const char *action)
+		     size_t n, const bool *pick, const char *action, bool *delivered)
 {
 	struct strbuf line = STRBUF_INIT;
 
@@ -42,7 +44,7 @@ static void log_rows(struct scheduler *s, const struct results_meta *m, char *co
 			continue;
 		sb_truncate(&line, 0);
 		results_event_line(&line, m, rows[i], strlen(rows[i]), action);
-		write_line(s, &line);
+		write_line(s, &line, delivered);
 	}
 	sb_free(&line);
 }
@@ -50,7 +52,7 @@ static void log_rows(struct scheduler *s, const struct results_meta *m, char *co
 /* Logs removed then added rows against the previous results, and returns
  * the current results to remember (one row per line). */
 static char *log_differential(struct scheduler *s, const struct scheduled_query *q,
-			      const struct results_meta *m, char **rows, size_t n)
+			      const struct results_meta *m, char **rows, size_t n, bool *delivered)
 {
 	char *prev_text = query_state_previous(s->state_db, q->name);
 	struct strbuf keep = STRBUF_INIT;
@@ -61,8 +63,8 @@ static char *log_differential(struct scheduler *s, const struct scheduled_query 
 
 	diff_rows(prev, nprev, rows, n, gone, added);
 	if (q->removed)
-		log_rows(s, m, prev, nprev, gone, "removed");
-	log_rows(s, m, rows, n, added, "added");
+		log_rows(s, m, prev, nprev, gone, "removed", delivered);
+	log_rows(s, m, rows, n, added, "added", delivered);
 	for (size_t i = 0; i < n; i++)
 		sb_printf(&keep, "%s%s", i ? "\n" : "", rows[i]);
 	free(gone);
@@ -72,23 +74,12 @@ static char *log_differential(struct scheduler *s, const struct scheduled_query 
 	return sb_detach(&keep);
 }
 
-/* Whether every event table the query read was read past its cursor, so
- * each row is an event the query has not logged before. */
-static bool only_new_events(const struct run_result *res)
-{
-	if (res->nscanned == 0)
-		return false;
-	for (size_t i = 0; i < res->nscanned; i++) {
-		if (!res->scanned[i].optimized)
-			return false;
-	}
-	return true;
-}
-
-static void log_results(struct scheduler *s, const struct scheduled_query *q,
+/* Logs the run's lines; returns whether every line reached every sink. */
+static bool log_results(struct scheduler *s, const struct scheduled_query *q,
 			const struct run_result *res, uint64_t counter, char **previous)
 {
 	struct decorations always = {0};
+	bool delivered = true;
 	char *decorations;
 	char **rows;
 	struct results_meta m = {
@@ -108,32 +99,45 @@ static void log_results(struct scheduler *s, const struct scheduled_query *q,
 		struct strbuf line = STRBUF_INIT;
 
 		results_snapshot_line(&line, &m, &res->rows);
-		write_line(s, &line);
+		write_line(s, &line, &delivered);
 		sb_free(&line);
-	} else if (only_new_events(res)) {
-		log_rows(s, &m, rows, res->rows.nrows, NULL, "added");
+	} else if (res->nscanned > 0) {
+		/* Event tables, as in osquery: every row is an event, logged
+		 * as added. With events_optimize they are the new ones. */
+		log_rows(s, &m, rows, res->rows.nrows, NULL, "added", &delivered);
 	} else {
-		*previous = log_differential(s, q, &m, rows, res->rows.nrows);
+		*previous = log_differential(s, q, &m, rows, res->rows.nrows, &delivered);
 	}
 	for (size_t i = 0; i < res->rows.nrows; i++)
 		free(rows[i]);
 	free(rows);
 	free(decorations);
 	decorations_free(&always);
+	return delivered;
 }
 
-/* After the lines are out: move the cursors and save the counter. */
+/* After the lines are out, in one transaction: move the cursors to where
+ * the query read up to (every scanned table, so expiry can go on even
+ * for scans that were not optimized) and save the counter and results. */
 static void remember(struct scheduler *s, const struct scheduled_query *q,
 		     const struct run_result *res, uint64_t counter, const char *previous)
 {
-	for (size_t i = 0; i < res->nscanned; i++) {
-		if (res->scanned[i].optimized)
-			query_state_set_cursor(s->state_db, q->name, res->scanned[i].table,
-					       res->scanned[i].newest_eid);
-	}
-	if (query_state_save(s->state_db, q->name, counter, previous) != SQLITE_OK)
-		log_warn("schedule: cannot save the state of %s: %s", q->name,
-			 sqlite3_errmsg(s->state_db));
+	int rc = query_state_begin(s->state_db);
+
+	for (size_t i = 0; i < res->nscanned && rc == SQLITE_OK; i++)
+		rc = query_state_set_cursor(s->state_db, q->name, res->scanned[i].table,
+					    res->scanned[i].newest_eid);
+	if (rc == SQLITE_OK)
+		rc = query_state_save(s->state_db, q->name, counter, previous, q->sql,
+				      s->flags->schedule_epoch);
+	if (rc == SQLITE_OK)
+		rc = query_state_commit(s->state_db);
+	else
+		sqlite3_exec(s->state_db, "ROLLBACK", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		log_warn("schedule: cannot save the state of %s (its next run may log some "
+			 "results again): %s",
+			 q->name, sqlite3_errmsg(s->state_db));
 }
 
 void scheduler_run_query(struct scheduler *s, const struct scheduled_query *q)
@@ -142,13 +146,20 @@ void scheduler_run_query(struct scheduler *s, const struct scheduled_query *q)
 	char *err = NULL, *previous = NULL;
 	struct run_result res;
 
-	if (runner_run(s->runner, q->name, q->sql, s->flags->events_optimize, &res, &err) < 0) {
+	/* A snapshot is the whole result, whatever the table. */
+	bool optimize = s->flags->events_optimize && !q->snapshot;
+
+	if (runner_run(s->runner, q->name, q->sql, optimize, &res, &err) < 0) {
 		log_warn("schedule: query %s failed: %s", q->name, err);
 		free(err);
 		return;
 	}
-	log_results(s, q, &res, counter, &previous);
-	remember(s, q, &res, counter, previous);
+	if (log_results(s, q, &res, counter, &previous))
+		remember(s, q, &res, counter, previous);
+	else
+		log_warn("schedule: some results of %s were not written; its next run returns "
+			 "them again",
+			 q->name);
 	free(previous);
 	run_result_free(&res);
 }

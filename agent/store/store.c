@@ -43,7 +43,7 @@ static const char scheduler_state_schema[] =
 	"CREATE TABLE IF NOT EXISTS sysq_cursors (query TEXT NOT NULL, tbl TEXT NOT NULL, "
 	"eid INTEGER NOT NULL, PRIMARY KEY (query, tbl));"
 	"CREATE TABLE IF NOT EXISTS sysq_query_state (query TEXT PRIMARY KEY, "
-	"counter INTEGER NOT NULL, previous TEXT);";
+	"counter INTEGER NOT NULL, previous TEXT, sql TEXT, epoch INTEGER);";
 
 static int exec_sql(sqlite3 *db, const char *sql, char **err)
 {

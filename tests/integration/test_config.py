@@ -198,6 +198,21 @@ def test_sighup_reload_and_broken_reload():
     check_eq(d.proc.returncode, 0, "a clean stop after reloads")
 
 
+def test_changed_sql_starts_over():
+    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    path = os.path.join(tmp, "sysq.conf")
+    write_config(path, {"schedule": {"q": {"query": "SELECT 1 AS v", "interval": 1}}})
+    with Daemon(f"--config_path={path}", tmp=tmp) as d:
+        wait_for(lambda: d.results("q"), timeout=10, what="the first result")
+        write_config(path, {"schedule": {"q": {"query": "SELECT 2 AS v", "interval": 1}}})
+        d.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: len(d.results("q")) >= 2, timeout=10, what="the new query's result")
+        lines = d.results("q")
+    check_eq([(r["columns"], r["action"], r["counter"]) for r in lines],
+             [({"v": "1"}, "added", 1), ({"v": "2"}, "added", 1)],
+             "a query whose SQL changed starts over: no removed row, counter 1")
+
+
 def test_config_check_validates_flags_too():
     path = write_config(os.path.join(tempfile.mkdtemp(prefix="sysq-test-"), "ok.conf"), "{}")
     r = config_check(path, "--events_max=-1")
@@ -212,4 +227,5 @@ if __name__ == "__main__":
           test_missing_config, test_unknown_key_warns_with_position,
           test_options_override_flags_and_events_disable_tables,
           test_packs_platform_shard_and_failures, test_out_of_shard_query_does_not_run,
-          test_sighup_reload_and_broken_reload, test_config_check_validates_flags_too])
+          test_sighup_reload_and_broken_reload, test_changed_sql_starts_over,
+          test_config_check_validates_flags_too])

@@ -94,8 +94,8 @@ def test_exactly_once_across_runs_and_restart():
     for m, pid in pids.items():
         rows = [r for r in lines if r["columns"]["cmdline"].endswith(m)]
         check_eq(sorted(r["columns"]["path"] for r in rows),
-                 ["/usr/bin/true", os.path.realpath(os.environ.get(
-                     "SYSQ_TEST_EXEC", "sysq-test-exec"))],
+                 sorted(["/usr/bin/true", os.path.realpath(os.environ.get(
+                     "SYSQ_TEST_EXEC", "sysq-test-exec"))]),
                  f"the rows of {m}, each logged exactly once")
         check(all(r["columns"]["pid"] == str(pid) for r in rows), f"pid of {m}")
     check_eq(len(lines), 2 * len(pids), "no other line matches the marker")
@@ -175,6 +175,34 @@ def test_expiry_keeps_unread_events():
         check_eq(int(c["evicted_unread"]), 0, "nothing unread was evicted")
 
 
+def test_time_window_and_snapshot_queries():
+    """A query that constrains time reads its own window (not optimized,
+    every row "added", as in osquery) and does not hold back expiry; a
+    snapshot is every matching row at each run."""
+    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    marker = f"window-{os.getpid()}"
+    where = f"cmdline LIKE {like_marker(marker)}"
+    conf = write_config(os.path.join(tmp, "sysq.conf"), {"schedule": {
+        "window": {"query": f"SELECT pid FROM process_events WHERE time > 0 AND {where}",
+                   "interval": 1},
+        "snap": {"query": f"SELECT pid FROM process_events WHERE {where}", "interval": 1,
+                 "snapshot": True}}})
+    with Daemon(f"--config_path={conf}", "--events_expiry=2", tmp=tmp) as d:
+        pid = exec_workload([b"true", marker.encode()])
+        def snapshots():
+            found = [r for r in d.results("snap") if r["snapshot"]]
+            return found if len(found) >= 2 else None
+        for snap in wait_for(snapshots, timeout=10, what="two snapshots with the exec"):
+            check_eq([r["pid"] for r in snap["snapshot"]], [str(pid)] * 2,
+                     "each snapshot holds every matching row")
+        window = wait_for(lambda: (lambda w: w if len(w) >= 4 else None)(d.results("window")),
+                          timeout=10, what="the window query logging its rows twice")
+        check(all(r["action"] == "added" for r in window), "event-table rows are added")
+        # The window query holds nothing back: the rows expire.
+        wait_for(lambda: not d.query(f"SELECT 1 FROM process_events WHERE pid = {pid}"),
+                 timeout=10, what="the rows to expire despite the window query")
+
+
 def test_events_max_evicts_unread_and_counts_it():
     tmp = tempfile.mkdtemp(prefix="sysq-test-")
     marker = f"evict-{os.getpid()}"
@@ -195,4 +223,5 @@ def test_events_max_evicts_unread_and_counts_it():
 
 if __name__ == "__main__":
     main([test_exactly_once_across_runs_and_restart, test_differential_removed_then_added,
-          test_expiry_keeps_unread_events, test_events_max_evicts_unread_and_counts_it])
+          test_expiry_keeps_unread_events, test_time_window_and_snapshot_queries,
+          test_events_max_evicts_unread_and_counts_it])
