@@ -41,6 +41,7 @@
 struct daemon {
 	struct sysq_flags flags;
 	int pidfile_fd;
+	int db_lock_fd; /* held while the daemon runs: one daemon per database */
 	int signal_fd;
 	struct store *store;
 	struct pubsub *pubsub;
@@ -91,6 +92,24 @@ static int parse_flags(struct daemon *d, int argc, char **argv)
 	return 0;
 }
 
+/* The pid file keeps out a second daemon with the same --pidfile; this
+ * lock keeps out one with another pid file but the same database, whose
+ * rules and audit state records would collide with ours. */
+static int lock_database(struct daemon *d)
+{
+	char *path = xasprintf("%s.lock", d->flags.database_path);
+	pid_t owner = 0;
+
+	d->db_lock_fd = pidfile_acquire(path, &owner);
+	if (d->db_lock_fd == -EEXIST)
+		log_error("another sysq daemon (pid %d) uses the database %s", (int)owner,
+			  d->flags.database_path);
+	else if (d->db_lock_fd < 0)
+		log_error("cannot lock %s: %s", path, strerror(-d->db_lock_fd));
+	free(path);
+	return d->db_lock_fd < 0 ? 1 : 0;
+}
+
 static int prepare_paths(struct daemon *d)
 {
 	const char *dirs[] = {d->flags.database_path, d->flags.control_socket, d->flags.pidfile};
@@ -115,7 +134,7 @@ static int prepare_paths(struct daemon *d)
 			  strerror(-d->pidfile_fd));
 		return 1;
 	}
-	return 0;
+	return lock_database(d);
 }
 
 static int open_store(struct daemon *d)
@@ -343,6 +362,10 @@ static void shutdown_daemon(struct daemon *d)
 		unlink(d->flags.pidfile);
 		close(d->pidfile_fd);
 	}
+	/* The lock file stays: removing it could let two daemons lock two
+	 * different files of the same name. */
+	if (d->db_lock_fd >= 0)
+		close(d->db_lock_fd);
 	config_free(&d->cfg);
 	flags_free(&d->flags);
 }
@@ -358,7 +381,7 @@ static bool wants_help(int argc, char **argv)
 
 int daemon_main(int argc, char **argv)
 {
-	struct daemon d = {.pidfile_fd = -1, .signal_fd = -1};
+	struct daemon d = {.pidfile_fd = -1, .db_lock_fd = -1, .signal_fd = -1};
 	int rc;
 
 	if (wants_help(argc, argv)) {

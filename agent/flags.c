@@ -1,6 +1,7 @@
 /* Flag table, command-line and flagfile parsing. */
 #include "flags.h"
 
+#include "common/fsutil.h"
 #include "common/strbuf.h"
 #include "common/xalloc.h"
 
@@ -337,6 +338,10 @@ int flags_load_file(struct sysq_flags *flags, const char *path, char err[FLAG_ER
 		ret = -errno;
 		snprintf(err, FLAG_ERROR_MAX, "%s: %s", path, strerror(errno));
 		return ret;
+	}
+	if (fs_check_trusted(fileno(f), path, err, FLAG_ERROR_MAX) < 0) {
+		fclose(f);
+		return -EINVAL;
 	}
 	errno = 0;
 	while (getline(&line, &cap, f) >= 0) {

@@ -14,6 +14,7 @@ build_packages=(
     build-essential cmake pkg-config
     clang llvm bpftool
     libbpf-dev libelf-dev zlib1g-dev libsqlite3-dev libcjson-dev
+    dpkg-dev         # dpkg-shlibdeps: the .deb's Depends, for cpack -G DEB
 )
 test_packages=(
     python3          # integration tests and their harness
@@ -21,6 +22,7 @@ test_packages=(
     util-linux       # setpriv: run the shell as nobody in the security test
     libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for clang
     rsyslog          # a real syslog daemon for the syslog results logger test
+    systemd          # systemd-analyze verify on the packaged unit
 )
 
 packages=("${build_packages[@]}")

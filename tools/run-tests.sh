@@ -1,7 +1,8 @@
 #!/bin/bash
 # Installs everything the tests need, builds sysq three ways and runs every
-# test: unit, golden and real-kernel integration tests (normal build), the
-# same suite under ASan+UBSan, and the libFuzzer harnesses for 60 s each.
+# test: unit, golden and real-kernel integration tests (normal build, whose
+# Debian package is built too), the same suite under ASan+UBSan, and the
+# libFuzzer harnesses for 60 s each.
 # Run as root from the repo; CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,12 @@ tools/install-deps.sh --test
 if pgrep -x auditd >/dev/null; then
     echo "run-tests: auditd is running and owns the audit socket; stop it first" \
          "(systemctl stop auditd) — the tests start their own when they need one" >&2
+    exit 1
+fi
+
+if [[ -s /run/sysq/sysq.pid ]] && kill -0 "$(cat /run/sysq/sysq.pid)" 2>/dev/null; then
+    echo "run-tests: a sysq agent (pid $(cat /run/sysq/sysq.pid)) owns the audit socket;" \
+         "stop it first (systemctl stop sysq, or kill it) — the tests start their own" >&2
     exit 1
 fi
 
@@ -26,6 +33,9 @@ flock 9
 step "build (RelWithDebInfo)"
 cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build/test -j"$jobs"
+step "package"
+rm -f build/test/sysq_*.deb
+(cd build/test && cpack -G DEB >/dev/null && ls sysq_*.deb)
 step "tests"
 (cd build/test && ctest --output-on-failure)
 

@@ -1,4 +1,4 @@
-/* Directory creation and the locked pid file. */
+/* Directory creation, the locked pid file and the trust check for settings files. */
 #include "fsutil.h"
 
 #include "xalloc.h"
@@ -73,4 +73,30 @@ int pidfile_acquire(const char *path, pid_t *owner)
 		return err;
 	}
 	return fd;
+}
+
+int fs_check_trusted(int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		snprintf(err, errlen,
+			 "%s: owned by uid %u, not root; refusing to take settings from it "
+			 "(chown root %s)",
+			 path, (unsigned)st.st_uid, path);
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, errlen,
+			 "%s: mode %04o lets %s write it; refusing to take settings from it "
+			 "(chmod go-w %s)",
+			 path, (unsigned)(st.st_mode & 07777),
+			 st.st_mode & S_IWOTH ? "anyone" : "its group", path);
+		return -EPERM;
+	}
+	return 0;
 }

@@ -1,6 +1,7 @@
 /* Config parsing helpers: positioned messages and typed member reads. */
 #include "config_internal.h"
 
+#include "common/fsutil.h"
 #include "common/xalloc.h"
 
 #include <errno.h>
@@ -280,6 +281,18 @@ cJSON *cfg_parse_file(struct cfg_ctx *c, const char *path, char **text_out, int 
 	if (f && fstat(fileno(f), &st) < 0) {
 		fclose(f);
 		f = NULL;
+	}
+	if (f) {
+		char why[512];
+
+		if (fs_check_trusted(fileno(f), path, why, sizeof(why)) < 0) {
+			fclose(f);
+			*rc = -EPERM;
+			sb_truncate(c->err, 0);
+			sb_puts(c->err, why);
+			c->failed = true;
+			return NULL;
+		}
 	}
 	/* An empty size also keeps out /proc files, which can block a read. */
 	if (!f || !S_ISREG(st.st_mode) || st.st_size == 0 || st.st_size > CONFIG_MAX_BYTES) {

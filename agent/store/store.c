@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 /* Rows per transaction at most; larger batches gain little and hold the
@@ -74,6 +75,10 @@ int store_open(const struct store_options *opt, struct store **ret, char **err)
 		return -EIO;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
+	/* Root only, even for a database another tool created: SQLite gives
+	 * the -wal and -shm files the database's mode. */
+	if (chmod(s->path, 0600) < 0)
+		log_warn("store: cannot make %s root-only: %s", s->path, strerror(errno));
 	/* WAL lets queries read while the writer commits; NORMAL sync is
 	 * durable across process crashes, which is what an event buffer needs. */
 	if (exec_sql(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) < 0) {

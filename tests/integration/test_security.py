@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""The control socket serves root only and runs SQL read-only."""
+"""The control socket serves root only and runs SQL read-only; the
+database is root-only and used by one daemon at a time; settings are taken
+only from files that only root can change."""
 import os
 import stat
+import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sysqtest import SYSQ, Daemon, check, check_eq, main, run  # noqa: E402
+from sysqtest import (SYSQ, Daemon, TestFailure, check, check_eq, main, run,  # noqa: E402
+                      write_config)
 
 NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
@@ -72,10 +77,63 @@ def test_runaway_query_is_interrupted():
 
 
 def test_database_is_private():
-    with Daemon("--disable_audit") as d:
-        check_eq(oct(stat.S_IMODE(os.stat(d.db).st_mode)), oct(0o600), "database mode")
+    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    db = os.path.join(tmp, "sysq.db")
+    # A database some other tool created world-readable is made root-only.
+    subprocess.run(["python3", "-c", f"import sqlite3; sqlite3.connect({db!r}).close()"],
+                   check=True)
+    os.chmod(db, 0o644)
+    with Daemon("--disable_audit", tmp=tmp) as d:
+        for path in (d.db, d.db + "-wal", d.db + "-shm"):
+            check_eq(oct(stat.S_IMODE(os.stat(path).st_mode)), oct(0o600), f"mode of {path}")
+
+
+def test_one_daemon_per_database():
+    with Daemon("--disable_audit") as first:
+        other = tempfile.mkdtemp(prefix="sysq-test-")
+        second = Daemon("--disable_audit", f"--database_path={first.db}", tmp=other)
+        second.start(wait=False)
+        try:
+            rc = second.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            second.stop()
+            raise TestFailure("a second daemon started on the same database")
+        check_eq(rc, 1, "the second daemon's exit status")
+        check(f"another sysq daemon (pid {first.proc.pid}) uses the database {first.db}"
+              in second.log_text(), second.log_text())
+        check_eq(first.query("SELECT 1 AS one"), [{"one": "1"}], "the first one still serves")
+
+
+def refused(path, *flags):
+    r = run([SYSQ, "daemon", "--config_check", *flags])
+    check_eq(r.returncode, 2, f"exit status for {path} ({r.stderr.decode()})")
+    return r.stderr.decode()
+
+
+def test_untrusted_settings_files_are_refused():
+    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    conf = write_config(os.path.join(tmp, "sysq.conf"), "{}")
+    flagfile = write_config(os.path.join(tmp, "sysq.flags"), f"--config_path={conf}\n")
+    os.chmod(flagfile, 0o644)
+    os.chmod(conf, 0o644)
+    check_eq(run([SYSQ, "daemon", "--config_check", f"--flagfile={flagfile}"]).returncode, 0,
+             "root-owned files that only root can write are fine")
+    os.chmod(conf, 0o666)
+    err = refused(conf, f"--flagfile={flagfile}")
+    check(f"{conf}: mode 0666 lets anyone write it" in err and "chmod go-w" in err, err)
+    os.chmod(conf, 0o664)
+    check("lets its group write it" in refused(conf, f"--config_path={conf}", "--flagfile="),
+          "group-writable")
+    os.chmod(conf, 0o644)
+    os.chown(conf, 65534, 65534)
+    check(f"{conf}: owned by uid 65534, not root" in
+          refused(conf, f"--config_path={conf}", "--flagfile="), "owned by nobody")
+    os.chmod(flagfile, 0o646)
+    check(f"{flagfile}: mode 0646" in refused(flagfile, f"--flagfile={flagfile}"),
+          "a world-writable flagfile")
 
 
 if __name__ == "__main__":
     main([test_socket_is_root_only, test_sql_is_read_only, test_runaway_query_is_interrupted,
-          test_database_is_private])
+          test_database_is_private, test_one_daemon_per_database,
+          test_untrusted_settings_files_are_refused])
