@@ -21,7 +21,14 @@
 	X(drop_write_error, "Rows lost because SQLite failed to write them")                       \
 	X(expired, "Rows deleted after events_expiry seconds")                                     \
 	X(evicted, "Rows deleted to keep the table within events_max, oldest first")               \
-	X(evicted_unread, "Evicted rows that a scheduled query had not yet read (of evicted)")
+	X(evicted_unread, "Evicted rows that a scheduled query had not yet read (of evicted)")    \
+	X(filtered_family, "BPF: calls dropped in the kernel by bpf_filters.families")            \
+	X(filtered_port, "BPF: calls dropped in the kernel by the port filters")                   \
+	X(filtered_unix_path, "BPF: calls dropped in the kernel by exclude_unix_prefixes")        \
+	X(filtered_process, "BPF: calls dropped in the kernel by exclude_processes")              \
+	X(filtered_dedup, "BPF: repeats dropped in the kernel within dedup_window_ms")            \
+	X(lost_ringbuf, "BPF: events lost because the ring buffer was full")                      \
+	X(lost_bpf_pending, "BPF: calls lost because the in-flight call map was full")
 
 enum counter_id {
 #define X(name, desc) COUNTER_##name,

@@ -6,6 +6,7 @@
 #include "daemon.h"
 
 #include "audit/publisher.h"
+#include "bpf/bpf_publisher.h"
 #include "control/server.h"
 #include "scheduler/scheduler.h"
 #include "store/meta.h"
@@ -49,6 +50,7 @@ struct daemon {
 	size_t ntables;
 	struct catalog catalog;
 	struct audit_publisher *audit;
+	struct bpf_publisher *bpf; /* NULL unless the socket programs run */
 	bool audit_state_saved; /* the database holds this run's audit changes */
 	struct control_server *control;
 	struct config cfg; /* until the scheduler takes it */
@@ -162,6 +164,31 @@ static bool table_wanted(const struct daemon *d, const struct table_module *m)
 	return m->enabled(&d->flags) && config_subscriber_enabled(&d->cfg, m->def->name);
 }
 
+/* The BPF socket programs are worth loading when socket_events runs and
+ * --enable_bpf_events allows them. */
+static bool bpf_wanted(const struct daemon *d)
+{
+	return strcmp(d->flags.enable_bpf_events, "false") != 0 &&
+	       table_wanted(d, &socket_events_module);
+}
+
+static bool has_publisher(const struct daemon *d, const struct table_module *m)
+{
+	for (size_t i = 0; i < 2; i++) {
+		if (m->publishers[i] && pubsub_find_publisher(d->pubsub, m->publishers[i]))
+			return true;
+	}
+	return false;
+}
+
+static void subscribe_all(struct daemon *d, const struct table_module *m, struct subscriber *sub)
+{
+	for (size_t i = 0; i < 2; i++) {
+		if (m->publishers[i])
+			pubsub_subscribe(d->pubsub, sub, m->publishers[i]);
+	}
+}
+
 /* Registers the enabled tables as subscribers with a buffer each. */
 static int add_tables(struct daemon *d)
 {
@@ -170,16 +197,18 @@ static int add_tables(struct daemon *d)
 		return 0;
 	if (!d->flags.disable_audit)
 		pubsub_add_publisher(d->pubsub, AUDIT_PUBLISHER_NAME);
+	if (bpf_wanted(d))
+		pubsub_add_publisher(d->pubsub, BPF_PUBLISHER_NAME);
 	for (size_t i = 0; table_modules[i]; i++) {
 		const struct table_module *m = table_modules[i];
 		struct table_ctx *tc = &d->tables[d->ntables];
 		struct subscriber *sub;
 		char *err = NULL;
 
-		if (!table_wanted(d, m) || !pubsub_find_publisher(d->pubsub, m->publisher))
+		if (!table_wanted(d, m) || !has_publisher(d, m))
 			continue;
 		sub = pubsub_add_subscriber(d->pubsub, m->def->name, m->on_event, tc, NULL);
-		pubsub_subscribe(d->pubsub, sub, m->publisher);
+		subscribe_all(d, m, sub);
 		tc->table = store_add_table(d->store, m->def, &sub->counters, &err);
 		if (!tc->table) {
 			log_error("cannot create the %s buffer: %s", m->def->name, err);
@@ -211,6 +240,10 @@ static void audit_options(const struct daemon *d, struct audit_publisher_options
 	for (size_t i = 0; table_modules[i]; i++) {
 		const struct table_module *m = table_modules[i];
 
+		/* With BPF feeding socket_events, its audit rules would only
+		 * duplicate rows at a far higher cost. */
+		if (m == &socket_events_module && d->bpf && !d->flags.audit_keep_socket_rules)
+			continue;
 		if (table_wanted(d, m) && m->audit_syscalls)
 			m->audit_syscalls(&d->flags, opt->want);
 	}
@@ -264,6 +297,15 @@ static int start_audit(struct daemon *d)
 	}
 	save_audit_state(d);
 	return 0;
+}
+
+static int start_bpf(struct daemon *d)
+{
+	struct publisher *pub = pubsub_find_publisher(d->pubsub, BPF_PUBLISHER_NAME);
+
+	if (!pub)
+		return 0;
+	return bpf_publisher_start(&d->flags, &d->cfg.bpf_filters, pub, &d->bpf);
 }
 
 static int start_control(struct daemon *d)
@@ -340,6 +382,7 @@ static void run_loop(struct daemon *d)
 		}
 		if (d->audit && audit_publisher_tick(d->audit))
 			save_audit_state(d);
+		bpf_publisher_tick(d->bpf);
 	}
 }
 
@@ -354,6 +397,8 @@ static void shutdown_daemon(struct daemon *d)
 			store_meta_set(d->flags.database_path, META_AUDIT_STATE, NULL);
 		d->audit = NULL;
 	}
+	bpf_publisher_stop(d->bpf);
+	d->bpf = NULL;
 	store_close(d->store);
 	pubsub_free(d->pubsub);
 	if (d->signal_fd >= 0)
@@ -418,6 +463,7 @@ int daemon_main(int argc, char **argv)
 			rc = 1;
 		}
 	}
+	rc = rc ? rc : start_bpf(&d);
 	rc = rc ? rc : start_audit(&d);
 	rc = rc ? rc : start_control(&d);
 	rc = rc ? rc : start_scheduler(&d);

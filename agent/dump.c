@@ -4,6 +4,7 @@
  * auditd. Lines are auditd's log format with unsafe bytes escaped, or with
  * --json one object per record with its fields decoded. */
 #include "dump.h"
+#include "dump_bpf.h"
 
 #include "audit/netlink.h"
 #include "audit/record.h"
@@ -27,6 +28,7 @@
 
 struct dump {
 	bool json;
+	bool bpf;
 	int types[MAX_TYPES]; /* only these, when ntypes > 0 */
 	int ntypes;
 	struct audit_nl nl;
@@ -37,12 +39,15 @@ struct dump {
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: sysq dump [--audit] [--json] [--type=NAME[,NAME...]]\n"
+		     "       sysq dump --bpf [--json]\n"
 		     "\n"
 		     "Prints audit records live, as auditd log lines or, with --json, one JSON\n"
 		     "object per record. It reads the audit multicast group (CAP_AUDIT_READ), so\n"
 		     "it runs beside a sysq daemon or auditd without disturbing either.\n"
 		     "--type keeps only the named record types (SYSCALL,EXECVE or 1300,...).\n"
-		     "Ctrl-C stops it.\n");
+		     "--bpf loads sysq's socket BPF programs instead and prints every connect,\n"
+		     "bind, accept and listen they see, decoded; on exit it prints the\n"
+		     "in-kernel drop counters. Ctrl-C stops it.\n");
 }
 
 static int parse_types(struct dump *d, const char *list)
@@ -71,8 +76,10 @@ static int parse_args(struct dump *d, int argc, char **argv)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return 1;
 		if (strcmp(argv[i], "--audit") == 0)
-			continue; /* the only source today, and the default */
-		if (strcmp(argv[i], "--json") == 0)
+			continue; /* the default source */
+		if (strcmp(argv[i], "--bpf") == 0)
+			d->bpf = true;
+		else if (strcmp(argv[i], "--json") == 0)
 			d->json = true;
 		else if (strncmp(argv[i], "--type=", 7) == 0) {
 			if (parse_types(d, argv[i] + 7) < 0)
@@ -81,6 +88,10 @@ static int parse_args(struct dump *d, int argc, char **argv)
 			fprintf(stderr, "sysq dump: unknown option %s\n", argv[i]);
 			return 2;
 		}
+	}
+	if (d->bpf && d->ntypes) {
+		fprintf(stderr, "sysq dump: --type: applies to audit records, not to --bpf\n");
+		return 2;
 	}
 	return 0;
 }
@@ -243,6 +254,11 @@ int dump_main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sigfd >= 0 && d.bpf) {
+		rc = dump_bpf_run(d.json, sigfd);
+		close(sigfd);
+		return rc;
+	}
 	if (sigfd < 0 || open_tap(&d) < 0) {
 		audit_nl_close(&d.nl);
 		return 1;

@@ -76,4 +76,12 @@
 	X(INT, audit_backlog_limit, "4096", 0, UINT32_MAX,                                         \
 	  "Kernel audit backlog limit set at start")                                               \
 	X(INT, audit_backlog_wait_time, "0", 0, INT32_MAX,                                         \
-	  "Kernel audit backlog wait time (jiffies) set at start")
+	  "Kernel audit backlog wait time (jiffies) set at start")                                 \
+	X(STRING, enable_bpf_events, "auto", 0, 0,                                                 \
+	  "socket_events from BPF: auto (when the kernel allows), true (required) or false")       \
+	X(BOOL, audit_keep_socket_rules, "false", 0, 0,                                            \
+	  "Keep the audit socket rules while BPF feeds socket_events")                             \
+	X(INT, bpf_ring_buffer_size, "8388608", 65536, 1073741824,                                 \
+	  "Bytes of the BPF ring buffer, rounded up to a power of two")                                         \
+	X(INT, bpf_flush_ms, "100", 1, 10000,                                                      \
+	  "Most milliseconds a BPF event waits in the ring buffer before it is read")

@@ -1,7 +1,7 @@
 /* Publish/subscribe between event sources and tables.
  *
- * Publishers own a source (the audit netlink reader, later the BPF ring
- * buffer reader) and call pubsub_publish() from their thread. Subscribers
+ * Publishers own a source (the audit netlink reader, the BPF ring buffer
+ * reader) and call pubsub_publish() from their thread. Subscribers
  * are table modules; their callback turns an event into rows and must not
  * block, because it runs on the publisher's reader thread.
  *
@@ -15,7 +15,8 @@
 #include <stddef.h>
 
 enum pubsub_event_kind {
-	PUBSUB_AUDIT_EVENT, /* data: const struct audit_event * */
+	PUBSUB_AUDIT_EVENT,	 /* data: const struct audit_event * */
+	PUBSUB_BPF_SOCKET_EVENT, /* data: const struct bpf_socket_call * */
 };
 
 struct pubsub_event {

@@ -254,7 +254,7 @@ static void process_events_syscalls(const struct sysq_flags *flags,
 
 const struct table_module process_events_module = {
 	.def = &process_events_def,
-	.publisher = "auditeventpublisher",
+	.publishers = {"auditeventpublisher"},
 	.enabled = process_events_enabled,
 	.audit_syscalls = process_events_syscalls,
 	.on_event = process_events_on_event,

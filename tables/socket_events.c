@@ -1,4 +1,5 @@
-/* socket_events: bind, connect and accept calls, from audit.
+/* socket_events: bind, connect and accept calls, from audit (and from BPF:
+ * socket_events_bpf.c).
  *
  * Example:
  *   SELECT pid, path, action, remote_address, remote_port, protocol
@@ -20,7 +21,7 @@
  * --audit_allow_null_accept_socket_events) and failed (with
  * --audit_allow_failed_socket_events). UNIX-domain rows need
  * --audit_allow_unix; netlink sockets are skipped. */
-#include "table_module.h"
+#include "socket_events.h"
 
 #include "audit_row.h"
 #include "socket_lookup.h"
@@ -31,39 +32,9 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
-
-/* X(name, type, hidden, description) */
-#define SOCKET_EVENTS_COLUMNS(X)                                                                   \
-	X(action, TEXT, false, "bind, connect or accept")                                          \
-	X(pid, INTEGER, false, "Process ID")                                                       \
-	X(path, TEXT, false, "Path of the process's executable")                                   \
-	X(fd, TEXT, false, "The socket's file descriptor (the call's first argument), in decimal") \
-	X(auid, INTEGER, false, "Audit (login) user ID")                                           \
-	X(family, INTEGER, false, "Address family: 2 (inet), 10 (inet6) or 1 (unix)")              \
-	X(protocol, INTEGER, true,                                                                 \
-	  "IP protocol (6 TCP, 17 UDP; 0 for UNIX sockets), read from the live socket; NULL "      \
-	  "when it was already gone")                                                              \
-	X(local_address, TEXT, false,                                                              \
-	  "Local address: bind's address, or the socket's own after connect and accept")           \
-	X(remote_address, TEXT, false, "Remote address of a connect or an accept")                 \
-	X(local_port, INTEGER, false, "Local port")                                                \
-	X(remote_port, INTEGER, false, "Remote port")                                              \
-	X(socket, TEXT, true, "UNIX socket path; abstract names start with @")                     \
-	X(time, INTEGER, false, "Audit timestamp of the call, in seconds since the epoch")         \
-	X(uptime, INTEGER, false, "Seconds since boot at the time of the call")                    \
-	X(eid, TEXT, true, "Event ID")                                                             \
-	X(success, INTEGER, true, "1 unless status is failed")                                     \
-	X(status, TEXT, false, "succeeded, failed, in_progress or no_client")                      \
-	X(source, TEXT, true, "Where the row came from: audit")
-
-enum socket_events_column {
-#define X(name, ...) SE_##name,
-	SOCKET_EVENTS_COLUMNS(X)
-#undef X
-	SE_COUNT
-};
 
 static const struct column_def socket_events_columns[] = {
 #define X(name, type, hidden, desc) {#name, COLUMN_##type, hidden, desc},
@@ -80,9 +51,7 @@ static const struct table_def socket_events_def = {
 	.eid_column = SE_eid,
 };
 
-enum socket_status { STATUS_SUCCEEDED, STATUS_FAILED, STATUS_IN_PROGRESS, STATUS_NO_CLIENT };
-
-static const char *const status_names[] = {"succeeded", "failed", "in_progress", "no_client"};
+const char *const socket_status_names[] = {"succeeded", "failed", "in_progress", "no_client"};
 
 static bool is_accept(int which)
 {
@@ -102,7 +71,7 @@ static int call_status(const struct syscall_info *si, const struct sysq_flags *f
 	return flags->audit_allow_failed_socket_events ? STATUS_FAILED : -1;
 }
 
-static void set_endpoint(struct row *row, unsigned addr_col, unsigned port_col,
+void socket_row_endpoint(struct row *row, unsigned addr_col, unsigned port_col,
 			 const struct audit_sockaddr *sa)
 {
 	if (sa->family == AF_UNIX)
@@ -122,9 +91,9 @@ static void set_recorded_address(struct row *row, int which, const struct audit_
 	if (sa->family == AF_UNIX)
 		row_set_str(row, SE_socket, sa->address);
 	else if (which == AUDIT_SYSCALL_bind)
-		set_endpoint(row, SE_local_address, SE_local_port, sa);
+		socket_row_endpoint(row, SE_local_address, SE_local_port, sa);
 	else
-		set_endpoint(row, SE_remote_address, SE_remote_port, sa);
+		socket_row_endpoint(row, SE_remote_address, SE_remote_port, sa);
 }
 
 /* The descriptor the call left the socket on: the new one for accept. */
@@ -195,12 +164,13 @@ static void add_live_facts(const struct table_ctx *tc, const struct audit_event 
 	/* After connect and accept the socket has a local side the record
 	 * lacks; after a bind to port 0 it has the port the kernel chose. */
 	if ((si->which != AUDIT_SYSCALL_bind || sa->port == 0) && f.local.family != AF_UNIX)
-		set_endpoint(row, SE_local_address, SE_local_port, &f.local);
+		socket_row_endpoint(row, SE_local_address, SE_local_port, &f.local);
 }
 
 static void set_ids(struct row *row, const struct audit_record *sc)
 {
-	static const struct field_column ids[] = {{"pid", SE_pid}, {"auid", SE_auid}};
+	static const struct field_column ids[] = {
+		{"pid", SE_pid}, {"auid", SE_auid}, {"ppid", SE_ppid}, {"uid", SE_uid}, {"gid", SE_gid}};
 
 	audit_row_ints(row, sc, ids, sizeof(ids) / sizeof(ids[0]));
 }
@@ -218,6 +188,7 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 	row_set_str(row, SE_action, is_accept(si->which) ? "accept" : audit_syscall_name(si->which));
 	set_ids(row, sc);
 	audit_row_decoded(row, SE_path, audit_record_field(sc, "exe"), &scratch);
+	audit_row_decoded(row, SE_comm, audit_record_field(sc, "comm"), &scratch);
 	if (a0 && audit_field_hex_u64(a0, &fd) == 0) {
 		snprintf(text, sizeof(text), "%" PRId64, (int64_t)(int32_t)fd);
 		row_set_str(row, SE_fd, text);
@@ -227,7 +198,7 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 	row_set_int(row, SE_time, (int64_t)ev->sec);
 	row_set_int(row, SE_uptime, (int64_t)ev->sec - tc->boot_time);
 	row_set_int(row, SE_success, status != STATUS_FAILED);
-	row_set_str(row, SE_status, status_names[status]);
+	row_set_str(row, SE_status, socket_status_names[status]);
 	row_set_str(row, SE_source, "audit");
 	sb_free(&scratch);
 	return row;
@@ -278,6 +249,10 @@ static void socket_events_on_event(struct subscriber *sub, void *ctx,
 	struct syscall_info si;
 	int status;
 
+	if (pev->kind == PUBSUB_BPF_SOCKET_EVENT) {
+		socket_events_on_bpf(sub, tc, pev);
+		return;
+	}
 	if (pev->kind != PUBSUB_AUDIT_EVENT || !ev->has_syscall)
 		return;
 	sc = audit_event_record(ev, AUDIT_TYPE_SYSCALL);
@@ -300,9 +275,10 @@ static void socket_events_on_event(struct subscriber *sub, void *ctx,
 	tc->emit(tc->sink, build_row(tc, ev, sc, &si, status, &sa));
 }
 
+/* Audit's switch, as in osquery; or BPF required outright. */
 static bool socket_events_enabled(const struct sysq_flags *flags)
 {
-	return flags->audit_allow_sockets;
+	return flags->audit_allow_sockets || strcmp(flags->enable_bpf_events, "true") == 0;
 }
 
 static void socket_events_syscalls(const struct sysq_flags *flags,
@@ -318,7 +294,7 @@ static void socket_events_syscalls(const struct sysq_flags *flags,
 
 const struct table_module socket_events_module = {
 	.def = &socket_events_def,
-	.publisher = "auditeventpublisher",
+	.publishers = {"auditeventpublisher", "bpfsocketpublisher"},
 	.enabled = socket_events_enabled,
 	.audit_syscalls = socket_events_syscalls,
 	.on_event = socket_events_on_event,

@@ -37,7 +37,8 @@ void table_emit_to_store(void *store, struct row *row);
 
 struct table_module {
 	const struct table_def *def;
-	const char *publisher;
+	/* The publishers it reads; the second is optional (NULL). */
+	const char *publishers[2];
 	bool (*enabled)(const struct sysq_flags *flags);
 	/* Marks the syscalls whose audit rules this table needs. */
 	void (*audit_syscalls)(const struct sysq_flags *flags, bool want[AUDIT_SYSCALL_COUNT]);

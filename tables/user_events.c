@@ -128,7 +128,7 @@ static bool user_events_enabled(const struct sysq_flags *flags)
 
 const struct table_module user_events_module = {
 	.def = &user_events_def,
-	.publisher = "auditeventpublisher",
+	.publishers = {"auditeventpublisher"},
 	.enabled = user_events_enabled,
 	.audit_syscalls = NULL, /* PAM sends these from userspace; no rule needed */
 	.on_event = user_events_on_event,

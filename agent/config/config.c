@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char *const top_keys[] = {
-	"options", "schedule", "packs", "decorators", "events", NULL,
+	"options", "schedule", "packs", "decorators", "events", "bpf_filters", NULL,
 };
 
 /* Flags that must be known before the config is read. */
@@ -153,6 +153,8 @@ static void parse_root(struct cfg_ctx *c, const cJSON *root, struct sysq_flags *
 		parse_decorators(c, item, out);
 	if (!c->failed && (item = cJSON_GetObjectItemCaseSensitive(root, "events")))
 		parse_events(c, item, out);
+	if (!c->failed && (item = cJSON_GetObjectItemCaseSensitive(root, "bpf_filters")))
+		cfg_parse_bpf_filters(c, item, &out->bpf_filters);
 	cfg_warn_unknown(c, root, "", top_keys);
 }
 
@@ -251,6 +253,7 @@ void config_free(struct config *c)
 	free(c->decorators_interval);
 	free_strings(c->enable_subscribers, c->nenable);
 	free_strings(c->disable_subscribers, c->ndisable);
+	cfg_free_bpf_filters(&c->bpf_filters);
 	free(c->path);
 	memset(c, 0, sizeof(*c));
 }

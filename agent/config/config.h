@@ -4,7 +4,8 @@
  *   {"options": {...}, "schedule": {"name": {"query": "...", "interval": 60}},
  *    "packs": {"p": "/path/p.conf" | {...}}, "decorators": {"load": [...],
  *    "always": [...], "interval": {"3600": [...]}}, "events": {
- *    "enable_subscribers": [...], "disable_subscribers": [...]}}
+ *    "enable_subscribers": [...], "disable_subscribers": [...]},
+ *    "bpf_filters": {...}}  (sysq's own: see config_bpf.c)
  * Comments are allowed, as in osquery. An error (bad JSON, a wrong type, a
  * missing required key) names the file, line and column and fails the
  * load; an unknown key is a warning with its position. */
@@ -45,6 +46,26 @@ struct interval_decorators {
 	size_t n;
 };
 
+/* "bpf_filters": what the socket BPF programs drop in the kernel. */
+#define BPF_FILTER_MAX_PORTS 1024
+#define BPF_FILTER_MAX_NAMES 256
+#define BPF_FILTER_UNIX_PATH_MAX 108
+#define BPF_FILTER_COMM_MAX 15
+#define BPF_FILTER_DEDUP_MAX_MS 3600000
+
+struct bpf_filters {
+	uint32_t families; /* bit (1 << AF_*) per family to keep; 0: the key is absent */
+	uint16_t *include_ports;
+	size_t ninclude_ports;
+	uint16_t *exclude_ports;
+	size_t nexclude_ports;
+	char **exclude_unix_prefixes; /* "@name" for abstract names */
+	size_t nexclude_unix_prefixes;
+	char **exclude_processes; /* comm names */
+	size_t nexclude_processes;
+	int64_t dedup_window_ms; /* 0: off */
+};
+
 struct config {
 	char *path;
 	struct scheduled_query *queries;
@@ -61,6 +82,7 @@ struct config {
 	size_t nenable;
 	char **disable_subscribers;
 	size_t ndisable;
+	struct bpf_filters bpf_filters;
 };
 
 /* Loads and validates a config. `flags`, when not NULL, receives the

@@ -51,6 +51,10 @@ void cfg_warn_unknown(struct cfg_ctx *c, const cJSON *obj, const char *path,
 void cfg_parse_schedule(struct cfg_ctx *c, const cJSON *schedule, struct config *out);
 void cfg_parse_packs(struct cfg_ctx *c, const cJSON *packs, struct config *out);
 
+/* Parses "bpf_filters" into `out`. */
+void cfg_parse_bpf_filters(struct cfg_ctx *c, const cJSON *item, struct bpf_filters *out);
+void cfg_free_bpf_filters(struct bpf_filters *f);
+
 /* Reads a file and parses it as JSON (comments allowed) into a context.
  * Returns the root, or NULL with an error recorded in `err`. */
 cJSON *cfg_parse_file(struct cfg_ctx *c, const char *path, char **text_out, int *rc);

@@ -13,10 +13,111 @@
 
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 
+/* x86-64 syscall argument registers, as the sys_enter tracepoint sees
+ * them. The ___sysq suffix keeps it apart from uapi's pt_regs; CO-RE
+ * ignores it when matching the kernel's struct pt_regs. */
+struct pt_regs___sysq {
+	unsigned long di;
+	unsigned long si;
+	unsigned long dx;
+	unsigned long r10;
+	unsigned long orig_ax; /* the syscall number, also at sys_exit */
+};
+
+typedef struct {
+	unsigned int val;
+} kuid_t;
+
+struct qstr {
+	unsigned int len; /* the kernel nests it in a union with the hash */
+	const unsigned char *name;
+};
+
+struct dentry {
+	struct dentry *d_parent;
+	struct qstr d_name;
+};
+
+struct vfsmount {
+	struct dentry *mnt_root;
+};
+
+struct mount {
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+};
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+};
+
+struct file {
+	struct path f_path;
+	void *private_data;
+};
+
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+};
+
+struct files_struct {
+	struct fdtable *fdt;
+};
+
+struct mm_struct {
+	struct file *exe_file;
+};
+
 struct task_struct {
 	int pid;
 	int tgid;
 	struct task_struct *real_parent;
+	struct mm_struct *mm;
+	struct files_struct *files;
+	kuid_t loginuid;
+};
+
+struct sysq_in6 {
+	__u8 b[16];
+};
+
+struct sock_common {
+	__be32 skc_daddr;
+	__be32 skc_rcv_saddr;
+	__be16 skc_dport;
+	__u16 skc_num;
+	unsigned short skc_family;
+	struct sysq_in6 skc_v6_daddr;
+	struct sysq_in6 skc_v6_rcv_saddr;
+};
+
+struct sock {
+	struct sock_common __sk_common;
+	__u16 sk_type;
+	__u16 sk_protocol;
+};
+
+struct socket {
+	short type;
+	struct file *file;
+	struct sock *sk;
+};
+
+struct sockaddr_un___sysq {
+	unsigned short sun_family;
+	char sun_path[108];
+};
+
+struct unix_address {
+	int len;
+	struct sockaddr_un___sysq name[];
+};
+
+struct unix_sock {
+	struct unix_address *addr;
 };
 
 #pragma clang attribute pop

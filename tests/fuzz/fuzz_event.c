@@ -99,7 +99,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 					       .emit = check_and_free_row};
 		sub = pubsub_add_subscriber(g.ps, m->def->name, m->on_event, &g.ctxs[i], NULL);
 		g.tables[i].counters = &sub->counters;
-		if (pubsub_subscribe(g.ps, sub, m->publisher) < 0)
+		if (pubsub_subscribe(g.ps, sub, m->publishers[0]) < 0)
 			abort();
 	}
 	return 0;

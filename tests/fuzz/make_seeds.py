@@ -299,9 +299,40 @@ def clear(harness):
             os.unlink(os.path.join(d, name))
 
 
+# struct sysq_sock_event (bpf/include/sysq_socket_event.h), 616 bytes.
+SOCK_EVENT = struct.Struct("<HHBBHHHHHQQqiIIIIIIHHHH16s16s16s128s108s256s")
+
+
+def sock_event(action, family, ret=0, flags=0x07, sockaddr=b"", local_unix=b"",
+               exe=b"/usr/bin/curl", ports=(0, 0), local=b"", peer=b""):
+    return SOCK_EVENT.pack(1, SOCK_EVENT.size, action, flags, family, 6, 1, ports[0], ports[1],
+                           123456789, 42, ret, 3, 100, 101, 1, 0, 0, 4294967295,
+                           len(sockaddr), len(local_unix), len(exe), 0, local, peer,
+                           b"curl", sockaddr, local_unix, exe)
+
+
+def bpf_records():
+    h = "fuzz_bpf_record"
+    sin = struct.pack("<H", 2) + struct.pack(">H", 443) + bytes([127, 0, 0, 1]) + bytes(8)
+    sin6 = struct.pack("<H", 10) + struct.pack(">H", 53) + bytes(4) + bytes(15) + b"\x01" + \
+        bytes(4)
+    write(h, "connect_inet", sock_event(1, 2, sockaddr=sin, ports=(40000, 443),
+                                        local=bytes([127, 0, 0, 1]), peer=bytes([127, 0, 0, 1])))
+    write(h, "connect_inet6_udp", sock_event(1, 10, sockaddr=sin6, ports=(40001, 53)))
+    write(h, "connect_in_progress", sock_event(1, 2, ret=-115, sockaddr=sin))
+    write(h, "bind_unix_abstract", sock_event(2, 1, flags=0x01, sockaddr=b"\x01\x00\x00name",
+                                              local_unix=b"\x00name"))
+    write(h, "listen_unix_path", sock_event(5, 1, flags=0x01, local_unix=b"/run/x.sock"))
+    write(h, "accept_no_client", sock_event(3, 2, ret=-11, flags=0x01))
+    write(h, "accept4_peer", sock_event(4, 2, ret=5, ports=(80, 51000),
+                                        local=bytes([10, 0, 0, 1]), peer=bytes([10, 0, 0, 2])))
+    write(h, "truncated_exe", sock_event(1, 2, flags=0x0f, sockaddr=sin, exe=b"/a" * 127))
+    write(h, "short_record", sock_event(1, 2, sockaddr=sin)[:100])
+
+
 def main():
     for harness in ("fuzz_record", "fuzz_event", "fuzz_flagfile", "fuzz_wire", "fuzz_rule",
-                    "fuzz_config"):
+                    "fuzz_config", "fuzz_bpf_record"):
         clear(harness)
     records()
     events()
@@ -309,6 +340,7 @@ def main():
     wire()
     rules()
     configs()
+    bpf_records()
 
 
 if __name__ == "__main__":

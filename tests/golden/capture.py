@@ -73,7 +73,8 @@ def main():
     os.makedirs("/tmp/sysq golden/dir with spaces", exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         daemon = subprocess.Popen(
-            [sysq, "daemon", "--flagfile=", "--audit_debug", "--audit_allow_sockets",
+            [sysq, "daemon", "--flagfile=", "--audit_debug", "--enable_bpf_events=false",
+             "--audit_allow_sockets",
              f"--database_path={tmp}/db", f"--control_socket={tmp}/sock",
              f"--pidfile={tmp}/pid"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)

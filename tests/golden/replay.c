@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 		sub = pubsub_add_subscriber(ps, m->def->name, m->on_event, &ctxs[i], NULL);
 		tables[i].def = m->def;
 		tables[i].counters = &sub->counters;
-		pubsub_subscribe(ps, sub, m->publisher);
+		pubsub_subscribe(ps, sub, m->publishers[0]);
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
 		struct audit_record *rec;

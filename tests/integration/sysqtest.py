@@ -116,8 +116,9 @@ def audit_send_user_message(text, msg_type=1005):
 # --- the daemon -----------------------------------------------------------
 
 class Daemon:
-    def __init__(self, *flags, tmp=None):
+    def __init__(self, *flags, tmp=None, prefix=None):
         self._own_tmp = tmp is None
+        self.prefix = list(prefix or [])  # a command that runs the daemon (setpriv ...)
         self.tmp = tmp or tempfile.mkdtemp(prefix="sysq-test-")
         self.db = os.path.join(self.tmp, "sysq.db")
         self.sock = os.path.join(self.tmp, "sysq.sock")
@@ -131,7 +132,7 @@ class Daemon:
 
     def args(self):
         # No flagfile or config from the machine; later flags override.
-        return [SYSQ, "daemon", "--flagfile=", "--config_path=",
+        return self.prefix + [SYSQ, "daemon", "--flagfile=", "--config_path=",
                 f"--database_path={self.db}", f"--control_socket={self.sock}",
                 f"--pidfile={self.pidfile}", f"--logger_path={self.logger_path}"] + self.flags
 

@@ -361,7 +361,7 @@ static void pipeline_init(struct pipeline *p)
 						.emit = free_row, .sink = p};
 		sub = pubsub_add_subscriber(p->ps, m->def->name, m->on_event, &p->ctxs[i], NULL);
 		p->tables[i].counters = &sub->counters;
-		pubsub_subscribe(p->ps, sub, m->publisher);
+		pubsub_subscribe(p->ps, sub, m->publishers[0]);
 	}
 	/* The daemon's defaults: 1 s event timeout, 4096 pending events. */
 	p->count_asm = audit_assembler_new(count_event, p, 1000, 4096);

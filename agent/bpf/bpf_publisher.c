@@ -1,0 +1,125 @@
+/* The BPF socket publisher's reader thread and counters. */
+#include "bpf_publisher.h"
+
+#include "socket_bpf.h"
+#include "sysq_socket_event.h"
+
+#include "common/log.h"
+#include "common/xalloc.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct bpf_publisher {
+	struct socket_bpf *sb;
+	struct publisher *pub;
+	pthread_t thread;
+	atomic_bool stop;
+	int flush_ms;
+};
+
+/* Which sysq_events column each in-kernel counter feeds. */
+static const enum counter_id counter_map[SOCKET_BPF_COUNTERS] = {
+	[SYSQ_CNT_FILTER_FAMILY] = COUNTER_filtered_family,
+	[SYSQ_CNT_FILTER_PORT] = COUNTER_filtered_port,
+	[SYSQ_CNT_FILTER_UNIX_PATH] = COUNTER_filtered_unix_path,
+	[SYSQ_CNT_FILTER_COMM] = COUNTER_filtered_process,
+	[SYSQ_CNT_DEDUP] = COUNTER_filtered_dedup,
+	[SYSQ_CNT_RINGBUF_FULL] = COUNTER_lost_ringbuf,
+	[SYSQ_CNT_PENDING_FULL] = COUNTER_lost_bpf_pending,
+};
+
+static void deliver(void *ctx, const struct bpf_socket_call *call)
+{
+	struct bpf_publisher *bp = ctx;
+	struct pubsub_event ev = {.kind = PUBSUB_BPF_SOCKET_EVENT, .data = call};
+
+	if (!call) {
+		counter_add(&bp->pub->counters, COUNTER_drop_malformed, 1);
+		return;
+	}
+	pubsub_publish(bp->pub, &ev);
+}
+
+static void *reader(void *arg)
+{
+	struct bpf_publisher *bp = arg;
+
+	while (!atomic_load(&bp->stop)) {
+		int n = socket_bpf_poll(bp->sb, bp->flush_ms, deliver, bp);
+
+		if (n < 0 && n != -EINTR) {
+			log_error("bpf: reading the ring buffer: %s", strerror(-n));
+			break;
+		}
+		counter_add(&bp->pub->counters, COUNTER_refreshes, 1);
+	}
+	return NULL;
+}
+
+int bpf_publisher_start(const struct sysq_flags *flags, const struct bpf_filters *filters,
+			struct publisher *pub, struct bpf_publisher **out)
+{
+	struct socket_bpf_options opt = {
+		.filters = filters,
+		.allow_unix = flags->audit_allow_unix,
+		.ring_size = (uint64_t)flags->bpf_ring_buffer_size,
+		.self = getpid(),
+	};
+	bool required = strcmp(flags->enable_bpf_events, "true") == 0;
+	struct bpf_publisher *bp = xcalloc(1, sizeof(*bp));
+	char *err = NULL;
+
+	*out = NULL;
+	if (socket_bpf_open(&opt, &bp->sb, &err) < 0) {
+		if (required)
+			log_error("bpf: --enable_bpf_events=true, but BPF is unavailable: %s", err);
+		else
+			log_warn("bpf: BPF is unavailable, socket_events comes from audit: %s", err);
+		free(err);
+		free(bp);
+		atomic_store(&pub->active, false);
+		return required ? 1 : 0;
+	}
+	bp->pub = pub;
+	bp->flush_ms = (int)flags->bpf_flush_ms;
+	if (pthread_create(&bp->thread, NULL, reader, bp) != 0) {
+		log_error("bpf: cannot start the reader thread");
+		socket_bpf_close(bp->sb);
+		free(bp);
+		atomic_store(&pub->active, false);
+		return required ? 1 : 0;
+	}
+	atomic_store(&pub->active, true);
+	log_info("bpf: socket programs attached; socket_events comes from BPF");
+	*out = bp;
+	return 0;
+}
+
+void bpf_publisher_tick(struct bpf_publisher *bp)
+{
+	uint64_t c[SOCKET_BPF_COUNTERS];
+
+	if (!bp)
+		return;
+	socket_bpf_counters(bp->sb, c);
+	for (int i = 0; i < SOCKET_BPF_COUNTERS; i++)
+		counter_set(&bp->pub->counters, counter_map[i], c[i]);
+}
+
+void bpf_publisher_stop(struct bpf_publisher *bp)
+{
+	if (!bp)
+		return;
+	atomic_store(&bp->stop, true);
+	pthread_join(bp->thread, NULL);
+	socket_bpf_poll(bp->sb, 0, deliver, bp); /* what arrived since */
+	bpf_publisher_tick(bp);
+	atomic_store(&bp->pub->active, false);
+	socket_bpf_close(bp->sb);
+	free(bp);
+}

@@ -1,0 +1,235 @@
+/* Loading, configuring and reading the socket BPF programs. */
+#include "socket_bpf.h"
+
+/* The skeleton declares the programs' globals, whose types come first. */
+#include "sysq_socket_event.h"
+
+#include "socket_events.skel.h"
+
+#include "common/log.h"
+#include "common/xalloc.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+_Static_assert(SOCKET_BPF_COUNTERS == SYSQ_CNT_COUNT, "counter count");
+
+/* The reader wakes once this share of the ring is waiting, long before it
+ * fills, and otherwise on its poll timeout. */
+#define WAKEUP_SHARE 16
+
+struct socket_bpf {
+	struct socket_events *skel;
+	struct ring_buffer *rb;
+	socket_bpf_fn fn;
+	void *ctx;
+	int ncpus;
+};
+
+/* libbpf's own messages (verifier logs included) are for --verbose; the
+ * reason a load failed is reported by the caller in one line. */
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	if (level == LIBBPF_DEBUG || !log_is_verbose())
+		return 0;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_debug("libbpf: %s", line);
+	return 0;
+}
+
+static uint64_t round_up_pow2(uint64_t v)
+{
+	uint64_t p = 4096;
+
+	while (p < v)
+		p <<= 1;
+	return p;
+}
+
+static const char *hint(int err)
+{
+	if (err == EPERM)
+		return " (the agent needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)";
+	if (err == ENOENT || err == ESRCH)
+		return " (the kernel lacks a type or tracepoint the programs use)";
+	if (err == EACCES || err == EINVAL)
+		return " (rejected by the verifier; run the daemon with --verbose for its log)";
+	return "";
+}
+
+static void set_settings(struct socket_events *skel, const struct socket_bpf_options *opt,
+			 uint64_t ring)
+{
+	const struct bpf_filters *f = opt->filters;
+	uint32_t families = f && f->families
+				    ? f->families
+				    : (1u << AF_INET) | (1u << AF_INET6) | (1u << AF_UNIX);
+
+	if (!opt->allow_unix)
+		families &= ~(1u << AF_UNIX);
+	skel->rodata->cfg.families = families;
+	skel->rodata->cfg.include_ports = f && f->ninclude_ports ? 1 : 0;
+	skel->rodata->cfg.self_tgid = (uint32_t)opt->self;
+	skel->rodata->cfg.wakeup_bytes = (uint32_t)(ring / WAKEUP_SHARE);
+	skel->rodata->cfg.dedup_ns = f ? (uint64_t)f->dedup_window_ms * 1000000ull : 0;
+}
+
+static int put(struct bpf_map *map, const void *key, size_t key_size)
+{
+	uint8_t one = 1;
+
+	return bpf_map__update_elem(map, key, key_size, &one, sizeof(one), BPF_ANY);
+}
+
+static int fill_ports(struct bpf_map *map, const uint16_t *ports, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (put(map, &ports[i], sizeof(ports[i])) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+/* "@name" is an abstract name: the kernel's form starts with a NUL. */
+static int fill_unix_prefixes(struct bpf_map *map, char **prefixes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct sysq_unix_prefix_key key = {0};
+		size_t len = strlen(prefixes[i]);
+
+		if (len > sizeof(key.path))
+			return -EINVAL;
+		memcpy(key.path, prefixes[i], len);
+		if (key.path[0] == '@')
+			key.path[0] = '\0';
+		key.prefixlen = (uint32_t)(len * 8);
+		if (put(map, &key, sizeof(key)) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int fill_comms(struct bpf_map *map, char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char comm[SYSQ_COMM_LEN] = {0};
+
+		strncpy(comm, names[i], sizeof(comm) - 1);
+		if (put(map, comm, sizeof(comm)) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int fill_filters(struct socket_events *skel, const struct bpf_filters *f)
+{
+	int rc;
+
+	if (!f)
+		return 0;
+	rc = fill_ports(skel->maps.include_ports, f->include_ports, f->ninclude_ports);
+	rc = rc ? rc : fill_ports(skel->maps.exclude_ports, f->exclude_ports, f->nexclude_ports);
+	rc = rc ? rc
+		: fill_unix_prefixes(skel->maps.exclude_unix_prefixes, f->exclude_unix_prefixes,
+				     f->nexclude_unix_prefixes);
+	return rc ? rc
+		  : fill_comms(skel->maps.exclude_comms, f->exclude_processes,
+			       f->nexclude_processes);
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct socket_bpf *sb = ctx;
+	struct bpf_socket_call call;
+
+	sb->fn(sb->ctx, socket_decode(data, size, &call) == 0 ? &call : NULL);
+	return 0;
+}
+
+static int fail(struct socket_bpf *sb, char **err, int rc, const char *step)
+{
+	*err = xasprintf("%s: %s%s", step, strerror(-rc), hint(-rc));
+	socket_bpf_close(sb);
+	return rc;
+}
+
+int socket_bpf_open(const struct socket_bpf_options *opt, struct socket_bpf **out, char **err)
+{
+	struct socket_bpf *sb = xcalloc(1, sizeof(*sb));
+	uint64_t ring = round_up_pow2(opt->ring_size);
+	int rc;
+
+	*out = NULL;
+	libbpf_set_print(libbpf_log);
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		return fail(sb, err, -ENOENT, "the kernel has no BTF (/sys/kernel/btf/vmlinux)");
+	sb->ncpus = libbpf_num_possible_cpus();
+	sb->skel = socket_events__open();
+	if (!sb->skel)
+		return fail(sb, err, -errno, "opening the embedded BPF object");
+	set_settings(sb->skel, opt, ring);
+	bpf_map__set_max_entries(sb->skel->maps.events, (uint32_t)ring);
+	rc = socket_events__load(sb->skel);
+	if (rc < 0)
+		return fail(sb, err, rc, "loading the socket programs");
+	rc = fill_filters(sb->skel, opt->filters);
+	if (rc < 0)
+		return fail(sb, err, rc, "writing bpf_filters into the maps");
+	rc = socket_events__attach(sb->skel);
+	if (rc < 0)
+		return fail(sb, err, rc, "attaching to sys_enter and sys_exit");
+	sb->rb = ring_buffer__new(bpf_map__fd(sb->skel->maps.events), on_record, sb, NULL);
+	if (!sb->rb)
+		return fail(sb, err, -errno, "opening the ring buffer");
+	*out = sb;
+	return 0;
+}
+
+int socket_bpf_poll(struct socket_bpf *sb, int timeout_ms, socket_bpf_fn fn, void *ctx)
+{
+	int n, more;
+
+	sb->fn = fn;
+	sb->ctx = ctx;
+	/* Records are submitted without a wakeup until a batch waits, so a
+	 * timeout is normal: read whatever is there either way. */
+	n = ring_buffer__poll(sb->rb, timeout_ms);
+	if (n < 0)
+		return n;
+	more = ring_buffer__consume(sb->rb);
+	return more < 0 ? more : n + more;
+}
+
+void socket_bpf_counters(struct socket_bpf *sb, uint64_t *out)
+{
+	uint64_t *percpu = xcalloc((size_t)sb->ncpus, sizeof(*percpu));
+
+	for (uint32_t i = 0; i < SYSQ_CNT_COUNT; i++) {
+		out[i] = 0;
+		if (bpf_map__lookup_elem(sb->skel->maps.counters, &i, sizeof(i), percpu,
+					 (size_t)sb->ncpus * sizeof(*percpu), 0) < 0)
+			continue;
+		for (int c = 0; c < sb->ncpus; c++)
+			out[i] += percpu[c];
+	}
+	free(percpu);
+}
+
+void socket_bpf_close(struct socket_bpf *sb)
+{
+	if (!sb)
+		return;
+	ring_buffer__free(sb->rb);
+	socket_events__destroy(sb->skel);
+	free(sb);
+}

@@ -1,0 +1,110 @@
+/* Ring buffer record decoding for the socket BPF programs. */
+#include "socket_decode.h"
+
+#include "sysq_socket_event.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+const char *socket_action_name(int action)
+{
+	switch (action) {
+	case SYSQ_ACTION_CONNECT:
+		return "connect";
+	case SYSQ_ACTION_BIND:
+		return "bind";
+	case SYSQ_ACTION_ACCEPT:
+	case SYSQ_ACTION_ACCEPT4:
+		return "accept";
+	case SYSQ_ACTION_LISTEN:
+		return "listen";
+	}
+	return NULL;
+}
+
+static bool lengths_valid(const struct sysq_sock_event *e)
+{
+	return e->sockaddr_len <= SYSQ_SOCKADDR_MAX && e->local_unix_len <= SYSQ_UNIX_PATH_MAX &&
+	       e->exe_len < SYSQ_EXE_MAX;
+}
+
+/* A NUL inside the exe path cannot come from a file name. */
+static int copy_exe(const struct sysq_sock_event *e, struct bpf_socket_call *out)
+{
+	if (memchr(e->exe, '\0', e->exe_len))
+		return -EINVAL;
+	memcpy(out->exe, e->exe, e->exe_len);
+	out->exe[e->exe_len] = '\0';
+	out->exe_truncated = e->flags & SYSQ_EV_EXE_TRUNCATED;
+	return 0;
+}
+
+static void socket_sides(const struct sysq_sock_event *e, struct bpf_socket_call *out)
+{
+	out->local.port = out->peer.port = -1;
+	out->have_socket = e->flags & SYSQ_EV_HAVE_SOCKET;
+	if (!out->have_socket)
+		return;
+	out->protocol = e->protocol;
+	out->sock_type = e->sock_type;
+	if (e->family == AF_UNIX) {
+		unsigned char raw[2 + SYSQ_UNIX_PATH_MAX] = {AF_UNIX, 0};
+
+		memcpy(raw + 2, e->local_unix, e->local_unix_len);
+		out->have_local = e->local_unix_len > 0 &&
+				  audit_sockaddr_parse(raw, 2 + e->local_unix_len, &out->local) == 0;
+		return;
+	}
+	if (e->flags & SYSQ_EV_HAVE_LOCAL) {
+		out->have_local = true;
+		out->local.family = e->family;
+		out->local.port = e->local_port;
+		audit_sockaddr_format_ip(e->family, e->local_addr, out->local.address,
+					 sizeof(out->local.address));
+	}
+	if (e->flags & SYSQ_EV_HAVE_PEER) {
+		out->have_peer = true;
+		out->peer.family = e->family;
+		out->peer.port = e->peer_port;
+		audit_sockaddr_format_ip(e->family, e->peer_addr, out->peer.address,
+					 sizeof(out->peer.address));
+	}
+}
+
+int socket_decode(const void *data, size_t size, struct bpf_socket_call *out)
+{
+	const struct sysq_sock_event *e = data;
+
+	memset(out, 0, sizeof(*out));
+	if (size < sizeof(*e) || e->version != SYSQ_SOCK_EVENT_VERSION || e->size != sizeof(*e) ||
+	    !socket_action_name(e->action) || !lengths_valid(e))
+		return -EINVAL;
+	if (e->family != AF_INET && e->family != AF_INET6 && e->family != AF_UNIX)
+		return -EINVAL;
+	if (copy_exe(e, out) < 0)
+		return -EINVAL;
+	out->action = e->action;
+	out->ret = e->ret;
+	out->fd = e->fd;
+	out->pid = e->pid;
+	out->tid = e->tid;
+	out->ppid = e->ppid;
+	out->uid = e->uid;
+	out->gid = e->gid;
+	out->auid = e->auid;
+	out->cgroup_id = e->cgroup_id;
+	out->boot_ns = e->boot_ns;
+	memcpy(out->comm, e->comm, SYSQ_COMM_LEN);
+	out->comm[SYSQ_COMM_LEN] = '\0';
+	out->family = e->family;
+	/* An address too short for its family (the call failed on it) is
+	 * treated as none, as audit logs none for it. */
+	if (!e->sockaddr_len ||
+	    audit_sockaddr_parse(e->sockaddr, e->sockaddr_len, &out->recorded) < 0) {
+		memset(&out->recorded, 0, sizeof(out->recorded));
+		out->recorded.port = -1;
+	}
+	socket_sides(e, out);
+	return 0;
+}

@@ -1,0 +1,99 @@
+/* The contract between the socket BPF programs and the agent: the record
+ * each program writes to the ring buffer, the filter settings the agent
+ * writes into maps, and the index of every in-kernel drop counter.
+ *
+ * Included by both sides, so it uses only fixed-size uapi types. The agent
+ * treats every record as untrusted input all the same (socket_decode.c):
+ * version, size and every length are checked before use. */
+#pragma once
+
+#include <linux/types.h>
+
+#define SYSQ_SOCK_EVENT_VERSION 1
+#define SYSQ_SOCKADDR_MAX 128 /* sizeof(struct sockaddr_storage) */
+#define SYSQ_UNIX_PATH_MAX 108
+#define SYSQ_EXE_MAX 256
+#define SYSQ_COMM_LEN 16
+
+enum sysq_sock_action {
+	SYSQ_ACTION_CONNECT = 1,
+	SYSQ_ACTION_BIND,
+	SYSQ_ACTION_ACCEPT,
+	SYSQ_ACTION_ACCEPT4,
+	SYSQ_ACTION_LISTEN,
+};
+
+/* sysq_sock_event.flags */
+#define SYSQ_EV_HAVE_SOCKET 0x01 /* protocol, type and the socket's own side are set */
+#define SYSQ_EV_HAVE_LOCAL 0x02	 /* local_addr/local_port (inet) */
+#define SYSQ_EV_HAVE_PEER 0x04	 /* peer_addr/peer_port (inet) */
+#define SYSQ_EV_EXE_TRUNCATED 0x08
+
+struct sysq_sock_event {
+	__u16 version;
+	__u16 size;
+	__u8 action; /* enum sysq_sock_action */
+	__u8 flags;
+	__u16 family; /* the socket's, or the address's when no socket was found */
+	__u16 protocol;
+	__u16 sock_type;
+	__u16 local_port; /* host byte order */
+	__u16 peer_port;
+	__u64 boot_ns; /* CLOCK_BOOTTIME of the call's return */
+	__u64 cgroup_id;
+	__s64 ret; /* the syscall's return value, or -errno */
+	__s32 fd;  /* the descriptor the call was made on */
+	__u32 pid; /* thread group id */
+	__u32 tid;
+	__u32 ppid;
+	__u32 uid;
+	__u32 gid;
+	__u32 auid; /* loginuid; 4294967295 when unset */
+	__u16 sockaddr_len;   /* bytes of sockaddr: what the caller passed or got back */
+	__u16 local_unix_len; /* bytes of local_unix: the socket's own sun_path */
+	__u16 exe_len;	      /* bytes of exe, without a NUL */
+	__u16 pad;
+	__u8 local_addr[16];
+	__u8 peer_addr[16];
+	char comm[SYSQ_COMM_LEN];
+	__u8 sockaddr[SYSQ_SOCKADDR_MAX];
+	char local_unix[SYSQ_UNIX_PATH_MAX];
+	char exe[SYSQ_EXE_MAX];
+};
+
+/* Index of each in-kernel counter in the per-CPU counters map. */
+enum sysq_bpf_counter {
+	SYSQ_CNT_FILTER_FAMILY,
+	SYSQ_CNT_FILTER_PORT,
+	SYSQ_CNT_FILTER_UNIX_PATH,
+	SYSQ_CNT_FILTER_COMM,
+	SYSQ_CNT_DEDUP,
+	SYSQ_CNT_RINGBUF_FULL,
+	SYSQ_CNT_PENDING_FULL,
+	SYSQ_CNT_COUNT,
+};
+
+/* The single entry of the settings map. */
+struct sysq_sock_settings {
+	__u32 families;	     /* bit (1 << family) for each family to capture */
+	__u32 include_ports; /* non-zero: only events whose port is in include_ports */
+	__u32 self_tgid;     /* the agent: its own sockets are not events */
+	__u32 wakeup_bytes;  /* wake the reader once this much data waits */
+	__u64 dedup_ns;	     /* 0: no dedup */
+};
+
+/* Key of the UNIX path prefix LPM trie: prefixlen counts bits. */
+struct sysq_unix_prefix_key {
+	__u32 prefixlen;
+	__u8 path[SYSQ_UNIX_PATH_MAX];
+};
+
+/* Key of the dedup LRU map: one entry per (process, action, endpoint). */
+struct sysq_dedup_key {
+	__u32 pid;
+	__u16 action;
+	__u16 family;
+	__u16 port;
+	__u16 pad;
+	__u8 endpoint[16]; /* IP address, or a hash of the UNIX path */
+};

@@ -1,0 +1,56 @@
+/* socket_events: the schema, shared by the audit and BPF row builders. */
+#pragma once
+
+#include "table_module.h"
+
+#include "audit/sockaddr.h"
+
+/* X(name, type, hidden, description) */
+#define SOCKET_EVENTS_COLUMNS(X)                                                                   \
+	X(action, TEXT, false, "bind, connect or accept")                                          \
+	X(pid, INTEGER, false, "Process ID")                                                       \
+	X(path, TEXT, false, "Path of the process's executable")                                   \
+	X(fd, TEXT, false, "The socket's file descriptor (the call's first argument), in decimal") \
+	X(auid, INTEGER, false, "Audit (login) user ID")                                           \
+	X(family, INTEGER, false, "Address family: 2 (inet), 10 (inet6) or 1 (unix)")              \
+	X(protocol, INTEGER, true,                                                                 \
+	  "IP protocol (6 TCP, 17 UDP; 0 for UNIX sockets), read from the live socket; NULL "      \
+	  "when it was already gone")                                                              \
+	X(local_address, TEXT, false,                                                              \
+	  "Local address: bind's address, or the socket's own after connect and accept")           \
+	X(remote_address, TEXT, false, "Remote address of a connect or an accept")                 \
+	X(local_port, INTEGER, false, "Local port")                                                \
+	X(remote_port, INTEGER, false, "Remote port")                                              \
+	X(socket, TEXT, true, "UNIX socket path; abstract names start with @")                     \
+	X(time, INTEGER, false, "Audit timestamp of the call, in seconds since the epoch")         \
+	X(uptime, INTEGER, false, "Seconds since boot at the time of the call")                    \
+	X(eid, TEXT, true, "Event ID")                                                             \
+	X(success, INTEGER, true, "1 unless status is failed")                                     \
+	X(status, TEXT, false, "succeeded, failed, in_progress or no_client")                      \
+	X(source, TEXT, true, "Where the row came from: audit or bpf")                             \
+	X(ppid, INTEGER, true, "Parent process ID")                                                \
+	X(uid, INTEGER, true, "User ID of the process")                                            \
+	X(gid, INTEGER, true, "Group ID of the process")                                           \
+	X(comm, TEXT, true, "The process's command name (the kernel's comm)")                      \
+	X(tid, INTEGER, true, "Thread ID of the caller (BPF rows)")                                \
+	X(cgroup_id, INTEGER, true, "ID of the caller's cgroup v2 (BPF rows)")
+
+enum socket_events_column {
+#define X(name, ...) SE_##name,
+	SOCKET_EVENTS_COLUMNS(X)
+#undef X
+	SE_COUNT
+};
+
+enum socket_status { STATUS_SUCCEEDED, STATUS_FAILED, STATUS_IN_PROGRESS, STATUS_NO_CLIENT };
+
+extern const char *const socket_status_names[];
+
+/* Fills the address columns of the endpoint a call names: bind's local
+ * side, or the remote side of connect and accept. */
+void socket_row_endpoint(struct row *row, unsigned addr_col, unsigned port_col,
+			 const struct audit_sockaddr *sa);
+
+/* Turns a BPF socket event into a row (socket_events_bpf.c). */
+void socket_events_on_bpf(struct subscriber *sub, const struct table_ctx *tc,
+			  const struct pubsub_event *pev);

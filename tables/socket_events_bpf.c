@@ -1,0 +1,146 @@
+/* socket_events rows from the BPF socket programs (source = 'bpf').
+ *
+ * Every column the audit path fills has the same meaning here, so a query
+ * need not care where a row came from: `path` is the executable, `fd` the
+ * descriptor the call was made on, the named address goes to the local
+ * side for bind and to the remote side for connect and accept, and the
+ * socket's own side and protocol are filled for calls that succeeded or
+ * are in progress. The difference is where those facts come from: the
+ * programs read them from the socket at the call's return, so they are
+ * never stale. BPF also sees listen(), which audit rules do not cover, and
+ * fills tid and cgroup_id. The same flags decide which statuses make rows. */
+#include "socket_events.h"
+
+#include "bpf/socket_decode.h"
+#include "sysq_socket_event.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <time.h>
+
+static bool is_accept(int action)
+{
+	return action == SYSQ_ACTION_ACCEPT || action == SYSQ_ACTION_ACCEPT4;
+}
+
+/* The row's status, or -1 for a call the flags leave out. */
+static int bpf_status(const struct bpf_socket_call *c, const struct sysq_flags *flags)
+{
+	if (c->ret >= 0)
+		return STATUS_SUCCEEDED;
+	if (c->action == SYSQ_ACTION_CONNECT && c->ret == -EINPROGRESS)
+		return STATUS_IN_PROGRESS;
+	if (is_accept(c->action) && (c->ret == -EAGAIN || c->ret == -EWOULDBLOCK))
+		return flags->audit_allow_null_accept_socket_events ? STATUS_NO_CLIENT : -1;
+	return flags->audit_allow_failed_socket_events ? STATUS_FAILED : -1;
+}
+
+/* The address the call names: what the caller passed or got back, else,
+ * for an accept that asked for none, the new socket's peer. */
+static const struct audit_sockaddr *named_address(const struct bpf_socket_call *c)
+{
+	if (c->recorded.family)
+		return &c->recorded;
+	if (is_accept(c->action) && c->ret >= 0 && c->have_peer)
+		return &c->peer;
+	return NULL;
+}
+
+static void set_named(struct row *row, const struct bpf_socket_call *c,
+		      const struct audit_sockaddr *sa)
+{
+	if (!sa)
+		return;
+	if (sa->family == AF_UNIX)
+		row_set_str(row, SE_socket, sa->address);
+	else if (c->action == SYSQ_ACTION_BIND)
+		socket_row_endpoint(row, SE_local_address, SE_local_port, sa);
+	else
+		socket_row_endpoint(row, SE_remote_address, SE_remote_port, sa);
+}
+
+/* What the socket itself said: protocol, and the local side the caller
+ * did not name (after connect and accept, or the port a bind to 0 got). */
+static void set_socket_facts(struct row *row, const struct bpf_socket_call *c, int status,
+			     const struct audit_sockaddr *sa)
+{
+	if ((status != STATUS_SUCCEEDED && status != STATUS_IN_PROGRESS) || !c->have_socket)
+		return;
+	row_set_int(row, SE_protocol, c->protocol);
+	if (c->family == AF_UNIX) {
+		if (c->action == SYSQ_ACTION_LISTEN && c->have_local)
+			row_set_str(row, SE_socket, c->local.address);
+		return;
+	}
+	if (c->have_local && (c->action != SYSQ_ACTION_BIND || !sa || sa->port == 0))
+		socket_row_endpoint(row, SE_local_address, SE_local_port, &c->local);
+}
+
+/* time is wall-clock seconds, like audit's timestamp; the event carries
+ * CLOCK_BOOTTIME, which does not jump with the wall clock. */
+static void set_times(struct row *row, const struct bpf_socket_call *c)
+{
+	struct timespec real, boot;
+	int64_t sec, nsec;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	/* Seconds and nanoseconds apart: boot_ns is untrusted, and any value
+	 * of it must not overflow. */
+	sec = (int64_t)real.tv_sec - (int64_t)boot.tv_sec + (int64_t)(c->boot_ns / 1000000000);
+	nsec = (real.tv_nsec - boot.tv_nsec) + (int64_t)(c->boot_ns % 1000000000);
+	sec += nsec >= 1000000000 ? 1 : nsec < 0 ? -1 : 0;
+	row_set_int(row, SE_time, sec);
+	row_set_int(row, SE_uptime, (int64_t)(c->boot_ns / 1000000000));
+}
+
+static void set_process(struct row *row, const struct bpf_socket_call *c)
+{
+	char fd[16];
+
+	row_set_int(row, SE_pid, c->pid);
+	if (c->exe[0])
+		row_set_str(row, SE_path, c->exe);
+	snprintf(fd, sizeof(fd), "%d", c->fd);
+	row_set_str(row, SE_fd, fd);
+	row_set_int(row, SE_auid, c->auid);
+	row_set_int(row, SE_ppid, c->ppid);
+	row_set_int(row, SE_uid, c->uid);
+	row_set_int(row, SE_gid, c->gid);
+	row_set_str(row, SE_comm, c->comm);
+	row_set_int(row, SE_tid, c->tid);
+	row_set_int(row, SE_cgroup_id, (int64_t)c->cgroup_id);
+}
+
+void socket_events_on_bpf(struct subscriber *sub, const struct table_ctx *tc,
+			  const struct pubsub_event *pev)
+{
+	const struct bpf_socket_call *c = pev->data;
+	const struct audit_sockaddr *sa;
+	struct row *row;
+	int status;
+
+	if (is_accept(c->action) && !tc->flags->audit_allow_accept_socket_events)
+		return;
+	status = bpf_status(c, tc->flags);
+	if (status < 0)
+		return;
+	sa = named_address(c);
+	row = row_new(tc->table, SE_COUNT);
+	row_set_str(row, SE_action, socket_action_name(c->action));
+	set_process(row, c);
+	/* A failed accept names no address, and audit leaves its family NULL;
+	 * c->family is the listening socket's, known only to BPF. */
+	if (!is_accept(c->action) || c->ret >= 0)
+		row_set_int(row, SE_family, c->family);
+	set_named(row, c, sa);
+	set_socket_facts(row, c, status, sa);
+	set_times(row, c);
+	row_set_int(row, SE_success, status != STATUS_FAILED);
+	row_set_str(row, SE_status, socket_status_names[status]);
+	row_set_str(row, SE_source, "bpf");
+	counter_add(&sub->counters, COUNTER_events, 1);
+	tc->emit(tc->sink, row);
+}

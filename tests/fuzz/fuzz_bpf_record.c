@@ -1,0 +1,89 @@
+/* fuzz_bpf_record: a ring buffer record of the socket BPF programs ->
+ * socket_decode -> a socket_events row.
+ *
+ * Why untrusted: the record is written by a BPF program into memory the
+ * agent maps, and a program from another build, a layout change or a bug
+ * must never make the agent read past a field. The decoder checks version,
+ * size, action, family and every length; this harness feeds it arbitrary
+ * bytes (the size varies too, so short records are covered) and sends what
+ * it accepts through the real row builder, whose rows are checked to lie
+ * inside their own storage. */
+#include "bpf/socket_decode.h"
+#include "store/row.h"
+#include "sysq_socket_event.h"
+#include "tables/table_module.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static volatile unsigned char sink_byte;
+
+static void check_and_free_row(void *sink, struct row *row)
+{
+	unsigned char acc = 0;
+
+	(void)sink;
+	for (unsigned i = 0; i < row->ncolumns; i++) {
+		const struct row_value *v = &row->values[i];
+
+		if (v->kind != ROW_TEXT)
+			continue;
+		if (v->off > row->text.len || v->len > row->text.len - v->off)
+			abort();
+		for (size_t j = 0; j < v->len; j++)
+			acc ^= (unsigned char)row->text.buf[v->off + j];
+	}
+	sink_byte = acc;
+	row_free(row);
+}
+
+static struct {
+	struct sysq_flags flags;
+	struct event_table table;
+	struct table_ctx ctx;
+	struct pubsub *ps;
+	struct publisher *pub;
+} g;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	struct subscriber *sub;
+
+	(void)argc;
+	(void)argv;
+	flags_init(&g.flags);
+	g.flags.audit_allow_sockets = true;
+	g.flags.audit_allow_failed_socket_events = true;
+	g.flags.audit_allow_null_accept_socket_events = true;
+	g.ps = pubsub_new();
+	g.pub = pubsub_add_publisher(g.ps, "bpfsocketpublisher");
+	g.table.def = socket_events_module.def;
+	g.ctx = (struct table_ctx){.table = &g.table, .flags = &g.flags,
+				   .emit = check_and_free_row};
+	sub = pubsub_add_subscriber(g.ps, "socket_events", socket_events_module.on_event, &g.ctx,
+				    NULL);
+	g.table.counters = &sub->counters;
+	if (pubsub_subscribe(g.ps, sub, "bpfsocketpublisher") < 0)
+		abort();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* An exact-size copy: the decoder must not read past `size`. */
+	void *rec = malloc(size ? size : 1);
+	struct bpf_socket_call call;
+
+	memcpy(rec, data, size);
+	if (socket_decode(rec, size, &call) == 0) {
+		struct pubsub_event ev = {.kind = PUBSUB_BPF_SOCKET_EVENT, .data = &call};
+
+		if (strlen(call.exe) >= sizeof(call.exe) || strlen(call.comm) >= sizeof(call.comm))
+			abort();
+		pubsub_publish(g.pub, &ev);
+	}
+	free(rec);
+	return 0;
+}

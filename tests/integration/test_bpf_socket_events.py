@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""socket_events from the BPF programs, loaded through the real verifier.
+
+The audit socket workload (sysq-test-net) must give exact rows with
+source 'bpf'; run under both paths at once (--audit_keep_socket_rules),
+audit's and BPF's rows for the same calls must agree in every column both
+fill; each bpf_filters kind must drop what it names and count it; the
+programs must be gone after the daemon exits; and without CAP_BPF the
+daemon must fall back to audit (auto) or refuse to start (true)."""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from sysqtest import (Daemon, audit_rules, check, check_eq, main, run,  # noqa: E402
+                      wait_for, write_config)
+from test_socket_events import Workload, expected_row  # noqa: E402
+
+BPF = "--enable_bpf_events=true"
+ALL = ["--audit_allow_sockets", "--audit_allow_unix", "--audit_allow_failed_socket_events",
+       "--audit_allow_null_accept_socket_events"]
+COLUMNS = ("action, fd, family, protocol, local_address, local_port, remote_address, "
+           "remote_port, socket, status, success, source, path")
+SHARED = ("action, pid, path, fd, auid, family, protocol, local_address, remote_address, "
+          "local_port, remote_port, socket, success, status, ppid, uid, gid, comm")
+PROGRAMS = ("sysq_sock_enter", "sysq_sock_exit")
+
+
+def rows_until(d, sql, count, what):
+    return wait_for(lambda: (lambda r: r if len(r) >= count else None)(d.query(sql)),
+                    what=what)
+
+
+def test_workload_rows_exact():
+    with Daemon(BPF, *ALL) as d:
+        check(all("connect" not in r for r in audit_rules()),
+              f"no audit socket rules while BPF feeds socket_events: {audit_rules()}")
+        w = Workload()
+        try:
+            sql = (f"SELECT {COLUMNS} FROM socket_events WHERE pid = {w.proc.pid} "
+                   "AND action != 'listen' ORDER BY eid")
+            rows = rows_until(d, sql, len(w.steps), "the workload's BPF rows")
+            check_eq(len(rows), len(w.steps), "one row per socket call")
+            for step, row in zip(w.steps, rows):
+                check_eq(row, expected_row(step, "bpf"), f"row for step {step['step']}")
+            tcp = [r for r in rows if r["action"] == "connect" and r["protocol"] == "6"
+                   and r["status"] == "succeeded"]
+            check(tcp and all(int(r["local_port"]) > 0 for r in tcp),
+                  f"TCP connects carry their local port: {tcp}")
+            listens = d.query(f"SELECT fd, local_port, socket FROM socket_events WHERE "
+                              f"pid = {w.proc.pid} AND action = 'listen'")
+            check(listens, "listen() calls are rows too")
+        finally:
+            w.close()
+
+
+def test_differential_against_audit():
+    """One run, both sources: every column both fill is equal, call by call."""
+    with Daemon(BPF, "--audit_keep_socket_rules", *ALL) as d:
+        w = Workload()
+        try:
+            base = f"SELECT {SHARED}, time FROM socket_events WHERE pid = {w.proc.pid}"
+            audit = rows_until(d, f"{base} AND source = 'audit' ORDER BY eid", len(w.steps),
+                               "audit rows")
+            bpf = rows_until(d, f"{base} AND source = 'bpf' AND action != 'listen' "
+                             "ORDER BY eid", len(w.steps), "BPF rows")
+        finally:
+            w.close()
+    check_eq(len(bpf), len(audit), "as many BPF rows as audit rows")
+    # Audit delivers the records of one call in order, BPF at its return:
+    # compare them as sets of calls, not by arrival.
+    key = lambda r: json.dumps({k: v for k, v in r.items() if k != "time"}, sort_keys=True)  # noqa: E731,E501
+    check_eq(sorted(map(key, bpf)), sorted(map(key, audit)), "the same calls, column by column")
+    for a, b in zip(sorted(audit, key=key), sorted(bpf, key=key)):
+        check(abs(int(a["time"]) - int(b["time"])) <= 1, f"time agrees: {a} {b}")
+
+
+FILTER_SCRIPT = r"""
+import socket, sys
+port_dropped, port_kept, inet6_port = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+def udp(family, addr, port, n=1):
+    for _ in range(n):
+        s = socket.socket(family, socket.SOCK_DGRAM); s.connect((addr, port)); s.close()
+udp(socket.AF_INET, "127.0.0.1", port_dropped)
+udp(socket.AF_INET, "127.0.0.1", port_kept)
+udp(socket.AF_INET6, "::1", inet6_port)
+udp(socket.AF_INET, "127.0.0.2", port_kept + 1, n=50)   # a burst to one endpoint
+for name in ("\0sysq-excluded-1", "\0sysq-kept-1"):
+    s = socket.socket(socket.AF_UNIX); s.bind(name); s.close()
+print("done", flush=True)
+"""
+
+
+def run_filter_workload(tmp, ports, exe=sys.executable, name="workload.py"):
+    script = os.path.join(tmp, name)
+    with open(script, "w") as f:
+        f.write(FILTER_SCRIPT)
+    p = subprocess.run([exe, script, *map(str, ports)], capture_output=True)
+    check_eq(p.returncode, 0, f"filter workload: {p.stderr.decode()}")
+
+
+def test_filters_drop_and_count():
+    d = Daemon(BPF, "--audit_allow_sockets", "--audit_allow_unix")
+    excluded_comm = os.path.join(d.tmp, "sysqfiltproc")
+    os.symlink(os.path.realpath(sys.executable), excluded_comm)  # comm = the link's name
+    cfg = write_config(os.path.join(d.tmp, "sysq.conf"), {"bpf_filters": {
+        "families": ["inet", "unix"], "exclude_ports": [47001],
+        "exclude_unix_prefixes": ["@sysq-excluded"], "exclude_processes": ["sysqfiltproc"],
+        "dedup_window_ms": 60000}})
+    d.flags.append(f"--config_path={cfg}")
+    with d:
+        run_filter_workload(d.tmp, (47001, 47002, 47003))
+        run_filter_workload(d.tmp, (47011, 47012, 47013), exe=excluded_comm, name="x.py")
+        got = rows_until(d, "SELECT action, remote_address, remote_port, socket, comm "
+                         "FROM socket_events WHERE comm NOT LIKE 'sysq%' AND "
+                         "(remote_port BETWEEN 47001 AND 47020 OR socket LIKE '@sysq-%') "
+                         "ORDER BY eid", 3, "the rows the filters keep")
+        wait_for(lambda: d.counters("bpfsocketpublisher")["filtered_dedup"] == "49",
+                 what="the dedup counter")
+        c = d.counters("bpfsocketpublisher")
+    rows = [(r["action"], r["remote_port"], r["socket"]) for r in got]
+    check_eq(sorted(rows, key=str), sorted([("connect", "47002", None),
+                                            ("connect", "47003", None),
+                                            ("bind", None, "@sysq-kept-1")], key=str),
+             "kept: the other port, one row of the burst, the other UNIX name")
+    check_eq(c["filtered_port"], "1", "the excluded port")
+    check_eq(c["filtered_family"], "1", "the inet6 connect")
+    check_eq(c["filtered_unix_path"], "1", "the excluded UNIX prefix")
+    check(int(c["filtered_process"]) >= 55, f"every call of the excluded process: {c}")
+    check_eq(c["lost_ringbuf"], "0", "nothing lost")
+
+
+def test_include_ports():
+    d = Daemon(BPF, "--audit_allow_sockets")
+    cfg = write_config(os.path.join(d.tmp, "sysq.conf"),
+                       {"bpf_filters": {"include_ports": [47102]}})
+    d.flags.append(f"--config_path={cfg}")
+    with d:
+        run_filter_workload(d.tmp, (47101, 47102, 47103))
+        got = rows_until(d, "SELECT remote_port FROM socket_events WHERE comm LIKE 'python%'",
+                         1, "the included port's row")
+        wait_for(lambda: int(d.counters("bpfsocketpublisher")["filtered_port"]) >= 51,
+                 what="the port filter counter")
+    check_eq(got, [{"remote_port": "47102"}], "only the included port")
+
+
+def sysq_programs():
+    out = run(["bpftool", "prog", "show"], check=True).stdout.decode()
+    return [p for p in PROGRAMS if p in out]
+
+
+def test_no_leftovers():
+    with Daemon(BPF, "--audit_allow_sockets"):
+        check_eq(sysq_programs(), list(PROGRAMS), "both programs attached while running")
+    # The kernel frees a program after an RCU grace period, not at close().
+    wait_for(lambda: sysq_programs() == [], timeout=10,
+             what="no sysq program after the daemon exits")
+
+
+NO_BPF = ["setpriv", "--bounding-set=-bpf,-perfmon,-sys_admin", "--inh-caps=-all"]
+
+
+def test_fallback_to_audit():
+    """Without CAP_BPF the programs really fail to load (no simulation)."""
+    with Daemon("--audit_allow_sockets", prefix=NO_BPF) as d:
+        check("BPF is unavailable, socket_events comes from audit" in d.log_text(),
+              d.log_text())
+        check_eq(d.counters("bpfsocketpublisher")["active"], "0", "the BPF publisher is off")
+        check(any("connect" in r for r in audit_rules()), "audit socket rules instead")
+        w = Workload()
+        try:
+            rows = rows_until(d, f"SELECT DISTINCT source FROM socket_events WHERE "
+                              f"pid = {w.proc.pid}", 1, "audit rows")
+        finally:
+            w.close()
+        check_eq(rows, [{"source": "audit"}], "rows come from audit")
+    d = Daemon(BPF, "--audit_allow_sockets", prefix=NO_BPF)
+    r = subprocess.run(d.args(), capture_output=True, timeout=30)
+    err = r.stderr.decode()
+    check_eq(r.returncode, 1, f"--enable_bpf_events=true without BPF: {err}")
+    check("--enable_bpf_events=true, but BPF is unavailable" in err and "CAP_BPF" in err, err)
+
+
+if __name__ == "__main__":
+    main([test_workload_rows_exact, test_differential_against_audit, test_filters_drop_and_count,
+          test_include_ports, test_no_leftovers, test_fallback_to_audit])
