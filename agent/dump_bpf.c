@@ -123,15 +123,12 @@ static void print_event(void *ctx, const struct bpf_socket_call *call)
 
 static void print_counters(struct socket_bpf *sb, const struct dump_bpf *d)
 {
-	static const char *const names[SOCKET_BPF_COUNTERS] = {
-		"filtered_family", "filtered_port",	"filtered_unix_path", "filtered_process",
-		"filtered_dedup",  "lost_ringbuf", "lost_bpf_pending"};
 	uint64_t c[SOCKET_BPF_COUNTERS];
 
 	socket_bpf_counters(sb, c);
 	fprintf(stderr, "sysq dump: malformed=%lu", d->malformed);
 	for (int i = 0; i < SOCKET_BPF_COUNTERS; i++)
-		fprintf(stderr, " %s=%" PRIu64, names[i], c[i]);
+		fprintf(stderr, " %s=%" PRIu64, counter_names[socket_bpf_counter_id(i)], c[i]);
 	fputc('\n', stderr);
 }
 

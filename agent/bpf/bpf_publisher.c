@@ -2,7 +2,6 @@
 #include "bpf_publisher.h"
 
 #include "socket_bpf.h"
-#include "sysq_socket_event.h"
 
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -20,17 +19,6 @@ struct bpf_publisher {
 	pthread_t thread;
 	atomic_bool stop;
 	int flush_ms;
-};
-
-/* Which sysq_events column each in-kernel counter feeds. */
-static const enum counter_id counter_map[SOCKET_BPF_COUNTERS] = {
-	[SYSQ_CNT_FILTER_FAMILY] = COUNTER_filtered_family,
-	[SYSQ_CNT_FILTER_PORT] = COUNTER_filtered_port,
-	[SYSQ_CNT_FILTER_UNIX_PATH] = COUNTER_filtered_unix_path,
-	[SYSQ_CNT_FILTER_COMM] = COUNTER_filtered_process,
-	[SYSQ_CNT_DEDUP] = COUNTER_filtered_dedup,
-	[SYSQ_CNT_RINGBUF_FULL] = COUNTER_lost_ringbuf,
-	[SYSQ_CNT_PENDING_FULL] = COUNTER_lost_bpf_pending,
 };
 
 static void deliver(void *ctx, const struct bpf_socket_call *call)
@@ -108,7 +96,7 @@ void bpf_publisher_tick(struct bpf_publisher *bp)
 		return;
 	socket_bpf_counters(bp->sb, c);
 	for (int i = 0; i < SOCKET_BPF_COUNTERS; i++)
-		counter_set(&bp->pub->counters, counter_map[i], c[i]);
+		counter_set(&bp->pub->counters, socket_bpf_counter_id(i), c[i]);
 }
 
 void bpf_publisher_stop(struct bpf_publisher *bp)

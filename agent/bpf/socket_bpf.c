@@ -31,7 +31,24 @@ struct socket_bpf {
 	socket_bpf_fn fn;
 	void *ctx;
 	int ncpus;
+	uint64_t *percpu; /* ncpus values: one read of a per-CPU counter */
 };
+
+/* Which sysq_events column each in-kernel counter feeds. */
+static const enum counter_id counter_ids[SOCKET_BPF_COUNTERS] = {
+	[SYSQ_CNT_FILTER_FAMILY] = COUNTER_filtered_family,
+	[SYSQ_CNT_FILTER_PORT] = COUNTER_filtered_port,
+	[SYSQ_CNT_FILTER_UNIX_PATH] = COUNTER_filtered_unix_path,
+	[SYSQ_CNT_FILTER_COMM] = COUNTER_filtered_process,
+	[SYSQ_CNT_DEDUP] = COUNTER_filtered_dedup,
+	[SYSQ_CNT_RINGBUF_FULL] = COUNTER_lost_ringbuf,
+	[SYSQ_CNT_PENDING_FULL] = COUNTER_lost_bpf_pending,
+};
+
+enum counter_id socket_bpf_counter_id(int i)
+{
+	return counter_ids[i];
+}
 
 /* libbpf's own messages (verifier logs included) are for --verbose; the
  * reason a load failed is reported by the caller in one line. */
@@ -174,6 +191,9 @@ int socket_bpf_open(const struct socket_bpf_options *opt, struct socket_bpf **ou
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		return fail(sb, err, -ENOENT, "the kernel has no BTF (/sys/kernel/btf/vmlinux)");
 	sb->ncpus = libbpf_num_possible_cpus();
+	if (sb->ncpus <= 0)
+		return fail(sb, err, sb->ncpus ? sb->ncpus : -EINVAL, "counting the CPUs");
+	sb->percpu = xcalloc((size_t)sb->ncpus, sizeof(*sb->percpu));
 	sb->skel = socket_events__open();
 	if (!sb->skel)
 		return fail(sb, err, -errno, "opening the embedded BPF object");
@@ -212,17 +232,14 @@ int socket_bpf_poll(struct socket_bpf *sb, int timeout_ms, socket_bpf_fn fn, voi
 
 void socket_bpf_counters(struct socket_bpf *sb, uint64_t *out)
 {
-	uint64_t *percpu = xcalloc((size_t)sb->ncpus, sizeof(*percpu));
-
 	for (uint32_t i = 0; i < SYSQ_CNT_COUNT; i++) {
 		out[i] = 0;
-		if (bpf_map__lookup_elem(sb->skel->maps.counters, &i, sizeof(i), percpu,
-					 (size_t)sb->ncpus * sizeof(*percpu), 0) < 0)
+		if (bpf_map__lookup_elem(sb->skel->maps.counters, &i, sizeof(i), sb->percpu,
+					 (size_t)sb->ncpus * sizeof(*sb->percpu), 0) < 0)
 			continue;
 		for (int c = 0; c < sb->ncpus; c++)
-			out[i] += percpu[c];
+			out[i] += sb->percpu[c];
 	}
-	free(percpu);
 }
 
 void socket_bpf_close(struct socket_bpf *sb)
@@ -231,5 +248,6 @@ void socket_bpf_close(struct socket_bpf *sb)
 		return;
 	ring_buffer__free(sb->rb);
 	socket_events__destroy(sb->skel);
+	free(sb->percpu);
 	free(sb);
 }

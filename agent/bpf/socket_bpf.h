@@ -9,6 +9,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "counters.h"
 
 #include "socket_decode.h"
 
@@ -38,6 +39,9 @@ int socket_bpf_open(const struct socket_bpf_options *opt, struct socket_bpf **ou
 /* Waits up to timeout_ms for a wakeup, then reads every waiting record.
  * Returns the number of records, or -errno (-EINTR on a signal). */
 int socket_bpf_poll(struct socket_bpf *sb, int timeout_ms, socket_bpf_fn fn, void *ctx);
+
+/* The sysq_events counter that in-kernel counter i feeds. */
+enum counter_id socket_bpf_counter_id(int i);
 
 /* Sums the per-CPU counters into out[SOCKET_BPF_COUNTERS]. */
 void socket_bpf_counters(struct socket_bpf *sb, uint64_t *out);

@@ -7,37 +7,18 @@
  * size, action, family and every length; this harness feeds it arbitrary
  * bytes (the size varies too, so short records are covered) and sends what
  * it accepts through the real row builder, whose rows are checked to lie
- * inside their own storage. */
+ * inside their own storage (row_check.h). */
 #include "bpf/socket_decode.h"
 #include "store/row.h"
 #include "sysq_socket_event.h"
 #include "tables/table_module.h"
 
+#include "row_check.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static volatile unsigned char sink_byte;
-
-static void check_and_free_row(void *sink, struct row *row)
-{
-	unsigned char acc = 0;
-
-	(void)sink;
-	for (unsigned i = 0; i < row->ncolumns; i++) {
-		const struct row_value *v = &row->values[i];
-
-		if (v->kind != ROW_TEXT)
-			continue;
-		if (v->off > row->text.len || v->len > row->text.len - v->off)
-			abort();
-		for (size_t j = 0; j < v->len; j++)
-			acc ^= (unsigned char)row->text.buf[v->off + j];
-	}
-	sink_byte = acc;
-	row_free(row);
-}
 
 static struct {
 	struct sysq_flags flags;

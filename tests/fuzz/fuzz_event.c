@@ -21,6 +21,8 @@
 #include "audit/record.h"
 #include "tables/table_module.h"
 
+#include "row_check.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,37 +32,6 @@
 #define MAX_PENDING 16
 #define TIMEOUT_MS  1000
 #define MS_PER_LINE 50
-
-static volatile unsigned char sink_byte;
-
-/* emit(): checks that every value lies inside the row, reads it (so ASan
- * sees any stale offset), then frees the row. */
-static void check_and_free_row(void *sink, struct row *row)
-{
-	const struct table_def *def = row->table->def;
-	unsigned char acc = 0;
-
-	(void)sink;
-	if (row->ncolumns != def->ncolumns) {
-		fprintf(stderr, "row has %u columns, table %u\n", row->ncolumns, def->ncolumns);
-		abort();
-	}
-	for (unsigned i = 0; i < row->ncolumns; i++) {
-		const struct row_value *v = &row->values[i];
-
-		if (v->kind != ROW_TEXT)
-			continue;
-		if (v->off > row->text.len || v->len > row->text.len - v->off) {
-			fprintf(stderr, "column %s: [%zu, +%zu) outside row text of %zu\n",
-				def->columns[i].name, v->off, v->len, row->text.len);
-			abort();
-		}
-		for (size_t j = 0; j < v->len; j++)
-			acc ^= (unsigned char)row->text.buf[v->off + j];
-	}
-	sink_byte = acc;
-	row_free(row);
-}
 
 static void publish(void *ctx, const struct audit_event *ev)
 {
