@@ -28,7 +28,7 @@
 	X(filtered_process, "BPF: calls dropped in the kernel by exclude_processes")              \
 	X(filtered_dedup, "BPF: repeats dropped in the kernel within dedup_window_ms")            \
 	X(lost_ringbuf, "BPF: events lost because the ring buffer was full")                      \
-	X(lost_bpf_pending, "BPF: calls lost because the in-flight call map was full")
+	X(lost_bpf_missed, "BPF: syscall exits not examined because the program was already running on that CPU")
 
 enum counter_id {
 #define X(name, desc) COUNTER_##name,

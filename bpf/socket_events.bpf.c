@@ -1,13 +1,18 @@
 /* socket_events from BPF: connect, bind, accept, accept4 and listen.
  *
- * sys_enter remembers the arguments of a socket call per thread; sys_exit
- * reads the result, the address the caller passed or got back, and the
- * socket itself (protocol, type, both sides), applies the user's filters
- * and only then writes a record to the ring buffer. Everything a filter
- * drops is counted per reason. Records are submitted without a wakeup
- * until wakeup_bytes are waiting, so the agent wakes per batch and drains
- * the rest on its poll timeout. Raw tracepoints (tp_btf) are used because
- * fentry and BPF-LSM are not available on every kernel sysq runs on. */
+ * One program on sys_exit, which runs after every syscall of every
+ * process, so what it does for a syscall it does not report must cost
+ * almost nothing: it returns after one load of the syscall number. For a
+ * socket call it reads the arguments the syscall left in its registers and
+ * the address the caller passed or got back, applies the user's filters
+ * with what that address says, and only for a call that passes reads the
+ * socket itself (protocol, type, both sides) and the process and writes a
+ * record to the ring buffer. Everything a filter drops is counted per
+ * reason. The executable's path is built once per process image and
+ * cached. Records are submitted without a wakeup until wakeup_bytes are
+ * waiting, so the agent wakes per batch and drains the rest on its poll
+ * timeout. A raw tracepoint (tp_btf) is used because fentry and BPF-LSM
+ * are not available on every kernel sysq runs on. */
 #include "sysq_core.h"
 #include "sysq_socket_event.h"
 
@@ -32,7 +37,10 @@
 #define AF_INET6 10
 #define EBADF 9
 #define ENOTSOCK 88
+#define EINPROGRESS 115
+#define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall */
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define PATH_SCRATCH 1024
 #define PATH_END 512 /* the exe path is built backwards from here */
 #define MAX_PATH_COMPONENTS 32
@@ -50,26 +58,40 @@
 
 const volatile struct sysq_sock_settings cfg;
 
-struct pending_call {
+/* A socket call at its return: what it was and the arguments it had. */
+struct call {
 	__u64 a0, a1, a2;
 	__u32 action;
+	long ret;
+};
+
+/* The executable of a process image, as the path cache keeps it. mm and
+ * exe_file tell whether it is still the same image: exec gives the process
+ * a new mm, and PR_SET_MM_EXE_FILE a new file. */
+struct exe_entry {
+	__u64 mm;
+	__u64 exe_file;
+	__u32 len;
+	__u32 truncated;
+	char path[SYSQ_EXE_MAX];
 };
 
 struct scratch {
 	__u8 sa[SYSQ_SOCKADDR_MAX];
 	struct sysq_unix_prefix_key prefix;
 	struct sysq_dedup_key dedup;
+	struct exe_entry exe;
 	char path[PATH_SCRATCH];
 };
 
-/* LRU: a thread killed inside a blocking accept never reaches sys_exit,
- * and its entry must not stay forever. */
+/* Per process: building a path walks every dentry up to the root, far
+ * more work than the rest of an event. LRU, so exited processes age out. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct pending_call);
-} pending SEC(".maps");
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct exe_entry);
+} exe_cache SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -90,19 +112,9 @@ struct {
 	__type(value, struct scratch);
 } scratch_map SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u16);
-	__type(value, __u8);
-} include_ports SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u16);
-	__type(value, __u8);
-} exclude_ports SEC(".maps");
+/* Bit p set: drop calls on port p. The agent folds include_ports and
+ * exclude_ports into it, so a port costs one load, not a map lookup. */
+__u64 port_drop[SYSQ_PORT_WORDS];
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -126,12 +138,14 @@ struct {
 	__type(value, __u64);
 } dedup SEC(".maps");
 
+/* Not atomic: the slot is this CPU's, and the kernel never runs the
+ * program twice at once on one CPU (it counts such a miss instead). */
 static __always_inline void count(__u32 idx)
 {
 	__u64 *c = bpf_map_lookup_elem(&counters, &idx);
 
 	if (c)
-		__sync_fetch_and_add(c, 1);
+		*c += 1;
 }
 
 static __always_inline __u32 action_of(long nr)
@@ -156,59 +170,68 @@ static __always_inline bool is_accept(__u32 action)
 	return action == SYSQ_ACTION_ACCEPT || action == SYSQ_ACTION_ACCEPT4;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(sysq_sock_enter, struct pt_regs___sysq *regs, long id)
-{
-	__u32 action = action_of(id);
-	__u64 pid_tgid;
-	char comm[SYSQ_COMM_LEN] = {};
-	struct pending_call call = {};
-
-	if (!action)
-		return 0;
-	pid_tgid = bpf_get_current_pid_tgid();
-	if ((__u32)(pid_tgid >> 32) == cfg.self_tgid)
-		return 0;
-	bpf_get_current_comm(comm, sizeof(comm));
-	if (bpf_map_lookup_elem(&exclude_comms, comm)) {
-		count(SYSQ_CNT_FILTER_COMM);
-		return 0;
-	}
-	call.action = action;
-	call.a0 = BPF_CORE_READ(regs, di);
-	call.a1 = BPF_CORE_READ(regs, si);
-	call.a2 = BPF_CORE_READ(regs, dx);
-	if (bpf_map_update_elem(&pending, &pid_tgid, &call, BPF_ANY))
-		count(SYSQ_CNT_PENDING_FULL);
-	return 0;
-}
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
 /* The socket behind descriptor fd of the current task, or NULL. The file
  * must point back at the socket, so a descriptor that is not a socket (or
- * was swapped by another thread) is not misread. */
+ * was swapped by another thread) is not misread. This runs before the
+ * filters on every socket call, so it loads through BTF pointers directly
+ * (the kernel catches a fault) instead of calling a helper per field: only
+ * the descriptor table slot, a pointer to a pointer, needs one. */
 static __always_inline struct sock *fd_sock(struct task_struct *task, int fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **table;
+	struct files_struct *files = task->files;
+	struct fdtable *fdt = files->fdt;
 	struct file *file = NULL;
 	struct socket *sock;
 
-	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return NULL;
-	table = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &table[fd]) || !file)
+	/* Until a process has many descriptors, its table is the array
+	 * inside files_struct, which BTF lets the program index directly. */
+	file = fdt->fd[fd];
+	if (!file)
 		return NULL;
-	sock = BPF_CORE_READ(file, private_data);
-	if (!sock || BPF_CORE_READ(sock, file) != file)
+	file = bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file));
+	sock = bpf_rdonly_cast(file->private_data, bpf_core_type_id_kernel(struct socket));
+	if (!sock || (__u64)sock->file != (__u64)file)
 		return NULL;
-	return BPF_CORE_READ(sock, sk);
+	return sock->sk;
+}
+
+/* Everything known about one call while it is filtered and recorded. The
+ * socket is looked up only when a filter or the record needs it. */
+struct call_ctx {
+	struct call call;
+	struct task_struct *task;
+	struct scratch *s;
+	struct sock *sk;
+	__u32 sk_known; /* sk was looked up, and may be NULL */
+	__u32 sa_read;	/* s->sa holds the named address */
+	__u32 salen;	/* its length */
+	__u16 family;
+	__u16 port; /* the port filters look at, once computed */
+};
+
+static __always_inline struct sock *sock_of(struct call_ctx *c)
+{
+	/* accept's new socket; the listening one when accept failed, so the
+	 * filters still know its family and port. */
+	int fd = is_accept(c->call.action) && c->call.ret >= 0 ? (int)c->call.ret
+							       : (int)c->call.a0;
+
+	if (c->sk_known)
+		return c->sk;
+	c->sk_known = 1;
+	if (fd >= 0 && c->call.ret != -EBADF && c->call.ret != -ENOTSOCK)
+		c->sk = fd_sock(c->task, fd);
+	return c->sk;
 }
 
 /* Copies the address the caller passed (connect, bind) or got back
  * (accept) into s->sa, as audit's SOCKADDR record logs it. Returns its
  * length, 0 if there is none. */
-static __always_inline __u32 read_sockaddr(const struct pending_call *call, long ret,
-					   struct scratch *s)
+static __always_inline __u32 read_sockaddr(const struct call *call, struct scratch *s)
 {
 	__u64 uaddr = call->a1;
 	int len = (int)call->a2;
@@ -216,7 +239,7 @@ static __always_inline __u32 read_sockaddr(const struct pending_call *call, long
 	if (!uaddr || call->action == SYSQ_ACTION_LISTEN)
 		return 0;
 	if (is_accept(call->action)) {
-		if (ret < 0 || !call->a2 ||
+		if (call->ret < 0 || !call->a2 ||
 		    bpf_probe_read_user(&len, sizeof(len), (void *)call->a2))
 			return 0;
 	}
@@ -238,25 +261,60 @@ static __always_inline __u16 sa_port(const struct scratch *s, __u32 salen)
 	return salen >= 4 ? ((__u16)s->sa[2] << 8) | s->sa[3] : 0;
 }
 
-/* The port filters look at: the server's port. That is the remote port of
- * a connect and the local port of a bind, listen or accept. */
-static __always_inline __u16 service_port(__u32 action, struct sock *sk, const struct scratch *s,
-					  __u32 salen)
+static __always_inline bool reported_family(__u16 family)
 {
+	return family == AF_UNIX || family == AF_INET || family == AF_INET6;
+}
+
+/* Reading user memory costs more than everything else a filter does, so
+ * the named address is read only when the socket cannot answer, or for a
+ * call that is recorded. */
+static __always_inline void need_sockaddr(struct call_ctx *c)
+{
+	if (c->sa_read)
+		return;
+	c->sa_read = 1;
+	c->salen = read_sockaddr(&c->call, c->s);
+}
+
+/* The call's family: the socket's, else (no socket found) the named
+ * address's. */
+static __always_inline __u16 call_family(struct call_ctx *c)
+{
+	struct sock *sk = sock_of(c);
+
+	if (sk)
+		return sk->__sk_common.skc_family;
+	need_sockaddr(c);
+	return sa_family(c->s, c->salen);
+}
+
+/* The port filters look at: the server's port. That is the remote port of
+ * a connect and the local port of a bind, listen or accept, from the
+ * socket once the call has set it, else from the named address. */
+static __always_inline __u16 service_port(struct call_ctx *c)
+{
+	__u32 action = c->call.action;
+	long ret = c->call.ret;
+	struct sock *sk = sock_of(c);
 	__u16 port = 0;
 
-	if (action == SYSQ_ACTION_CONNECT || action == SYSQ_ACTION_BIND)
-		port = sa_port(s, salen);
-	if (!port && action != SYSQ_ACTION_CONNECT && sk)
-		port = BPF_CORE_READ(sk, __sk_common.skc_num);
-	return port;
+	if (action == SYSQ_ACTION_CONNECT) {
+		if (sk && (ret == 0 || ret == -EINPROGRESS))
+			port = bpf_ntohs(sk->__sk_common.skc_dport);
+	} else if (sk && (action != SYSQ_ACTION_BIND || ret == 0)) {
+		port = sk->__sk_common.skc_num;
+	}
+	if (port || action == SYSQ_ACTION_LISTEN || is_accept(action))
+		return port;
+	need_sockaddr(c);
+	return sa_port(c->s, c->salen);
 }
 
 static __always_inline bool port_filtered(__u16 port)
 {
-	if (cfg.include_ports && !bpf_map_lookup_elem(&include_ports, &port))
-		return true;
-	return bpf_map_lookup_elem(&exclude_ports, &port) != NULL;
+	return (cfg.filters & SYSQ_FILTER_PORTS) &&
+	       (port_drop[(port >> 6) & (SYSQ_PORT_WORDS - 1)] & (1ull << (port & 63)));
 }
 
 /* The UNIX path of the socket's own bound address into dst; its length. */
@@ -280,14 +338,17 @@ static __always_inline __u32 own_unix_path(struct sock *sk, void *dst)
 
 /* The UNIX path a filter looks at: the one the caller named (connect,
  * bind), else the socket's own (listen, accept), into s->prefix. */
-static __always_inline void unix_filter_key(struct sock *sk, struct scratch *s, __u32 salen)
+static __always_inline void unix_filter_key(struct call_ctx *c)
 {
+	struct scratch *s = c->s;
+	struct sock *sk;
 	__u32 len = 0;
 
-	if (salen > 2) {
-		len = CLAMP(salen - 2, SYSQ_UNIX_PATH_MAX);
+	need_sockaddr(c);
+	if (c->salen > 2) {
+		len = CLAMP(c->salen - 2, SYSQ_UNIX_PATH_MAX);
 		bpf_probe_read_kernel(s->prefix.path, len, s->sa + 2);
-	} else if (sk) {
+	} else if ((sk = sock_of(c))) {
 		len = own_unix_path(sk, s->prefix.path);
 	}
 	s->prefix.prefixlen = len * 8;
@@ -312,31 +373,35 @@ __noinline int unix_path_hash(struct scratch *s)
 
 /* True when the same process made the same call to the same endpoint
  * within the dedup window; the first call of a window passes and opens it. */
-static __always_inline bool deduplicated(__u32 action, __u16 family, __u16 port, struct sock *sk,
-					 struct scratch *s, __u32 salen)
+static __always_inline bool deduplicated(struct call_ctx *c)
 {
-	struct sysq_dedup_key *k = &s->dedup;
+	struct sysq_dedup_key *k = &c->s->dedup;
+	const __u8 *sa = c->s->sa;
 	__u64 now = bpf_ktime_get_boot_ns();
+	struct sock *sk = NULL;
 	__u64 *last;
 
+	need_sockaddr(c);
 	__builtin_memset(k, 0, sizeof(*k));
 	k->pid = bpf_get_current_pid_tgid() >> 32;
-	k->action = action;
-	k->family = family;
-	k->port = port;
-	if (family == AF_UNIX) {
-		__u32 h = (__u32)unix_path_hash(s);
+	k->action = c->call.action;
+	k->family = c->family;
+	k->port = c->port;
+	if (c->family == AF_UNIX) {
+		if (!c->s->prefix.prefixlen)
+			unix_filter_key(c);
+		__u32 h = (__u32)unix_path_hash(c->s);
 
 		__builtin_memcpy(k->endpoint, &h, sizeof(h));
-	} else if (salen >= 8 && family == AF_INET) {
-		__builtin_memcpy(k->endpoint, s->sa + 4, 4);
-	} else if (salen >= 24 && family == AF_INET6) {
-		__builtin_memcpy(k->endpoint, s->sa + 8, 16);
-	} else if (sk && family == AF_INET) {
+	} else if (c->salen >= 8 && c->family == AF_INET) {
+		__builtin_memcpy(k->endpoint, sa + 4, 4);
+	} else if (c->salen >= 24 && c->family == AF_INET6) {
+		__builtin_memcpy(k->endpoint, sa + 8, 16);
+	} else if ((sk = sock_of(c)) && c->family == AF_INET) {
 		__be32 local = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
 
 		__builtin_memcpy(k->endpoint, &local, sizeof(local));
-	} else if (sk && family == AF_INET6) {
+	} else if (sk && c->family == AF_INET6) {
 		BPF_CORE_READ_INTO((struct sysq_in6 *)k->endpoint, sk,
 				   __sk_common.skc_v6_rcv_saddr);
 	}
@@ -347,31 +412,46 @@ static __always_inline bool deduplicated(__u32 action, __u16 family, __u16 port,
 	return false;
 }
 
-/* Applies the user's filters; true when the call must be dropped. */
-static __always_inline bool filtered(__u32 action, __u16 family, struct sock *sk,
-				     struct scratch *s, __u32 salen)
+static __always_inline bool comm_filtered(void)
 {
-	__u16 port = 0;
+	char comm[SYSQ_COMM_LEN] = {};
 
-	if (!(cfg.families & (1u << family))) {
+	bpf_get_current_comm(comm, sizeof(comm));
+	return bpf_map_lookup_elem(&exclude_comms, comm) != NULL;
+}
+
+/* Applies the user's filters and counts what each drops; true when the
+ * call must be dropped. An excluded process is excluded whole, so its
+ * calls all count as filtered_process. Filters with no entries cost no
+ * lookup. */
+static __always_inline bool filtered(struct call_ctx *c)
+{
+	if ((cfg.filters & SYSQ_FILTER_COMMS) && comm_filtered()) {
+		count(SYSQ_CNT_FILTER_COMM);
+		return true;
+	}
+	if (!(cfg.families & (1u << c->family))) {
 		count(SYSQ_CNT_FILTER_FAMILY);
 		return true;
 	}
-	if (family == AF_UNIX) {
-		unix_filter_key(sk, s, salen);
-		if (s->prefix.prefixlen &&
-		    bpf_map_lookup_elem(&exclude_unix_prefixes, &s->prefix)) {
-			count(SYSQ_CNT_FILTER_UNIX_PATH);
-			return true;
+	c->s->prefix.prefixlen = 0;
+	if (c->family == AF_UNIX) {
+		if (cfg.filters & SYSQ_FILTER_UNIX_PREFIXES) {
+			unix_filter_key(c);
+			if (c->s->prefix.prefixlen &&
+			    bpf_map_lookup_elem(&exclude_unix_prefixes, &c->s->prefix)) {
+				count(SYSQ_CNT_FILTER_UNIX_PATH);
+				return true;
+			}
 		}
-	} else {
-		port = service_port(action, sk, s, salen);
-		if (port_filtered(port)) {
+	} else if ((cfg.filters & SYSQ_FILTER_PORTS) || cfg.dedup_ns) {
+		c->port = service_port(c);
+		if (port_filtered(c->port)) {
 			count(SYSQ_CNT_FILTER_PORT);
 			return true;
 		}
 	}
-	if (cfg.dedup_ns && deduplicated(action, family, port, sk, s, salen)) {
+	if (cfg.dedup_ns && deduplicated(c)) {
 		count(SYSQ_CNT_DEDUP);
 		return true;
 	}
@@ -427,20 +507,48 @@ static long exe_walk_step(__u64 index, void *arg)
 	return 0;
 }
 
-/* Builds the executable's path backwards in s->path, crossing mount
- * points, as d_path() would from the global root. */
-static __always_inline void build_exe_path(struct task_struct *task, struct exe_walk *w)
+/* Builds the path of exe into s->exe, crossing mount points, as d_path()
+ * would from the global root. The walk goes backwards in s->path. */
+static __always_inline void build_exe_path(struct file *exe, struct scratch *s)
 {
-	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	struct exe_walk w = {.s = s, .off = PATH_END,
+			     .mnt_offset = bpf_core_field_offset(struct mount, mnt)};
 	struct vfsmount *vmnt;
+	__u32 len;
 
-	if (!exe)
-		return;
-	vmnt = BPF_CORE_READ(exe, f_path.mnt);
-	w->d = BPF_CORE_READ(exe, f_path.dentry);
-	w->mnt = (struct mount *)((char *)vmnt - w->mnt_offset);
-	w->root = BPF_CORE_READ(vmnt, mnt_root);
-	bpf_loop(MAX_PATH_COMPONENTS, exe_walk_step, w, 0);
+	if (exe) {
+		vmnt = BPF_CORE_READ(exe, f_path.mnt);
+		w.d = BPF_CORE_READ(exe, f_path.dentry);
+		w.mnt = (struct mount *)((char *)vmnt - w.mnt_offset);
+		w.root = BPF_CORE_READ(vmnt, mnt_root);
+		bpf_loop(MAX_PATH_COMPONENTS, exe_walk_step, &w, 0);
+	}
+	/* The walk keeps the path under SYSQ_EXE_MAX; the mask says so to
+	 * the verifier, and the barrier stops clang from dropping it. */
+	len = PATH_END - w.off;
+	barrier_var(len);
+	len &= SYSQ_EXE_MAX - 1;
+	bpf_probe_read_kernel(s->exe.path, len, s->path + (w.off & (PATH_END - 1)));
+	s->exe.len = len;
+	s->exe.truncated = w.truncated;
+}
+
+/* The current process image's executable, from the cache or built and
+ * cached. Kernel threads have none (len 0). */
+static __always_inline const struct exe_entry *exe_of(struct task_struct *task, __u32 tgid,
+						      struct scratch *s)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	struct file *exe = mm ? BPF_CORE_READ(mm, exe_file) : NULL;
+	struct exe_entry *hit = bpf_map_lookup_elem(&exe_cache, &tgid);
+
+	if (hit && hit->mm == (__u64)mm && hit->exe_file == (__u64)exe)
+		return hit;
+	s->exe.mm = (__u64)mm;
+	s->exe.exe_file = (__u64)exe;
+	build_exe_path(exe, s);
+	bpf_map_update_elem(&exe_cache, &tgid, &s->exe, BPF_ANY);
+	return &s->exe;
 }
 
 static __always_inline void fill_process(struct sysq_sock_event *e, struct task_struct *task,
@@ -448,9 +556,8 @@ static __always_inline void fill_process(struct sysq_sock_event *e, struct task_
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 uid_gid = bpf_get_current_uid_gid();
-	struct exe_walk w = {.s = s, .off = PATH_END,
-			     .mnt_offset = bpf_core_field_offset(struct mount, mnt)};
-	__u32 off, len;
+	const struct exe_entry *x;
+	__u64 len;
 
 	e->pid = pid_tgid >> 32;
 	e->tid = (__u32)pid_tgid;
@@ -461,17 +568,12 @@ static __always_inline void fill_process(struct sysq_sock_event *e, struct task_
 							: 4294967295u;
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	build_exe_path(task, &w);
-	if (w.truncated)
-		e->flags |= SYSQ_EV_EXE_TRUNCATED;
-	off = w.off;
-	/* build_exe_path keeps the path under SYSQ_EXE_MAX; the mask says so
-	 * to the verifier, and the barrier stops clang from dropping it. */
-	len = PATH_END - off;
-	barrier_var(len);
-	len &= SYSQ_EXE_MAX - 1;
-	bpf_probe_read_kernel(e->exe, len, s->path + (off & (PATH_END - 1)));
+	x = exe_of(task, e->pid, s);
+	len = CLAMP(x->len, SYSQ_EXE_MAX - 1);
+	bpf_probe_read_kernel(e->exe, len, x->path);
 	e->exe_len = len;
+	if (x->truncated)
+		e->flags |= SYSQ_EV_EXE_TRUNCATED;
 }
 
 static __always_inline void fill_socket(struct sysq_sock_event *e, struct sock *sk)
@@ -479,6 +581,7 @@ static __always_inline void fill_socket(struct sysq_sock_event *e, struct sock *
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 
 	e->flags |= SYSQ_EV_HAVE_SOCKET;
+	e->sock_family = family;
 	e->protocol = BPF_CORE_READ(sk, sk_protocol);
 	e->sock_type = BPF_CORE_READ(sk, sk_type);
 	if (family == AF_UNIX) {
@@ -515,73 +618,64 @@ static __always_inline void copy_sockaddr(struct sysq_sock_event *e, const struc
 	e->sockaddr_len = n;
 }
 
-static __always_inline bool reported_family(__u16 family)
+/* Writes the record of a call that passed the filters. */
+static __always_inline void record(struct call_ctx *c)
 {
-	return family == AF_UNIX || family == AF_INET || family == AF_INET6;
-}
+	struct sock *sk = sock_of(c);
+	struct sysq_sock_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
-static __always_inline int handle_call(const struct pending_call *call, long ret)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	/* accept's new socket; the listening one when accept failed, so the
-	 * filters still know its family and port. */
-	int sock_fd = is_accept(call->action) && ret >= 0 ? (int)ret : (int)call->a0;
-	struct sock *sk = NULL;
-	struct sysq_sock_event *e;
-	struct scratch *s;
-	__u32 zero = 0, salen;
-	__u16 family;
-
-	s = bpf_map_lookup_elem(&scratch_map, &zero);
-	if (!s)
-		return 0;
-	if (sock_fd >= 0 && ret != -EBADF && ret != -ENOTSOCK)
-		sk = fd_sock(task, sock_fd);
-	salen = read_sockaddr(call, ret, s);
-	family = sk ? BPF_CORE_READ(sk, __sk_common.skc_family) : sa_family(s, salen);
-	if (!reported_family(family) || filtered(call->action, family, sk, s, salen))
-		return 0;
-
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count(SYSQ_CNT_RINGBUF_FULL);
-		return 0;
+		return;
 	}
+	need_sockaddr(c);
 	__builtin_memset(e, 0, sizeof(*e));
 	e->version = SYSQ_SOCK_EVENT_VERSION;
 	e->size = sizeof(*e);
-	e->action = call->action;
-	e->family = family;
-	e->ret = ret;
-	e->fd = (int)call->a0;
+	e->action = c->call.action;
+	e->family = c->family;
+	e->ret = c->call.ret;
+	e->fd = (int)c->call.a0;
 	e->boot_ns = bpf_ktime_get_boot_ns();
-	copy_sockaddr(e, s, salen);
+	copy_sockaddr(e, c->s, c->salen);
 	if (sk)
 		fill_socket(e, sk);
-	fill_process(e, task, s);
+	fill_process(e, c->task, c->s);
 	bpf_ringbuf_submit(e, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes
 				      ? BPF_RB_FORCE_WAKEUP
 				      : BPF_RB_NO_WAKEUP);
-	return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sysq_sock_exit, struct pt_regs___sysq *regs, long ret)
 {
-	struct pending_call *p, call;
-	__u64 pid_tgid;
+	struct task_struct *task;
+	struct call_ctx c = {};
+	__u32 zero = 0;
 
 	/* Every syscall of every process passes here: reject the others
-	 * before touching a map. */
-	if (!action_of(BPF_CORE_READ(regs, orig_ax)))
+	 * with the loads a syscall number costs, before any helper. */
+	c.call.action = action_of(regs->orig_ax);
+	if (!c.call.action)
 		return 0;
-	pid_tgid = bpf_get_current_pid_tgid();
-	p = bpf_map_lookup_elem(&pending, &pid_tgid);
-	if (!p)
+	task = bpf_get_current_task_btf();
+	if (bpf_core_field_exists(task->thread_info) && (task->thread_info.status & TS_COMPAT))
 		return 0;
-	call = *p;
-	bpf_map_delete_elem(&pending, &pid_tgid);
-	return handle_call(&call, ret);
+	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == cfg.self_tgid)
+		return 0;
+	c.s = bpf_map_lookup_elem(&scratch_map, &zero);
+	if (!c.s)
+		return 0;
+	c.task = task;
+	c.call.a0 = regs->di;
+	c.call.a1 = regs->si;
+	c.call.a2 = regs->dx;
+	c.call.ret = ret;
+	c.family = call_family(&c);
+	if (!reported_family(c.family) || filtered(&c))
+		return 0;
+	record(&c);
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -19,7 +19,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-_Static_assert(SOCKET_BPF_COUNTERS == SYSQ_CNT_COUNT, "counter count");
+/* The counters map, then the program's recursion misses. */
+_Static_assert(SOCKET_BPF_COUNTERS == SYSQ_CNT_COUNT + 1, "counter count");
 
 /* The reader wakes once this share of the ring is waiting, long before it
  * fills, and otherwise on its poll timeout. */
@@ -42,7 +43,7 @@ static const enum counter_id counter_ids[SOCKET_BPF_COUNTERS] = {
 	[SYSQ_CNT_FILTER_COMM] = COUNTER_filtered_process,
 	[SYSQ_CNT_DEDUP] = COUNTER_filtered_dedup,
 	[SYSQ_CNT_RINGBUF_FULL] = COUNTER_lost_ringbuf,
-	[SYSQ_CNT_PENDING_FULL] = COUNTER_lost_bpf_pending,
+	[SYSQ_CNT_COUNT] = COUNTER_lost_bpf_missed,
 };
 
 enum counter_id socket_bpf_counter_id(int i)
@@ -84,6 +85,35 @@ static const char *hint(int err)
 	return "";
 }
 
+static void set_port_bit(__u64 *bits, uint16_t port, bool on)
+{
+	__u64 bit = 1ull << (port & 63);
+
+	bits[port >> 6] = on ? bits[port >> 6] | bit : bits[port >> 6] & ~bit;
+}
+
+/* One bit per port to drop: every port but the included ones when there
+ * is an include list, then the excluded ones. */
+static void fill_port_drop(__u64 *bits, const struct bpf_filters *f)
+{
+	memset(bits, f && f->ninclude_ports ? 0xff : 0, SYSQ_PORT_WORDS * sizeof(*bits));
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->ninclude_ports; i++)
+		set_port_bit(bits, f->include_ports[i], false);
+	for (size_t i = 0; i < f->nexclude_ports; i++)
+		set_port_bit(bits, f->exclude_ports[i], true);
+}
+
+static uint32_t filter_bits(const struct bpf_filters *f)
+{
+	if (!f)
+		return 0;
+	return (f->ninclude_ports || f->nexclude_ports ? SYSQ_FILTER_PORTS : 0) |
+	       (f->nexclude_unix_prefixes ? SYSQ_FILTER_UNIX_PREFIXES : 0) |
+	       (f->nexclude_processes ? SYSQ_FILTER_COMMS : 0);
+}
+
 static void set_settings(struct socket_events *skel, const struct socket_bpf_options *opt,
 			 uint64_t ring)
 {
@@ -95,10 +125,11 @@ static void set_settings(struct socket_events *skel, const struct socket_bpf_opt
 	if (!opt->allow_unix)
 		families &= ~(1u << AF_UNIX);
 	skel->rodata->cfg.families = families;
-	skel->rodata->cfg.include_ports = f && f->ninclude_ports ? 1 : 0;
+	skel->rodata->cfg.filters = filter_bits(f);
 	skel->rodata->cfg.self_tgid = (uint32_t)opt->self;
 	skel->rodata->cfg.wakeup_bytes = (uint32_t)(ring / WAKEUP_SHARE);
 	skel->rodata->cfg.dedup_ns = f ? (uint64_t)f->dedup_window_ms * 1000000ull : 0;
+	fill_port_drop(skel->bss->port_drop, f);
 }
 
 static int put(struct bpf_map *map, const void *key, size_t key_size)
@@ -106,15 +137,6 @@ static int put(struct bpf_map *map, const void *key, size_t key_size)
 	uint8_t one = 1;
 
 	return bpf_map__update_elem(map, key, key_size, &one, sizeof(one), BPF_ANY);
-}
-
-static int fill_ports(struct bpf_map *map, const uint16_t *ports, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (put(map, &ports[i], sizeof(ports[i])) < 0)
-			return -errno;
-	}
-	return 0;
 }
 
 /* "@name" is an abstract name: the kernel's form starts with a NUL. */
@@ -154,10 +176,7 @@ static int fill_filters(struct socket_events *skel, const struct bpf_filters *f)
 
 	if (!f)
 		return 0;
-	rc = fill_ports(skel->maps.include_ports, f->include_ports, f->ninclude_ports);
-	rc = rc ? rc : fill_ports(skel->maps.exclude_ports, f->exclude_ports, f->nexclude_ports);
-	rc = rc ? rc
-		: fill_unix_prefixes(skel->maps.exclude_unix_prefixes, f->exclude_unix_prefixes,
+	rc = fill_unix_prefixes(skel->maps.exclude_unix_prefixes, f->exclude_unix_prefixes,
 				     f->nexclude_unix_prefixes);
 	return rc ? rc
 		  : fill_comms(skel->maps.exclude_comms, f->exclude_processes,
@@ -207,7 +226,7 @@ int socket_bpf_open(const struct socket_bpf_options *opt, struct socket_bpf **ou
 		return fail(sb, err, rc, "writing bpf_filters into the maps");
 	rc = socket_events__attach(sb->skel);
 	if (rc < 0)
-		return fail(sb, err, rc, "attaching to sys_enter and sys_exit");
+		return fail(sb, err, rc, "attaching to sys_exit");
 	sb->rb = ring_buffer__new(bpf_map__fd(sb->skel->maps.events), on_record, sb, NULL);
 	if (!sb->rb)
 		return fail(sb, err, -errno, "opening the ring buffer");
@@ -230,8 +249,23 @@ int socket_bpf_poll(struct socket_bpf *sb, int timeout_ms, socket_bpf_fn fn, voi
 	return more < 0 ? more : n + more;
 }
 
+/* Syscall exits the kernel did not run the program for, because it was
+ * already running on that CPU (preempted, on a preemptible kernel). An
+ * upper bound on socket calls missed: most exits are other syscalls. */
+static uint64_t recursion_misses(struct socket_bpf *sb)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(sb->skel->progs.sysq_sock_exit), &info, &len))
+		return 0;
+	return info.recursion_misses;
+}
+
 void socket_bpf_counters(struct socket_bpf *sb, uint64_t *out)
 {
+	out[SYSQ_CNT_COUNT] = recursion_misses(sb);
 	for (uint32_t i = 0; i < SYSQ_CNT_COUNT; i++) {
 		out[i] = 0;
 		if (bpf_map__lookup_elem(sb->skel->maps.counters, &i, sizeof(i), sb->percpu,

@@ -29,6 +29,13 @@ static bool lengths_valid(const struct sysq_sock_event *e)
 	       e->exe_len < SYSQ_EXE_MAX;
 }
 
+/* IP sides are only ever read from an inet or inet6 socket. */
+static bool sides_valid(const struct sysq_sock_event *e)
+{
+	return !(e->flags & (SYSQ_EV_HAVE_LOCAL | SYSQ_EV_HAVE_PEER)) ||
+	       e->sock_family == AF_INET || e->sock_family == AF_INET6;
+}
+
 /* A NUL inside the exe path cannot come from a file name. */
 static int copy_exe(const struct sysq_sock_event *e, struct bpf_socket_call *out)
 {
@@ -48,7 +55,7 @@ static void socket_sides(const struct sysq_sock_event *e, struct bpf_socket_call
 		return;
 	out->protocol = e->protocol;
 	out->sock_type = e->sock_type;
-	if (e->family == AF_UNIX) {
+	if (e->sock_family == AF_UNIX) {
 		unsigned char raw[2 + SYSQ_UNIX_PATH_MAX] = {AF_UNIX, 0};
 
 		memcpy(raw + 2, e->local_unix, e->local_unix_len);
@@ -58,16 +65,16 @@ static void socket_sides(const struct sysq_sock_event *e, struct bpf_socket_call
 	}
 	if (e->flags & SYSQ_EV_HAVE_LOCAL) {
 		out->have_local = true;
-		out->local.family = e->family;
+		out->local.family = e->sock_family;
 		out->local.port = e->local_port;
-		audit_sockaddr_format_ip(e->family, e->local_addr, out->local.address,
+		audit_sockaddr_format_ip(e->sock_family, e->local_addr, out->local.address,
 					 sizeof(out->local.address));
 	}
 	if (e->flags & SYSQ_EV_HAVE_PEER) {
 		out->have_peer = true;
-		out->peer.family = e->family;
+		out->peer.family = e->sock_family;
 		out->peer.port = e->peer_port;
-		audit_sockaddr_format_ip(e->family, e->peer_addr, out->peer.address,
+		audit_sockaddr_format_ip(e->sock_family, e->peer_addr, out->peer.address,
 					 sizeof(out->peer.address));
 	}
 }
@@ -78,7 +85,7 @@ int socket_decode(const void *data, size_t size, struct bpf_socket_call *out)
 
 	memset(out, 0, sizeof(*out));
 	if (size < sizeof(*e) || e->version != SYSQ_SOCK_EVENT_VERSION || e->size != sizeof(*e) ||
-	    !socket_action_name(e->action) || !lengths_valid(e))
+	    !socket_action_name(e->action) || !lengths_valid(e) || !sides_valid(e))
 		return -EINVAL;
 	if (e->family != AF_INET && e->family != AF_INET6 && e->family != AF_UNIX)
 		return -EINVAL;

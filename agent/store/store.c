@@ -262,8 +262,8 @@ static bool insert_row(struct store *s, struct row *row)
 
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
+	/* bind_row binds every parameter, so none needs clearing. */
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE) {
 		log_warn("store: cannot write a %s row: %s", row->table->def->name,
 			 sqlite3_errmsg(s->db));

@@ -13,15 +13,21 @@
 
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 
-/* x86-64 syscall argument registers, as the sys_enter tracepoint sees
- * them. The ___sysq suffix keeps it apart from uapi's pt_regs; CO-RE
- * ignores it when matching the kernel's struct pt_regs. */
+/* x86-64 syscall argument registers, as the sys_exit tracepoint sees
+ * them: the syscall has read its arguments from here and left them. The
+ * ___sysq suffix keeps it apart from uapi's pt_regs; CO-RE ignores it when
+ * matching the kernel's struct pt_regs. */
 struct pt_regs___sysq {
 	unsigned long di;
 	unsigned long si;
 	unsigned long dx;
-	unsigned long r10;
-	unsigned long orig_ax; /* the syscall number, also at sys_exit */
+	unsigned long orig_ax; /* the syscall number */
+};
+
+/* status has TS_COMPAT while a task runs a 32-bit syscall, whose numbers
+ * are not the 64-bit ones. */
+struct thread_info {
+	__u32 status;
 };
 
 typedef struct {
@@ -65,6 +71,7 @@ struct fdtable {
 
 struct files_struct {
 	struct fdtable *fdt;
+	struct file *fd_array[64]; /* the table itself until it grows */
 };
 
 struct mm_struct {
@@ -72,6 +79,7 @@ struct mm_struct {
 };
 
 struct task_struct {
+	struct thread_info thread_info;
 	int pid;
 	int tgid;
 	struct task_struct *real_parent;

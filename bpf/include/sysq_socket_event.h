@@ -9,7 +9,7 @@
 
 #include <linux/types.h>
 
-#define SYSQ_SOCK_EVENT_VERSION 1
+#define SYSQ_SOCK_EVENT_VERSION 2
 #define SYSQ_SOCKADDR_MAX 128 /* sizeof(struct sockaddr_storage) */
 #define SYSQ_UNIX_PATH_MAX 108
 #define SYSQ_EXE_MAX 256
@@ -34,7 +34,7 @@ struct sysq_sock_event {
 	__u16 size;
 	__u8 action; /* enum sysq_sock_action */
 	__u8 flags;
-	__u16 family; /* the socket's, or the address's when no socket was found */
+	__u16 family; /* the named address's; the socket's when the call named none */
 	__u16 protocol;
 	__u16 sock_type;
 	__u16 local_port; /* host byte order */
@@ -52,7 +52,7 @@ struct sysq_sock_event {
 	__u16 sockaddr_len;   /* bytes of sockaddr: what the caller passed or got back */
 	__u16 local_unix_len; /* bytes of local_unix: the socket's own sun_path */
 	__u16 exe_len;	      /* bytes of exe, without a NUL */
-	__u16 pad;
+	__u16 sock_family;    /* the socket's own: local_addr and peer_addr are of it */
 	__u8 local_addr[16];
 	__u8 peer_addr[16];
 	char comm[SYSQ_COMM_LEN];
@@ -69,14 +69,22 @@ enum sysq_bpf_counter {
 	SYSQ_CNT_FILTER_COMM,
 	SYSQ_CNT_DEDUP,
 	SYSQ_CNT_RINGBUF_FULL,
-	SYSQ_CNT_PENDING_FULL,
 	SYSQ_CNT_COUNT,
 };
 
-/* The single entry of the settings map. */
+/* sysq_sock_settings.filters: which filter maps have entries, so the
+ * programs look only into those. */
+#define SYSQ_FILTER_PORTS 0x01 /* port_drop has bits set */
+#define SYSQ_FILTER_UNIX_PREFIXES 0x02
+#define SYSQ_FILTER_COMMS 0x04
+
+/* The port_drop bitmap: one bit per port. */
+#define SYSQ_PORT_WORDS (65536 / 64)
+
+/* The programs' read-only settings, written by the agent before loading. */
 struct sysq_sock_settings {
-	__u32 families;	     /* bit (1 << family) for each family to capture */
-	__u32 include_ports; /* non-zero: only events whose port is in include_ports */
+	__u32 families; /* bit (1 << family) for each family to capture */
+	__u32 filters;	/* SYSQ_FILTER_* */
 	__u32 self_tgid;     /* the agent: its own sockets are not events */
 	__u32 wakeup_bytes;  /* wake the reader once this much data waits */
 	__u64 dedup_ns;	     /* 0: no dedup */

@@ -305,9 +305,9 @@ SOCK_EVENT = struct.Struct("<HHBBHHHHHQQqiIIIIIIHHHH16s16s16s128s108s256s")
 
 def sock_event(action, family, ret=0, flags=0x07, sockaddr=b"", local_unix=b"",
                exe=b"/usr/bin/curl", ports=(0, 0), local=b"", peer=b""):
-    return SOCK_EVENT.pack(1, SOCK_EVENT.size, action, flags, family, 6, 1, ports[0], ports[1],
+    return SOCK_EVENT.pack(2, SOCK_EVENT.size, action, flags, family, 6, 1, ports[0], ports[1],
                            123456789, 42, ret, 3, 100, 101, 1, 0, 0, 4294967295,
-                           len(sockaddr), len(local_unix), len(exe), 0, local, peer,
+                           len(sockaddr), len(local_unix), len(exe), family, local, peer,
                            b"curl", sockaddr, local_unix, exe)
 
 

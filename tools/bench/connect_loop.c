@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,25 +25,56 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static int connect_once(int fd, long i)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons(i % 2 ? 9 : 7);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		perror("connect");
+		return -1;
+	}
+	return 0;
+}
+
+/* Calls until `seconds` have passed, reading the clock every 1024 calls. */
+static int storm(int fd, double seconds)
+{
+	uint64_t start = now_ns(), end = start + (uint64_t)(seconds * 1e9), t = start;
+	long i = 0;
+
+	while (t < end) {
+		if (connect_once(fd, i++) < 0)
+			return 1;
+		if (i % 1024 == 0)
+			t = now_ns();
+	}
+	printf("%ld %llu\n", i, (unsigned long long)(now_ns() - start));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	long n = argc > 1 ? atol(argv[1]) : 0;
-	struct sockaddr_in a = {.sin_family = AF_INET};
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	long n;
 	uint64_t start;
 
-	if (n <= 0 || fd < 0) {
-		fprintf(stderr, "usage: connect_loop N\n");
+	if (fd < 0) {
+		perror("socket");
+		return 1;
+	}
+	if (argc == 3 && strcmp(argv[1], "-s") == 0 && atof(argv[2]) > 0)
+		return storm(fd, atof(argv[2]));
+	n = argc == 2 ? atol(argv[1]) : 0;
+	if (n <= 0) {
+		fprintf(stderr, "usage: connect_loop N | connect_loop -s SECONDS\n");
 		return 2;
 	}
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	start = now_ns();
 	for (long i = 0; i < n; i++) {
-		a.sin_port = htons(i % 2 ? 9 : 7);
-		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-			perror("connect");
+		if (connect_once(fd, i) < 0)
 			return 1;
-		}
 	}
 	printf("%llu\n", (unsigned long long)(now_ns() - start));
 	close(fd);

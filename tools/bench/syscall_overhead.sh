@@ -1,8 +1,8 @@
 #!/bin/bash
-# audit_overhead.sh: what audit-based monitoring costs a monitored syscall.
+# syscall_overhead.sh: what monitoring costs a monitored syscall.
 #
-#   tools/bench/audit_overhead.sh [BUILD_DIR]       (default: build)
-#   WORKLOAD=connect tools/bench/audit_overhead.sh build
+#   tools/bench/syscall_overhead.sh [BUILD_DIR]       (default: build)
+#   WORKLOAD=connect tools/bench/syscall_overhead.sh build
 #
 # WORKLOAD=exec (default) times N fork+execve+waitpid of /bin/true
 # (spawn_loop); WORKLOAD=connect times N connect() calls of a UDP socket on
@@ -11,23 +11,30 @@
 # alike, and reports medians and the ratio to the baseline of the same
 # round:
 #   baseline  no agent: the kernel's audit state as found
-#   sysq      `sysq daemon` recording the workload (exec: default flags,
-#             execve/execveat rules; connect: socket_events only, bind and
-#             connect rules), every path in a temp dir
+#   sysq      `sysq daemon` recording the workload through audit (exec:
+#             default flags, execve/execveat rules; connect: socket_events
+#             only, bind and connect rules), every path in a temp dir
 #   auditd    Debian's auditd, started here with a temp auditd.conf that
 #             logs to a temp dir, plus the equivalent rules
 #             (-a always,exit -F arch=b64|b32 -S <the same syscalls> -k bench)
 #   floor     audit_sink, a reader that discards every record, with the
 #             same rules: what the kernel's audit path alone costs, the
 #             floor under any audit-based agent
+# and for WORKLOAD=connect only:
+#   sysq_bpf           `sysq daemon --disable_audit`, socket_events from the
+#                      BPF programs, every call captured and stored
+#   sysq_bpf_filtered  the same with bpf_filters excluding the loop's two
+#                      ports, so every call is dropped in the kernel
+#   bpftrace           a bpftrace one-liner printing pid, comm and fd of
+#                      every connect (tracepoint syscalls:sys_enter_connect)
 # auditd and floor get the kernel backlog settings sysq applies by default.
 # Beside the times it reports the kernel's `lost` counter, how many of the
 # calls each agent recorded (an agent that drops records looks cheaper),
 # and the CPU time the agent process and the kauditd thread used.
 #
 # Environment: WORKLOAD (exec), ROUNDS (5), N (3000 calls per measurement;
-# 20000 for connect), WARMUP (200 before each), CONFIGS ("baseline sysq
-# auditd floor"),
+# 20000 for connect), WARMUP (200 before each), CONFIGS (exec: "baseline
+# sysq auditd floor"; connect: all eight),
 # BACKLOG_LIMIT (4096) and BACKLOG_WAIT_TIME (0), the defaults of sysq's
 # --audit_backlog_limit and --audit_backlog_wait_time. KEEP_TMP=1 keeps the
 # temp dir (daemon logs, auditd.conf and audit.log of each round).
@@ -45,13 +52,13 @@ set -euo pipefail
 WORKLOAD=${WORKLOAD:-exec}
 ROUNDS=${ROUNDS:-5}
 WARMUP=${WARMUP:-200}
-CONFIGS=${CONFIGS:-baseline sysq auditd floor}
 BACKLOG_LIMIT=${BACKLOG_LIMIT:-4096}
 BACKLOG_WAIT_TIME=${BACKLOG_WAIT_TIME:-0}
 LOCK=/tmp/sysq-audit.lock
 AUDITCTL=/usr/sbin/auditctl
 AUDITD=/usr/sbin/auditd
 AUDITD_PIDFILE=/var/run/auditd.pid
+BPFTRACE=/usr/bin/bpftrace
 BENCH_KEY=bench
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -69,8 +76,9 @@ exec)
 	RULE_SYSCALLS=execve,execveat
 	SYSQ_FLAGS=()
 	SYSQ_TABLE=process_events
-	TARGET_REF=baseline
-	TARGET=1.15
+	CONFIGS=${CONFIGS:-baseline sysq auditd floor}
+	# config:reference:ratio, the targets the report checks
+	TARGETS="sysq:baseline:1.15"
 	;;
 connect)
 	N=${N:-20000}
@@ -81,17 +89,19 @@ connect)
 	SYSQ_FLAGS=(--enable_bpf_events=false --audit_allow_process_events=false --audit_allow_sockets
 		--audit_allow_accept_socket_events=false)
 	SYSQ_TABLE=socket_events
-	TARGET_REF=floor
-	TARGET=1.1
+	CONFIGS=${CONFIGS:-baseline sysq_bpf sysq_bpf_filtered sysq auditd bpftrace floor}
+	TARGETS="sysq:floor:1.1 sysq_bpf:baseline:1.5 sysq_bpf_filtered:baseline:1.1"
 	;;
 *)
-	echo "audit_overhead: WORKLOAD must be exec or connect" >&2
+	echo "syscall_overhead: WORKLOAD must be exec or connect" >&2
 	exit 2
 	;;
 esac
 
 tmp=
 sysq_pid=
+bpftrace_pid=
+tracefs_mounted=0
 auditd_pid=
 sink_pid=
 kauditd=
@@ -99,7 +109,7 @@ auditd_pidfile_existed=0
 cleaned=0
 
 die() {
-	echo "audit_overhead: $*" >&2
+	echo "syscall_overhead: $*" >&2
 	exit 1
 }
 
@@ -211,19 +221,26 @@ sysq_query() {
 	"$SYSQ" shell --csv --control_socket="$1/sysq.sock" "$2" 2>/dev/null | tr -d '\r' | tail -n 1
 }
 
+# Ready when it answers queries and, unless it runs with --disable_audit,
+# owns the audit socket.
 sysq_ready() {
 	kill -0 "$sysq_pid" 2>/dev/null || die "sysq daemon exited: $(tail -n 5 "$1/daemon.log")"
-	[[ -S $1/sysq.sock ]] && [[ $(sysq_query "$1" "SELECT 1") == 1 ]] && owns_audit "$sysq_pid"
+	[[ -S $1/sysq.sock ]] && [[ $(sysq_query "$1" "SELECT 1") == 1 ]] || return 1
+	[[ $2 == no_audit ]] || owns_audit "$sysq_pid"
 }
 
+# Starts sysq with every path in $1 and the flags that follow.
 start_sysq() {
-	local dir=$1
+	local dir=$1 audit=audit
+	shift
+	[[ " $* " != *" --disable_audit "* ]] || audit=no_audit
 	mkdir -p "$dir"
 	"$SYSQ" daemon --flagfile= --database_path="$dir/sysq.db" \
-		--control_socket="$dir/sysq.sock" --pidfile="$dir/sysq.pid" "${SYSQ_FLAGS[@]}" \
+		--control_socket="$dir/sysq.sock" --pidfile="$dir/sysq.pid" "$@" \
 		>"$dir/daemon.out" 2>"$dir/daemon.log" &
 	sysq_pid=$!
-	wait_until 15 sysq_ready "$dir" || die "sysq daemon not ready: $(tail -n 5 "$dir/daemon.log")"
+	wait_until 15 sysq_ready "$dir" "$audit" ||
+		die "sysq daemon not ready: $(tail -n 5 "$dir/daemon.log")"
 }
 
 stop_sysq() {
@@ -328,10 +345,11 @@ cpu_ticks() {
 }
 
 # Runs WARMUP unmeasured calls, then N measured ones while pid $1 (the
-# agent, or empty) owns audit. Sets `result` to
+# agent, or empty) runs; it must own audit unless $2 is no_audit. Sets
+# `result` to
 # "NS LOST AGENT_CPU_TICKS KAUDITD_CPU_TICKS".
 run_measured() {
-	local agent=$1 lost agent_cpu kauditd_cpu ns
+	local agent=$1 uses_audit=${2:-audit} lost agent_cpu kauditd_cpu ns
 	"$DRIVER" "$WARMUP" >/dev/null
 	lost=$(audit_get lost)
 	agent_cpu=$(cpu_ticks "$agent")
@@ -340,7 +358,7 @@ run_measured() {
 	lost=$(($(audit_get lost) - lost))
 	agent_cpu=$(($(cpu_ticks "$agent") - agent_cpu))
 	kauditd_cpu=$(($(cpu_ticks "$kauditd") - kauditd_cpu))
-	if [[ -n $agent ]] && ! owns_audit "$agent"; then
+	if [[ -n $agent && $uses_audit == audit ]] && ! owns_audit "$agent"; then
 		log "pid $agent lost the audit socket during the measurement"
 	fi
 	result="$ns $lost $agent_cpu $kauditd_cpu"
@@ -357,12 +375,86 @@ measure_baseline() {
 
 measure_sysq() {
 	local dir=$tmp/sysq.$1 rows
-	start_sysq "$dir"
+	start_sysq "$dir" "${SYSQ_FLAGS[@]}"
 	run_measured "$sysq_pid"
 	rows=$(sysq_rows "$dir" $((N + WARMUP)))
 	stop_sysq
 	restore_state
 	result="$result $rows"
+}
+
+# Every loss counter the BPF path has: in the kernel (ring buffer full,
+# program runs missed) and in the agent (queue full, evicted).
+sysq_bpf_lost() {
+	sysq_query "$1" "SELECT sum(lost_ringbuf + lost_bpf_missed + drop_malformed + drop_queue_full
+		+ drop_write_error + evicted) FROM sysq_events"
+}
+
+# sysq with socket_events from BPF only; $2 is the config file, if any.
+# `result` gets the BPF losses in place of the kernel's audit lost count.
+measure_bpf() {
+	local dir=$1 rows lost
+	local -a fields
+	shift
+	start_sysq "$dir" --disable_audit --enable_bpf_events=true --events_max=100000000 "$@"
+	run_measured "$sysq_pid" no_audit
+	rows=$(sysq_rows "$dir" $((N + WARMUP)))
+	lost=$(sysq_bpf_lost "$dir")
+	stop_sysq
+	read -ra fields <<<"$result"
+	result="${fields[0]} $lost ${fields[2]} ${fields[3]} $rows"
+}
+
+measure_sysq_bpf() {
+	measure_bpf "$tmp/sysq_bpf.$1"
+}
+
+measure_sysq_bpf_filtered() {
+	local dir=$tmp/sysq_bpf_filtered.$1
+	mkdir -p "$dir"
+	echo '{"bpf_filters": {"exclude_ports": [7, 9]}}' >"$dir/sysq.conf"
+	measure_bpf "$dir" --config_path="$dir/sysq.conf"
+}
+
+# bpftrace needs tracefs for tracepoints; mounted here if it is not.
+ensure_tracefs() {
+	[[ -d /sys/kernel/tracing/events/syscalls ]] && return 0
+	mount -t tracefs nodev /sys/kernel/tracing || die "cannot mount tracefs for bpftrace"
+	tracefs_mounted=1
+}
+
+start_bpftrace() {
+	local dir=$1
+	mkdir -p "$dir"
+	ensure_tracefs
+	"$BPFTRACE" -o "$dir/bpftrace.out" -e \
+		'tracepoint:syscalls:sys_enter_connect { printf("%d %s %d\n", pid, comm, args->fd); }' \
+		>"$dir/bpftrace.log" 2>&1 &
+	bpftrace_pid=$!
+	wait_until 30 grep -qs '^Attaching' "$dir/bpftrace.out" ||
+		die "bpftrace did not attach: $(tail -n 5 "$dir/bpftrace.log")"
+}
+
+stop_bpftrace() {
+	[[ -n $bpftrace_pid ]] || return 0
+	stop_pid "$bpftrace_pid" INT
+	bpftrace_pid=
+}
+
+# `result`: lost is what bpftrace reports losing from its perf buffers.
+measure_bpftrace() {
+	local dir=$tmp/bpftrace.$1 lines lost
+	local -a fields
+	start_bpftrace "$dir"
+	run_measured "$bpftrace_pid" no_audit
+	sleep 1
+	stop_bpftrace
+	lines=$(grep -c " $(basename "$DRIVER") " "$dir/bpftrace.out" || true)
+	lost=$(cat "$dir/bpftrace.out" "$dir/bpftrace.log" |
+		awk '/Lost [0-9]+ events/ { for (i = 1; i < NF; i++) if ($i == "Lost") s += $(i + 1) }
+			END { print s + 0 }')
+	read -ra fields <<<"$result"
+	result="${fields[0]} $lost ${fields[2]} ${fields[3]} $lines"
 }
 
 measure_auditd() {
@@ -407,13 +499,17 @@ per_call() {
 	results_col "$1" "$2" | median | awk -v n="$N" -v m="$3" '{ printf "%.1f", $1 * m / n }'
 }
 
-# The target line for sysq: its median round ratio to TARGET_REF.
-sysq_target() {
-	local r
-	[[ $CONFIGS == *"$TARGET_REF"* ]] || return 0
-	r=$(round_ratios sysq "$TARGET_REF" | median)
-	awk -v r="$r" -v t="$TARGET" -v ref="$TARGET_REF" 'BEGIN {
-		printf "<= %sx %s: %.3fx, %s", t, ref, r, (r <= t ? "met" : "MISSED") }'
+# The target line of config $1, from TARGETS (config:reference:ratio):
+# its median round ratio to the reference.
+target_line() {
+	local t cfg ref max r
+	for t in $TARGETS; do
+		IFS=: read -r cfg ref max <<<"$t"
+		[[ $cfg == "$1" && " $CONFIGS " == *" $ref "* ]] || continue
+		r=$(round_ratios "$cfg" "$ref" | median)
+		awk -v r="$r" -v t="$max" -v ref="$ref" 'BEGIN {
+			printf "<= %sx %s: %.3fx, %s", t, ref, r, (r <= t ? "met" : "MISSED") }'
+	done
 }
 
 report() {
@@ -421,38 +517,39 @@ report() {
 	tick_us=$((1000000 / $(getconf CLK_TCK))) # CPU time unit, in us
 	nconf=$(wc -w <<<"$CONFIGS")
 	echo
-	echo "audit_overhead ($WORKLOAD): $ROUNDS rounds x $nconf configs, N=$N x $OP each" \
+	echo "syscall_overhead ($WORKLOAD): $ROUNDS rounds x $nconf configs, N=$N x $OP each" \
 		"(after $WARMUP warm-up), $(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs"
 	echo
-	printf '%-6s %-9s %12s %6s %9s %12s %14s\n' round config us_per_call lost recorded \
+	printf '%-6s %-17s %12s %6s %9s %12s %14s\n' round config us_per_call lost recorded \
 		agent_cpu_ms kauditd_cpu_ms
 	sort -n -k1,1 -s "$tmp/results" | awk -v n="$N" -v t="$tick_us" \
-		'{ printf "%-6s %-9s %12.2f %6s %9s %12.0f %14.0f\n", $1, $2, $3 / n / 1000, $4, $7,
+		'{ printf "%-6s %-17s %12.2f %6s %9s %12.0f %14.0f\n", $1, $2, $3 / n / 1000, $4, $7,
 			$5 * t / 1000, $6 * t / 1000 }'
 	echo
 	base=$(results_col baseline 3 | median)
-	printf '%-9s %14s %16s %18s %14s %16s  %s\n' config median_us/call ratio_of_medians \
+	printf '%-17s %14s %16s %18s %14s %16s  %s\n' config median_us/call ratio_of_medians \
 		median_round_ratio agent_us/call kauditd_us/call target
 	for cfg in $CONFIGS; do
 		med=$(results_col "$cfg" 3 | median)
 		ratio=$(awk -v a="$med" -v b="$base" 'BEGIN { printf "%.3f", a / b }')
 		rmed=$(if [[ $cfg == baseline ]]; then echo 1; else round_ratios "$cfg"; fi | median)
 		case $cfg in
-		sysq) target=$(sysq_target) ;;
-		auditd) target="(reference)" ;;
+		auditd | bpftrace) target="(reference)" ;;
 		floor) target="(kernel audit path only)" ;;
-		*) target= ;;
+		*) target=$(target_line "$cfg") ;;
 		esac
-		printf '%-9s %14.2f %16s %18.3f %14s %16s  %s\n' "$cfg" \
+		printf '%-17s %14.2f %16s %18.3f %14s %16s  %s\n' "$cfg" \
 			"$(awk -v m="$med" -v n="$N" 'BEGIN { print m / n / 1000 }')" "${ratio}x" \
 			"$rmed" "$(per_call "$cfg" 5 "$tick_us")" "$(per_call "$cfg" 6 "$tick_us")" \
 			"$target"
 	done
 	echo
 	echo "ratios: to the baseline; median_round_ratio is the median over rounds of each" \
-		"round's ratio. lost: the kernel's audit lost counter during the measurement." \
-		"recorded: calls the agent stored (sysq rows), logged (auditd SYSCALL records) or" \
-		"received (floor), of $((N + WARMUP)) made. cpu: utime+stime of the agent process" \
+		"round's ratio. lost: the kernel's audit lost counter during the measurement;" \
+		"for sysq_bpf*, every BPF and store loss counter in sysq_events; for bpftrace," \
+		"the events it reports lost. recorded: calls the agent stored (sysq rows)," \
+		"logged (auditd SYSCALL records, bpftrace lines) or received (floor), of" \
+		"$((N + WARMUP)) made. cpu: utime+stime of the agent process" \
 		"(all threads) and of kauditd during the N measured calls" \
 		"(in $((tick_us / 1000)) ms ticks)."
 }
@@ -467,6 +564,8 @@ cleanup() {
 	stop_sysq
 	stop_auditd
 	stop_sink
+	stop_bpftrace
+	[[ $tracefs_mounted == 0 ]] || umount /sys/kernel/tracing || true
 	if [[ -n ${orig_enabled:-} ]]; then
 		restore_state
 		echo
@@ -496,6 +595,7 @@ main() {
 	[[ -x $SYSQ ]] || die "no sysq binary at $SYSQ (give the build dir as argument)"
 	[[ -x $DRIVER && -x $SINK ]] || die "no $(basename "$DRIVER") or audit_sink in $build/tools/bench"
 	[[ -x $AUDITD && -x $AUDITCTL ]] || die "needs Debian's auditd package"
+	[[ " $CONFIGS " != *" bpftrace "* || -x $BPFTRACE ]] || die "needs bpftrace for CONFIGS=bpftrace"
 	exec 9>"$LOCK"
 	if ! flock -n 9; then
 		log "waiting for $LOCK (another user of the audit socket)"
