@@ -86,7 +86,7 @@ connect)
 	DRIVER_EXE=$(realpath "$DRIVER")
 	OP="UDP connect() on loopback"
 	RULE_SYSCALLS=bind,connect
-	SYSQ_FLAGS=(--enable_bpf_events=false --audit_allow_process_events=false --audit_allow_sockets
+	SYSQ_FLAGS=(--enable_bpf_events=false --events_max=100000000 --audit_allow_process_events=false --audit_allow_sockets
 		--audit_allow_accept_socket_events=false)
 	SYSQ_TABLE=socket_events
 	CONFIGS=${CONFIGS:-baseline sysq_bpf sysq_bpf_filtered sysq auditd bpftrace floor}
