@@ -174,7 +174,7 @@ static bool bpf_wanted(const struct daemon *d)
 
 static bool has_publisher(const struct daemon *d, const struct table_module *m)
 {
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(m->publishers) / sizeof(m->publishers[0]); i++) {
 		if (m->publishers[i] && pubsub_find_publisher(d->pubsub, m->publishers[i]))
 			return true;
 	}
@@ -183,7 +183,7 @@ static bool has_publisher(const struct daemon *d, const struct table_module *m)
 
 static void subscribe_all(struct daemon *d, const struct table_module *m, struct subscriber *sub)
 {
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(m->publishers) / sizeof(m->publishers[0]); i++) {
 		if (m->publishers[i])
 			pubsub_subscribe(d->pubsub, sub, m->publishers[i]);
 	}

@@ -153,18 +153,14 @@ static void json_record(struct dump *d, uint16_t type, const char *payload, size
 
 static void print_record(struct dump *d, uint16_t type, const char *payload, size_t len)
 {
-	while (len > 0 && (payload[len - 1] == '\0' || payload[len - 1] == '\n'))
-		len--;
+	len = audit_payload_len(payload, len);
 	if (!wanted(d, type))
 		return;
 	sb_truncate(&d->line, 0);
-	if (d->json) {
+	if (d->json)
 		json_record(d, type, payload, len);
-	} else {
-		struct audit_record raw = {.type = type, .text = (char *)payload, .text_len = len};
-
-		audit_record_format_line(&raw, &d->line);
-	}
+	else
+		audit_payload_format_line(type, payload, len, &d->line);
 	sb_putc(&d->line, '\n');
 	fwrite(d->line.buf, 1, d->line.len, stdout);
 }

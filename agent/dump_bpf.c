@@ -5,6 +5,7 @@
 #include "dump_bpf.h"
 
 #include "bpf/socket_bpf.h"
+#include "flags.h"
 
 #include "common/escape.h"
 #include "common/strbuf.h"
@@ -18,8 +19,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define DUMP_RING_SIZE (8u << 20)
-#define DUMP_FLUSH_MS 100
 
 struct dump_bpf {
 	bool json;
@@ -134,20 +133,26 @@ static void print_counters(struct socket_bpf *sb, const struct dump_bpf *d)
 
 int dump_bpf_run(bool json, int sigfd)
 {
-	struct socket_bpf_options opt = {
-		.allow_unix = true, .ring_size = DUMP_RING_SIZE, .self = getpid()};
+	struct socket_bpf_options opt = {.allow_unix = true, .self = getpid()};
 	struct dump_bpf d = {.json = json};
+	struct sysq_flags defaults;
+	int flush_ms;
 	struct pollfd sig = {.fd = sigfd, .events = POLLIN};
 	struct socket_bpf *sb;
 	char *err = NULL;
 
+	/* The daemon's defaults, so dump sees what an unconfigured daemon would. */
+	flags_init(&defaults);
+	opt.ring_size = (uint64_t)defaults.bpf_ring_buffer_size;
+	flush_ms = (int)defaults.bpf_flush_ms;
+	flags_free(&defaults);
 	if (socket_bpf_open(&opt, &sb, &err) < 0) {
 		fprintf(stderr, "sysq dump: BPF is unavailable: %s\n", err);
 		free(err);
 		return 1;
 	}
 	for (;;) {
-		int n = socket_bpf_poll(sb, DUMP_FLUSH_MS, print_event, &d);
+		int n = socket_bpf_poll(sb, flush_ms, print_event, &d);
 
 		if (n < 0 && n != -EINTR)
 			break;

@@ -82,7 +82,8 @@ const char *flag_source_name(enum flag_source source)
 	return names[source];
 }
 
-const char *flag_choices_text(enum flag_id id)
+/* "a, b" for a flag restricted to some values, else "". */
+static const char *flag_choices_text(enum flag_id id)
 {
 	static __thread char text[128];
 	size_t len = 0;

@@ -74,6 +74,4 @@ int flags_load_file(struct sysq_flags *flags, const char *path, char err[FLAG_ER
 /* Current value (or the default) as text, as sysq_flags shows it. */
 char *flags_value_text(const struct sysq_flags *flags, enum flag_id id);
 const char *flag_kind_name(enum flag_kind kind);
-/* "a, b" for a flag restricted to some values, else "". */
-const char *flag_choices_text(enum flag_id id);
 const char *flag_source_name(enum flag_source source);

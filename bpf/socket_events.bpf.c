@@ -40,7 +40,6 @@
 #define EINPROGRESS 115
 #define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall */
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define PATH_SCRATCH 1024
 #define PATH_END 512 /* the exe path is built backwards from here */
 #define MAX_PATH_COMPONENTS 32
@@ -176,19 +175,17 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
  * must point back at the socket, so a descriptor that is not a socket (or
  * was swapped by another thread) is not misread. This runs before the
  * filters on every socket call, so it loads through BTF pointers directly
- * (the kernel catches a fault) instead of calling a helper per field: only
- * the descriptor table slot, a pointer to a pointer, needs one. */
+ * (the kernel catches a fault) instead of calling a helper per field; the
+ * table slot and private_data are untyped and get their types by
+ * bpf_rdonly_cast. */
 static __always_inline struct sock *fd_sock(struct task_struct *task, int fd)
 {
-	struct files_struct *files = task->files;
-	struct fdtable *fdt = files->fdt;
+	struct fdtable *fdt = task->files->fdt;
 	struct file *file = NULL;
 	struct socket *sock;
 
 	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return NULL;
-	/* Until a process has many descriptors, its table is the array
-	 * inside files_struct, which BTF lets the program index directly. */
 	file = fdt->fd[fd];
 	if (!file)
 		return NULL;
@@ -215,14 +212,14 @@ struct call_ctx {
 
 static __always_inline struct sock *sock_of(struct call_ctx *c)
 {
-	/* accept's new socket; the listening one when accept failed, so the
-	 * filters still know its family and port. */
-	int fd = is_accept(c->call.action) && c->call.ret >= 0 ? (int)c->call.ret
-							       : (int)c->call.a0;
+	int fd;
 
 	if (c->sk_known)
 		return c->sk;
 	c->sk_known = 1;
+	/* accept's new socket; the listening one when accept failed, so the
+	 * filters still know its family and port. */
+	fd = is_accept(c->call.action) && c->call.ret >= 0 ? (int)c->call.ret : (int)c->call.a0;
 	if (fd >= 0 && c->call.ret != -EBADF && c->call.ret != -ENOTSOCK)
 		c->sk = fd_sock(c->task, fd);
 	return c->sk;
@@ -552,11 +549,10 @@ static __always_inline const struct exe_entry *exe_of(struct task_struct *task, 
 }
 
 static __always_inline void fill_process(struct sysq_sock_event *e, struct task_struct *task,
-					 struct scratch *s)
+					 const struct exe_entry *x)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 uid_gid = bpf_get_current_uid_gid();
-	const struct exe_entry *x;
 	__u64 len;
 
 	e->pid = pid_tgid >> 32;
@@ -568,7 +564,6 @@ static __always_inline void fill_process(struct sysq_sock_event *e, struct task_
 							: 4294967295u;
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	x = exe_of(task, e->pid, s);
 	len = CLAMP(x->len, SYSQ_EXE_MAX - 1);
 	bpf_probe_read_kernel(e->exe, len, x->path);
 	e->exe_len = len;
@@ -618,17 +613,22 @@ static __always_inline void copy_sockaddr(struct sysq_sock_event *e, const struc
 	e->sockaddr_len = n;
 }
 
-/* Writes the record of a call that passed the filters. */
+/* Writes the record of a call that passed the filters. The slow reads
+ * (user memory, a path walk on a cache miss) come before the reservation:
+ * the agent cannot read past a record that is reserved but not submitted. */
 static __always_inline void record(struct call_ctx *c)
 {
 	struct sock *sk = sock_of(c);
-	struct sysq_sock_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	const struct exe_entry *x;
+	struct sysq_sock_event *e;
 
+	need_sockaddr(c);
+	x = exe_of(c->task, bpf_get_current_pid_tgid() >> 32, c->s);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count(SYSQ_CNT_RINGBUF_FULL);
 		return;
 	}
-	need_sockaddr(c);
 	__builtin_memset(e, 0, sizeof(*e));
 	e->version = SYSQ_SOCK_EVENT_VERSION;
 	e->size = sizeof(*e);
@@ -640,7 +640,7 @@ static __always_inline void record(struct call_ctx *c)
 	copy_sockaddr(e, c->s, c->salen);
 	if (sk)
 		fill_socket(e, sk);
-	fill_process(e, c->task, c->s);
+	fill_process(e, c->task, x);
 	bpf_ringbuf_submit(e, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes
 				      ? BPF_RB_FORCE_WAKEUP
 				      : BPF_RB_NO_WAKEUP);

@@ -33,7 +33,7 @@ struct event_cursor {
 	sqlite3_stmt *stmt;
 	int eof;
 	bool tracked;	  /* an optimized scan: report where it stopped */
-	int64_t last_eid; /* the last row read, or the cursor before any */
+	int64_t last_eid; /* tracked: the last row read, or the cursor before any */
 };
 
 static int event_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
@@ -165,14 +165,15 @@ static void report_stop(struct event_cursor *cur)
 	cur->tracked = false;
 }
 
-/* Steps the buffer's SELECT and notes the eid of the row it reached. */
+/* Steps the buffer's SELECT and, for a tracked scan (the only reader of
+ * last_eid, in report_stop), notes the eid of the row it reached. */
 static int step_row(struct event_cursor *cur)
 {
 	const struct table_def *def = ((struct event_vtab *)cur->base.pVtab)->table->def;
 	int rc = sqlite3_step(cur->stmt);
 
 	cur->eof = rc != SQLITE_ROW;
-	if (!cur->eof)
+	if (!cur->eof && cur->tracked)
 		cur->last_eid = sqlite3_column_int64(cur->stmt, def->eid_column);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }

@@ -58,15 +58,21 @@ static bool is_accept(int which)
 	return which == AUDIT_SYSCALL_accept || which == AUDIT_SYSCALL_accept4;
 }
 
-/* Maps the call's result to a status, or returns -1 for a row the flags
- * leave out. */
-static int call_status(const struct syscall_info *si, const struct sysq_flags *flags)
+/* The call a bind, connect, accept or accept4 syscall is. */
+static enum socket_call call_of(int which)
 {
-	if (si->success)
+	if (is_accept(which))
+		return SOCKET_CALL_ACCEPT;
+	return which == AUDIT_SYSCALL_connect ? SOCKET_CALL_CONNECT : SOCKET_CALL_BIND;
+}
+
+int socket_call_status(enum socket_call call, bool ok, int64_t ret, const struct sysq_flags *flags)
+{
+	if (ok)
 		return STATUS_SUCCEEDED;
-	if (si->which == AUDIT_SYSCALL_connect && si->exit == -EINPROGRESS)
+	if (call == SOCKET_CALL_CONNECT && ret == -EINPROGRESS)
 		return STATUS_IN_PROGRESS;
-	if (is_accept(si->which) && (si->exit == -EAGAIN || si->exit == -EWOULDBLOCK))
+	if (call == SOCKET_CALL_ACCEPT && (ret == -EAGAIN || ret == -EWOULDBLOCK))
 		return flags->audit_allow_null_accept_socket_events ? STATUS_NO_CLIENT : -1;
 	return flags->audit_allow_failed_socket_events ? STATUS_FAILED : -1;
 }
@@ -81,6 +87,16 @@ void socket_row_endpoint(struct row *row, unsigned addr_col, unsigned port_col,
 		row_set_int(row, port_col, sa->port);
 }
 
+void socket_row_named(struct row *row, enum socket_call call, const struct audit_sockaddr *sa)
+{
+	if (sa->family == AF_UNIX)
+		row_set_str(row, SE_socket, sa->address);
+	else if (call == SOCKET_CALL_BIND)
+		socket_row_endpoint(row, SE_local_address, SE_local_port, sa);
+	else
+		socket_row_endpoint(row, SE_remote_address, SE_remote_port, sa);
+}
+
 /* The address the record names: the local side of a bind, the remote side
  * of a connect or accept. An accept that found no client names none. */
 static void set_recorded_address(struct row *row, int which, const struct audit_sockaddr *sa)
@@ -88,12 +104,7 @@ static void set_recorded_address(struct row *row, int which, const struct audit_
 	if (sa->family == 0)
 		return;
 	row_set_int(row, SE_family, sa->family);
-	if (sa->family == AF_UNIX)
-		row_set_str(row, SE_socket, sa->address);
-	else if (which == AUDIT_SYSCALL_bind)
-		socket_row_endpoint(row, SE_local_address, SE_local_port, sa);
-	else
-		socket_row_endpoint(row, SE_remote_address, SE_remote_port, sa);
+	socket_row_named(row, call_of(which), sa);
 }
 
 /* The descriptor the call left the socket on: the new one for accept. */
@@ -148,23 +159,31 @@ static bool may_look_up(const struct table_ctx *tc, const struct audit_event *ev
 }
 
 /* Adds what only the live socket knows: protocol, and the local side of a
- * connect or accept. */
+ * connect or accept. `known` is what accept_peer already read from the
+ * same socket, reused rather than read (and budgeted) twice; NULL when
+ * nothing was read yet. */
 static void add_live_facts(const struct table_ctx *tc, const struct audit_event *ev,
 			   struct row *row, const struct syscall_info *si, int status, int64_t a0,
-			   const struct audit_sockaddr *sa)
+			   const struct audit_sockaddr *sa, const struct socket_facts *known)
 {
 	struct socket_facts f;
 
 	if (status != STATUS_SUCCEEDED && status != STATUS_IN_PROGRESS)
 		return;
-	if (!may_look_up(tc, ev) || socket_lookup((pid_t)si->pid, socket_fd(si, a0), &f) < 0 ||
-	    !facts_match(&f, si, status, sa))
+	if (!known) {
+		if (!may_look_up(tc, ev) ||
+		    socket_lookup((pid_t)si->pid, socket_fd(si, a0), &f) < 0)
+			return;
+		known = &f;
+	}
+	if (!facts_match(known, si, status, sa))
 		return;
-	row_set_int(row, SE_protocol, f.protocol);
+	row_set_int(row, SE_protocol, known->protocol);
 	/* After connect and accept the socket has a local side the record
-	 * lacks; after a bind to port 0 it has the port the kernel chose. */
-	if ((si->which != AUDIT_SYSCALL_bind || sa->port == 0) && f.local.family != AF_UNIX)
-		socket_row_endpoint(row, SE_local_address, SE_local_port, &f.local);
+	 * lacks; after a bind to port 0 it has the port the kernel chose.
+	 * (A UNIX local side is left out by socket_row_endpoint.) */
+	if (si->which != AUDIT_SYSCALL_bind || sa->port == 0)
+		socket_row_endpoint(row, SE_local_address, SE_local_port, &known->local);
 }
 
 static void set_ids(struct row *row, const struct audit_record *sc)
@@ -177,7 +196,8 @@ static void set_ids(struct row *row, const struct audit_record *sc)
 
 static struct row *build_row(const struct table_ctx *tc, const struct audit_event *ev,
 			     const struct audit_record *sc, const struct syscall_info *si,
-			     int status, const struct audit_sockaddr *sa)
+			     int status, const struct audit_sockaddr *sa,
+			     const struct socket_facts *known)
 {
 	struct row *row = row_new(tc->table, SE_COUNT);
 	struct strbuf scratch = STRBUF_INIT;
@@ -194,7 +214,7 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 		row_set_str(row, SE_fd, text);
 	}
 	set_recorded_address(row, si->which, sa);
-	add_live_facts(tc, ev, row, si, status, (int64_t)(int32_t)fd, sa);
+	add_live_facts(tc, ev, row, si, status, (int64_t)(int32_t)fd, sa, known);
 	row_set_int(row, SE_time, (int64_t)ev->sec);
 	row_set_int(row, SE_uptime, (int64_t)ev->sec - tc->boot_time);
 	row_set_int(row, SE_success, status != STATUS_FAILED);
@@ -215,9 +235,7 @@ static bool event_sockaddr(struct subscriber *sub, const struct audit_event *ev,
 	int rc;
 
 	if (!saddr) {
-		sa->family = 0;
-		sa->port = -1;
-		sa->address[0] = '\0';
+		audit_sockaddr_none(sa);
 		return true;
 	}
 	rc = audit_sockaddr_decode(saddr->val, saddr->val_len, sa);
@@ -226,17 +244,21 @@ static bool event_sockaddr(struct subscriber *sub, const struct audit_event *ev,
 	return rc == 0;
 }
 
-/* For an accept without a peer address, the new socket's peer. */
-static void accept_peer(const struct table_ctx *tc, const struct audit_event *ev,
-			const struct syscall_info *si, struct audit_sockaddr *sa)
+/* For an accept without a peer address, the new socket's peer. Returns
+ * what the read of the socket found, *f, for add_live_facts to reuse;
+ * NULL when it read nothing or the read failed. */
+static const struct socket_facts *accept_peer(const struct table_ctx *tc,
+					      const struct audit_event *ev,
+					      const struct syscall_info *si,
+					      struct audit_sockaddr *sa, struct socket_facts *f)
 {
-	struct socket_facts f;
-
-	if (sa->family || !si->success || !may_look_up(tc, ev) ||
-	    socket_lookup((pid_t)si->pid, (int)si->exit, &f) < 0 ||
-	    !f.have_peer)
-		return;
-	*sa = f.peer;
+	if (sa->family || !si->success || !may_look_up(tc, ev))
+		return NULL;
+	if (socket_lookup((pid_t)si->pid, (int)si->exit, f) < 0)
+		return NULL; /* add_live_facts tries again, as it always has */
+	if (f->have_peer)
+		*sa = f->peer;
+	return f;
 }
 
 static void socket_events_on_event(struct subscriber *sub, void *ctx,
@@ -245,6 +267,8 @@ static void socket_events_on_event(struct subscriber *sub, void *ctx,
 	const struct table_ctx *tc = ctx;
 	const struct audit_event *ev = pev->data;
 	const struct audit_record *sc;
+	const struct socket_facts *known = NULL;
+	struct socket_facts live;
 	struct audit_sockaddr sa;
 	struct syscall_info si;
 	int status;
@@ -264,15 +288,15 @@ static void socket_events_on_event(struct subscriber *sub, void *ctx,
 	if ((tc->self && si.pid == tc->self) ||
 	    (is_accept(si.which) && !tc->flags->audit_allow_accept_socket_events))
 		return;
-	status = call_status(&si, tc->flags);
+	status = socket_call_status(call_of(si.which), si.success, si.exit, tc->flags);
 	if (status < 0 || !event_sockaddr(sub, ev, &sa))
 		return;
 	if (is_accept(si.which))
-		accept_peer(tc, ev, &si, &sa);
+		known = accept_peer(tc, ev, &si, &sa, &live);
 	if (sa.family == AF_UNIX && !tc->flags->audit_allow_unix)
 		return;
 	counter_add(&sub->counters, COUNTER_events, 1);
-	tc->emit(tc->sink, build_row(tc, ev, sc, &si, status, &sa));
+	tc->emit(tc->sink, build_row(tc, ev, sc, &si, status, &sa, known));
 }
 
 /* Audit's switch, as in osquery; or BPF required outright. */

@@ -46,6 +46,19 @@ enum socket_status { STATUS_SUCCEEDED, STATUS_FAILED, STATUS_IN_PROGRESS, STATUS
 
 extern const char *const socket_status_names[];
 
+/* A call as far as its row goes: the audit syscall or BPF action maps to
+ * one of these (accept4 is an accept). */
+enum socket_call { SOCKET_CALL_BIND, SOCKET_CALL_CONNECT, SOCKET_CALL_ACCEPT, SOCKET_CALL_LISTEN };
+
+/* The row's status for a call that returned `ret` (`ok` when it
+ * succeeded), or -1 for a row the flags leave out. */
+int socket_call_status(enum socket_call call, bool ok, int64_t ret, const struct sysq_flags *flags);
+
+/* Fills the columns of the address a call names: the socket column for a
+ * UNIX name, else the local side of a bind or the remote side of the
+ * others. */
+void socket_row_named(struct row *row, enum socket_call call, const struct audit_sockaddr *sa);
+
 /* Fills the address columns of the endpoint a call names: bind's local
  * side, or the remote side of connect and accept. */
 void socket_row_endpoint(struct row *row, unsigned addr_col, unsigned port_col,

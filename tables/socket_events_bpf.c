@@ -14,7 +14,6 @@
 #include "bpf/socket_decode.h"
 #include "sysq_socket_event.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -25,16 +24,20 @@ static bool is_accept(int action)
 	return action == SYSQ_ACTION_ACCEPT || action == SYSQ_ACTION_ACCEPT4;
 }
 
-/* The row's status, or -1 for a call the flags leave out. */
-static int bpf_status(const struct bpf_socket_call *c, const struct sysq_flags *flags)
+/* The call a BPF action is. */
+static enum socket_call call_of(int action)
 {
-	if (c->ret >= 0)
-		return STATUS_SUCCEEDED;
-	if (c->action == SYSQ_ACTION_CONNECT && c->ret == -EINPROGRESS)
-		return STATUS_IN_PROGRESS;
-	if (is_accept(c->action) && (c->ret == -EAGAIN || c->ret == -EWOULDBLOCK))
-		return flags->audit_allow_null_accept_socket_events ? STATUS_NO_CLIENT : -1;
-	return flags->audit_allow_failed_socket_events ? STATUS_FAILED : -1;
+	switch (action) {
+	case SYSQ_ACTION_CONNECT:
+		return SOCKET_CALL_CONNECT;
+	case SYSQ_ACTION_BIND:
+		return SOCKET_CALL_BIND;
+	case SYSQ_ACTION_ACCEPT:
+	case SYSQ_ACTION_ACCEPT4:
+		return SOCKET_CALL_ACCEPT;
+	default:
+		return SOCKET_CALL_LISTEN;
+	}
 }
 
 /* The address the call names: what the caller passed or got back, else,
@@ -46,19 +49,6 @@ static const struct audit_sockaddr *named_address(const struct bpf_socket_call *
 	if (is_accept(c->action) && c->ret >= 0 && c->have_peer)
 		return &c->peer;
 	return NULL;
-}
-
-static void set_named(struct row *row, const struct bpf_socket_call *c,
-		      const struct audit_sockaddr *sa)
-{
-	if (!sa)
-		return;
-	if (sa->family == AF_UNIX)
-		row_set_str(row, SE_socket, sa->address);
-	else if (c->action == SYSQ_ACTION_BIND)
-		socket_row_endpoint(row, SE_local_address, SE_local_port, sa);
-	else
-		socket_row_endpoint(row, SE_remote_address, SE_remote_port, sa);
 }
 
 /* What the socket itself said: protocol, and the local side the caller
@@ -118,13 +108,14 @@ void socket_events_on_bpf(struct subscriber *sub, const struct table_ctx *tc,
 			  const struct pubsub_event *pev)
 {
 	const struct bpf_socket_call *c = pev->data;
+	enum socket_call call = call_of(c->action);
 	const struct audit_sockaddr *sa;
 	struct row *row;
 	int status;
 
 	if (is_accept(c->action) && !tc->flags->audit_allow_accept_socket_events)
 		return;
-	status = bpf_status(c, tc->flags);
+	status = socket_call_status(call, c->ret >= 0, c->ret, tc->flags);
 	if (status < 0)
 		return;
 	sa = named_address(c);
@@ -135,7 +126,8 @@ void socket_events_on_bpf(struct subscriber *sub, const struct table_ctx *tc,
 	 * c->family is the listening socket's, known only to BPF. */
 	if (!is_accept(c->action) || c->ret >= 0)
 		row_set_int(row, SE_family, c->family);
-	set_named(row, c, sa);
+	if (sa)
+		socket_row_named(row, call, sa);
 	set_socket_facts(row, c, status, sa);
 	set_times(row, c);
 	row_set_int(row, SE_success, status != STATUS_FAILED);

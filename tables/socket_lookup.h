@@ -23,7 +23,8 @@ struct socket_facts {
 };
 
 /* Returns 0, or -errno when the process, the descriptor or the permission
- * (ptrace access mode) is missing, or the descriptor is not a socket. */
+ * (ptrace access mode) is missing, or the descriptor is not a socket. On
+ * failure *out names no side (have_local and have_peer are false). */
 int socket_lookup(pid_t pid, int fd, struct socket_facts *out);
 
 /* Takes one read from a budget of `per_second` (a token bucket holding at

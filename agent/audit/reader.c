@@ -32,13 +32,8 @@ void audit_reader_publish(void *ctx, const struct audit_event *ev)
 static void print_debug_line(struct audit_publisher *ap, uint16_t type, const char *payload,
 			     size_t len)
 {
-	struct audit_record raw = {.type = type, .text = (char *)payload, .text_len = len};
-
-	while (raw.text_len > 0 && (payload[raw.text_len - 1] == '\0' ||
-				    payload[raw.text_len - 1] == '\n'))
-		raw.text_len--;
 	sb_truncate(&ap->debug_line, 0);
-	audit_record_format_line(&raw, &ap->debug_line);
+	audit_payload_format_line(type, payload, len, &ap->debug_line);
 	sb_putc(&ap->debug_line, '\n');
 	fwrite(ap->debug_line.buf, 1, ap->debug_line.len, ap->opt.debug_out);
 }

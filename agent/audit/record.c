@@ -417,6 +417,22 @@ int audit_record_decode(const struct audit_record *rec, const char *key, struct 
 	return f ? audit_value_decode(f, out) : -ENOENT;
 }
 
+size_t audit_payload_len(const char *payload, size_t len)
+{
+	while (len > 0 && (payload[len - 1] == '\0' || payload[len - 1] == '\n'))
+		len--;
+	return len;
+}
+
+void audit_payload_format_line(uint16_t type, const char *payload, size_t len,
+			       struct strbuf *out)
+{
+	struct audit_record raw = {.type = type, .text = (char *)payload,
+				   .text_len = audit_payload_len(payload, len)};
+
+	audit_record_format_line(&raw, out);
+}
+
 void audit_record_format_line(const struct audit_record *rec, struct strbuf *out)
 {
 	const char *name = audit_type_name(rec->type);

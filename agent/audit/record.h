@@ -88,3 +88,11 @@ int audit_record_decode(const struct audit_record *rec, const char *key, struct 
 /* Writes the record as an auditd log line ("type=SYSCALL msg=audit(...): ...")
  * with unsafe bytes escaped, without a newline. */
 void audit_record_format_line(const struct audit_record *rec, struct strbuf *out);
+
+/* The payload's length without the NULs and newline the kernel may end
+ * it with. */
+size_t audit_payload_len(const char *payload, size_t len);
+
+/* audit_record_format_line() of a payload as received, unparsed. */
+void audit_payload_format_line(uint16_t type, const char *payload, size_t len,
+			       struct strbuf *out);

@@ -42,8 +42,7 @@ int audit_sockaddr_parse(const void *raw, size_t n, struct audit_sockaddr *out)
 {
 	const unsigned char *b = raw;
 
-	memset(out, 0, sizeof(*out));
-	out->port = -1;
+	audit_sockaddr_none(out);
 	if (n < 2)
 		return -EINVAL;
 	out->family = b[0] | b[1] << 8;
@@ -74,8 +73,7 @@ int audit_sockaddr_decode(const char *hex, size_t len, struct audit_sockaddr *ou
 	ssize_t n = audit_hex_to_bytes(hex, len, b, sizeof(b));
 
 	if (n < 0) {
-		memset(out, 0, sizeof(*out));
-		out->port = -1;
+		audit_sockaddr_none(out);
 		return -EINVAL;
 	}
 	return audit_sockaddr_parse(b, (size_t)n, out);

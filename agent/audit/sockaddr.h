@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Room for "@" + 107 bytes of abstract name, or a 108-byte path. */
 #define AUDIT_SOCKADDR_TEXT 112
@@ -24,6 +25,13 @@ struct audit_sockaddr {
 	 * inside it shown as '@' (as ss does). */
 	char address[AUDIT_SOCKADDR_TEXT];
 };
+
+/* Sets *sa to no address at all: family 0, no port, empty text. */
+static inline void audit_sockaddr_none(struct audit_sockaddr *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->port = -1;
+}
 
 /* Returns 0, -EAFNOSUPPORT for a family sysq does not report (netlink...),
  * or -EINVAL for a value that is not a whole sockaddr. */

@@ -49,7 +49,8 @@ static int copy_exe(const struct sysq_sock_event *e, struct bpf_socket_call *out
 
 static void socket_sides(const struct sysq_sock_event *e, struct bpf_socket_call *out)
 {
-	out->local.port = out->peer.port = -1;
+	audit_sockaddr_none(&out->local);
+	audit_sockaddr_none(&out->peer);
 	out->have_socket = e->flags & SYSQ_EV_HAVE_SOCKET;
 	if (!out->have_socket)
 		return;
@@ -108,10 +109,8 @@ int socket_decode(const void *data, size_t size, struct bpf_socket_call *out)
 	/* An address too short for its family (the call failed on it) is
 	 * treated as none, as audit logs none for it. */
 	if (!e->sockaddr_len ||
-	    audit_sockaddr_parse(e->sockaddr, e->sockaddr_len, &out->recorded) < 0) {
-		memset(&out->recorded, 0, sizeof(out->recorded));
-		out->recorded.port = -1;
-	}
+	    audit_sockaddr_parse(e->sockaddr, e->sockaddr_len, &out->recorded) < 0)
+		audit_sockaddr_none(&out->recorded);
 	socket_sides(e, out);
 	return 0;
 }

@@ -225,13 +225,6 @@ int config_load(const char *path, struct sysq_flags *flags, struct config *out, 
 	return rc;
 }
 
-static void free_strings(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void config_free(struct config *c)
 {
 	for (size_t i = 0; i < c->nqueries; i++) {
@@ -243,16 +236,16 @@ void config_free(struct config *c)
 	free(c->queries);
 	for (size_t i = 0; i < c->npacks; i++) {
 		free(c->packs[i].name);
-		free_strings(c->packs[i].discovery, c->packs[i].ndiscovery);
+		cfg_free_strings(c->packs[i].discovery, c->packs[i].ndiscovery);
 	}
 	free(c->packs);
-	free_strings(c->decorators_load, c->ndecorators_load);
-	free_strings(c->decorators_always, c->ndecorators_always);
+	cfg_free_strings(c->decorators_load, c->ndecorators_load);
+	cfg_free_strings(c->decorators_always, c->ndecorators_always);
 	for (size_t i = 0; i < c->ndecorators_interval; i++)
-		free_strings(c->decorators_interval[i].queries, c->decorators_interval[i].n);
+		cfg_free_strings(c->decorators_interval[i].queries, c->decorators_interval[i].n);
 	free(c->decorators_interval);
-	free_strings(c->enable_subscribers, c->nenable);
-	free_strings(c->disable_subscribers, c->ndisable);
+	cfg_free_strings(c->enable_subscribers, c->nenable);
+	cfg_free_strings(c->disable_subscribers, c->ndisable);
 	cfg_free_bpf_filters(&c->bpf_filters);
 	free(c->path);
 	memset(c, 0, sizeof(*c));

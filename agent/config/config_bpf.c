@@ -145,18 +145,11 @@ void cfg_parse_bpf_filters(struct cfg_ctx *c, const cJSON *item, struct bpf_filt
 	cfg_warn_unknown(c, item, "bpf_filters", keys);
 }
 
-static void free_names(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void cfg_free_bpf_filters(struct bpf_filters *f)
 {
 	free(f->include_ports);
 	free(f->exclude_ports);
-	free_names(f->exclude_unix_prefixes, f->nexclude_unix_prefixes);
-	free_names(f->exclude_processes, f->nexclude_processes);
+	cfg_free_strings(f->exclude_unix_prefixes, f->nexclude_unix_prefixes);
+	cfg_free_strings(f->exclude_processes, f->nexclude_processes);
 	memset(f, 0, sizeof(*f));
 }

@@ -54,6 +54,8 @@ void cfg_parse_packs(struct cfg_ctx *c, const cJSON *packs, struct config *out);
 /* Parses "bpf_filters" into `out`. */
 void cfg_parse_bpf_filters(struct cfg_ctx *c, const cJSON *item, struct bpf_filters *out);
 void cfg_free_bpf_filters(struct bpf_filters *f);
+/* Frees n strings and the array holding them. */
+void cfg_free_strings(char **v, size_t n);
 
 /* Reads a file and parses it as JSON (comments allowed) into a context.
  * Returns the root, or NULL with an error recorded in `err`. */

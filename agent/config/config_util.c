@@ -14,6 +14,13 @@
 /* Largest config or pack file read. */
 #define CONFIG_MAX_BYTES (16u * 1024 * 1024)
 
+void cfg_free_strings(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 const char *cfg_path_join(struct cfg_path *out, const char *parent, const char *name)
 {
 	if (parent && *parent)

@@ -42,29 +42,36 @@ static int run(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-int query_state_set_cursor(sqlite3 *db, const char *query, const char *table, int64_t eid)
+/* Runs `sql` with ?1 and ?2 bound to a and b and, if the statement has
+ * it, ?3 to i. */
+static int exec_text_text_int(sqlite3 *db, const char *sql, const char *a, const char *b,
+			      int64_t i)
 {
-	sqlite3_stmt *st = prepare(db, "INSERT INTO sysq_cursors (query, tbl, eid) VALUES (?1, ?2, ?3) "
-				       "ON CONFLICT (query, tbl) DO UPDATE SET eid = excluded.eid");
+	sqlite3_stmt *st = prepare(db, sql);
 
 	if (st) {
-		sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, eid);
+		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+		if (sqlite3_bind_parameter_count(st) >= 3)
+			sqlite3_bind_int64(st, 3, i);
 	}
 	return run(st);
 }
 
+int query_state_set_cursor(sqlite3 *db, const char *query, const char *table, int64_t eid)
+{
+	return exec_text_text_int(db,
+				  "INSERT INTO sysq_cursors (query, tbl, eid) VALUES (?1, ?2, ?3) "
+				  "ON CONFLICT (query, tbl) DO UPDATE SET eid = excluded.eid",
+				  query, table, eid);
+}
+
 int query_state_hold(sqlite3 *db, const char *query, const char *table)
 {
-	sqlite3_stmt *st =
-		prepare(db, "INSERT OR IGNORE INTO sysq_cursors (query, tbl, eid) VALUES (?1, ?2, 0)");
-
-	if (st) {
-		sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
-	}
-	return run(st);
+	/* No ?3: a held cursor starts at 0. */
+	return exec_text_text_int(
+		db, "INSERT OR IGNORE INTO sysq_cursors (query, tbl, eid) VALUES (?1, ?2, 0)", query,
+		table, 0);
 }
 
 uint64_t query_state_counter(sqlite3 *db, const char *query)
@@ -119,15 +126,10 @@ int query_state_save(sqlite3 *db, const char *query, uint64_t counter, const cha
 
 int query_state_reset_if_changed(sqlite3 *db, const char *query, const char *sql, int64_t epoch)
 {
-	sqlite3_stmt *st = prepare(db, "DELETE FROM sysq_query_state WHERE query = ?1 AND "
-				       "(sql IS NOT ?2 OR epoch IS NOT ?3)");
-
-	if (st) {
-		sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, sql, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, epoch);
-	}
-	return run(st);
+	return exec_text_text_int(db,
+				  "DELETE FROM sysq_query_state WHERE query = ?1 AND "
+				  "(sql IS NOT ?2 OR epoch IS NOT ?3)",
+				  query, sql, epoch);
 }
 
 int query_state_begin(sqlite3 *db)

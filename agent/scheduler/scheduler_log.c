@@ -81,7 +81,6 @@ static bool log_results(struct scheduler *s, const struct scheduled_query *q,
 	struct decorations always = {0};
 	bool delivered = true;
 	char *decorations;
-	char **rows;
 	struct results_meta m = {
 		.name = q->name,
 		.host = s->host,
@@ -94,23 +93,27 @@ static bool log_results(struct scheduler *s, const struct scheduled_query *q,
 	decorations_run(s, s->cfg.decorators_always, s->cfg.ndecorators_always, &always);
 	decorations = decorations_json(s, &always);
 	m.decorations = decorations;
-	rows = row_texts(&res->rows, m.numerics);
 	if (q->snapshot) {
 		struct strbuf line = STRBUF_INIT;
 
 		results_snapshot_line(&line, &m, &res->rows);
 		write_line(s, &line, &delivered);
 		sb_free(&line);
-	} else if (res->nscanned > 0) {
-		/* Event tables, as in osquery: every row is an event, logged
-		 * as added. With events_optimize they are the new ones. */
-		log_rows(s, &m, rows, res->rows.nrows, NULL, "added", &delivered);
 	} else {
-		*previous = log_differential(s, q, &m, rows, res->rows.nrows, &delivered);
+		char **rows = row_texts(&res->rows, m.numerics);
+
+		if (res->nscanned > 0) {
+			/* Event tables, as in osquery: every row is an event,
+			 * logged as added. With events_optimize they are the
+			 * new ones. */
+			log_rows(s, &m, rows, res->rows.nrows, NULL, "added", &delivered);
+		} else {
+			*previous = log_differential(s, q, &m, rows, res->rows.nrows, &delivered);
+		}
+		for (size_t i = 0; i < res->rows.nrows; i++)
+			free(rows[i]);
+		free(rows);
 	}
-	for (size_t i = 0; i < res->rows.nrows; i++)
-		free(rows[i]);
-	free(rows);
 	free(decorations);
 	decorations_free(&always);
 	return delivered;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,6 +36,7 @@ struct store {
 	bool started;
 	atomic_bool stopping;
 	time_t last_expiry;
+	void *horizon; /* read_horizon's sqlite3_stmt, prepared on first use */
 };
 
 /* What the scheduler remembers across restarts (see
@@ -272,9 +274,8 @@ static bool insert_row(struct store *s, struct row *row)
 	return true;
 }
 
-static void enforce_max_in_batch(struct store *s, struct row **rows, size_t n);
-static void apply_eviction(struct store *s, struct event_table *t, int64_t over, int64_t n,
-			   int64_t unread);
+static void enforce_max_in_batch(struct store *s);
+static void apply_eviction(struct store *s, struct event_table *t, int64_t n, int64_t unread);
 
 /* Settles the counters of a batch: what was stored and what its
  * evictions removed count only if the transaction committed. */
@@ -291,11 +292,13 @@ static void settle_batch(struct store *s, struct row **rows, size_t n, const boo
 			counter_add(t->counters, COUNTER_drop_write_error, 1);
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct event_table *t = rows[i]->table;
+	/* Tables without rows in the batch have nothing to settle. */
+	for (size_t i = 0; i < s->ntables; i++) {
+		struct event_table *t = s->tables[i];
 
 		if (committed && t->batch_evicted > 0)
-			apply_eviction(s, t, t->batch_evicted, t->batch_evicted, t->batch_unread);
+			apply_eviction(s, t, t->batch_evicted, t->batch_unread);
+		t->in_batch = false;
 		t->batch_rows = t->batch_evicted = t->batch_unread = 0;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -314,11 +317,14 @@ static void write_batch(struct store *s, struct row **rows, size_t n)
 	if (!committed)
 		log_warn("store: cannot begin a transaction: %s", sqlite3_errmsg(s->db));
 	for (size_t i = 0; i < n && committed; i++) {
+		struct event_table *t = rows[i]->table;
+
 		ok[i] = insert_row(s, rows[i]);
-		rows[i]->table->batch_rows += ok[i];
+		t->batch_rows += ok[i];
+		t->in_batch = true;
 	}
 	if (committed)
-		enforce_max_in_batch(s, rows, n);
+		enforce_max_in_batch(s);
 	if (committed && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		log_warn("store: commit failed: %s", sqlite3_errmsg(s->db));
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -328,13 +334,38 @@ static void write_batch(struct store *s, struct row **rows, size_t n)
 	free(ok);
 }
 
-/* Runs a DELETE on one buffer table and returns how many rows went. */
-static int64_t delete_rows(struct store *s, const char *sql, int64_t arg, int64_t limit)
+/* Returns the statement in *slot, preparing it from the formatted SQL on
+ * first use; it stays prepared until store_close. NULL if SQLite refuses
+ * (sqlite3_errmsg says why); the next call tries again. */
+static sqlite3_stmt *cached_stmt(struct store *s, void **slot, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static sqlite3_stmt *cached_stmt(struct store *s, void **slot, const char *fmt, ...)
 {
+	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
+	va_list ap;
+
+	if (*slot)
+		return *slot;
+	va_start(ap, fmt);
+	sb_vprintf(&sql, fmt, ap);
+	va_end(ap);
+	if (sqlite3_prepare_v3(s->db, sb_str(&sql), -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+	    SQLITE_OK)
+		st = NULL;
+	sb_free(&sql);
+	*slot = st;
+	return st;
+}
+
+/* Runs a DELETE on one buffer table (NULL if it could not be prepared)
+ * and returns how many rows went. */
+static int64_t delete_rows(struct store *s, sqlite3_stmt *st, int64_t arg, int64_t limit)
+{
 	int64_t n = 0;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (!st) {
 		log_warn("store: %s", sqlite3_errmsg(s->db));
 		return 0;
 	}
@@ -344,7 +375,8 @@ static int64_t delete_rows(struct store *s, const char *sql, int64_t arg, int64_
 		n = sqlite3_changes64(s->db);
 	else
 		log_warn("store: %s", sqlite3_errmsg(s->db));
-	sqlite3_finalize(st);
+	/* Every use binds both parameters, so none needs clearing. */
+	sqlite3_reset(st);
 	return n;
 }
 
@@ -352,62 +384,65 @@ static int64_t delete_rows(struct store *s, const char *sql, int64_t arg, int64_
  * this eid; INT64_MAX when no query reads the table. */
 static int64_t read_horizon(struct store *s, struct event_table *t)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = cached_stmt(s, &s->horizon,
+				       "SELECT min(eid) FROM sysq_cursors WHERE tbl = ?1");
 	int64_t eid = INT64_MAX;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT min(eid) FROM sysq_cursors WHERE tbl = ?1", -1, &st,
-			       NULL) != SQLITE_OK) {
+	if (!st) {
 		log_warn("store: %s", sqlite3_errmsg(s->db));
 		return eid;
 	}
 	sqlite3_bind_text(st, 1, t->def->name, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
 		eid = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return eid;
 }
 
 static int64_t count_unread(struct store *s, struct event_table *t, int64_t over, int64_t horizon)
 {
-	char *sql = xasprintf("SELECT count(*) FROM (SELECT rowid FROM \"%s\" ORDER BY rowid "
-			      "LIMIT ?2) WHERE rowid > ?1",
-			      t->buffer_name);
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = cached_stmt(s, &t->count_unread,
+				       "SELECT count(*) FROM (SELECT rowid FROM \"%s\" ORDER BY rowid "
+				       "LIMIT ?2) WHERE rowid > ?1",
+				       t->buffer_name);
 	int64_t n = 0;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, horizon);
-		sqlite3_bind_int64(st, 2, over);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	free(sql);
+	if (!st)
+		return 0;
+	sqlite3_bind_int64(st, 1, horizon);
+	sqlite3_bind_int64(st, 2, over);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
 	return n;
 }
 
 /* Deletes the `over` oldest rows; *unread counts those a scheduled query
- * had not read. Returns how many went. */
+ * had not read (0 if the DELETE failed, as it then removed nothing).
+ * Returns how many went. */
 static int64_t evict_oldest(struct store *s, struct event_table *t, int64_t over,
 			    int64_t *unread)
 {
-	char *sql;
+	int64_t horizon = read_horizon(s, t);
 	int64_t n;
 
-	*unread = count_unread(s, t, over, read_horizon(s, t));
-	sql = xasprintf("DELETE FROM \"%1$s\" WHERE rowid IN "
-			"(SELECT rowid FROM \"%1$s\" ORDER BY rowid LIMIT ?2)",
-			t->buffer_name);
-	n = delete_rows(s, sql, 0, over);
-	free(sql);
+	/* No rowid is above INT64_MAX: with no cursor on the table, no
+	 * evicted row is unread. */
+	*unread = horizon == INT64_MAX ? 0 : count_unread(s, t, over, horizon);
+	n = delete_rows(s,
+			cached_stmt(s, &t->evict,
+				    "DELETE FROM \"%1$s\" WHERE rowid IN "
+				    "(SELECT rowid FROM \"%1$s\" ORDER BY rowid LIMIT ?2)",
+				    t->buffer_name),
+			0, over);
+	if (n != over)
+		*unread = 0; /* a failed DELETE removed nothing */
 	return n;
 }
 
-static void apply_eviction(struct store *s, struct event_table *t, int64_t over, int64_t n,
-			   int64_t unread)
+static void apply_eviction(struct store *s, struct event_table *t, int64_t n, int64_t unread)
 {
-	if (n != over)
-		unread = 0; /* a failed DELETE removed nothing */
 	atomic_fetch_sub(&t->buffered, n);
 	counter_add(t->counters, COUNTER_evicted, (uint64_t)n);
 	counter_add(t->counters, COUNTER_evicted_unread, (uint64_t)unread);
@@ -426,33 +461,36 @@ static void enforce_max(struct store *s, struct event_table *t)
 	if (s->opt.events_max <= 0 || over <= 0)
 		return;
 	n = evict_oldest(s, t, over, &unread);
-	apply_eviction(s, t, over, n, unread);
+	apply_eviction(s, t, n, unread);
 }
 
-static void enforce_max_in_batch(struct store *s, struct row **rows, size_t n)
+/* Evicts, in the batch's transaction, for the tables the batch writes to. */
+static void enforce_max_in_batch(struct store *s)
 {
-	for (size_t i = 0; i < n && s->opt.events_max > 0; i++) {
-		struct event_table *t = rows[i]->table;
+	if (s->opt.events_max <= 0)
+		return;
+	for (size_t i = 0; i < s->ntables; i++) {
+		struct event_table *t = s->tables[i];
 		int64_t over = atomic_load(&t->buffered) + t->batch_rows - s->opt.events_max;
 
-		if (over <= 0 || t->batch_evicted > 0)
-			continue; /* within the limit, or already done for this table */
+		if (!t->in_batch || over <= 0)
+			continue;
 		t->batch_evicted = evict_oldest(s, t, over, &t->batch_unread);
-		if (t->batch_evicted != over)
-			t->batch_unread = 0;
 	}
 }
 
 /* Expired rows go unless a scheduled query has yet to read them. */
 static void enforce_expiry(struct store *s, struct event_table *t, time_t now)
 {
-	char *sql;
+	int64_t horizon = read_horizon(s, t);
 	int64_t n;
 
-	sql = xasprintf("DELETE FROM \"%s\" WHERE \"%s\" < ?1 AND rowid <= ?2", t->buffer_name,
-			t->def->columns[t->def->time_column].name);
-	n = delete_rows(s, sql, (int64_t)now - s->opt.events_expiry, read_horizon(s, t));
-	free(sql);
+	n = delete_rows(s,
+			cached_stmt(s, &t->expire,
+				    "DELETE FROM \"%s\" WHERE \"%s\" < ?1 AND rowid <= ?2",
+				    t->buffer_name, t->def->columns[t->def->time_column].name),
+			(int64_t)now - s->opt.events_expiry, horizon);
+
 	atomic_fetch_sub(&t->buffered, n);
 	counter_add(t->counters, COUNTER_expired, (uint64_t)n);
 }
@@ -530,11 +568,19 @@ void store_close(struct store *s)
 	if (!s)
 		return;
 	store_stop(s);
+	/* Every statement goes before the connection, which would not close
+	 * with one still prepared. */
 	for (size_t i = 0; i < s->ntables; i++) {
-		sqlite3_finalize(s->tables[i]->insert);
-		free(s->tables[i]->buffer_name);
-		free(s->tables[i]);
+		struct event_table *t = s->tables[i];
+
+		sqlite3_finalize(t->insert);
+		sqlite3_finalize(t->count_unread);
+		sqlite3_finalize(t->evict);
+		sqlite3_finalize(t->expire);
+		free(t->buffer_name);
+		free(t);
 	}
+	sqlite3_finalize(s->horizon);
 	free(s->tables);
 	row_queue_free(s->queue);
 	sqlite3_close(s->db);

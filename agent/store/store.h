@@ -38,8 +38,15 @@ struct event_table {
 	char *buffer_name;
 	_Atomic int64_t buffered; /* rows in the buffer table now */
 	void *insert;		  /* sqlite3_stmt, writer thread only */
-	/* The writer's batch in progress: rows added, and rows evicted to
-	 * make room, counted once the transaction commits. */
+	/* More sqlite3_stmt the writer runs on every batch or expiry pass,
+	 * prepared on first use and kept until store_close. */
+	void *count_unread;
+	void *evict;
+	void *expire;
+	/* The writer's batch in progress: whether it has rows for this table,
+	 * rows added, and rows evicted to make room, counted once the
+	 * transaction commits. */
+	bool in_batch;
 	int64_t batch_rows;
 	int64_t batch_evicted;
 	int64_t batch_unread;

@@ -71,7 +71,6 @@ struct fdtable {
 
 struct files_struct {
 	struct fdtable *fdt;
-	struct file *fd_array[64]; /* the table itself until it grows */
 };
 
 struct mm_struct {

@@ -11,7 +11,6 @@
  * back with getsockname. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -38,12 +37,13 @@ static int port_of(int fd)
 					  ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
-static void endpoint(const char *name, const char *addr, int port, int last)
+/* One "name":[addr,port] member and its trailing comma. */
+static void endpoint(const char *name, const char *addr, int port)
 {
 	if (addr)
-		printf("\"%s\":[\"%s\",%d]%s", name, addr, port, last ? "" : ",");
+		printf("\"%s\":[\"%s\",%d],", name, addr, port);
 	else
-		printf("\"%s\":null%s", name, last ? "" : ",");
+		printf("\"%s\":null,", name);
 }
 
 static void report(const char *step, const char *action, int fd, int family, int protocol,
@@ -54,8 +54,8 @@ static void report(const char *step, const char *action, int fd, int family, int
 	/* 0 and -1 stand for "unknown": the row has NULL there. */
 	printf(family ? "\"family\":%d," : "\"family\":null,", family);
 	printf(protocol >= 0 ? "\"protocol\":%d," : "\"protocol\":null,", protocol);
-	endpoint("local", laddr, lport, 0);
-	endpoint("remote", raddr, rport, 0);
+	endpoint("local", laddr, lport);
+	endpoint("remote", raddr, rport);
 	if (sock)
 		printf("\"socket\":\"%s\",", sock);
 	else

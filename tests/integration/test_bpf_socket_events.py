@@ -17,13 +17,11 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 from sysqtest import (Daemon, audit_rules, check, check_eq, main, run,  # noqa: E402
                       wait_for, write_config)
-from test_socket_events import Workload, expected_row  # noqa: E402
+from test_socket_events import (ALL_OPTIONS, AUDIT_ONLY, COLUMNS, Workload,  # noqa: E402
+                                expected_row)
 
 BPF = "--enable_bpf_events=true"
-ALL = ["--audit_allow_sockets", "--audit_allow_unix", "--audit_allow_failed_socket_events",
-       "--audit_allow_null_accept_socket_events"]
-COLUMNS = ("action, fd, family, protocol, local_address, local_port, remote_address, "
-           "remote_port, socket, status, success, source, path")
+ALL = [o for o in ALL_OPTIONS if o != AUDIT_ONLY]
 SHARED = ("action, pid, path, fd, auid, family, protocol, local_address, remote_address, "
           "local_port, remote_port, socket, success, status, ppid, uid, gid, comm")
 PROGRAMS = ("sysq_sock_exit",)
@@ -167,8 +165,8 @@ def test_compat_syscalls_ignored():
                 "--audit_allow_null_accept_socket_events") as d:
         p = run([COMPAT_HELPER, "47201"], check=True)
         pid = int(p.stdout.decode())
-        rows = rows_until(d, f"SELECT action, remote_port FROM socket_events WHERE pid = {pid}",
-                          1, "the helper's marker connect")
+        rows_until(d, f"SELECT action, remote_port FROM socket_events WHERE pid = {pid}",
+                   1, "the helper's marker connect")
         # Anything after the marker has been read by now: the ring is FIFO.
         rows = d.query(f"SELECT action, remote_port FROM socket_events WHERE pid = {pid}")
     check_eq(rows, [{"action": "connect", "remote_port": "47201"}],

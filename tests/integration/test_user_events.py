@@ -16,10 +16,6 @@ SESSION_TYPES = {1100, 1101, 1103, 1104, 1105, 1106}
 COLUMNS = "uid, auid, pid, type, path, address, terminal, message, op, acct, res"
 
 
-def su_rows(d, pid):
-    return d.query(f"SELECT {COLUMNS} FROM user_events WHERE pid = {pid} ORDER BY eid")
-
-
 def test_su_session():
     with Daemon() as d:
         su = subprocess.run(["su", "-s", "/bin/sh", "nobody", "-c", "true"])

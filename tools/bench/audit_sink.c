@@ -1,4 +1,4 @@
-/* audit_sink: the cheapest possible audit daemon, for audit_overhead.sh.
+/* audit_sink: the cheapest possible audit daemon, for syscall_overhead.sh.
  *
  *   audit_sink [EXE]          (EXE defaults to /usr/bin/true)
  *

@@ -26,30 +26,29 @@ die() {
 	exit 2
 }
 
+log() {
+	echo "# $*" >&2
+}
+
+# shellcheck source=tools/bench/bench_lib.sh
+. "$repo/tools/bench/bench_lib.sh"
+
 [[ $(id -u) == 0 ]] || die "must run as root"
 [[ -x $SYSQ && -x $DRIVER ]] || die "no sysq or connect_loop in $build"
 tmp=$(mktemp -d /tmp/sysq-storm.XXXXXX)
-pid=
+sysq_pid=
 cleanup() {
-	[[ -z $pid ]] || { kill -INT "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; } || true
+	stop_sysq
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
 query() {
-	"$SYSQ" shell --csv --control_socket="$tmp/sysq.sock" "$1" | tr -d '\r' | tail -n 1
+	sysq_query "$tmp" "$1"
 }
 
-"$SYSQ" daemon --flagfile= --config_path= --database_path="$tmp/sysq.db" \
-	--control_socket="$tmp/sysq.sock" --pidfile="$tmp/sysq.pid" --disable_audit \
-	--enable_bpf_events=true --events_max=1000000000 --store_queue_size="$QUEUE" \
-	>"$tmp/daemon.out" 2>"$tmp/daemon.log" &
-pid=$!
-for _ in $(seq 100); do
-	[[ -S $tmp/sysq.sock ]] && [[ $(query "SELECT 1" 2>/dev/null) == 1 ]] && break
-	kill -0 "$pid" 2>/dev/null || die "sysq exited: $(tail -n 3 "$tmp/daemon.log")"
-	sleep 0.1
-done
+start_sysq "$tmp" --config_path= --disable_audit --enable_bpf_events=true \
+	--events_max=1000000000 --store_queue_size="$QUEUE"
 
 read -r calls ns < <("$DRIVER" -s "$DURATION")
 exe=$(realpath "$DRIVER")
@@ -62,8 +61,7 @@ for _ in $(seq 600); do
 	sleep 1
 done
 rows=$(query "SELECT count(*) FROM socket_events WHERE path = '$exe'")
-losses=$(query "SELECT sum(lost_ringbuf + lost_bpf_missed + drop_malformed + drop_queue_full
-	+ drop_write_error + evicted + expired) FROM sysq_events")
+losses=$(query "$SYSQ_LOSS_SQL")
 
 echo "connect_storm: $(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs"
 awk -v c="$calls" -v ns="$ns" 'BEGIN { printf "calls: %d in %.2f s (%.0f/s, %.2f us/call)\n",
@@ -73,7 +71,8 @@ echo "loss counters (sysq_events, every row):"
 "$SYSQ" shell --line --control_socket="$tmp/sysq.sock" "SELECT name, events, stored,
 	lost_ringbuf, lost_bpf_missed, drop_malformed, drop_queue_full, drop_write_error,
 	expired, evicted FROM sysq_events" | sed 's/^/  /'
-echo "agent CPU: $(awk '{ printf "%.1f s", ($14 + $15) / 100 }' "/proc/$pid/stat")" \
+echo "agent CPU: $(awk -v t="$(cpu_ticks "$sysq_pid")" -v hz="$(getconf CLK_TCK)" \
+	'BEGIN { printf "%.1f s", t / hz }')" \
 	"(user+system, all threads)"
 if [[ $rows == "$calls" && $losses == 0 ]]; then
 	echo "result: every call stored, every loss counter 0"

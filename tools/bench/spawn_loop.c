@@ -3,7 +3,7 @@
  *   spawn_loop N [PATH]        (PATH defaults to /bin/true)
  *
  * Prints the elapsed wall-clock nanoseconds for all N on stdout, so that
- * audit_overhead.sh can compare configurations without shell overhead.
+ * syscall_overhead.sh can compare configurations without shell overhead.
  * Exits 1 if any child fails to exec or exits non-zero. */
 #include <errno.h>
 #include <stdint.h>

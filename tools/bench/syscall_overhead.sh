@@ -34,7 +34,7 @@
 #
 # Environment: WORKLOAD (exec), ROUNDS (5), N (3000 calls per measurement;
 # 20000 for connect), WARMUP (200 before each), CONFIGS (exec: "baseline
-# sysq auditd floor"; connect: all eight),
+# sysq auditd floor"; connect: all seven),
 # BACKLOG_LIMIT (4096) and BACKLOG_WAIT_TIME (0), the defaults of sysq's
 # --audit_backlog_limit and --audit_backlog_wait_time. KEEP_TMP=1 keeps the
 # temp dir (daemon logs, auditd.conf and audit.log of each round).
@@ -64,6 +64,8 @@ BENCH_KEY=bench
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$repo/build}
 SYSQ=$build/sysq
+# shellcheck source=tools/bench/bench_lib.sh
+. "$repo/tools/bench/bench_lib.sh"
 SINK=$build/tools/bench/audit_sink
 
 # What each workload runs, audits and counts.
@@ -186,68 +188,16 @@ restore_state() {
 
 # ---- daemons ----------------------------------------------------------------
 
-# Waits up to $1 seconds for the command in $2... to succeed.
-wait_until() {
-	local secs=$1 i
-	shift
-	for ((i = 0; i < secs * 10; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # True when pid $1 owns the kernel's audit socket.
 owns_audit() {
 	[[ $(audit_get pid) == "$1" ]]
 }
 
-# Sends $2 to pid $1 and waits for it, with SIGKILL after 15 s.
-stop_pid() {
-	local pid=$1 sig=$2 i
-	kill -"$sig" "$pid" 2>/dev/null || return 0
-	for ((i = 0; i < 150; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		log "pid $pid did not stop; killing it"
-		kill -KILL "$pid" 2>/dev/null || true
-	fi
-	wait "$pid" 2>/dev/null || true
-}
 
-sysq_query() {
-	"$SYSQ" shell --csv --control_socket="$1/sysq.sock" "$2" 2>/dev/null | tr -d '\r' | tail -n 1
-}
 
-# Ready when it answers queries and, unless it runs with --disable_audit,
-# owns the audit socket.
-sysq_ready() {
-	kill -0 "$sysq_pid" 2>/dev/null || die "sysq daemon exited: $(tail -n 5 "$1/daemon.log")"
-	[[ -S $1/sysq.sock ]] && [[ $(sysq_query "$1" "SELECT 1") == 1 ]] || return 1
-	[[ $2 == no_audit ]] || owns_audit "$sysq_pid"
-}
 
-# Starts sysq with every path in $1 and the flags that follow.
-start_sysq() {
-	local dir=$1 audit=audit
-	shift
-	[[ " $* " != *" --disable_audit "* ]] || audit=no_audit
-	mkdir -p "$dir"
-	"$SYSQ" daemon --flagfile= --database_path="$dir/sysq.db" \
-		--control_socket="$dir/sysq.sock" --pidfile="$dir/sysq.pid" "$@" \
-		>"$dir/daemon.out" 2>"$dir/daemon.log" &
-	sysq_pid=$!
-	wait_until 15 sysq_ready "$dir" "$audit" ||
-		die "sysq daemon not ready: $(tail -n 5 "$dir/daemon.log")"
-}
 
-stop_sysq() {
-	[[ -n $sysq_pid ]] || return 0
-	stop_pid "$sysq_pid" INT
-	sysq_pid=
-}
 
 # Rows sysq stored for the workload: polls until there are $2 of them, or
 # the count has not moved for a second (10 s at most).
@@ -335,14 +285,6 @@ auditd_records() {
 
 # ---- measurement --------------------------------------------------------------
 
-# CPU time (user + system, in clock ticks) of pid $1, threads included.
-cpu_ticks() {
-	[[ -n $1 ]] || {
-		echo 0
-		return
-	}
-	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0
-}
 
 # Runs WARMUP unmeasured calls, then N measured ones while pid $1 (the
 # agent, or empty) runs; it must own audit unless $2 is no_audit. Sets
@@ -383,12 +325,6 @@ measure_sysq() {
 	result="$result $rows"
 }
 
-# Every loss counter the BPF path has: in the kernel (ring buffer full,
-# program runs missed) and in the agent (queue full, evicted).
-sysq_bpf_lost() {
-	sysq_query "$1" "SELECT sum(lost_ringbuf + lost_bpf_missed + drop_malformed + drop_queue_full
-		+ drop_write_error + evicted) FROM sysq_events"
-}
 
 # sysq with socket_events from BPF only; $2 is the config file, if any.
 # `result` gets the BPF losses in place of the kernel's audit lost count.
@@ -399,7 +335,7 @@ measure_bpf() {
 	start_sysq "$dir" --disable_audit --enable_bpf_events=true --events_max=100000000 "$@"
 	run_measured "$sysq_pid" no_audit
 	rows=$(sysq_rows "$dir" $((N + WARMUP)))
-	lost=$(sysq_bpf_lost "$dir")
+	lost=$(sysq_query "$dir" "$SYSQ_LOSS_SQL")
 	stop_sysq
 	read -ra fields <<<"$result"
 	result="${fields[0]} $lost ${fields[2]} ${fields[3]} $rows"
