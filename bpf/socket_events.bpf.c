@@ -243,6 +243,8 @@ static __always_inline __u32 read_sockaddr(const struct call *call, struct scrat
 	if (len <= 0)
 		return 0;
 	len = CLAMP(len, SYSQ_SOCKADDR_MAX);
+	/* Zeroed first, so copy_blocks never carries another call's bytes. */
+	__builtin_memset(s->sa, 0, sizeof(s->sa));
 	if (bpf_probe_read_user(s->sa, len, (void *)uaddr))
 		return 0;
 	return len;
@@ -525,6 +527,8 @@ static __always_inline void build_exe_path(struct file *exe, struct scratch *s)
 	len = PATH_END - w.off;
 	barrier_var(len);
 	len &= SYSQ_EXE_MAX - 1;
+	/* Zero past the end: copy_blocks copies whole blocks. */
+	__builtin_memset(s->exe.path, 0, sizeof(s->exe.path));
 	bpf_probe_read_kernel(s->exe.path, len, s->path + (w.off & (PATH_END - 1)));
 	s->exe.len = len;
 	s->exe.truncated = w.truncated;
@@ -535,8 +539,8 @@ static __always_inline void build_exe_path(struct file *exe, struct scratch *s)
 static __always_inline const struct exe_entry *exe_of(struct task_struct *task, __u32 tgid,
 						      struct scratch *s)
 {
-	struct mm_struct *mm = BPF_CORE_READ(task, mm);
-	struct file *exe = mm ? BPF_CORE_READ(mm, exe_file) : NULL;
+	struct mm_struct *mm = task->mm;
+	struct file *exe = mm ? mm->exe_file : NULL;
 	struct exe_entry *hit = bpf_map_lookup_elem(&exe_cache, &tgid);
 
 	if (hit && hit->mm == (__u64)mm && hit->exe_file == (__u64)exe)
@@ -546,6 +550,19 @@ static __always_inline const struct exe_entry *exe_of(struct task_struct *task, 
 	build_exe_path(exe, s);
 	bpf_map_update_elem(&exe_cache, &tgid, &s->exe, BPF_ANY);
 	return &s->exe;
+}
+
+/* Copies the first n bytes of src (size bytes, zero past what is used)
+ * in whole blocks of plain loads and stores: for the few dozen bytes of a
+ * path or address, a helper call cost more than the copy. */
+#define COPY_BLOCK 32
+static __always_inline void copy_blocks(void *dst, const void *src, __u32 n, __u32 size)
+{
+	for (__u32 off = 0; off < size; off += COPY_BLOCK) {
+		if (off >= n)
+			break;
+		__builtin_memcpy(dst + off, src + off, COPY_BLOCK);
+	}
 }
 
 static __always_inline void fill_process(struct sysq_sock_event *e, struct task_struct *task,
@@ -559,13 +576,13 @@ static __always_inline void fill_process(struct sysq_sock_event *e, struct task_
 	e->tid = (__u32)pid_tgid;
 	e->uid = (__u32)uid_gid;
 	e->gid = uid_gid >> 32;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	e->auid = bpf_core_field_exists(task->loginuid) ? BPF_CORE_READ(task, loginuid.val)
-							: 4294967295u;
+	e->ppid = task->real_parent->tgid;
+	e->auid = bpf_core_field_exists(task->loginuid) ? task->loginuid.val : 4294967295u;
 	e->cgroup_id = bpf_get_current_cgroup_id();
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	/* Two loads instead of a helper; the kernel keeps comm NUL-padded. */
+	__builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
 	len = CLAMP(x->len, SYSQ_EXE_MAX - 1);
-	bpf_probe_read_kernel(e->exe, len, x->path);
+	copy_blocks(e->exe, x->path, len, SYSQ_EXE_MAX);
 	e->exe_len = len;
 	if (x->truncated)
 		e->flags |= SYSQ_EV_EXE_TRUNCATED;
@@ -573,32 +590,34 @@ static __always_inline void fill_process(struct sysq_sock_event *e, struct task_
 
 static __always_inline void fill_socket(struct sysq_sock_event *e, struct sock *sk)
 {
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	/* Direct loads, like fd_sock's: no helper call per field. */
+	__u16 family = sk->__sk_common.skc_family;
 
 	e->flags |= SYSQ_EV_HAVE_SOCKET;
 	e->sock_family = family;
-	e->protocol = BPF_CORE_READ(sk, sk_protocol);
-	e->sock_type = BPF_CORE_READ(sk, sk_type);
+	e->protocol = sk->sk_protocol;
+	e->sock_type = sk->sk_type;
 	if (family == AF_UNIX) {
 		e->local_unix_len = own_unix_path(sk, e->local_unix);
 		return;
 	}
-	/* BPF_CORE_READ_INTO reads sizeof(*dst) bytes: pass whole objects. */
 	if (family == AF_INET) {
-		__be32 local = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
-		__be32 peer = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		__be32 local = sk->__sk_common.skc_rcv_saddr;
+		__be32 peer = sk->__sk_common.skc_daddr;
 
 		__builtin_memcpy(e->local_addr, &local, sizeof(local));
 		__builtin_memcpy(e->peer_addr, &peer, sizeof(peer));
 	} else if (family == AF_INET6) {
-		BPF_CORE_READ_INTO((struct sysq_in6 *)e->local_addr, sk,
-				   __sk_common.skc_v6_rcv_saddr);
-		BPF_CORE_READ_INTO((struct sysq_in6 *)e->peer_addr, sk, __sk_common.skc_v6_daddr);
+		struct sysq_in6 local = sk->__sk_common.skc_v6_rcv_saddr;
+		struct sysq_in6 peer = sk->__sk_common.skc_v6_daddr;
+
+		__builtin_memcpy(e->local_addr, &local, sizeof(local));
+		__builtin_memcpy(e->peer_addr, &peer, sizeof(peer));
 	} else {
 		return;
 	}
-	e->local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
-	e->peer_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	e->local_port = sk->__sk_common.skc_num;
+	e->peer_port = bpf_ntohs(sk->__sk_common.skc_dport);
 	e->flags |= SYSQ_EV_HAVE_LOCAL;
 	if (e->peer_port)
 		e->flags |= SYSQ_EV_HAVE_PEER;
@@ -607,10 +626,22 @@ static __always_inline void fill_socket(struct sysq_sock_event *e, struct sock *
 static __always_inline void copy_sockaddr(struct sysq_sock_event *e, const struct scratch *s,
 					  __u32 salen)
 {
-	__u64 n = CLAMP(salen, SYSQ_SOCKADDR_MAX);
+	__u32 n = CLAMP(salen, SYSQ_SOCKADDR_MAX);
 
-	bpf_probe_read_kernel(e->sockaddr, n, s->sa);
+	copy_blocks(e->sockaddr, s->sa, n, SYSQ_SOCKADDR_MAX);
 	e->sockaddr_len = n;
+}
+
+/* Whether this record, reserved when `before` bytes were waiting, took
+ * the ring past wakeup_bytes. Only that record wakes the reader: waking on
+ * every record past the mark would raise an interrupt per event until the
+ * reader catches up (a VM exit each, on a virtual machine). The reader
+ * sleeps only once it has read the ring empty, so the next wakeup is
+ * always a crossing; its poll timeout bounds the wait below the mark. */
+static __always_inline bool crosses_wakeup(__u64 before)
+{
+	return before < cfg.wakeup_bytes &&
+	       bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes;
 }
 
 /* Writes the record of a call that passed the filters. The slow reads
@@ -621,15 +652,19 @@ static __always_inline void record(struct call_ctx *c)
 	struct sock *sk = sock_of(c);
 	const struct exe_entry *x;
 	struct sysq_sock_event *e;
+	__u64 waiting;
 
 	need_sockaddr(c);
 	x = exe_of(c->task, bpf_get_current_pid_tgid() >> 32, c->s);
+	waiting = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count(SYSQ_CNT_RINGBUF_FULL);
 		return;
 	}
-	__builtin_memset(e, 0, sizeof(*e));
+	/* The fixed fields only: the variable ones are read up to their
+	 * lengths, so most of the record's bytes need no store. */
+	__builtin_memset(e, 0, offsetof(struct sysq_sock_event, sockaddr));
 	e->version = SYSQ_SOCK_EVENT_VERSION;
 	e->size = sizeof(*e);
 	e->action = c->call.action;
@@ -641,9 +676,7 @@ static __always_inline void record(struct call_ctx *c)
 	if (sk)
 		fill_socket(e, sk);
 	fill_process(e, c->task, x);
-	bpf_ringbuf_submit(e, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes
-				      ? BPF_RB_FORCE_WAKEUP
-				      : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, crosses_wakeup(waiting) ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 SEC("tp_btf/sys_exit")

@@ -30,8 +30,6 @@
 #include "audit/sockaddr.h"
 
 #include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -203,16 +201,13 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 	struct strbuf scratch = STRBUF_INIT;
 	const struct audit_field *a0 = audit_record_field(sc, "a0");
 	uint64_t fd = 0;
-	char text[24];
 
 	row_set_str(row, SE_action, is_accept(si->which) ? "accept" : audit_syscall_name(si->which));
 	set_ids(row, sc);
 	audit_row_decoded(row, SE_path, audit_record_field(sc, "exe"), &scratch);
 	audit_row_decoded(row, SE_comm, audit_record_field(sc, "comm"), &scratch);
-	if (a0 && audit_field_hex_u64(a0, &fd) == 0) {
-		snprintf(text, sizeof(text), "%" PRId64, (int64_t)(int32_t)fd);
-		row_set_str(row, SE_fd, text);
-	}
+	if (a0 && audit_field_hex_u64(a0, &fd) == 0)
+		row_set_decimal(row, SE_fd, (int32_t)fd);
 	set_recorded_address(row, si->which, sa);
 	add_live_facts(tc, ev, row, si, status, (int64_t)(int32_t)fd, sa, known);
 	row_set_int(row, SE_time, (int64_t)ev->sec);

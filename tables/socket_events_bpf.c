@@ -14,8 +14,6 @@
 #include "bpf/socket_decode.h"
 #include "sysq_socket_event.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -88,13 +86,10 @@ static void set_times(struct row *row, const struct bpf_socket_call *c)
 
 static void set_process(struct row *row, const struct bpf_socket_call *c)
 {
-	char fd[16];
-
 	row_set_int(row, SE_pid, c->pid);
 	if (c->exe[0])
 		row_set_str(row, SE_path, c->exe);
-	snprintf(fd, sizeof(fd), "%d", c->fd);
-	row_set_str(row, SE_fd, fd);
+	row_set_decimal(row, SE_fd, c->fd);
 	row_set_int(row, SE_auid, c->auid);
 	row_set_int(row, SE_ppid, c->ppid);
 	row_set_int(row, SE_uid, c->uid);

@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 struct bpf_publisher {
@@ -33,9 +34,24 @@ static void deliver(void *ctx, const struct bpf_socket_call *call)
 	pubsub_publish(bp->pub, &ev);
 }
 
+/* The ring is the smallest buffer on the way to the store: when both CPUs
+ * are busy, the reader must drain it ahead of the workload and the store
+ * writer (whose queue is far larger), or the kernel drops events. So it
+ * runs at a higher priority, as auditd does by default (priority_boost
+ * 4). Without CAP_SYS_NICE it keeps the agent's priority. */
+#define READER_NICE (-4)
+
+static void boost_reader(void)
+{
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), READER_NICE) < 0)
+		log_info("bpf: reader stays at normal priority: %s", strerror(errno));
+}
+
 static void *reader(void *arg)
 {
 	struct bpf_publisher *bp = arg;
+
+	boost_reader();
 
 	while (!atomic_load(&bp->stop)) {
 		int n = socket_bpf_poll(bp->sb, bp->flush_ms, deliver, bp);

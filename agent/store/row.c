@@ -6,13 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Most rows' text fits in this, so a row costs two allocations. */
+#define ROW_TEXT_RESERVE 240
+
 struct row *row_new(struct event_table *table, unsigned ncolumns)
 {
-	struct row *row = xcalloc(1, sizeof(*row));
+	/* The values live right after the row, in the same allocation. */
+	struct row *row = xcalloc(1, sizeof(*row) + ncolumns * sizeof(struct row_value));
 
 	row->table = table;
 	row->ncolumns = ncolumns;
-	row->values = xcalloc(ncolumns, sizeof(*row->values));
+	row->values = (struct row_value *)(row + 1);
+	sb_reserve(&row->text, ROW_TEXT_RESERVE);
 	return row;
 }
 
@@ -21,7 +26,6 @@ void row_free(struct row *row)
 	if (!row)
 		return;
 	sb_free(&row->text);
-	free(row->values);
 	free(row);
 }
 
@@ -48,4 +52,21 @@ void row_set_strbuf(struct row *row, unsigned col, struct strbuf *sb)
 {
 	row_set_text(row, col, sb_str(sb), sb->len);
 	sb_truncate(sb, 0);
+}
+
+void row_set_decimal(struct row *row, unsigned col, int64_t v)
+{
+	char text[24];
+	char *end = text + sizeof(text);
+	char *p = end;
+	/* Negated as unsigned, so INT64_MIN has a magnitude too. */
+	uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + mag % 10);
+		mag /= 10;
+	} while (mag);
+	if (v < 0)
+		*--p = '-';
+	row_set_text(row, col, p, (size_t)(end - p));
 }

@@ -35,6 +35,8 @@ void row_free(struct row *row);
 void row_set_int(struct row *row, unsigned col, int64_t v);
 void row_set_text(struct row *row, unsigned col, const char *s, size_t len);
 void row_set_str(struct row *row, unsigned col, const char *s);
+/* The integer as decimal TEXT (the form of a column such as fd). */
+void row_set_decimal(struct row *row, unsigned col, int64_t v);
 /* Copies the bytes of `sb` into the row and empties `sb` for reuse. */
 void row_set_strbuf(struct row *row, unsigned col, struct strbuf *sb);
 

@@ -19,6 +19,10 @@
 /* Rows per transaction at most; larger batches gain little and hold the
  * WAL lock longer. */
 #define WRITE_BATCH 4096
+/* Rows per multi-row INSERT: one statement step carries this many rows,
+ * which spreads SQLite's per-statement cost (about a third of a one-row
+ * insert) over all of them. */
+#define INSERT_CHUNK 32
 #define EXPIRY_INTERVAL_S 1
 /* Group commit: after the first row of a quiet spell, wait this long so a
  * burst shares one transaction instead of paying one commit per row. */
@@ -81,9 +85,15 @@ int store_open(const struct store_options *opt, struct store **ret, char **err)
 	 * the -wal and -shm files the database's mode. */
 	if (chmod(s->path, 0600) < 0)
 		log_warn("store: cannot make %s root-only: %s", s->path, strerror(errno));
-	/* WAL lets queries read while the writer commits; NORMAL sync is
-	 * durable across process crashes, which is what an event buffer needs. */
-	if (exec_sql(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err) < 0) {
+	/* 16 KiB pages make an insert about a fifth cheaper than the default
+	 * 4 KiB (fewer page splits and WAL frames per row). SQLite applies it
+	 * only to a database that is still empty: an existing one keeps its
+	 * page size. WAL lets queries read while the writer commits; NORMAL
+	 * sync is durable across process crashes, which is what an event
+	 * buffer needs. */
+	if (exec_sql(s->db,
+		     "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+		     err) < 0) {
 		char *inner = *err;
 
 		*err = xasprintf("%s: %s", s->path, inner);
@@ -159,7 +169,8 @@ static int add_missing_columns(sqlite3 *db, const struct table_def *def, const c
 	return 0;
 }
 
-static char *insert_sql(const struct table_def *def, const char *buffer)
+/* INSERT of `nrows` rows, every column but eid bound in column order. */
+static char *insert_sql(const struct table_def *def, const char *buffer, unsigned nrows)
 {
 	struct strbuf sql = STRBUF_INIT;
 	unsigned n = 0;
@@ -170,10 +181,13 @@ static char *insert_sql(const struct table_def *def, const char *buffer)
 			continue;
 		sb_printf(&sql, "%s\"%s\"", n++ ? ", " : "", def->columns[i].name);
 	}
-	sb_puts(&sql, ") VALUES (");
-	for (unsigned i = 0; i < n; i++)
-		sb_puts(&sql, i ? ", ?" : "?");
-	sb_putc(&sql, ')');
+	sb_puts(&sql, ") VALUES ");
+	for (unsigned r = 0; r < nrows; r++) {
+		sb_puts(&sql, r ? ", (" : "(");
+		for (unsigned i = 0; i < n; i++)
+			sb_puts(&sql, i ? ", ?" : "?");
+		sb_putc(&sql, ')');
+	}
 	return sb_detach(&sql);
 }
 
@@ -188,6 +202,22 @@ static int64_t count_rows(sqlite3 *db, const char *buffer)
 	sqlite3_finalize(st);
 	free(sql);
 	return n;
+}
+
+static int prepare_insert(sqlite3 *db, struct event_table *t, unsigned nrows, void **slot,
+			  char **err)
+{
+	char *sql = insert_sql(t->def, t->buffer_name, nrows);
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		*err = xasprintf("%s", sqlite3_errmsg(db));
+		rc = -EIO;
+	}
+	free(sql);
+	*slot = st;
+	return rc;
 }
 
 struct event_table *store_add_table(struct store *s, const struct table_def *def,
@@ -205,19 +235,12 @@ struct event_table *store_add_table(struct store *s, const struct table_def *def
 	free(sql);
 	if (rc == 0)
 		rc = add_missing_columns(s->db, def, t->buffer_name, err);
-	if (rc == 0) {
-		sqlite3_stmt *st = NULL;
-
-		sql = insert_sql(def, t->buffer_name);
-		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-		    SQLITE_OK) {
-			*err = xasprintf("%s", sqlite3_errmsg(s->db));
-			rc = -EIO;
-		}
-		t->insert = st;
-		free(sql);
-	}
+	if (rc == 0)
+		rc = prepare_insert(s->db, t, 1, &t->insert, err);
+	if (rc == 0)
+		rc = prepare_insert(s->db, t, INSERT_CHUNK, &t->insert_chunk, err);
 	if (rc < 0) {
+		sqlite3_finalize(t->insert);
 		free(t->buffer_name);
 		free(t);
 		return NULL;
@@ -228,10 +251,10 @@ struct event_table *store_add_table(struct store *s, const struct table_def *def
 	return t;
 }
 
-static int bind_row(sqlite3_stmt *st, const struct row *row)
+/* Binds the row's values from parameter *param on, advancing it. */
+static int bind_row(sqlite3_stmt *st, const struct row *row, int *param)
 {
 	const struct table_def *def = row->table->def;
-	int param = 1;
 
 	for (unsigned i = 0; i < row->ncolumns; i++) {
 		const struct row_value *v = &row->values[i];
@@ -240,38 +263,77 @@ static int bind_row(sqlite3_stmt *st, const struct row *row)
 		if ((int)i == def->eid_column)
 			continue;
 		if (v->kind == ROW_INT)
-			rc = sqlite3_bind_int64(st, param, v->i);
+			rc = sqlite3_bind_int64(st, *param, v->i);
 		else if (v->kind == ROW_TEXT)
-			rc = sqlite3_bind_text64(st, param, row->text.buf + v->off, v->len,
+			rc = sqlite3_bind_text64(st, *param, row->text.buf + v->off, v->len,
 						 SQLITE_STATIC, SQLITE_UTF8);
 		else
-			rc = sqlite3_bind_null(st, param);
+			rc = sqlite3_bind_null(st, *param);
 		if (rc != SQLITE_OK)
 			return rc;
-		param++;
+		(*param)++;
 	}
 	return SQLITE_OK;
 }
 
-static bool insert_row(struct store *s, struct row *row)
+/* Inserts rows[0..n) of one table with one statement: `insert` for one
+ * row, `insert_chunk` for INSERT_CHUNK. They go in together or not at
+ * all. */
+static bool insert_rows(struct store *s, struct row **rows, size_t n)
 {
-	sqlite3_stmt *st = row->table->insert;
-	int rc;
+	struct event_table *t = rows[0]->table;
+	sqlite3_stmt *st = n == 1 ? t->insert : t->insert_chunk;
+	int param = 1;
+	int rc = SQLITE_OK;
 
-	if (row->table->def->before_store)
-		row->table->def->before_store(row);
-	rc = bind_row(st, row);
-
+	for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
+		if (t->def->before_store)
+			t->def->before_store(rows[i]);
+		rc = bind_row(st, rows[i], &param);
+	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
-	/* bind_row binds every parameter, so none needs clearing. */
+	/* Every use binds every parameter, so none needs clearing; the text
+	 * is bound SQLITE_STATIC and the rows outlive the step. */
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		log_warn("store: cannot write a %s row: %s", row->table->def->name,
+		log_warn("store: cannot write %zu %s row%s: %s", n, t->def->name, n == 1 ? "" : "s",
 			 sqlite3_errmsg(s->db));
 		return false;
 	}
 	return true;
+}
+
+/* Writes the batch's rows of table `t`, in batch order (which is eid
+ * order), in chunks of INSERT_CHUNK and then one by one. `mine` has room
+ * for the whole batch. */
+static void insert_table_rows(struct store *s, struct event_table *t, struct row **rows, size_t n,
+			      struct row **mine)
+{
+	size_t m = 0;
+
+	if (!t->in_batch)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i]->table == t)
+			mine[m++] = rows[i];
+	}
+	for (size_t done = 0; done < m;) {
+		size_t k = m - done >= INSERT_CHUNK ? INSERT_CHUNK : 1;
+
+		if (insert_rows(s, mine + done, k))
+			t->batch_rows += (int64_t)k;
+		done += k;
+	}
+}
+
+/* Notes how many rows of the batch each table has, written or not. */
+static void count_batch_rows(struct row **rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		rows[i]->table->batch_total++;
+		rows[i]->table->in_batch = true;
+	}
 }
 
 static void enforce_max_in_batch(struct store *s);
@@ -279,27 +341,20 @@ static void apply_eviction(struct store *s, struct event_table *t, int64_t n, in
 
 /* Settles the counters of a batch: what was stored and what its
  * evictions removed count only if the transaction committed. */
-static void settle_batch(struct store *s, struct row **rows, size_t n, const bool *ok,
-			 bool committed)
+static void settle_batch(struct store *s, struct row **rows, size_t n, bool committed)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct event_table *t = rows[i]->table;
-
-		if (committed && ok[i]) {
-			counter_add(t->counters, COUNTER_stored, 1);
-			atomic_fetch_add(&t->buffered, 1);
-		} else {
-			counter_add(t->counters, COUNTER_drop_write_error, 1);
-		}
-	}
-	/* Tables without rows in the batch have nothing to settle. */
+	/* One add per table and counter, not per row. */
 	for (size_t i = 0; i < s->ntables; i++) {
 		struct event_table *t = s->tables[i];
+		int64_t stored = committed ? t->batch_rows : 0;
 
+		counter_add(t->counters, COUNTER_stored, (uint64_t)stored);
+		counter_add(t->counters, COUNTER_drop_write_error, (uint64_t)(t->batch_total - stored));
+		atomic_fetch_add(&t->buffered, stored);
 		if (committed && t->batch_evicted > 0)
 			apply_eviction(s, t, t->batch_evicted, t->batch_unread);
 		t->in_batch = false;
-		t->batch_rows = t->batch_evicted = t->batch_unread = 0;
+		t->batch_total = t->batch_rows = t->batch_evicted = t->batch_unread = 0;
 	}
 	for (size_t i = 0; i < n; i++)
 		row_free(rows[i]);
@@ -310,19 +365,15 @@ static void settle_batch(struct store *s, struct row **rows, size_t n, const boo
  * table over its limit. */
 static void write_batch(struct store *s, struct row **rows, size_t n)
 {
-	bool *ok = xcalloc(n, sizeof(*ok));
+	struct row **mine = xcalloc(n, sizeof(*mine));
 	bool committed;
 
+	count_batch_rows(rows, n);
 	committed = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
 	if (!committed)
 		log_warn("store: cannot begin a transaction: %s", sqlite3_errmsg(s->db));
-	for (size_t i = 0; i < n && committed; i++) {
-		struct event_table *t = rows[i]->table;
-
-		ok[i] = insert_row(s, rows[i]);
-		t->batch_rows += ok[i];
-		t->in_batch = true;
-	}
+	for (size_t i = 0; i < s->ntables && committed; i++)
+		insert_table_rows(s, s->tables[i], rows, n, mine);
 	if (committed)
 		enforce_max_in_batch(s);
 	if (committed && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -330,8 +381,8 @@ static void write_batch(struct store *s, struct row **rows, size_t n)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		committed = false;
 	}
-	settle_batch(s, rows, n, ok, committed);
-	free(ok);
+	settle_batch(s, rows, n, committed);
+	free(mine);
 }
 
 /* Returns the statement in *slot, preparing it from the formatted SQL on
@@ -574,6 +625,7 @@ void store_close(struct store *s)
 		struct event_table *t = s->tables[i];
 
 		sqlite3_finalize(t->insert);
+		sqlite3_finalize(t->insert_chunk);
 		sqlite3_finalize(t->count_unread);
 		sqlite3_finalize(t->evict);
 		sqlite3_finalize(t->expire);

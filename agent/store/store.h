@@ -2,7 +2,8 @@
  *
  * Subscribers hand rows to store_submit() from reader threads; it never
  * blocks. The writer thread drains the queue in batches, one transaction
- * per batch that also evicts the oldest rows over events_max; once a
+ * per batch (rows go in with multi-row INSERTs) that also evicts the
+ * oldest rows over events_max; once a
  * second it applies events_expiry, which keeps rows a scheduled query has
  * not read (sysq_cursors). Every row that does not make it is counted on
  * its table: queue full, write error, expired, evicted (evicted_unread
@@ -38,15 +39,17 @@ struct event_table {
 	char *buffer_name;
 	_Atomic int64_t buffered; /* rows in the buffer table now */
 	void *insert;		  /* sqlite3_stmt, writer thread only */
+	void *insert_chunk;	  /* the same for INSERT_CHUNK rows at once */
 	/* More sqlite3_stmt the writer runs on every batch or expiry pass,
 	 * prepared on first use and kept until store_close. */
 	void *count_unread;
 	void *evict;
 	void *expire;
 	/* The writer's batch in progress: whether it has rows for this table,
-	 * rows added, and rows evicted to make room, counted once the
-	 * transaction commits. */
+	 * how many, how many were added, and rows evicted to make room,
+	 * counted once the transaction commits. */
 	bool in_batch;
+	int64_t batch_total;
 	int64_t batch_rows;
 	int64_t batch_evicted;
 	int64_t batch_unread;

@@ -85,6 +85,7 @@ struct task_struct {
 	struct mm_struct *mm;
 	struct files_struct *files;
 	kuid_t loginuid;
+	char comm[16];
 };
 
 struct sysq_in6 {

@@ -2,13 +2,16 @@
  * producer never waits), batches come out in FIFO order across the ring's
  * wrap and respect `max`, an empty pop times out with 0, and both a push
  * and row_queue_wake end a consumer's wait early. Timing bounds are loose
- * so a loaded machine does not fail them. */
+ * so a loaded machine does not fail them. Also the rows themselves: text
+ * beyond the space reserved up front, and decimal text of any int64. */
 #include "store/queue.h"
 #include "store/row.h"
 
 #include "check.h"
 
 #include <pthread.h>
+#include <stdint.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -171,8 +174,32 @@ static void test_wake(void)
 	row_queue_free(c.q);
 }
 
+static void test_row_values(void)
+{
+	static const int64_t values[] = {0, 7, -1, 2147483647, -2147483648LL, INT64_MAX, INT64_MIN};
+	static const char *const texts[] = {"0",	  "7",	"-1", "2147483647", "-2147483648",
+					    "9223372036854775807", "-9223372036854775808"};
+	unsigned n = sizeof(values) / sizeof(values[0]);
+	struct row *row = row_new(NULL, n + 1);
+	char big[1000];
+
+	for (unsigned i = 0; i < n; i++)
+		row_set_decimal(row, i, values[i]);
+	memset(big, 'x', sizeof(big));
+	row_set_text(row, n, big, sizeof(big));
+	for (unsigned i = 0; i < n; i++) {
+		CHECK_EQ_INT(row->values[i].kind, ROW_TEXT);
+		CHECK_EQ_UINT(row->values[i].len, strlen(texts[i]));
+		CHECK(memcmp(row_text(row, i), texts[i], strlen(texts[i])) == 0);
+	}
+	CHECK_EQ_UINT(row->values[n].len, sizeof(big));
+	CHECK(memcmp(row_text(row, n), big, sizeof(big)) == 0);
+	row_free(row);
+}
+
 int main(void)
 {
+	test_row_values();
 	test_push_full();
 	test_fifo_batches();
 	test_empty_timeout();

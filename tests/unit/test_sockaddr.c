@@ -6,6 +6,7 @@
 #include "audit/sockaddr.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -90,8 +91,35 @@ static void test_raw_and_equal(void)
 	CHECK(!audit_sockaddr_equal(&a, &b));
 }
 
+/* The hand-written formatter against the printf formats it replaced, on
+ * every byte value in every position, and cut short like snprintf. */
+static void test_format_ip_matches_printf(void)
+{
+	unsigned char a[16];
+	char got[64], want[64];
+
+	for (unsigned v = 0; v < 256; v++) {
+		for (int i = 0; i < 16; i++)
+			a[i] = (unsigned char)(v * 7 + i * 37);
+		a[v % 4] = (unsigned char)v;
+		audit_sockaddr_format_ip(AF_INET, a, got, sizeof(got));
+		snprintf(want, sizeof(want), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+		CHECK_EQ_STR(got, want);
+		audit_sockaddr_format_ip(AF_INET6, a, got, sizeof(got));
+		snprintf(want, sizeof(want),
+			 "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x",
+			 a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11],
+			 a[12], a[13], a[14], a[15]);
+		CHECK_EQ_STR(got, want);
+	}
+	a[0] = 192, a[1] = 168, a[2] = 10, a[3] = 1;
+	audit_sockaddr_format_ip(AF_INET, a, got, 8);
+	CHECK_EQ_STR(got, "192.168");
+}
+
 int main(void)
 {
+	test_format_ip_matches_printf();
 	test_inet();
 	test_inet6();
 	test_unix();
