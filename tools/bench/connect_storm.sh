@@ -2,11 +2,13 @@
 # connect_storm.sh: does the BPF socket path lose anything under a storm?
 #
 #   tools/bench/connect_storm.sh [BUILD_DIR]        (default: build)
-#   SECONDS_=10 QUEUE=4000000 tools/bench/connect_storm.sh build-bench
+#   SECONDS_=10 QUEUE=4000000 RING=134217728 tools/bench/connect_storm.sh build-bench
 #
 # Starts `sysq daemon --disable_audit --enable_bpf_events=true` with every
-# path in a temp dir, --events_max raised so nothing is evicted and
-# --store_queue_size=QUEUE, then runs connect_loop -s SECONDS_ (one
+# path in a temp dir, --events_max raised so nothing is evicted,
+# --store_queue_size=QUEUE and --bpf_ring_buffer_size=RING (the buffers a
+# storm on a two-CPU machine needs: the store and the ring reader fall
+# behind while it lasts and catch up after), then runs connect_loop -s SECONDS_ (one
 # process, so one core, doing UDP connect() on loopback as fast as it can).
 # It waits until the store has caught up, then reports how many calls were
 # made, how many rows socket_events holds for them, and every loss counter
@@ -16,6 +18,7 @@ set -euo pipefail
 
 DURATION=${SECONDS_:-10}
 QUEUE=${QUEUE:-4000000}
+RING=${RING:-134217728}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$repo/build}
 SYSQ=$build/sysq
@@ -48,7 +51,8 @@ query() {
 }
 
 start_sysq "$tmp" --config_path= --disable_audit --enable_bpf_events=true \
-	--events_max=1000000000 --store_queue_size="$QUEUE"
+	--events_max=1000000000 --store_queue_size="$QUEUE" \
+	--bpf_ring_buffer_size="$RING"
 
 read -r calls ns < <("$DRIVER" -s "$DURATION")
 exe=$(realpath "$DRIVER")
