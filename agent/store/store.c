@@ -312,7 +312,7 @@ static void insert_table_rows(struct store *s, struct event_table *t, struct row
 {
 	size_t m = 0;
 
-	if (!t->in_batch)
+	if (t->batch_total == 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		if (rows[i]->table == t)
@@ -330,10 +330,8 @@ static void insert_table_rows(struct store *s, struct event_table *t, struct row
 /* Notes how many rows of the batch each table has, written or not. */
 static void count_batch_rows(struct row **rows, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		rows[i]->table->batch_total++;
-		rows[i]->table->in_batch = true;
-	}
 }
 
 static void enforce_max_in_batch(struct store *s);
@@ -353,7 +351,6 @@ static void settle_batch(struct store *s, struct row **rows, size_t n, bool comm
 		atomic_fetch_add(&t->buffered, stored);
 		if (committed && t->batch_evicted > 0)
 			apply_eviction(s, t, t->batch_evicted, t->batch_unread);
-		t->in_batch = false;
 		t->batch_total = t->batch_rows = t->batch_evicted = t->batch_unread = 0;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -524,7 +521,7 @@ static void enforce_max_in_batch(struct store *s)
 		struct event_table *t = s->tables[i];
 		int64_t over = atomic_load(&t->buffered) + t->batch_rows - s->opt.events_max;
 
-		if (!t->in_batch || over <= 0)
+		if (t->batch_total == 0 || over <= 0)
 			continue;
 		t->batch_evicted = evict_oldest(s, t, over, &t->batch_unread);
 	}

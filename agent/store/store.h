@@ -45,10 +45,9 @@ struct event_table {
 	void *count_unread;
 	void *evict;
 	void *expire;
-	/* The writer's batch in progress: whether it has rows for this table,
-	 * how many, how many were added, and rows evicted to make room,
-	 * counted once the transaction commits. */
-	bool in_batch;
+	/* The writer's batch in progress: rows it has for this table (0: the
+	 * table is not in it), how many were added, and rows evicted to make
+	 * room, counted once the transaction commits. */
 	int64_t batch_total;
 	int64_t batch_rows;
 	int64_t batch_evicted;
