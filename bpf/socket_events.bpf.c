@@ -9,10 +9,12 @@
  * socket itself (protocol, type, both sides) and the process and writes a
  * record to the ring buffer. Everything a filter drops is counted per
  * reason. The executable's path is built once per process image and
- * cached. Records are submitted without a wakeup until wakeup_bytes are
- * waiting, so the agent wakes per batch and drains the rest on its poll
- * timeout. A raw tracepoint (tp_btf) is used because fentry and BPF-LSM
- * are not available on every kernel sysq runs on. */
+ * cached. A record holds only the bytes it uses, and is submitted without
+ * a wakeup until wakeup_bytes are waiting, so the agent wakes per batch
+ * and drains the rest on its poll timeout. Helper calls are kept few, as
+ * each costs a call and a return. A raw tracepoint (tp_btf) is used
+ * because fentry and BPF-LSM are not available on every kernel sysq runs
+ * on. */
 #include "sysq_core.h"
 #include "sysq_socket_event.h"
 
@@ -43,6 +45,7 @@
 #define PATH_SCRATCH 1024
 #define PATH_END 512 /* the exe path is built backwards from here */
 #define MAX_PATH_COMPONENTS 32
+#define COPY_BLOCK 32
 
 /* A length clamped in a 64-bit register: clang 14 otherwise clamps a
  * 32-bit copy and passes the unclamped one, which the verifier rejects. */
@@ -64,22 +67,34 @@ struct call {
 	long ret;
 };
 
-/* The executable of a process image, as the path cache keeps it. mm and
- * exe_file tell whether it is still the same image: exec gives the process
- * a new mm, and PR_SET_MM_EXE_FILE a new file. */
+/* The executable of a process image, as the path caches keep it. The
+ * first four fields tell whether it is still the same image: exec bumps
+ * the exec id and gives the process a new mm, PR_SET_MM_EXE_FILE gives it
+ * a new file. The exec id is there because a freed mm and file are soon
+ * reused at the same addresses, so the two pointers alone could match an
+ * image the process ran two execs ago. */
 struct exe_entry {
+	__u32 tgid;
+	__u32 len;
+	__u64 exec_id;
 	__u64 mm;
 	__u64 exe_file;
-	__u32 len;
 	__u32 truncated;
 	char path[SYSQ_EXE_MAX];
 };
 
+/* The record is built here, then copied into the ring in one helper call
+ * with exactly the bytes it uses. data follows rec directly, so the two
+ * are one record in memory; the sockaddr is read straight into it. The
+ * COPY_BLOCK of slack is for copy_blocks() writing whole blocks. */
 struct scratch {
-	__u8 sa[SYSQ_SOCKADDR_MAX];
+	struct sysq_sock_event rec;
+	__u8 data[SYSQ_SOCK_EVENT_DATA_MAX + COPY_BLOCK];
 	struct sysq_unix_prefix_key prefix;
 	struct sysq_dedup_key dedup;
-	struct exe_entry exe;
+	struct exe_entry exe; /* the image this CPU recorded last */
+	__u64 tick;	      /* jiffies when tick_boot_ns was read */
+	__u64 tick_boot_ns;
 	char path[PATH_SCRATCH];
 };
 
@@ -204,7 +219,7 @@ struct call_ctx {
 	struct scratch *s;
 	struct sock *sk;
 	__u32 sk_known; /* sk was looked up, and may be NULL */
-	__u32 sa_read;	/* s->sa holds the named address */
+	__u32 sa_read;	/* s->data starts with the named address */
 	__u32 salen;	/* its length */
 	__u16 family;
 	__u16 port; /* the port filters look at, once computed */
@@ -226,8 +241,8 @@ static __always_inline struct sock *sock_of(struct call_ctx *c)
 }
 
 /* Copies the address the caller passed (connect, bind) or got back
- * (accept) into s->sa, as audit's SOCKADDR record logs it. Returns its
- * length, 0 if there is none. */
+ * (accept) into s->data, where a record starts its variable part, as
+ * audit's SOCKADDR record logs it. Returns its length, 0 if there is none. */
 static __always_inline __u32 read_sockaddr(const struct call *call, struct scratch *s)
 {
 	__u64 uaddr = call->a1;
@@ -243,21 +258,19 @@ static __always_inline __u32 read_sockaddr(const struct call *call, struct scrat
 	if (len <= 0)
 		return 0;
 	len = CLAMP(len, SYSQ_SOCKADDR_MAX);
-	/* Zeroed first, so copy_blocks never carries another call's bytes. */
-	__builtin_memset(s->sa, 0, sizeof(s->sa));
-	if (bpf_probe_read_user(s->sa, len, (void *)uaddr))
+	if (bpf_probe_read_user(s->data, len, (void *)uaddr))
 		return 0;
 	return len;
 }
 
 static __always_inline __u16 sa_family(const struct scratch *s, __u32 salen)
 {
-	return salen >= 2 ? *(const __u16 *)s->sa : 0;
+	return salen >= 2 ? *(const __u16 *)s->data : 0;
 }
 
 static __always_inline __u16 sa_port(const struct scratch *s, __u32 salen)
 {
-	return salen >= 4 ? ((__u16)s->sa[2] << 8) | s->sa[3] : 0;
+	return salen >= 4 ? ((__u16)s->data[2] << 8) | s->data[3] : 0;
 }
 
 static __always_inline bool reported_family(__u16 family)
@@ -346,7 +359,7 @@ static __always_inline void unix_filter_key(struct call_ctx *c)
 	need_sockaddr(c);
 	if (c->salen > 2) {
 		len = CLAMP(c->salen - 2, SYSQ_UNIX_PATH_MAX);
-		bpf_probe_read_kernel(s->prefix.path, len, s->sa + 2);
+		bpf_probe_read_kernel(s->prefix.path, len, s->data + 2);
 	} else if ((sk = sock_of(c))) {
 		len = own_unix_path(sk, s->prefix.path);
 	}
@@ -375,14 +388,14 @@ __noinline int unix_path_hash(struct scratch *s)
 static __always_inline bool deduplicated(struct call_ctx *c)
 {
 	struct sysq_dedup_key *k = &c->s->dedup;
-	const __u8 *sa = c->s->sa;
+	const __u8 *sa = c->s->data;
 	__u64 now = bpf_ktime_get_boot_ns();
 	struct sock *sk = NULL;
 	__u64 *last;
 
 	need_sockaddr(c);
 	__builtin_memset(k, 0, sizeof(*k));
-	k->pid = bpf_get_current_pid_tgid() >> 32;
+	k->pid = c->task->tgid;
 	k->action = c->call.action;
 	k->family = c->family;
 	k->port = c->port;
@@ -527,35 +540,21 @@ static __always_inline void build_exe_path(struct file *exe, struct scratch *s)
 	len = PATH_END - w.off;
 	barrier_var(len);
 	len &= SYSQ_EXE_MAX - 1;
-	/* Zero past the end: copy_blocks copies whole blocks. */
-	__builtin_memset(s->exe.path, 0, sizeof(s->exe.path));
 	bpf_probe_read_kernel(s->exe.path, len, s->path + (w.off & (PATH_END - 1)));
 	s->exe.len = len;
 	s->exe.truncated = w.truncated;
 }
 
-/* The current process image's executable, from the cache or built and
- * cached. Kernel threads have none (len 0). */
-static __always_inline const struct exe_entry *exe_of(struct task_struct *task, __u32 tgid,
-						      struct scratch *s)
+static __always_inline bool same_image(const struct exe_entry *x, __u32 tgid, __u64 exec_id,
+				       struct mm_struct *mm, struct file *exe)
 {
-	struct mm_struct *mm = task->mm;
-	struct file *exe = mm ? mm->exe_file : NULL;
-	struct exe_entry *hit = bpf_map_lookup_elem(&exe_cache, &tgid);
-
-	if (hit && hit->mm == (__u64)mm && hit->exe_file == (__u64)exe)
-		return hit;
-	s->exe.mm = (__u64)mm;
-	s->exe.exe_file = (__u64)exe;
-	build_exe_path(exe, s);
-	bpf_map_update_elem(&exe_cache, &tgid, &s->exe, BPF_ANY);
-	return &s->exe;
+	return x->tgid == tgid && x->exec_id == exec_id && x->mm == (__u64)mm &&
+	       x->exe_file == (__u64)exe;
 }
 
-/* Copies the first n bytes of src (size bytes, zero past what is used)
- * in whole blocks of plain loads and stores: for the few dozen bytes of a
- * path or address, a helper call cost more than the copy. */
-#define COPY_BLOCK 32
+/* Copies the first n bytes of src (size bytes) in whole blocks of plain
+ * loads and stores, so up to COPY_BLOCK - 1 bytes past n: for the few
+ * dozen bytes of a path, a helper call costs more than the copy. */
 static __always_inline void copy_blocks(void *dst, const void *src, __u32 n, __u32 size)
 {
 	for (__u32 off = 0; off < size; off += COPY_BLOCK) {
@@ -565,31 +564,82 @@ static __always_inline void copy_blocks(void *dst, const void *src, __u32 n, __u
 	}
 }
 
-static __always_inline void fill_process(struct sysq_sock_event *e, struct task_struct *task,
-					 const struct exe_entry *x)
+/* The current process image's executable, left in s->exe: already there
+ * when this CPU's last record was of the same image (a process making
+ * calls in a loop costs no map lookup), else from the per-process cache,
+ * else built and cached. Kernel threads have none (len 0). */
+static __always_inline const struct exe_entry *exe_of(struct task_struct *task, struct scratch *s)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u64 uid_gid = bpf_get_current_uid_gid();
+	struct mm_struct *mm = task->mm;
+	struct file *exe = mm ? mm->exe_file : NULL;
+	__u64 exec_id = task->self_exec_id;
+	__u32 tgid = task->tgid;
+	struct exe_entry *hit;
+
+	if (same_image(&s->exe, tgid, exec_id, mm, exe))
+		return &s->exe;
+	s->exe.tgid = tgid;
+	s->exe.exec_id = exec_id;
+	s->exe.mm = (__u64)mm;
+	s->exe.exe_file = (__u64)exe;
+	hit = bpf_map_lookup_elem(&exe_cache, &tgid);
+	if (hit && same_image(hit, tgid, exec_id, mm, exe)) {
+		s->exe.len = CLAMP(hit->len, SYSQ_EXE_MAX - 1);
+		s->exe.truncated = hit->truncated;
+		copy_blocks(s->exe.path, hit->path, s->exe.len, SYSQ_EXE_MAX);
+		return &s->exe;
+	}
+	build_exe_path(exe, s);
+	bpf_map_update_elem(&exe_cache, &tgid, &s->exe, BPF_ANY);
+	return &s->exe;
+}
+
+/* The task's cgroup v2 id, as bpf_get_current_cgroup_id() gives it, by
+ * direct loads; kernels whose kernfs_node has no plain id use the helper. */
+static __always_inline __u64 cgroup_id_of(struct task_struct *task)
+{
+	struct kernfs_node *kn;
+
+	if (!bpf_core_field_exists(struct kernfs_node, id))
+		return bpf_get_current_cgroup_id();
+	kn = task->cgroups->dfl_cgrp->kn;
+	return kn ? kn->id : 0;
+}
+
+/* The process fields, then the executable's path appended at data[off].
+ * Returns the new end of the variable part. Direct loads from the task,
+ * not helpers: each helper call is a call and a return, and with the
+ * kernel's return-thunk mitigations a return is not cheap. */
+static __always_inline __u32 fill_process(struct scratch *s, struct task_struct *task, __u32 off)
+{
+	const struct exe_entry *x = exe_of(task, s);
+	struct sysq_sock_event *e = &s->rec;
+	const struct cred *cred = task->cred;
 	__u64 len;
 
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
-	e->uid = (__u32)uid_gid;
-	e->gid = uid_gid >> 32;
+	e->pid = task->tgid;
+	e->tid = task->pid;
+	e->uid = cred->uid.val;
+	e->gid = cred->gid.val;
 	e->ppid = task->real_parent->tgid;
 	e->auid = bpf_core_field_exists(task->loginuid) ? task->loginuid.val : 4294967295u;
-	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->cgroup_id = cgroup_id_of(task);
 	/* Two loads instead of a helper; the kernel keeps comm NUL-padded. */
 	__builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
 	len = CLAMP(x->len, SYSQ_EXE_MAX - 1);
-	copy_blocks(e->exe, x->path, len, SYSQ_EXE_MAX);
+	off = CLAMP(off, SYSQ_SOCKADDR_MAX + SYSQ_UNIX_PATH_MAX);
+	copy_blocks(s->data + off, x->path, len, SYSQ_EXE_MAX);
 	e->exe_len = len;
 	if (x->truncated)
 		e->flags |= SYSQ_EV_EXE_TRUNCATED;
+	return off + len;
 }
 
-static __always_inline void fill_socket(struct sysq_sock_event *e, struct sock *sk)
+/* The socket's own fields; for a UNIX socket its bound path, appended at
+ * data[off]. Returns the new end of the variable part. */
+static __always_inline __u32 fill_socket(struct scratch *s, struct sock *sk, __u32 off)
 {
+	struct sysq_sock_event *e = &s->rec;
 	/* Direct loads, like fd_sock's: no helper call per field. */
 	__u16 family = sk->__sk_common.skc_family;
 
@@ -598,8 +648,9 @@ static __always_inline void fill_socket(struct sysq_sock_event *e, struct sock *
 	e->protocol = sk->sk_protocol;
 	e->sock_type = sk->sk_type;
 	if (family == AF_UNIX) {
-		e->local_unix_len = own_unix_path(sk, e->local_unix);
-		return;
+		off = CLAMP(off, SYSQ_SOCKADDR_MAX);
+		e->local_unix_len = own_unix_path(sk, s->data + off);
+		return off + e->local_unix_len;
 	}
 	if (family == AF_INET) {
 		__be32 local = sk->__sk_common.skc_rcv_saddr;
@@ -614,69 +665,76 @@ static __always_inline void fill_socket(struct sysq_sock_event *e, struct sock *
 		__builtin_memcpy(e->local_addr, &local, sizeof(local));
 		__builtin_memcpy(e->peer_addr, &peer, sizeof(peer));
 	} else {
-		return;
+		return off;
 	}
 	e->local_port = sk->__sk_common.skc_num;
 	e->peer_port = bpf_ntohs(sk->__sk_common.skc_dport);
 	e->flags |= SYSQ_EV_HAVE_LOCAL;
 	if (e->peer_port)
 		e->flags |= SYSQ_EV_HAVE_PEER;
+	return off;
 }
 
-static __always_inline void copy_sockaddr(struct sysq_sock_event *e, const struct scratch *s,
-					  __u32 salen)
+/* Copies the record into the ring. Only a record that takes the data
+ * waiting past a multiple of wakeup_bytes (a power of two) wakes the
+ * reader: waking on every record past the mark would raise an interrupt
+ * per event until the reader catches up (a VM exit each, on a virtual
+ * machine). The reader sleeps only once it has read the ring empty, so
+ * the first mark is crossed before it waits long; if records of two CPUs
+ * race past a mark unseen, the next mark or the reader's poll timeout
+ * wakes it. */
+static __always_inline void submit(struct scratch *s, __u32 size)
 {
-	__u32 n = CLAMP(salen, SYSQ_SOCKADDR_MAX);
+	__u64 before = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u64 after = before + size + 8; /* the ring's own record header */
+	__u64 flags = (before ^ after) >= cfg.wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 
-	copy_blocks(e->sockaddr, s->sa, n, SYSQ_SOCKADDR_MAX);
-	e->sockaddr_len = n;
+	size = CLAMP(size, sizeof(s->rec) + SYSQ_SOCK_EVENT_DATA_MAX);
+	if (bpf_ringbuf_output(&events, &s->rec, size, flags))
+		count(SYSQ_CNT_RINGBUF_FULL);
 }
 
-/* Whether this record, reserved when `before` bytes were waiting, took
- * the ring past wakeup_bytes. Only that record wakes the reader: waking on
- * every record past the mark would raise an interrupt per event until the
- * reader catches up (a VM exit each, on a virtual machine). The reader
- * sleeps only once it has read the ring empty, so the next wakeup is
- * always a crossing; its poll timeout bounds the wait below the mark. */
-static __always_inline bool crosses_wakeup(__u64 before)
+/* CLOCK_BOOTTIME, read once per kernel tick on each CPU: to a tick, as
+ * audit stamps its records, and the time column counts seconds. Reading
+ * the clock source serializes the CPU, which cost more than the rest of
+ * a record; jiffies is one load, and tracing programs may not call
+ * bpf_ktime_get_coarse_ns(). */
+static __always_inline __u64 tick_boot_ns(struct scratch *s)
 {
-	return before < cfg.wakeup_bytes &&
-	       bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg.wakeup_bytes;
+	__u64 now = bpf_jiffies64();
+
+	if (now != s->tick || !s->tick_boot_ns) {
+		s->tick = now;
+		s->tick_boot_ns = bpf_ktime_get_boot_ns();
+	}
+	return s->tick_boot_ns;
 }
 
-/* Writes the record of a call that passed the filters. The slow reads
- * (user memory, a path walk on a cache miss) come before the reservation:
- * the agent cannot read past a record that is reserved but not submitted. */
+/* Builds the record of a call that passed the filters in s->rec and
+ * s->data (the named address is there already), then submits it. */
 static __always_inline void record(struct call_ctx *c)
 {
 	struct sock *sk = sock_of(c);
-	const struct exe_entry *x;
-	struct sysq_sock_event *e;
-	__u64 waiting;
+	struct scratch *s = c->s;
+	struct sysq_sock_event *e = &s->rec;
+	__u32 end;
 
 	need_sockaddr(c);
-	x = exe_of(c->task, bpf_get_current_pid_tgid() >> 32, c->s);
-	waiting = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count(SYSQ_CNT_RINGBUF_FULL);
-		return;
-	}
-	/* The fixed fields only: the variable ones are read up to their
-	 * lengths, so most of the record's bytes need no store. */
-	__builtin_memset(e, 0, offsetof(struct sysq_sock_event, sockaddr));
+	__builtin_memset(e, 0, sizeof(*e));
 	e->version = SYSQ_SOCK_EVENT_VERSION;
-	e->size = sizeof(*e);
 	e->action = c->call.action;
 	e->family = c->family;
 	e->ret = c->call.ret;
 	e->fd = (int)c->call.a0;
-	e->boot_ns = bpf_ktime_get_boot_ns();
-	copy_sockaddr(e, c->s, c->salen);
+	e->boot_ns = tick_boot_ns(s);
+	end = CLAMP(c->salen, SYSQ_SOCKADDR_MAX);
+	e->sockaddr_len = end;
 	if (sk)
-		fill_socket(e, sk);
-	fill_process(e, c->task, x);
-	bpf_ringbuf_submit(e, crosses_wakeup(waiting) ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+		end = fill_socket(s, sk, end);
+	end = fill_process(s, c->task, end);
+	end = CLAMP(end, SYSQ_SOCK_EVENT_DATA_MAX);
+	e->size = sizeof(*e) + end;
+	submit(s, sizeof(*e) + end);
 }
 
 SEC("tp_btf/sys_exit")
@@ -694,7 +752,7 @@ int BPF_PROG(sysq_sock_exit, struct pt_regs___sysq *regs, long ret)
 	task = bpf_get_current_task_btf();
 	if (bpf_core_field_exists(task->thread_info) && (task->thread_info.status & TS_COMPAT))
 		return 0;
-	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == cfg.self_tgid)
+	if ((__u32)task->tgid == cfg.self_tgid)
 		return 0;
 	c.s = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!c.s)

@@ -233,6 +233,26 @@ static bool eid_bound(sqlite3_value *v, sqlite3_int64 *ret)
 }
 
 /* `cursor_param` > 0 adds "eid > ?cursor_param" (events_optimize). */
+/* The eid range of the rows whose time compares with parameter `param`
+ * by `op`, from the table's time bins (agent/store/time_bins.h): the
+ * buffer has no index on time, so this turns a time bound into a rowid
+ * range scan. A bound no bin meets is NULL, and selects no row, as no row
+ * has such a time. */
+static void time_range_sql(struct strbuf *sql, const struct event_table *t, char op, int param)
+{
+	const char *eid = t->def->columns[t->def->eid_column].name;
+	const char *name = t->def->name;
+
+	if (op != '<' && op != 'l')
+		sb_printf(sql,
+			  " AND \"%s\" >= (SELECT min(min_eid) FROM \"%s_time_bins\" WHERE bin %s ?%d)",
+			  eid, name, op_sql(op), param);
+	if (op != '>' && op != 'g')
+		sb_printf(sql,
+			  " AND \"%s\" <= (SELECT max(max_eid) FROM \"%s_time_bins\" WHERE bin %s ?%d)",
+			  eid, name, op_sql(op), param);
+}
+
 static char *select_sql(const struct event_table *t, const char *plan, sqlite3_value **argv,
 			bool *use, int cursor_param)
 {
@@ -252,6 +272,8 @@ static char *select_sql(const struct event_table *t, const char *plan, sqlite3_v
 			sb_printf(&sql, " AND \"%s\" %s ?%d",
 				  def->columns[is_time ? def->time_column : def->eid_column].name,
 				  op_sql(plan[2 * i + 1]), i + 1);
+		if (use[i] && is_time)
+			time_range_sql(&sql, t, plan[2 * i + 1], i + 1);
 	}
 	if (cursor_param > 0)
 		sb_printf(&sql, " AND \"%s\" > ?%d", def->columns[def->eid_column].name,

@@ -14,6 +14,7 @@
 #include "bpf/socket_decode.h"
 #include "sysq_socket_event.h"
 
+#include <stdbool.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -66,19 +67,44 @@ static void set_socket_facts(struct row *row, const struct bpf_socket_call *c, i
 		socket_row_endpoint(row, SE_local_address, SE_local_port, &c->local);
 }
 
+/* How far the wall clock is ahead of CLOCK_BOOTTIME, read again once the
+ * events' own time has moved OFFSET_REFRESH_NS past the last reading (or
+ * gone back): two clock reads per row were a fiftieth of the agent's time
+ * in a connect() storm, and a wall-clock step shows within 100 ms. Per
+ * thread, as each publisher thread builds its own rows. */
+#define OFFSET_REFRESH_NS 100000000u
+
+struct clock_offset {
+	uint64_t read_at; /* an event's boot_ns when the offset was read */
+	int64_t sec, nsec;
+	bool valid;
+};
+
+static const struct clock_offset *wall_offset(uint64_t boot_ns)
+{
+	static __thread struct clock_offset off;
+	struct timespec real, boot;
+
+	if (off.valid && boot_ns >= off.read_at && boot_ns - off.read_at < OFFSET_REFRESH_NS)
+		return &off;
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	off = (struct clock_offset){.read_at = boot_ns, .valid = true,
+				    .sec = (int64_t)real.tv_sec - (int64_t)boot.tv_sec,
+				    .nsec = real.tv_nsec - boot.tv_nsec};
+	return &off;
+}
+
 /* time is wall-clock seconds, like audit's timestamp; the event carries
  * CLOCK_BOOTTIME, which does not jump with the wall clock. */
 static void set_times(struct row *row, const struct bpf_socket_call *c)
 {
-	struct timespec real, boot;
-	int64_t sec, nsec;
-
-	clock_gettime(CLOCK_REALTIME, &real);
-	clock_gettime(CLOCK_BOOTTIME, &boot);
+	const struct clock_offset *off = wall_offset(c->boot_ns);
 	/* Seconds and nanoseconds apart: boot_ns is untrusted, and any value
 	 * of it must not overflow. */
-	sec = (int64_t)real.tv_sec - (int64_t)boot.tv_sec + (int64_t)(c->boot_ns / 1000000000);
-	nsec = (real.tv_nsec - boot.tv_nsec) + (int64_t)(c->boot_ns % 1000000000);
+	int64_t sec = off->sec + (int64_t)(c->boot_ns / 1000000000);
+	int64_t nsec = off->nsec + (int64_t)(c->boot_ns % 1000000000);
+
 	sec += nsec >= 1000000000 ? 1 : nsec < 0 ? -1 : 0;
 	row_set_int(row, SE_time, sec);
 	row_set_int(row, SE_uptime, (int64_t)(c->boot_ns / 1000000000));

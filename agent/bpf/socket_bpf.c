@@ -23,7 +23,8 @@
 _Static_assert(SOCKET_BPF_COUNTERS == SYSQ_CNT_COUNT + 1, "counter count");
 
 /* The reader wakes once this share of the ring is waiting, long before it
- * fills, and otherwise on its poll timeout. */
+ * fills, and otherwise on its poll timeout. The ring's size is a power of
+ * two, so this share is one too, as the program's wakeup test needs. */
 #define WAKEUP_SHARE 16
 
 struct socket_bpf {
@@ -52,16 +53,19 @@ enum counter_id socket_bpf_counter_id(int i)
 }
 
 /* libbpf's own messages (verifier logs included) are for --verbose; the
- * reason a load failed is reported by the caller in one line. */
+ * reason a load failed is reported by the caller in one line. A verifier
+ * log comes as one message of many lines, each logged on its own. */
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char line[1024];
+	char *text, *line, *save = NULL;
 
 	if (level == LIBBPF_DEBUG || !log_is_verbose())
 		return 0;
-	vsnprintf(line, sizeof(line), fmt, ap);
-	line[strcspn(line, "\n")] = '\0';
-	log_debug("libbpf: %s", line);
+	if (vasprintf(&text, fmt, ap) < 0)
+		return 0;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		log_debug("libbpf: %s", line);
+	free(text);
 	return 0;
 }
 

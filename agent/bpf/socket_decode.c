@@ -23,10 +23,31 @@ const char *socket_action_name(int action)
 	return NULL;
 }
 
-static bool lengths_valid(const struct sysq_sock_event *e)
+/* The variable part of a record: where each field starts. */
+struct event_data {
+	const uint8_t *sockaddr;
+	const char *local_unix;
+	const char *exe;
+};
+
+/* Each length within its field's maximum, and together exactly what the
+ * record holds after its header. */
+static bool lengths_valid(const struct sysq_sock_event *e, size_t size)
 {
 	return e->sockaddr_len <= SYSQ_SOCKADDR_MAX && e->local_unix_len <= SYSQ_UNIX_PATH_MAX &&
-	       e->exe_len < SYSQ_EXE_MAX;
+	       e->exe_len < SYSQ_EXE_MAX && e->size == size &&
+	       size == sizeof(*e) + (size_t)e->sockaddr_len + e->local_unix_len + e->exe_len;
+}
+
+static struct event_data split_data(const struct sysq_sock_event *e)
+{
+	const uint8_t *data = (const uint8_t *)(e + 1);
+
+	return (struct event_data){
+		.sockaddr = data,
+		.local_unix = (const char *)data + e->sockaddr_len,
+		.exe = (const char *)data + e->sockaddr_len + e->local_unix_len,
+	};
 }
 
 /* IP sides are only ever read from an inet or inet6 socket. */
@@ -37,17 +58,18 @@ static bool sides_valid(const struct sysq_sock_event *e)
 }
 
 /* A NUL inside the exe path cannot come from a file name. */
-static int copy_exe(const struct sysq_sock_event *e, struct bpf_socket_call *out)
+static int copy_exe(const struct sysq_sock_event *e, const char *exe, struct bpf_socket_call *out)
 {
-	if (memchr(e->exe, '\0', e->exe_len))
+	if (memchr(exe, '\0', e->exe_len))
 		return -EINVAL;
-	memcpy(out->exe, e->exe, e->exe_len);
+	memcpy(out->exe, exe, e->exe_len);
 	out->exe[e->exe_len] = '\0';
 	out->exe_truncated = e->flags & SYSQ_EV_EXE_TRUNCATED;
 	return 0;
 }
 
-static void socket_sides(const struct sysq_sock_event *e, struct bpf_socket_call *out)
+static void socket_sides(const struct sysq_sock_event *e, const char *local_unix,
+			 struct bpf_socket_call *out)
 {
 	audit_sockaddr_none(&out->local);
 	audit_sockaddr_none(&out->peer);
@@ -59,7 +81,7 @@ static void socket_sides(const struct sysq_sock_event *e, struct bpf_socket_call
 	if (e->sock_family == AF_UNIX) {
 		unsigned char raw[2 + SYSQ_UNIX_PATH_MAX] = {AF_UNIX, 0};
 
-		memcpy(raw + 2, e->local_unix, e->local_unix_len);
+		memcpy(raw + 2, local_unix, e->local_unix_len);
 		out->have_local = e->local_unix_len > 0 &&
 				  audit_sockaddr_parse(raw, 2 + e->local_unix_len, &out->local) == 0;
 		return;
@@ -83,14 +105,16 @@ static void socket_sides(const struct sysq_sock_event *e, struct bpf_socket_call
 int socket_decode(const void *data, size_t size, struct bpf_socket_call *out)
 {
 	const struct sysq_sock_event *e = data;
+	struct event_data d;
 
 	memset(out, 0, sizeof(*out));
-	if (size < sizeof(*e) || e->version != SYSQ_SOCK_EVENT_VERSION || e->size != sizeof(*e) ||
-	    !socket_action_name(e->action) || !lengths_valid(e) || !sides_valid(e))
+	if (size < sizeof(*e) || e->version != SYSQ_SOCK_EVENT_VERSION ||
+	    !socket_action_name(e->action) || !lengths_valid(e, size) || !sides_valid(e))
 		return -EINVAL;
 	if (e->family != AF_INET && e->family != AF_INET6 && e->family != AF_UNIX)
 		return -EINVAL;
-	if (copy_exe(e, out) < 0)
+	d = split_data(e);
+	if (copy_exe(e, d.exe, out) < 0)
 		return -EINVAL;
 	out->action = e->action;
 	out->ret = e->ret;
@@ -109,8 +133,8 @@ int socket_decode(const void *data, size_t size, struct bpf_socket_call *out)
 	/* An address too short for its family (the call failed on it) is
 	 * treated as none, as audit logs none for it. */
 	if (!e->sockaddr_len ||
-	    audit_sockaddr_parse(e->sockaddr, e->sockaddr_len, &out->recorded) < 0)
+	    audit_sockaddr_parse(d.sockaddr, e->sockaddr_len, &out->recorded) < 0)
 		audit_sockaddr_none(&out->recorded);
-	socket_sides(e, out);
+	socket_sides(e, d.local_unix, out);
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include "store.h"
 
 #include "queue.h"
+#include "time_bins.h"
 
 #include "common/log.h"
 #include "common/strbuf.h"
@@ -126,8 +127,7 @@ static char *create_table_sql(const struct table_def *def, const char *buffer)
 			sb_printf(&sql, "\"%s\" %s", c->name,
 				  c->type == COLUMN_INTEGER ? "INTEGER" : "TEXT");
 	}
-	sb_printf(&sql, "); CREATE INDEX IF NOT EXISTS \"%s_time\" ON \"%s\"(\"%s\");", buffer,
-		  buffer, def->columns[def->time_column].name);
+	sb_puts(&sql, ")");
 	return sb_detach(&sql);
 }
 
@@ -236,11 +236,14 @@ struct event_table *store_add_table(struct store *s, const struct table_def *def
 	if (rc == 0)
 		rc = add_missing_columns(s->db, def, t->buffer_name, err);
 	if (rc == 0)
+		rc = time_bins_setup(s->db, t, err);
+	if (rc == 0)
 		rc = prepare_insert(s->db, t, 1, &t->insert, err);
 	if (rc == 0)
 		rc = prepare_insert(s->db, t, INSERT_CHUNK, &t->insert_chunk, err);
 	if (rc < 0) {
 		sqlite3_finalize(t->insert);
+		time_bins_free(t);
 		free(t->buffer_name);
 		free(t);
 		return NULL;
@@ -276,6 +279,20 @@ static int bind_row(sqlite3_stmt *st, const struct row *row, int *param)
 	return SQLITE_OK;
 }
 
+/* Notes the time of rows[0..n), just inserted by one statement: their eids
+ * are consecutive and end at the last one inserted. */
+static void note_times(struct store *s, struct row **rows, size_t n)
+{
+	struct event_table *t = rows[0]->table;
+	int64_t eid = sqlite3_last_insert_rowid(s->db) - (int64_t)n + 1;
+	int col = t->def->time_column;
+
+	for (size_t i = 0; i < n; i++, eid++) {
+		if (rows[i]->values[col].kind == ROW_INT)
+			time_bins_note(t, rows[i]->values[col].i, eid);
+	}
+}
+
 /* Inserts rows[0..n) of one table with one statement: `insert` for one
  * row, `insert_chunk` for INSERT_CHUNK. They go in together or not at
  * all. */
@@ -301,6 +318,7 @@ static bool insert_rows(struct store *s, struct row **rows, size_t n)
 			 sqlite3_errmsg(s->db));
 		return false;
 	}
+	note_times(s, rows, n);
 	return true;
 }
 
@@ -371,6 +389,13 @@ static void write_batch(struct store *s, struct row **rows, size_t n)
 		log_warn("store: cannot begin a transaction: %s", sqlite3_errmsg(s->db));
 	for (size_t i = 0; i < s->ntables && committed; i++)
 		insert_table_rows(s, s->tables[i], rows, n, mine);
+	for (size_t i = 0; i < s->ntables; i++) {
+		if (committed && !time_bins_flush(s->db, s->tables[i])) {
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			committed = false;
+		}
+		time_bins_discard(s->tables[i]);
+	}
 	if (committed)
 		enforce_max_in_batch(s);
 	if (committed && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -533,10 +558,14 @@ static void enforce_expiry(struct store *s, struct event_table *t, time_t now)
 	int64_t horizon = read_horizon(s, t);
 	int64_t n;
 
+	/* The bins bound the scan: no row older than the cutoff lies past the
+	 * largest eid of a bin older than it. */
 	n = delete_rows(s,
 			cached_stmt(s, &t->expire,
-				    "DELETE FROM \"%s\" WHERE \"%s\" < ?1 AND rowid <= ?2",
-				    t->buffer_name, t->def->columns[t->def->time_column].name),
+				    "DELETE FROM \"%1$s\" WHERE \"%2$s\" < ?1 AND rowid <= ?2 AND "
+				    "rowid <= (SELECT max(max_eid) FROM \"%3$s_time_bins\" WHERE bin < ?1)",
+				    t->buffer_name, t->def->columns[t->def->time_column].name,
+				    t->def->name),
 			(int64_t)now - s->opt.events_expiry, horizon);
 
 	atomic_fetch_sub(&t->buffered, n);
@@ -546,14 +575,18 @@ static void enforce_expiry(struct store *s, struct event_table *t, time_t now)
 static void maintain(struct store *s)
 {
 	time_t now = time(NULL);
-	bool expire = s->opt.events_expiry > 0 && now - s->last_expiry >= EXPIRY_INTERVAL_S;
+	bool due = now - s->last_expiry >= EXPIRY_INTERVAL_S;
+	bool expire = due && s->opt.events_expiry > 0;
 
 	for (size_t i = 0; i < s->ntables; i++) {
 		if (expire)
 			enforce_expiry(s, s->tables[i], now);
 		enforce_max(s, s->tables[i]);
+		/* Expiry and events_max evictions leave bins of deleted rows. */
+		if (due)
+			time_bins_prune(s->db, s->tables[i]);
 	}
-	if (expire)
+	if (due)
 		s->last_expiry = now;
 }
 
@@ -626,6 +659,7 @@ void store_close(struct store *s)
 		sqlite3_finalize(t->count_unread);
 		sqlite3_finalize(t->evict);
 		sqlite3_finalize(t->expire);
+		time_bins_free(t);
 		free(t->buffer_name);
 		free(t);
 	}

@@ -11,7 +11,9 @@
  *
  * Each event table is buffered in a plain SQLite table "<name>_buffer"
  * whose integer primary key is the event id (eid). AUTOINCREMENT keeps eids
- * growing across restarts even after every row has been deleted. Queries
+ * growing across restarts even after every row has been deleted. Its time
+ * column has no index; "<name>_time_bins" maps seconds to eid ranges
+ * instead (time_bins.h). Queries
  * read it through the virtual tables in tables/, on their own
  * connections. */
 #pragma once
@@ -52,6 +54,11 @@ struct event_table {
 	int64_t batch_rows;
 	int64_t batch_evicted;
 	int64_t batch_unread;
+	/* The batch's time bins (time_bins.h) and their statements. */
+	struct time_bin *bins;
+	size_t nbins, bins_cap;
+	void *bins_upsert;
+	void *bins_prune;
 };
 
 struct store;

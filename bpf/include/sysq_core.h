@@ -77,6 +77,28 @@ struct mm_struct {
 	struct file *exe_file;
 };
 
+typedef struct {
+	unsigned int val;
+} kgid_t;
+
+struct cred {
+	kuid_t uid;
+	kgid_t gid;
+};
+
+struct kernfs_node {
+	__u64 id;
+};
+
+struct cgroup {
+	struct kernfs_node *kn;
+};
+
+/* A task's cgroups; dfl_cgrp is its cgroup in the v2 hierarchy. */
+struct css_set {
+	struct cgroup *dfl_cgrp;
+};
+
 struct task_struct {
 	struct thread_info thread_info;
 	int pid;
@@ -84,6 +106,9 @@ struct task_struct {
 	struct task_struct *real_parent;
 	struct mm_struct *mm;
 	struct files_struct *files;
+	const struct cred *cred;
+	struct css_set *cgroups;
+	__u64 self_exec_id; /* bumped by every exec */
 	kuid_t loginuid;
 	char comm[16];
 };

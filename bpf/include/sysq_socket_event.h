@@ -9,7 +9,7 @@
 
 #include <linux/types.h>
 
-#define SYSQ_SOCK_EVENT_VERSION 2
+#define SYSQ_SOCK_EVENT_VERSION 3
 #define SYSQ_SOCKADDR_MAX 128 /* sizeof(struct sockaddr_storage) */
 #define SYSQ_UNIX_PATH_MAX 108
 #define SYSQ_EXE_MAX 256
@@ -29,6 +29,11 @@ enum sysq_sock_action {
 #define SYSQ_EV_HAVE_PEER 0x04	 /* peer_addr/peer_port (inet) */
 #define SYSQ_EV_EXE_TRUNCATED 0x08
 
+/* A record is this header followed by its variable part, packed in this
+ * order: sockaddr_len bytes of the address the caller passed or got back,
+ * local_unix_len bytes of the socket's own sun_path, exe_len bytes of the
+ * executable's path (no NUL). size is the whole record, header included,
+ * so a record costs the ring only the bytes it uses. */
 struct sysq_sock_event {
 	__u16 version;
 	__u16 size;
@@ -39,7 +44,7 @@ struct sysq_sock_event {
 	__u16 sock_type;
 	__u16 local_port; /* host byte order */
 	__u16 peer_port;
-	__u64 boot_ns; /* CLOCK_BOOTTIME of the call's return */
+	__u64 boot_ns; /* CLOCK_BOOTTIME at the call's return, to the last tick */
 	__u64 cgroup_id;
 	__s64 ret; /* the syscall's return value, or -errno */
 	__s32 fd;  /* the descriptor the call was made on */
@@ -49,17 +54,18 @@ struct sysq_sock_event {
 	__u32 uid;
 	__u32 gid;
 	__u32 auid; /* loginuid; 4294967295 when unset */
-	__u16 sockaddr_len;   /* bytes of sockaddr: what the caller passed or got back */
-	__u16 local_unix_len; /* bytes of local_unix: the socket's own sun_path */
-	__u16 exe_len;	      /* bytes of exe, without a NUL */
-	__u16 sock_family;    /* the socket's own: local_addr and peer_addr are of it */
+	__u16 sockaddr_len;
+	__u16 local_unix_len;
+	__u16 exe_len;
+	__u16 sock_family; /* the socket's own: local_addr and peer_addr are of it */
 	__u8 local_addr[16];
 	__u8 peer_addr[16];
 	char comm[SYSQ_COMM_LEN];
-	__u8 sockaddr[SYSQ_SOCKADDR_MAX];
-	char local_unix[SYSQ_UNIX_PATH_MAX];
-	char exe[SYSQ_EXE_MAX];
+	__u32 reserved; /* zero; keeps the variable part 8-byte aligned */
 };
+
+/* The most the variable part can hold. */
+#define SYSQ_SOCK_EVENT_DATA_MAX (SYSQ_SOCKADDR_MAX + SYSQ_UNIX_PATH_MAX + SYSQ_EXE_MAX)
 
 /* Index of each in-kernel counter in the per-CPU counters map. */
 enum sysq_bpf_counter {
@@ -86,7 +92,7 @@ struct sysq_sock_settings {
 	__u32 families; /* bit (1 << family) for each family to capture */
 	__u32 filters;	/* SYSQ_FILTER_* */
 	__u32 self_tgid;     /* the agent: its own sockets are not events */
-	__u32 wakeup_bytes;  /* wake the reader once this much data waits */
+	__u32 wakeup_bytes;  /* a power of two: wake the reader at each multiple waiting */
 	__u64 dedup_ns;	     /* 0: no dedup */
 };
 

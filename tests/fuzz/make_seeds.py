@@ -299,16 +299,18 @@ def clear(harness):
             os.unlink(os.path.join(d, name))
 
 
-# struct sysq_sock_event (bpf/include/sysq_socket_event.h), 616 bytes.
-SOCK_EVENT = struct.Struct("<HHBBHHHHHQQqiIIIIIIHHHH16s16s16s128s108s256s")
+# struct sysq_sock_event (bpf/include/sysq_socket_event.h): a 128-byte
+# header, then the sockaddr, the socket's own UNIX path and the exe path.
+SOCK_EVENT = struct.Struct("<HHBBHHHHHQQqiIIIIIIHHHH16s16s16sI")
 
 
 def sock_event(action, family, ret=0, flags=0x07, sockaddr=b"", local_unix=b"",
                exe=b"/usr/bin/curl", ports=(0, 0), local=b"", peer=b""):
-    return SOCK_EVENT.pack(2, SOCK_EVENT.size, action, flags, family, 6, 1, ports[0], ports[1],
+    size = SOCK_EVENT.size + len(sockaddr) + len(local_unix) + len(exe)
+    return SOCK_EVENT.pack(3, size, action, flags, family, 6, 1, ports[0], ports[1],
                            123456789, 42, ret, 3, 100, 101, 1, 0, 0, 4294967295,
                            len(sockaddr), len(local_unix), len(exe), family, local, peer,
-                           b"curl", sockaddr, local_unix, exe)
+                           b"curl", 0) + sockaddr + local_unix + exe
 
 
 def bpf_records():

@@ -11,6 +11,7 @@ CAP_BPF the daemon must fall back to audit (auto) or refuse to start
 (true)."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -75,6 +76,40 @@ def test_differential_against_audit():
     check_eq(sorted(map(key, bpf)), sorted(map(key, audit)), "the same calls, column by column")
     for a, b in zip(sorted(audit, key=key), sorted(bpf, key=key)):
         check(abs(int(a["time"]) - int(b["time"])) <= 1, f"time agrees: {a} {b}")
+
+
+EXEC_SCRIPT = r"""
+import os, socket, sys
+os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one CPU: its last-image cache
+port, rest = int(sys.argv[1]), sys.argv[2:]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.connect(("127.0.0.1", port)); s.close()
+if rest:
+    os.execv(rest[0], [rest[0], sys.argv[0], str(port + 1), *rest[1:]])
+"""
+
+
+def test_exe_path_follows_exec():
+    """One process connects as A, execs B, then execs A again: each row
+    carries the executable of the image that made the call, not a cached
+    one (the programs cache the path per process image)."""
+    with Daemon(BPF, "--audit_allow_sockets") as d:
+        exes = [os.path.join(d.tmp, n) for n in ("sysq-exe-a", "sysq-exe-b")]
+        for exe in exes:
+            shutil.copy(os.path.realpath(sys.executable), exe)
+        script = os.path.join(d.tmp, "exec_chain.py")
+        with open(script, "w") as f:
+            f.write(EXEC_SCRIPT)
+        env = dict(os.environ, PYTHONHOME=sys.base_prefix)
+        p = subprocess.run([exes[0], script, "47031", exes[1], exes[0]], env=env,
+                           capture_output=True)
+        check_eq(p.returncode, 0, f"exec chain: {p.stderr.decode()}")
+        rows = rows_until(d, "SELECT pid, path, remote_port FROM socket_events WHERE "
+                          "remote_port BETWEEN 47031 AND 47033 ORDER BY eid", 3,
+                          "the exec chain's rows")
+    check_eq([(r["path"], r["remote_port"]) for r in rows],
+             [(exes[0], "47031"), (exes[1], "47032"), (exes[0], "47033")],
+             "each call's own executable")
+    check_eq(len({r["pid"] for r in rows}), 1, "one process throughout")
 
 
 FILTER_SCRIPT = r"""
@@ -199,5 +234,5 @@ def test_fallback_to_audit():
 
 if __name__ == "__main__":
     main([test_workload_rows_exact, test_differential_against_audit, test_filters_drop_and_count,
-          test_include_ports, test_no_leftovers, test_compat_syscalls_ignored,
+          test_exe_path_follows_exec, test_include_ports, test_no_leftovers, test_compat_syscalls_ignored,
           test_fallback_to_audit])

@@ -1,6 +1,7 @@
 /* Store migration: a buffer table written by an older sysq, which lacks
  * columns a table has gained since, gets the new columns added and keeps
- * its rows, and new rows can be written. */
+ * its rows, and new rows can be written. Its index on time is replaced by
+ * time bins built from the rows it had. */
 #include "check.h"
 
 #include "store/row.h"
@@ -61,7 +62,9 @@ int main(void)
 	CHECK_EQ_INT(sqlite3_exec(db,
 				  "CREATE TABLE migrating_buffer (eid INTEGER PRIMARY KEY "
 				  "AUTOINCREMENT, time INTEGER, old TEXT);"
-				  "INSERT INTO migrating_buffer (time, old) VALUES (1, 'kept');",
+				  "CREATE INDEX migrating_buffer_time ON migrating_buffer(time);"
+				  "INSERT INTO migrating_buffer (time, old) VALUES (1, 'kept'), "
+				  "(1, 'kept'), (5, 'kept');",
 				  NULL, NULL, NULL),
 		     SQLITE_OK);
 	sqlite3_close(db);
@@ -72,7 +75,7 @@ int main(void)
 		fprintf(stderr, "store_add_table: %s\n", err ? err : "");
 		return check_finish();
 	}
-	CHECK_EQ_INT(atomic_load(&t->buffered), 1);
+	CHECK_EQ_INT(atomic_load(&t->buffered), 3);
 	CHECK_EQ_INT(store_start(s, &err), 0);
 	row = row_new(t, NCOLS);
 	row_set_int(row, COL_TIME, 2);
@@ -85,8 +88,16 @@ int main(void)
 	CHECK_EQ_INT(counter_get(&counters, COUNTER_drop_write_error), 0);
 	CHECK_EQ_INT(query_int(path, "SELECT count(*) FROM migrating_buffer WHERE old = 'kept' "
 				     "AND new IS NULL"),
-		     1);
+		     3);
 	CHECK_EQ_INT(query_int(path, "SELECT new FROM migrating_buffer WHERE old = 'written'"), 7);
+	/* The index is gone; a bin per second holds its rows' eid range:
+	 * the old rows' (eids 1-2 at time 1, 3 at time 5) and the new row's. */
+	CHECK_EQ_INT(query_int(path, "SELECT count(*) FROM sqlite_master WHERE name = "
+				     "'migrating_buffer_time'"), 0);
+	CHECK_EQ_INT(query_int(path, "SELECT group_concat(bin || ':' || min_eid || '-' || max_eid) "
+				     "= '1:1-2,2:4-4,5:3-3' FROM (SELECT * FROM migrating_time_bins "
+				     "ORDER BY bin)"),
+		     1);
 	unlink(path);
 	rmdir(dir);
 	return check_finish();
