@@ -67,8 +67,8 @@ struct call {
 	long ret;
 };
 
-/* The executable of a process image, as the path caches keep it. The
- * first four fields tell whether it is still the same image: exec bumps
+/* The executable of a process image, as the path caches keep it. tgid,
+ * exec_id, mm and exe_file tell whether it is still the same image: exec bumps
  * the exec id and gives the process a new mm, PR_SET_MM_EXE_FILE gives it
  * a new file. The exec id is there because a freed mm and file are soon
  * reused at the same addresses, so the two pointers alone could match an
@@ -587,7 +587,10 @@ static __always_inline const struct exe_entry *exe_of(struct task_struct *task, 
 		s->exe.len = CLAMP(hit->len, SYSQ_EXE_MAX - 1);
 		s->exe.truncated = hit->truncated;
 		copy_blocks(s->exe.path, hit->path, s->exe.len, SYSQ_EXE_MAX);
-		return &s->exe;
+		/* Another CPU may have reused the LRU element meanwhile: the
+		 * copy counts only if it is still this image's. */
+		if (same_image(hit, tgid, exec_id, mm, exe))
+			return &s->exe;
 	}
 	build_exe_path(exe, s);
 	bpf_map_update_elem(&exe_cache, &tgid, &s->exe, BPF_ANY);
@@ -686,7 +689,8 @@ static __always_inline __u32 fill_socket(struct scratch *s, struct sock *sk, __u
 static __always_inline void submit(struct scratch *s, __u32 size)
 {
 	__u64 before = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	__u64 after = before + size + 8; /* the ring's own record header */
+	/* The ring adds its 8-byte header and rounds up to 8 bytes. */
+	__u64 after = before + ((size + 8 + 7) & ~7ull);
 	__u64 flags = (before ^ after) >= cfg.wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 
 	size = CLAMP(size, sizeof(s->rec) + SYSQ_SOCK_EVENT_DATA_MAX);
@@ -694,7 +698,8 @@ static __always_inline void submit(struct scratch *s, __u32 size)
 		count(SYSQ_CNT_RINGBUF_FULL);
 }
 
-/* CLOCK_BOOTTIME, read once per kernel tick on each CPU: to a tick, as
+/* CLOCK_BOOTTIME as of this CPU's first record in the current kernel tick
+ * (jiffy): exact to a tick, as
  * audit stamps its records, and the time column counts seconds. Reading
  * the clock source serializes the CPU, which cost more than the rest of
  * a record; jiffies is one load, and tracing programs may not call

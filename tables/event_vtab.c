@@ -232,7 +232,6 @@ static bool eid_bound(sqlite3_value *v, sqlite3_int64 *ret)
 	return true;
 }
 
-/* `cursor_param` > 0 adds "eid > ?cursor_param" (events_optimize). */
 /* The eid range of the rows whose time compares with parameter `param`
  * by `op`, from the table's time bins (agent/store/time_bins.h): the
  * buffer has no index on time, so this turns a time bound into a rowid
@@ -253,6 +252,7 @@ static void time_range_sql(struct strbuf *sql, const struct event_table *t, char
 			  eid, name, op_sql(op), param);
 }
 
+/* `cursor_param` > 0 adds "eid > ?cursor_param" (events_optimize). */
 static char *select_sql(const struct event_table *t, const char *plan, sqlite3_value **argv,
 			bool *use, int cursor_param)
 {

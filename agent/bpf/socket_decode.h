@@ -20,7 +20,7 @@ struct bpf_socket_call {
 	int fd;
 	uint32_t pid, tid, ppid, uid, gid, auid;
 	uint64_t cgroup_id;
-	uint64_t boot_ns; /* CLOCK_BOOTTIME, to the kernel's last tick */
+	uint64_t boot_ns; /* CLOCK_BOOTTIME, exact to a kernel tick */
 	char comm[17];
 	char exe[257]; /* empty when the task had no executable */
 	bool exe_truncated;

@@ -324,14 +324,16 @@ static bool insert_rows(struct store *s, struct row **rows, size_t n)
 
 /* Writes the batch's rows of table `t`, in batch order (which is eid
  * order), in chunks of INSERT_CHUNK and then one by one. `mine` has room
- * for the whole batch. */
-static void insert_table_rows(struct store *s, struct event_table *t, struct row **rows, size_t n,
+ * for the whole batch. False when SQLite rolled the whole transaction
+ * back on an error (disk full, I/O, memory): rows written after that
+ * would commit one by one, outside the batch and without their bins. */
+static bool insert_table_rows(struct store *s, struct event_table *t, struct row **rows, size_t n,
 			      struct row **mine)
 {
 	size_t m = 0;
 
 	if (t->batch_total == 0)
-		return;
+		return true;
 	for (size_t i = 0; i < n; i++) {
 		if (rows[i]->table == t)
 			mine[m++] = rows[i];
@@ -341,8 +343,11 @@ static void insert_table_rows(struct store *s, struct event_table *t, struct row
 
 		if (insert_rows(s, mine + done, k))
 			t->batch_rows += (int64_t)k;
+		else if (sqlite3_get_autocommit(s->db))
+			return false;
 		done += k;
 	}
+	return true;
 }
 
 /* Notes how many rows of the batch each table has, written or not. */
@@ -388,7 +393,7 @@ static void write_batch(struct store *s, struct row **rows, size_t n)
 	if (!committed)
 		log_warn("store: cannot begin a transaction: %s", sqlite3_errmsg(s->db));
 	for (size_t i = 0; i < s->ntables && committed; i++)
-		insert_table_rows(s, s->tables[i], rows, n, mine);
+		committed = insert_table_rows(s, s->tables[i], rows, n, mine);
 	for (size_t i = 0; i < s->ntables; i++) {
 		if (committed && !time_bins_flush(s->db, s->tables[i])) {
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

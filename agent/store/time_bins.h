@@ -6,7 +6,8 @@
  * the smallest and largest eid of the rows stamped with it. A query's
  * time bounds become an eid range from the bins (a rowid range scan); the
  * time comparison itself stays in the query, so a bin that is wider than
- * its rows only widens the scan, never changes the result. Bins are
+ * its rows only widens the scan, never changes the result. Only integer
+ * times are binned: every table writes time with row_set_int. Bins are
  * written in the transaction of the rows they cover, so they are never
  * behind the rows; bins whose rows are all gone are pruned. */
 #pragma once

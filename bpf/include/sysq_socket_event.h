@@ -44,7 +44,7 @@ struct sysq_sock_event {
 	__u16 sock_type;
 	__u16 local_port; /* host byte order */
 	__u16 peer_port;
-	__u64 boot_ns; /* CLOCK_BOOTTIME at the call's return, to the last tick */
+	__u64 boot_ns; /* CLOCK_BOOTTIME at the call's return, exact to a kernel tick */
 	__u64 cgroup_id;
 	__s64 ret; /* the syscall's return value, or -errno */
 	__s32 fd;  /* the descriptor the call was made on */
