@@ -8,6 +8,7 @@
 #include "common/log.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -151,6 +152,7 @@ void *audit_reader_main(void *arg)
 	struct pollfd fds[2] = {{.fd = ap->reader.fd, .events = POLLIN},
 				{.fd = ap->stop_fd, .events = POLLIN}};
 
+	pthread_setname_np(pthread_self(), "sysq-audit");
 	for (;;) {
 		int rc = poll(fds, 2, POLL_MS);
 

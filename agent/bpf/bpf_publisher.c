@@ -51,6 +51,7 @@ static void *reader(void *arg)
 {
 	struct bpf_publisher *bp = arg;
 
+	pthread_setname_np(pthread_self(), "sysq-bpf");
 	boost_reader();
 
 	while (!atomic_load(&bp->stop)) {

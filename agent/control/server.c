@@ -100,6 +100,7 @@ static void *client_main(void *arg)
 	struct client *c = arg;
 	struct control_server *cs = c->cs;
 
+	pthread_setname_np(pthread_self(), "sysq-client");
 	serve(c);
 	pthread_mutex_lock(&cs->lock);
 	query_conn_close(&c->qc);
@@ -199,6 +200,7 @@ static void *accept_main(void *arg)
 	struct pollfd fds[2] = {{.fd = cs->listen_fd, .events = POLLIN},
 				{.fd = cs->stop_fd, .events = POLLIN}};
 
+	pthread_setname_np(pthread_self(), "sysq-control");
 	for (;;) {
 		if (poll(fds, 2, -1) < 0 && errno != EINTR)
 			break;

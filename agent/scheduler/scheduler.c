@@ -7,6 +7,7 @@
 #include "common/xalloc.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -78,6 +79,7 @@ static void *scheduler_main(void *arg)
 {
 	struct scheduler *s = arg;
 
+	pthread_setname_np(pthread_self(), "sysq-schedule");
 	pthread_mutex_lock(&s->lock);
 	while (!atomic_load(&s->stopping)) {
 		int64_t wake;

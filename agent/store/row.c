@@ -1,6 +1,9 @@
 /* Row values for the store queue. */
 #include "row.h"
 
+#include "row_pool.h"
+#include "store.h"
+
 #include "common/xalloc.h"
 
 #include <stdlib.h>
@@ -9,15 +12,31 @@
 /* Most rows' text fits in this, so a row costs two allocations. */
 #define ROW_TEXT_RESERVE 240
 
-struct row *row_new(struct event_table *table, unsigned ncolumns)
+static struct row *row_alloc(unsigned capacity)
 {
 	/* The values live right after the row, in the same allocation. */
-	struct row *row = xcalloc(1, sizeof(*row) + ncolumns * sizeof(struct row_value));
+	struct row *row = xcalloc(1, sizeof(*row) + capacity * sizeof(struct row_value));
 
-	row->table = table;
-	row->ncolumns = ncolumns;
+	row->capacity = capacity;
 	row->values = (struct row_value *)(row + 1);
 	sb_reserve(&row->text, ROW_TEXT_RESERVE);
+	return row;
+}
+
+struct row *row_new(struct event_table *table, unsigned ncolumns)
+{
+	struct row_pool *pool = table ? table->pool : NULL;
+	struct row *row = NULL;
+
+	if (pool && ncolumns <= row_pool_columns(pool)) {
+		row = row_pool_take(pool);
+		if (!row)
+			row = row_alloc(row_pool_columns(pool));
+	} else {
+		row = row_alloc(ncolumns);
+	}
+	row->table = table;
+	row->ncolumns = ncolumns;
 	return row;
 }
 
@@ -29,6 +48,12 @@ void row_free(struct row *row)
 	free(row);
 }
 
+void row_clear(struct row *row)
+{
+	memset(row->values, 0, row->capacity * sizeof(*row->values));
+	sb_truncate(&row->text, 0);
+}
+
 void row_set_int(struct row *row, unsigned col, int64_t v)
 {
 	row->values[col].kind = ROW_INT;
@@ -37,9 +62,15 @@ void row_set_int(struct row *row, unsigned col, int64_t v)
 
 void row_set_text(struct row *row, unsigned col, const char *s, size_t len)
 {
+	/* Offsets are 32-bit; no event comes near 4 GiB of text (an execve's
+	 * whole argv is a few MiB at most), so this only guards the type. */
+	if (len > UINT32_MAX - row->text.len) {
+		row->values[col].kind = ROW_NULL;
+		return;
+	}
 	row->values[col].kind = ROW_TEXT;
-	row->values[col].off = row->text.len;
-	row->values[col].len = len;
+	row->values[col].off = (uint32_t)row->text.len;
+	row->values[col].len = (uint32_t)len;
 	sb_append(&row->text, s, len);
 }
 

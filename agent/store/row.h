@@ -13,11 +13,16 @@
 
 enum row_value_kind { ROW_NULL, ROW_INT, ROW_TEXT };
 
+/* 16 bytes: a burst queues rows by the hundred thousand. */
 struct row_value {
-	enum row_value_kind kind;
-	int64_t i;
-	size_t off; /* ROW_TEXT: bytes [off, off+len) of row->text */
-	size_t len;
+	union {
+		int64_t i; /* ROW_INT */
+		struct {
+			uint32_t off; /* ROW_TEXT: bytes [off, off+len) of row->text */
+			uint32_t len;
+		};
+	};
+	uint8_t kind; /* enum row_value_kind */
 };
 
 struct event_table;
@@ -25,12 +30,17 @@ struct event_table;
 struct row {
 	struct event_table *table;
 	unsigned ncolumns;
+	unsigned capacity; /* room in values[], at least ncolumns */
 	struct row_value *values;
 	struct strbuf text;
 };
 
+/* A row of `ncolumns` NULL values. For a table of the store, it comes
+ * from the store's spare rows when there is one (row_pool.h). */
 struct row *row_new(struct event_table *table, unsigned ncolumns);
 void row_free(struct row *row);
+/* Every value back to NULL and no text; the buffers stay. */
+void row_clear(struct row *row);
 
 void row_set_int(struct row *row, unsigned col, int64_t v);
 void row_set_text(struct row *row, unsigned col, const char *s, size_t len);

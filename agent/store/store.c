@@ -28,6 +28,9 @@
 /* Group commit: after the first row of a quiet spell, wait this long so a
  * burst shares one transaction instead of paying one commit per row. */
 #define COMMIT_LINGER_MS 10
+/* Written rows each table keeps for reuse: two full batches, what the
+ * publishers fill while the writer writes one. */
+#define POOL_ROWS (2 * WRITE_BATCH)
 
 struct store {
 	struct store_options opt;
@@ -243,12 +246,14 @@ struct event_table *store_add_table(struct store *s, const struct table_def *def
 		rc = prepare_insert(s->db, t, INSERT_CHUNK, &t->insert_chunk, err);
 	if (rc < 0) {
 		sqlite3_finalize(t->insert);
+		sqlite3_finalize(t->insert_chunk);
 		time_bins_free(t);
 		free(t->buffer_name);
 		free(t);
 		return NULL;
 	}
 	atomic_store(&t->buffered, count_rows(s->db, t->buffer_name));
+	t->pool = row_pool_new(POOL_ROWS, def->ncolumns);
 	s->tables = xgrow(s->tables, &s->tables_cap, s->ntables + 1, sizeof(*s->tables));
 	s->tables[s->ntables++] = t;
 	return t;
@@ -360,9 +365,26 @@ static void count_batch_rows(struct row **rows, size_t n)
 static void enforce_max_in_batch(struct store *s);
 static void apply_eviction(struct store *s, struct event_table *t, int64_t n, int64_t unread);
 
+/* Hands each table its rows of the batch back for reuse; `scratch` has
+ * room for the whole batch. */
+static void recycle_rows(struct store *s, struct row **rows, size_t n, struct row **scratch)
+{
+	for (size_t i = 0; i < s->ntables; i++) {
+		struct event_table *t = s->tables[i];
+		size_t m = 0;
+
+		for (size_t j = 0; j < n; j++) {
+			if (rows[j]->table == t)
+				scratch[m++] = rows[j];
+		}
+		row_pool_give(t->pool, scratch, m);
+	}
+}
+
 /* Settles the counters of a batch: what was stored and what its
  * evictions removed count only if the transaction committed. */
-static void settle_batch(struct store *s, struct row **rows, size_t n, bool committed)
+static void settle_batch(struct store *s, struct row **rows, size_t n, bool committed,
+			 struct row **scratch)
 {
 	/* One add per table and counter, not per row. */
 	for (size_t i = 0; i < s->ntables; i++) {
@@ -376,8 +398,7 @@ static void settle_batch(struct store *s, struct row **rows, size_t n, bool comm
 			apply_eviction(s, t, t->batch_evicted, t->batch_unread);
 		t->batch_total = t->batch_rows = t->batch_evicted = t->batch_unread = 0;
 	}
-	for (size_t i = 0; i < n; i++)
-		row_free(rows[i]);
+	recycle_rows(s, rows, n, scratch);
 }
 
 /* Writes one batch in one transaction and frees the rows. Evictions for
@@ -408,7 +429,7 @@ static void write_batch(struct store *s, struct row **rows, size_t n)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		committed = false;
 	}
-	settle_batch(s, rows, n, committed);
+	settle_batch(s, rows, n, committed, mine);
 	free(mine);
 }
 
@@ -600,6 +621,7 @@ static void *writer_main(void *arg)
 	struct store *s = arg;
 	struct row **batch = xcalloc(WRITE_BATCH, sizeof(*batch));
 
+	pthread_setname_np(pthread_self(), "sysq-writer");
 	for (;;) {
 		size_t n = row_queue_pop_batch(s->queue, batch, WRITE_BATCH, 1000);
 
@@ -665,6 +687,7 @@ void store_close(struct store *s)
 		sqlite3_finalize(t->evict);
 		sqlite3_finalize(t->expire);
 		time_bins_free(t);
+		row_pool_free(t->pool);
 		free(t->buffer_name);
 		free(t);
 	}

@@ -19,6 +19,7 @@
 #pragma once
 
 #include "row.h"
+#include "row_pool.h"
 #include "table_def.h"
 
 #include "counters.h"
@@ -38,6 +39,7 @@ struct store_options {
 struct event_table {
 	const struct table_def *def;
 	struct sysq_counters *counters; /* the subscriber's, shown in sysq_events */
+	struct row_pool *pool;		/* written rows, for row_new to reuse */
 	char *buffer_name;
 	_Atomic int64_t buffered; /* rows in the buffer table now */
 	void *insert;		  /* sqlite3_stmt, writer thread only */

@@ -9,13 +9,30 @@
  * argument registers hold a real UDP socket and an address for PORT + 1,
  * so a program that misread the 32-bit calls would report them as socket
  * calls on that address. Last, one UDP connect to 127.0.0.1:PORT marks the
- * end. Prints its pid. */
+ * end. Prints its pid.
+ *
+ * A kernel built without IA32 emulation (or booted with
+ * ia32_emulation=0) has no int 0x80 gate: the first one faults. The
+ * helper then exits with NO_IA32 and makes no call, as no process on such
+ * a kernel can make a 32-bit syscall either. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#define NO_IA32 77
+
+static sigjmp_buf no_gate;
+
+static void on_fault(int sig)
+{
+	(void)sig;
+	siglongjmp(no_gate, 1);
+}
 
 static long int80(long nr, long fd, const void *addr, long len)
 {
@@ -44,8 +61,14 @@ int main(int argc, char **argv)
 	}
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	a.sin_port = htons((unsigned short)(port + 1));
+	signal(SIGSEGV, on_fault);
+	if (sigsetjmp(no_gate, 1)) {
+		fprintf(stderr, "sysq-test-compat: int 0x80 faults: no IA32 emulation\n");
+		return NO_IA32;
+	}
 	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
 		int80(numbers[i], fd, &a, sizeof(a));
+	signal(SIGSEGV, SIG_DFL);
 	a.sin_port = htons((unsigned short)port);
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		perror("connect");

@@ -27,6 +27,7 @@ SHARED = ("action, pid, path, fd, auid, family, protocol, local_address, remote_
           "local_port, remote_port, socket, success, status, ppid, uid, gid, comm")
 PROGRAMS = ("sysq_sock_exit",)
 COMPAT_HELPER = os.environ.get("SYSQ_TEST_COMPAT", "sysq-test-compat")
+NO_IA32 = 77  # sysq-test-compat: int 0x80 faults, the kernel has no IA32 emulation
 
 
 def rows_until(d, sql, count, what):
@@ -198,7 +199,12 @@ def test_compat_syscalls_ignored():
     """i386 syscalls 42/43/49/50/288 through int 0x80 are not socket calls."""
     with Daemon(BPF, "--audit_allow_sockets", "--audit_allow_failed_socket_events",
                 "--audit_allow_null_accept_socket_events") as d:
-        p = run([COMPAT_HELPER, "47201"], check=True)
+        p = run([COMPAT_HELPER, "47201"])
+        if p.returncode == NO_IA32:
+            print("skip: this kernel has no IA32 emulation, so no process can make a "
+                  "32-bit syscall:", p.stderr.decode().strip())
+            return
+        check_eq(p.returncode, 0, f"compat helper: {p.stderr.decode()}")
         pid = int(p.stdout.decode())
         rows_until(d, f"SELECT action, remote_port FROM socket_events WHERE pid = {pid}",
                    1, "the helper's marker connect")

@@ -1,0 +1,99 @@
+/* Spare rows for reuse, behind one mutex. */
+#include "row_pool.h"
+
+#include "row.h"
+
+#include "common/xalloc.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A row whose text grew past this (a long command line) is freed rather
+ * than kept, so a few large events do not pin memory in the pool. */
+#define KEEP_TEXT_CAP 4096
+
+struct row_pool {
+	pthread_mutex_t lock;
+	struct row **spare;
+	size_t nspare;
+	size_t keep;
+	unsigned columns;
+};
+
+struct row_pool *row_pool_new(size_t keep, unsigned columns)
+{
+	struct row_pool *pool = xcalloc(1, sizeof(*pool));
+
+	pthread_mutex_init(&pool->lock, NULL);
+	pool->spare = xcalloc(keep ? keep : 1, sizeof(*pool->spare));
+	pool->keep = keep;
+	pool->columns = columns;
+	return pool;
+}
+
+void row_pool_free(struct row_pool *pool)
+{
+	if (!pool)
+		return;
+	for (size_t i = 0; i < pool->nspare; i++)
+		row_free(pool->spare[i]);
+	pthread_mutex_destroy(&pool->lock);
+	free(pool->spare);
+	free(pool);
+}
+
+unsigned row_pool_columns(const struct row_pool *pool)
+{
+	return pool->columns;
+}
+
+struct row *row_pool_take(struct row_pool *pool)
+{
+	struct row *row = NULL;
+
+	pthread_mutex_lock(&pool->lock);
+	if (pool->nspare > 0)
+		row = pool->spare[--pool->nspare];
+	pthread_mutex_unlock(&pool->lock);
+	return row;
+}
+
+static bool worth_keeping(const struct row_pool *pool, const struct row *row)
+{
+	return row->capacity == pool->columns && row->text.cap <= KEEP_TEXT_CAP;
+}
+
+void row_pool_give(struct row_pool *pool, struct row **rows, size_t n)
+{
+	size_t nfree = 0;
+
+	/* Emptied outside the lock, so a publisher taking a row never waits
+	 * on this. */
+	for (size_t i = 0; i < n; i++) {
+		if (worth_keeping(pool, rows[i]))
+			row_clear(rows[i]);
+	}
+	/* rows[] is the caller's to reuse: what is not kept is gathered at
+	 * its start and freed outside the lock. */
+	pthread_mutex_lock(&pool->lock);
+	for (size_t i = 0; i < n; i++) {
+		if (pool->nspare < pool->keep && worth_keeping(pool, rows[i]))
+			pool->spare[pool->nspare++] = rows[i];
+		else
+			rows[nfree++] = rows[i];
+	}
+	pthread_mutex_unlock(&pool->lock);
+	for (size_t i = 0; i < nfree; i++)
+		row_free(rows[i]);
+}
+
+size_t row_pool_spare(struct row_pool *pool)
+{
+	size_t n;
+
+	pthread_mutex_lock(&pool->lock);
+	n = pool->nspare;
+	pthread_mutex_unlock(&pool->lock);
+	return n;
+}
