@@ -81,7 +81,7 @@
 	  "socket_events from BPF: auto (when the kernel allows), true (required) or false")       \
 	X(BOOL, audit_keep_socket_rules, "false", 0, 0,                                            \
 	  "Keep the audit socket rules while BPF feeds socket_events")                             \
-	X(INT, bpf_ring_buffer_size, "33554432", 65536, 1073741824,                                 \
+	X(INT, bpf_ring_buffer_size, "8388608", 65536, 1073741824,                                 \
 	  "Bytes of the BPF ring buffer, rounded up to a power of two")                                         \
 	X(INT, bpf_flush_ms, "100", 1, 10000,                                                      \
 	  "Most milliseconds a BPF event waits in the ring buffer before it is read")

@@ -1,10 +1,12 @@
-/* Virtual table over a store buffer table, with time and eid pushdown. */
+/* Virtual table over a store rows table, with time and eid pushdown. */
 #include "event_vtab.h"
 
 #include "vtab_util.h"
 
+#include "store/packed.h"
 #include "store/store.h"
 
+#include "common/log.h"
 #include "common/strbuf.h"
 #include "common/xalloc.h"
 
@@ -21,7 +23,11 @@ struct event_vtab {
 	sqlite3 *db;
 	const struct event_table *table;
 	struct scan_context *scan;
+	int *slot; /* per table column: its place in the packed values, or -1 */
 };
+
+/* Columns of the rows table's SELECT, in select_sql's order. */
+enum { SEL_EID, SEL_TIME, SEL_DATA };
 
 struct event_module_aux {
 	struct store *store;
@@ -31,6 +37,7 @@ struct event_module_aux {
 struct event_cursor {
 	sqlite3_vtab_cursor base;
 	sqlite3_stmt *stmt;
+	struct packed_value *vals; /* the current row's packed values */
 	int eof;
 	bool tracked;	  /* an optimized scan: report where it stopped */
 	int64_t last_eid; /* tracked: the last row read, or the cursor before any */
@@ -66,6 +73,15 @@ static int event_connect(sqlite3 *db, void *aux, int argc, const char *const *ar
 	vt = vtab_zalloc(sizeof(*vt));
 	if (!vt)
 		return SQLITE_NOMEM;
+	vt->slot = sqlite3_malloc64(table->def->ncolumns * sizeof(*vt->slot));
+	if (!vt->slot) {
+		sqlite3_free(vt);
+		return SQLITE_NOMEM;
+	}
+	for (unsigned i = 0; i < table->def->ncolumns; i++)
+		vt->slot[i] = -1;
+	for (unsigned i = 0; i < table->layout.n; i++)
+		vt->slot[table->layout.columns[i]] = (int)i;
 	vt->db = db;
 	vt->table = table;
 	vt->scan = ea->scan;
@@ -75,6 +91,7 @@ static int event_connect(sqlite3 *db, void *aux, int argc, const char *const *ar
 
 static int event_disconnect(sqlite3_vtab *base)
 {
+	sqlite3_free(((struct event_vtab *)base)->slot);
 	sqlite3_free(base);
 	return SQLITE_OK;
 }
@@ -146,11 +163,16 @@ static int event_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
 
 static int event_open(sqlite3_vtab *base, sqlite3_vtab_cursor **ret)
 {
+	const struct event_table *t = ((struct event_vtab *)base)->table;
 	struct event_cursor *cur = vtab_zalloc(sizeof(*cur));
 
-	(void)base;
 	if (!cur)
 		return SQLITE_NOMEM;
+	cur->vals = sqlite3_malloc64((t->layout.n ? t->layout.n : 1) * sizeof(*cur->vals));
+	if (!cur->vals) {
+		sqlite3_free(cur);
+		return SQLITE_NOMEM;
+	}
 	*ret = &cur->base;
 	return SQLITE_OK;
 }
@@ -165,16 +187,34 @@ static void report_stop(struct event_cursor *cur)
 	cur->tracked = false;
 }
 
-/* Steps the buffer's SELECT and, for a tracked scan (the only reader of
- * last_eid, in report_stop), notes the eid of the row it reached. */
+/* Decodes the packed values of the row the SELECT is on; false (and a
+ * warning) when they are malformed, which only a damaged database has. */
+static bool decode_row(struct event_cursor *cur)
+{
+	const struct event_table *t = ((struct event_vtab *)cur->base.pVtab)->table;
+	const void *blob = sqlite3_column_blob(cur->stmt, SEL_DATA);
+	int size = sqlite3_column_bytes(cur->stmt, SEL_DATA);
+
+	if (packed_decode(blob, (size_t)size, cur->vals, t->layout.n) >= 0)
+		return true;
+	log_warn("%s: skipping event %lld: its stored values are malformed", t->def->name,
+		 (long long)sqlite3_column_int64(cur->stmt, SEL_EID));
+	return false;
+}
+
+/* Steps the rows table's SELECT to the next row that decodes and, for a
+ * tracked scan (the only reader of last_eid, in report_stop), notes the
+ * eid of the row it reached. */
 static int step_row(struct event_cursor *cur)
 {
-	const struct table_def *def = ((struct event_vtab *)cur->base.pVtab)->table->def;
-	int rc = sqlite3_step(cur->stmt);
+	int rc;
 
+	do
+		rc = sqlite3_step(cur->stmt);
+	while (rc == SQLITE_ROW && !decode_row(cur));
 	cur->eof = rc != SQLITE_ROW;
 	if (!cur->eof && cur->tracked)
-		cur->last_eid = sqlite3_column_int64(cur->stmt, def->eid_column);
+		cur->last_eid = sqlite3_column_int64(cur->stmt, SEL_EID);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -184,6 +224,7 @@ static int event_close(sqlite3_vtab_cursor *base)
 
 	report_stop(cur);
 	sqlite3_finalize(cur->stmt);
+	sqlite3_free(cur->vals);
 	sqlite3_free(cur);
 	return SQLITE_OK;
 }
@@ -239,46 +280,37 @@ static bool eid_bound(sqlite3_value *v, sqlite3_int64 *ret)
  * has such a time. */
 static void time_range_sql(struct strbuf *sql, const struct event_table *t, char op, int param)
 {
-	const char *eid = t->def->columns[t->def->eid_column].name;
 	const char *name = t->def->name;
 
 	if (op != '<' && op != 'l')
-		sb_printf(sql,
-			  " AND \"%s\" >= (SELECT min(min_eid) FROM \"%s_time_bins\" WHERE bin %s ?%d)",
-			  eid, name, op_sql(op), param);
+		sb_printf(sql, " AND eid >= (SELECT min(min_eid) FROM \"%s_time_bins\" WHERE bin %s ?%d)",
+			  name, op_sql(op), param);
 	if (op != '>' && op != 'g')
-		sb_printf(sql,
-			  " AND \"%s\" <= (SELECT max(max_eid) FROM \"%s_time_bins\" WHERE bin %s ?%d)",
-			  eid, name, op_sql(op), param);
+		sb_printf(sql, " AND eid <= (SELECT max(max_eid) FROM \"%s_time_bins\" WHERE bin %s ?%d)",
+			  name, op_sql(op), param);
 }
 
 /* `cursor_param` > 0 adds "eid > ?cursor_param" (events_optimize). */
 static char *select_sql(const struct event_table *t, const char *plan, sqlite3_value **argv,
 			bool *use, int cursor_param)
 {
-	const struct table_def *def = t->def;
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_int64 eid;
 
-	sb_puts(&sql, "SELECT ");
-	for (unsigned i = 0; i < def->ncolumns; i++)
-		sb_printf(&sql, "%s\"%s\"", i ? ", " : "", def->columns[i].name);
-	sb_printf(&sql, " FROM \"%s\" WHERE 1", t->buffer_name);
+	sb_printf(&sql, "SELECT eid, time, data FROM \"%s\" WHERE 1", t->buffer_name);
 	for (int i = 0; plan[2 * i]; i++) {
 		bool is_time = plan[2 * i] == 't';
 
 		use[i] = plan[2 * i] != 'e' || eid_bound(argv[i], &eid);
 		if (use[i])
-			sb_printf(&sql, " AND \"%s\" %s ?%d",
-				  def->columns[is_time ? def->time_column : def->eid_column].name,
+			sb_printf(&sql, " AND %s %s ?%d", is_time ? "time" : "eid",
 				  op_sql(plan[2 * i + 1]), i + 1);
 		if (use[i] && is_time)
 			time_range_sql(&sql, t, plan[2 * i + 1], i + 1);
 	}
 	if (cursor_param > 0)
-		sb_printf(&sql, " AND \"%s\" > ?%d", def->columns[def->eid_column].name,
-			  cursor_param);
-	sb_printf(&sql, " ORDER BY \"%s\"", def->columns[def->eid_column].name);
+		sb_printf(&sql, " AND eid > ?%d", cursor_param);
+	sb_puts(&sql, " ORDER BY eid");
 	return sb_detach(&sql);
 }
 
@@ -355,26 +387,41 @@ static int event_eof(sqlite3_vtab_cursor *base)
 static int event_column(sqlite3_vtab_cursor *base, sqlite3_context *ctx, int col)
 {
 	struct event_cursor *cur = (struct event_cursor *)base;
-	const struct table_def *def = ((struct event_vtab *)base->pVtab)->table->def;
+	const struct event_vtab *vt = (const struct event_vtab *)base->pVtab;
+	const struct table_def *def = vt->table->def;
+	const struct packed_value *v;
 
 	if (col == def->eid_column) {
 		char eid[32];
 
 		snprintf(eid, sizeof(eid), "%0*lld", EID_WIDTH,
-			 (long long)sqlite3_column_int64(cur->stmt, col));
+			 (long long)sqlite3_column_int64(cur->stmt, SEL_EID));
 		sqlite3_result_text(ctx, eid, -1, SQLITE_TRANSIENT);
 		return SQLITE_OK;
 	}
-	sqlite3_result_value(ctx, sqlite3_column_value(cur->stmt, col));
+	if (col == def->time_column) {
+		sqlite3_result_value(ctx, sqlite3_column_value(cur->stmt, SEL_TIME));
+		return SQLITE_OK;
+	}
+	if (col < 0 || (unsigned)col >= def->ncolumns || vt->slot[col] < 0) {
+		sqlite3_result_null(ctx);
+		return SQLITE_OK;
+	}
+	v = &cur->vals[vt->slot[col]];
+	if (v->kind == ROW_INT)
+		sqlite3_result_int64(ctx, v->i);
+	else if (v->kind == ROW_TEXT)
+		sqlite3_result_text64(ctx, v->text, v->len, SQLITE_TRANSIENT, SQLITE_UTF8);
+	else
+		sqlite3_result_null(ctx);
 	return SQLITE_OK;
 }
 
 static int event_rowid(sqlite3_vtab_cursor *base, sqlite3_int64 *ret)
 {
 	struct event_cursor *cur = (struct event_cursor *)base;
-	const struct table_def *def = ((struct event_vtab *)base->pVtab)->table->def;
 
-	*ret = sqlite3_column_int64(cur->stmt, def->eid_column);
+	*ret = sqlite3_column_int64(cur->stmt, SEL_EID);
 	return SQLITE_OK;
 }
 

@@ -6,9 +6,11 @@
  *   SELECT argv FROM process_events WHERE eid = '0000000042';
  *
  * How it works: each event table is buffered by the store in a plain table
- * "<name>_buffer". This module declares the osquery-compatible schema, in
+ * "<name>_rows" (eid, time and the other values packed, store/packed.h).
+ * This module declares the osquery-compatible schema, in
  * which some columns are HIDDEN (they appear only when named), and reads
- * the buffer with a SELECT built from the pushed-down constraints. See
+ * that table with a SELECT built from the pushed-down constraints, and
+ * decodes each row's packed values. See
  * xBestIndex in event_vtab.c for the plan encoding. */
 #pragma once
 

@@ -1,7 +1,9 @@
 /* A row on its way from a subscriber to the store's writer thread.
  *
  * Values are NULL, integers or byte strings (TEXT that may hold any byte).
- * Text is copied into the row, so the event it came from can be freed. */
+ * Text is copied into the row, so the event it came from can be freed.
+ * The store keeps each value as it was set, with no column affinity, so
+ * an INTEGER column takes row_set_int and a TEXT column text. */
 #pragma once
 
 #include "table_def.h"

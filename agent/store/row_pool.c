@@ -88,6 +88,24 @@ void row_pool_give(struct row_pool *pool, struct row **rows, size_t n)
 		row_free(rows[i]);
 }
 
+void row_pool_trim(struct row_pool *pool, size_t keep)
+{
+	struct row **extra = NULL;
+	size_t n = 0;
+
+	pthread_mutex_lock(&pool->lock);
+	if (pool->nspare > keep) {
+		n = pool->nspare - keep;
+		extra = xcalloc(n, sizeof(*extra));
+		memcpy(extra, pool->spare + keep, n * sizeof(*extra));
+		pool->nspare = keep;
+	}
+	pthread_mutex_unlock(&pool->lock);
+	for (size_t i = 0; i < n; i++)
+		row_free(extra[i]);
+	free(extra);
+}
+
 size_t row_pool_spare(struct row_pool *pool)
 {
 	size_t n;

@@ -2,6 +2,8 @@
 #include "store.h"
 
 #include "queue.h"
+#include "sql_util.h"
+#include "store_schema.h"
 #include "time_bins.h"
 
 #include "common/log.h"
@@ -28,9 +30,14 @@
 /* Group commit: after the first row of a quiet spell, wait this long so a
  * burst shares one transaction instead of paying one commit per row. */
 #define COMMIT_LINGER_MS 10
-/* Written rows each table keeps for reuse: two full batches, what the
- * publishers fill while the writer writes one. */
-#define POOL_ROWS (2 * WRITE_BATCH)
+/* Written rows each table may keep for reuse. Rows in flight (queued or
+ * in the batch being written) are what a burst needs; recycling them all
+ * keeps the burst from allocating, which costs page faults and, with
+ * glibc, arena contention between the threads. Once a second the pool is
+ * trimmed to what the last second wrote, so an idle agent gives the
+ * memory back. */
+#define POOL_ROWS_MAX 65536
+#define POOL_ROWS_MIN 1024
 
 struct store {
 	struct store_options opt;
@@ -55,18 +62,6 @@ static const char scheduler_state_schema[] =
 	"eid INTEGER NOT NULL, PRIMARY KEY (query, tbl));"
 	"CREATE TABLE IF NOT EXISTS sysq_query_state (query TEXT PRIMARY KEY, "
 	"counter INTEGER NOT NULL, previous TEXT, sql TEXT, epoch INTEGER);";
-
-static int exec_sql(sqlite3 *db, const char *sql, char **err)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		*err = xasprintf("%s", msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		return -EIO;
-	}
-	return 0;
-}
 
 int store_open(const struct store_options *opt, struct store **ret, char **err)
 {
@@ -95,7 +90,7 @@ int store_open(const struct store_options *opt, struct store **ret, char **err)
 	 * page size. WAL lets queries read while the writer commits; NORMAL
 	 * sync is durable across process crashes, which is what an event
 	 * buffer needs. */
-	if (exec_sql(s->db,
+	if (sql_exec(s->db,
 		     "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 		     err) < 0) {
 		char *inner = *err;
@@ -105,7 +100,8 @@ int store_open(const struct store_options *opt, struct store **ret, char **err)
 		store_close(s);
 		return -EIO;
 	}
-	if (exec_sql(s->db, scheduler_state_schema, err) < 0) {
+	if (sql_exec(s->db, scheduler_state_schema, err) < 0 ||
+	    sql_exec(s->db, store_layouts_schema, err) < 0) {
 		store_close(s);
 		return -EIO;
 	}
@@ -114,83 +110,14 @@ int store_open(const struct store_options *opt, struct store **ret, char **err)
 	return 0;
 }
 
-static char *create_table_sql(const struct table_def *def, const char *buffer)
+/* INSERT of `nrows` rows: each binds its time and its packed values. */
+static char *insert_sql(const char *table, unsigned nrows)
 {
 	struct strbuf sql = STRBUF_INIT;
 
-	sb_printf(&sql, "CREATE TABLE IF NOT EXISTS \"%s\" (", buffer);
-	for (unsigned i = 0; i < def->ncolumns; i++) {
-		const struct column_def *c = &def->columns[i];
-
-		if (i)
-			sb_puts(&sql, ", ");
-		if ((int)i == def->eid_column)
-			sb_printf(&sql, "\"%s\" INTEGER PRIMARY KEY AUTOINCREMENT", c->name);
-		else
-			sb_printf(&sql, "\"%s\" %s", c->name,
-				  c->type == COLUMN_INTEGER ? "INTEGER" : "TEXT");
-	}
-	sb_puts(&sql, ")");
-	return sb_detach(&sql);
-}
-
-static bool has_column(sqlite3 *db, const char *buffer, const char *column)
-{
-	sqlite3_stmt *st = NULL;
-	bool found = false;
-
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &st,
-			       NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, buffer, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
-		found = sqlite3_step(st) == SQLITE_ROW;
-	}
-	sqlite3_finalize(st);
-	return found;
-}
-
-/* A database written by an older sysq may lack columns a table gained
- * since: add them (NULL in old rows) rather than lose the buffered rows. */
-static int add_missing_columns(sqlite3 *db, const struct table_def *def, const char *buffer,
-			       char **err)
-{
-	for (unsigned i = 0; i < def->ncolumns; i++) {
-		const struct column_def *c = &def->columns[i];
-		char *sql;
-		int rc;
-
-		if ((int)i == def->eid_column || has_column(db, buffer, c->name))
-			continue;
-		sql = xasprintf("ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s", buffer, c->name,
-				c->type == COLUMN_INTEGER ? "INTEGER" : "TEXT");
-		rc = exec_sql(db, sql, err);
-		free(sql);
-		if (rc < 0)
-			return rc;
-		log_info("store: added column %s to %s", c->name, buffer);
-	}
-	return 0;
-}
-
-/* INSERT of `nrows` rows, every column but eid bound in column order. */
-static char *insert_sql(const struct table_def *def, const char *buffer, unsigned nrows)
-{
-	struct strbuf sql = STRBUF_INIT;
-	unsigned n = 0;
-
-	sb_printf(&sql, "INSERT INTO \"%s\" (", buffer);
-	for (unsigned i = 0; i < def->ncolumns; i++) {
-		if ((int)i == def->eid_column)
-			continue;
-		sb_printf(&sql, "%s\"%s\"", n++ ? ", " : "", def->columns[i].name);
-	}
-	sb_puts(&sql, ") VALUES ");
-	for (unsigned r = 0; r < nrows; r++) {
-		sb_puts(&sql, r ? ", (" : "(");
-		for (unsigned i = 0; i < n; i++)
-			sb_puts(&sql, i ? ", ?" : "?");
-		sb_putc(&sql, ')');
-	}
+	sb_printf(&sql, "INSERT INTO \"%s\" (time, data) VALUES ", table);
+	for (unsigned r = 0; r < nrows; r++)
+		sb_puts(&sql, r ? ", (?, ?)" : "(?, ?)");
 	return sb_detach(&sql);
 }
 
@@ -210,7 +137,7 @@ static int64_t count_rows(sqlite3 *db, const char *buffer)
 static int prepare_insert(sqlite3 *db, struct event_table *t, unsigned nrows, void **slot,
 			  char **err)
 {
-	char *sql = insert_sql(t->def, t->buffer_name, nrows);
+	char *sql = insert_sql(t->buffer_name, nrows);
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
 
@@ -223,65 +150,47 @@ static int prepare_insert(sqlite3 *db, struct event_table *t, unsigned nrows, vo
 	return rc;
 }
 
+static void free_table(struct event_table *t)
+{
+	sqlite3_finalize(t->insert);
+	sqlite3_finalize(t->insert_chunk);
+	sqlite3_finalize(t->count_unread);
+	sqlite3_finalize(t->evict);
+	sqlite3_finalize(t->expire);
+	time_bins_free(t);
+	row_pool_free(t->pool);
+	packed_layout_free(&t->layout);
+	sb_free(&t->packed);
+	free(t->buffer_name);
+	free(t);
+}
+
 struct event_table *store_add_table(struct store *s, const struct table_def *def,
 				    struct sysq_counters *counters, char **err)
 {
 	struct event_table *t = xcalloc(1, sizeof(*t));
-	char *sql;
 	int rc;
 
 	t->def = def;
 	t->counters = counters;
-	t->buffer_name = xasprintf("%s_buffer", def->name);
-	sql = create_table_sql(def, t->buffer_name);
-	rc = exec_sql(s->db, sql, err);
-	free(sql);
+	t->buffer_name = xasprintf("%s_rows", def->name);
+	packed_layout_init(&t->layout, def);
+	t->pool = row_pool_new(POOL_ROWS_MAX, def->ncolumns);
+	rc = time_bins_setup(s->db, t, err);
 	if (rc == 0)
-		rc = add_missing_columns(s->db, def, t->buffer_name, err);
-	if (rc == 0)
-		rc = time_bins_setup(s->db, t, err);
+		rc = store_schema_setup(s->db, t, err);
 	if (rc == 0)
 		rc = prepare_insert(s->db, t, 1, &t->insert, err);
 	if (rc == 0)
 		rc = prepare_insert(s->db, t, INSERT_CHUNK, &t->insert_chunk, err);
 	if (rc < 0) {
-		sqlite3_finalize(t->insert);
-		sqlite3_finalize(t->insert_chunk);
-		time_bins_free(t);
-		free(t->buffer_name);
-		free(t);
+		free_table(t);
 		return NULL;
 	}
 	atomic_store(&t->buffered, count_rows(s->db, t->buffer_name));
-	t->pool = row_pool_new(POOL_ROWS, def->ncolumns);
 	s->tables = xgrow(s->tables, &s->tables_cap, s->ntables + 1, sizeof(*s->tables));
 	s->tables[s->ntables++] = t;
 	return t;
-}
-
-/* Binds the row's values from parameter *param on, advancing it. */
-static int bind_row(sqlite3_stmt *st, const struct row *row, int *param)
-{
-	const struct table_def *def = row->table->def;
-
-	for (unsigned i = 0; i < row->ncolumns; i++) {
-		const struct row_value *v = &row->values[i];
-		int rc = SQLITE_OK;
-
-		if ((int)i == def->eid_column)
-			continue;
-		if (v->kind == ROW_INT)
-			rc = sqlite3_bind_int64(st, *param, v->i);
-		else if (v->kind == ROW_TEXT)
-			rc = sqlite3_bind_text64(st, *param, row->text.buf + v->off, v->len,
-						 SQLITE_STATIC, SQLITE_UTF8);
-		else
-			rc = sqlite3_bind_null(st, *param);
-		if (rc != SQLITE_OK)
-			return rc;
-		(*param)++;
-	}
-	return SQLITE_OK;
 }
 
 /* Notes the time of rows[0..n), just inserted by one statement: their eids
@@ -298,6 +207,42 @@ static void note_times(struct store *s, struct row **rows, size_t n)
 	}
 }
 
+/* Packs rows[0..n) into t->packed, one BLOB after another; ends[i] is
+ * where the BLOB of row i ends. */
+static void pack_rows(struct event_table *t, struct row **rows, size_t n, size_t *ends)
+{
+	sb_truncate(&t->packed, 0);
+	for (size_t i = 0; i < n; i++) {
+		if (t->def->before_store)
+			t->def->before_store(rows[i]);
+		packed_encode_row(rows[i], &t->layout, &t->packed);
+		ends[i] = t->packed.len;
+	}
+}
+
+/* Binds each row's time and BLOB, in statement order. */
+static int bind_rows(sqlite3_stmt *st, struct event_table *t, struct row **rows, size_t n,
+		     const size_t *ends)
+{
+	int col = t->def->time_column;
+	int rc = SQLITE_OK;
+
+	for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
+		const struct row_value *time = &rows[i]->values[col];
+		size_t start = i ? ends[i - 1] : 0;
+		int param = 2 * (int)i + 1;
+
+		if (time->kind == ROW_INT)
+			rc = sqlite3_bind_int64(st, param, time->i);
+		else
+			rc = sqlite3_bind_null(st, param);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_blob64(st, param + 1, t->packed.buf + start,
+						 ends[i] - start, SQLITE_STATIC);
+	}
+	return rc;
+}
+
 /* Inserts rows[0..n) of one table with one statement: `insert` for one
  * row, `insert_chunk` for INSERT_CHUNK. They go in together or not at
  * all. */
@@ -305,18 +250,15 @@ static bool insert_rows(struct store *s, struct row **rows, size_t n)
 {
 	struct event_table *t = rows[0]->table;
 	sqlite3_stmt *st = n == 1 ? t->insert : t->insert_chunk;
-	int param = 1;
-	int rc = SQLITE_OK;
+	size_t ends[INSERT_CHUNK];
+	int rc;
 
-	for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
-		if (t->def->before_store)
-			t->def->before_store(rows[i]);
-		rc = bind_row(st, rows[i], &param);
-	}
+	pack_rows(t, rows, n, ends);
+	rc = bind_rows(st, t, rows, n, ends);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
-	/* Every use binds every parameter, so none needs clearing; the text
-	 * is bound SQLITE_STATIC and the rows outlive the step. */
+	/* Every use binds every parameter, so none needs clearing; the
+	 * BLOBs are bound SQLITE_STATIC and t->packed outlives the step. */
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		log_warn("store: cannot write %zu %s row%s: %s", n, t->def->name, n == 1 ? "" : "s",
@@ -392,6 +334,7 @@ static void settle_batch(struct store *s, struct row **rows, size_t n, bool comm
 		int64_t stored = committed ? t->batch_rows : 0;
 
 		counter_add(t->counters, COUNTER_stored, (uint64_t)stored);
+		t->written_recently += t->batch_total;
 		counter_add(t->counters, COUNTER_drop_write_error, (uint64_t)(t->batch_total - stored));
 		atomic_fetch_add(&t->buffered, stored);
 		if (committed && t->batch_evicted > 0)
@@ -588,14 +531,21 @@ static void enforce_expiry(struct store *s, struct event_table *t, time_t now)
 	 * largest eid of a bin older than it. */
 	n = delete_rows(s,
 			cached_stmt(s, &t->expire,
-				    "DELETE FROM \"%1$s\" WHERE \"%2$s\" < ?1 AND rowid <= ?2 AND "
-				    "rowid <= (SELECT max(max_eid) FROM \"%3$s_time_bins\" WHERE bin < ?1)",
-				    t->buffer_name, t->def->columns[t->def->time_column].name,
-				    t->def->name),
+				    "DELETE FROM \"%1$s\" WHERE time < ?1 AND rowid <= ?2 AND "
+				    "rowid <= (SELECT max(max_eid) FROM \"%2$s_time_bins\" WHERE bin < ?1)",
+				    t->buffer_name, t->def->name),
 			(int64_t)now - s->opt.events_expiry, horizon);
 
 	atomic_fetch_sub(&t->buffered, n);
 	counter_add(t->counters, COUNTER_expired, (uint64_t)n);
+}
+
+static void trim_pool(struct event_table *t)
+{
+	int64_t keep = t->written_recently;
+
+	row_pool_trim(t->pool, keep < POOL_ROWS_MIN ? POOL_ROWS_MIN : (size_t)keep);
+	t->written_recently = 0;
 }
 
 static void maintain(struct store *s)
@@ -611,6 +561,8 @@ static void maintain(struct store *s)
 		/* Expiry and events_max evictions leave bins of deleted rows. */
 		if (due)
 			time_bins_prune(s->db, s->tables[i]);
+		if (due)
+			trim_pool(s->tables[i]);
 	}
 	if (due)
 		s->last_expiry = now;
@@ -678,19 +630,8 @@ void store_close(struct store *s)
 	store_stop(s);
 	/* Every statement goes before the connection, which would not close
 	 * with one still prepared. */
-	for (size_t i = 0; i < s->ntables; i++) {
-		struct event_table *t = s->tables[i];
-
-		sqlite3_finalize(t->insert);
-		sqlite3_finalize(t->insert_chunk);
-		sqlite3_finalize(t->count_unread);
-		sqlite3_finalize(t->evict);
-		sqlite3_finalize(t->expire);
-		time_bins_free(t);
-		row_pool_free(t->pool);
-		free(t->buffer_name);
-		free(t);
-	}
+	for (size_t i = 0; i < s->ntables; i++)
+		free_table(s->tables[i]);
 	sqlite3_finalize(s->horizon);
 	free(s->tables);
 	row_queue_free(s->queue);

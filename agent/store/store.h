@@ -9,15 +9,16 @@
  * its table: queue full, write error, expired, evicted (evicted_unread
  * for rows a scheduled query had yet to read).
  *
- * Each event table is buffered in a plain SQLite table "<name>_buffer"
- * whose integer primary key is the event id (eid). AUTOINCREMENT keeps eids
- * growing across restarts even after every row has been deleted. Its time
- * column has no index; "<name>_time_bins" maps seconds to eid ranges
- * instead (time_bins.h). Queries
- * read it through the virtual tables in tables/, on their own
- * connections. */
+ * Each event table is buffered in a plain SQLite table "<name>_rows":
+ * its integer primary key is the event id (eid), then the time, then
+ * every other value packed into one BLOB (packed.h, store_schema.h).
+ * AUTOINCREMENT keeps eids growing across restarts even after every row
+ * has been deleted. The time column has no index; "<name>_time_bins" maps
+ * seconds to eid ranges instead (time_bins.h). Queries read it through
+ * the virtual tables in tables/, on their own connections. */
 #pragma once
 
+#include "packed.h"
 #include "row.h"
 #include "row_pool.h"
 #include "table_def.h"
@@ -40,10 +41,13 @@ struct event_table {
 	const struct table_def *def;
 	struct sysq_counters *counters; /* the subscriber's, shown in sysq_events */
 	struct row_pool *pool;		/* written rows, for row_new to reuse */
-	char *buffer_name;
+	int64_t written_recently;	/* rows written since the pool was last trimmed */
+	struct packed_layout layout;	/* what the data BLOB holds */
+	char *buffer_name;		/* "<name>_rows" */
 	_Atomic int64_t buffered; /* rows in the buffer table now */
 	void *insert;		  /* sqlite3_stmt, writer thread only */
 	void *insert_chunk;	  /* the same for INSERT_CHUNK rows at once */
+	struct strbuf packed;	  /* the BLOBs of the rows being inserted */
 	/* More sqlite3_stmt the writer runs on every batch or expiry pass,
 	 * prepared on first use and kept until store_close. */
 	void *count_unread;

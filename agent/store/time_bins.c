@@ -1,6 +1,8 @@
 /* Time bins: per-second eid ranges in place of an index on time. */
 #include "time_bins.h"
 
+#include "sql_util.h"
+
 #include "common/log.h"
 #include "common/xalloc.h"
 
@@ -11,59 +13,15 @@ struct time_bin {
 	int64_t bin, min_eid, max_eid;
 };
 
-static const char *time_name(const struct event_table *t)
+int time_bins_rebuild(sqlite3 *db, struct event_table *t, char **err)
 {
-	return t->def->columns[t->def->time_column].name;
-}
+	char *sql = xasprintf("DELETE FROM \"%1$s_time_bins\"; "
+			      "INSERT INTO \"%1$s_time_bins\" SELECT time, min(rowid), max(rowid) "
+			      "FROM \"%2$s\" WHERE typeof(time) = 'integer' GROUP BY time;",
+			      t->def->name, t->buffer_name);
+	int rc = sql_exec(db, sql, err);
 
-static int exec_fmt(sqlite3 *db, char **err, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		*err = xasprintf("%s", msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		return -EIO;
-	}
-	return 0;
-}
-
-static bool has_index(sqlite3 *db, const char *name)
-{
-	sqlite3_stmt *st = NULL;
-	bool found = false;
-
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1",
-			       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		found = sqlite3_step(st) == SQLITE_ROW;
-	}
-	sqlite3_finalize(st);
-	return found;
-}
-
-/* An older sysq indexed time and kept no bins (or let them fall behind):
- * rebuild them from the rows, then drop the index. */
-static int migrate_index(sqlite3 *db, struct event_table *t, char **err)
-{
-	char *index = xasprintf("%s_time", t->buffer_name);
-	char *sql = NULL;
-	int rc = 0;
-
-	if (has_index(db, index)) {
-		sql = xasprintf("BEGIN; DELETE FROM \"%1$s_time_bins\"; "
-				"INSERT INTO \"%1$s_time_bins\" SELECT \"%2$s\", min(rowid), max(rowid) "
-				"FROM \"%3$s\" WHERE typeof(\"%2$s\") = 'integer' GROUP BY \"%2$s\"; "
-				"DROP INDEX \"%4$s\"; COMMIT;",
-				t->def->name, time_name(t), t->buffer_name, index);
-		rc = exec_fmt(db, err, sql);
-		if (rc < 0)
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		else
-			log_info("store: %s: time index replaced by time bins", t->buffer_name);
-	}
 	free(sql);
-	free(index);
 	return rc;
 }
 
@@ -72,11 +30,9 @@ int time_bins_setup(sqlite3 *db, struct event_table *t, char **err)
 	char *sql = xasprintf("CREATE TABLE IF NOT EXISTS \"%s_time_bins\" (bin INTEGER PRIMARY "
 			      "KEY, min_eid INTEGER NOT NULL, max_eid INTEGER NOT NULL)",
 			      t->def->name);
-	int rc = exec_fmt(db, err, sql);
+	int rc = sql_exec(db, sql, err);
 
 	free(sql);
-	if (rc == 0)
-		rc = migrate_index(db, t, err);
 	if (rc < 0)
 		return rc;
 	sql = xasprintf("INSERT INTO \"%s_time_bins\" VALUES (?1, ?2, ?3) ON CONFLICT(bin) DO "

@@ -1,6 +1,6 @@
 /* Time bins: per-second eid ranges that stand in for an index on time.
  *
- * An index on a buffer table's time column cost about a fifth of every
+ * An index on a rows table's time column cost about a fifth of every
  * insert (a second B-tree insert per row). Rows arrive in eid order with
  * times that barely move, so "<name>_time_bins" keeps, per second `bin`,
  * the smallest and largest eid of the rows stamped with it. A query's
@@ -18,10 +18,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Creates the bins table of `t` if needed, and drops the time index of
- * earlier versions, building the bins from the rows when that index was
- * there (a database written by an older sysq). 0 or -EIO with *err. */
+/* Creates the bins table of `t` if needed and prepares its statements.
+ * 0 or -EIO with *err. */
 int time_bins_setup(sqlite3 *db, struct event_table *t, char **err);
+
+/* Builds the bins of `t` anew from its rows, for rows converted from an
+ * older sysq's table (store_schema.h); run inside that transaction. 0 or
+ * -EIO with *err. */
+int time_bins_rebuild(sqlite3 *db, struct event_table *t, char **err);
 
 /* Notes that row `eid` has time `time`, for the batch in progress. */
 void time_bins_note(struct event_table *t, int64_t time, int64_t eid);

@@ -28,7 +28,7 @@ def test_events_max_counts_events():
         # arriving; evictions commit with the inserts, so never more than
         # events_max rows are visible.)
         snap = d.query("SELECT (SELECT seq FROM sqlite_sequence "
-                       "WHERE name = 'process_events_buffer') AS seq, "
+                       "WHERE name = 'process_events_rows') AS seq, "
                        "group_concat(CAST(eid AS INTEGER)) AS eids FROM process_events")[0]
         eids = sorted(int(e) for e in snap["eids"].split(","))
         check_eq(len(eids), 5, f"rows left after eviction: {eids}")

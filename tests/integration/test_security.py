@@ -41,10 +41,11 @@ def test_sql_is_read_only():
     with Daemon() as d:
         refused = {
             "DELETE FROM process_events": b"process_events may not be modified",
-            "DELETE FROM process_events_buffer": b"DELETE is not allowed",
-            "INSERT INTO process_events_buffer (pid) VALUES (1)": b"INSERT is not allowed",
-            "UPDATE process_events_buffer SET pid = 1": b"UPDATE is not allowed",
-            "DROP TABLE process_events_buffer": b"DROP is not allowed",
+            "DELETE FROM process_events_rows": b"DELETE is not allowed",
+            "INSERT INTO process_events_rows (time, data) VALUES (1, x'')":
+                b"INSERT is not allowed",
+            "UPDATE process_events_rows SET time = 1": b"UPDATE is not allowed",
+            "DROP TABLE process_events_rows": b"DROP is not allowed",
             "CREATE TABLE t (x)": b"CREATE is not allowed",
             "CREATE TEMP TABLE t (x)": b"CREATE is not allowed",
             "ATTACH DATABASE '/tmp/sysq-attack.db' AS x": b"ATTACH is not allowed",

@@ -1,0 +1,46 @@
+/* Small SQLite helpers the store's files share. */
+#include "sql_util.h"
+
+#include "common/xalloc.h"
+
+#include <errno.h>
+
+int sql_exec(sqlite3 *db, const char *sql, char **err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		*err = xasprintf("%s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* True when the one-parameter-pair query `sql` returns a row. */
+static bool query_finds(sqlite3 *db, const char *sql, const char *a, const char *b)
+{
+	sqlite3_stmt *st = NULL;
+	bool found = false;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+		if (b)
+			sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+		found = sqlite3_step(st) == SQLITE_ROW;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+bool sql_table_exists(sqlite3 *db, const char *table)
+{
+	return query_finds(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+			   table, NULL);
+}
+
+bool sql_has_column(sqlite3 *db, const char *table, const char *column)
+{
+	return query_finds(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", table,
+			   column);
+}

@@ -1,0 +1,12 @@
+/* Small SQLite helpers the store's files share. */
+#pragma once
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+/* Runs `sql` (one or more statements). 0, or -EIO with *err set (free
+ * it) to SQLite's message. */
+int sql_exec(sqlite3 *db, const char *sql, char **err);
+
+bool sql_table_exists(sqlite3 *db, const char *table);
+bool sql_has_column(sqlite3 *db, const char *table, const char *column);
