@@ -27,7 +27,7 @@ static void check_and_free_row(void *sink, struct row *row)
 		if (v->kind != ROW_TEXT)
 			continue;
 		if (v->off > row->text.len || v->len > row->text.len - v->off) {
-			fprintf(stderr, "column %s: [%zu, +%zu) outside row text of %zu\n",
+			fprintf(stderr, "column %s: [%u, +%u) outside row text of %zu\n",
 				def->columns[i].name, v->off, v->len, row->text.len);
 			abort();
 		}
