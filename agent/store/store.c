@@ -307,17 +307,21 @@ static void count_batch_rows(struct row **rows, size_t n)
 static void enforce_max_in_batch(struct store *s);
 static void apply_eviction(struct store *s, struct event_table *t, int64_t n, int64_t unread);
 
-/* Hands each table its rows of the batch back for reuse; `scratch` has
- * room for the whole batch. */
+/* Hands each table its rows of the batch back for reuse, emptying rows[];
+ * `scratch` has room for the whole batch. */
 static void recycle_rows(struct store *s, struct row **rows, size_t n, struct row **scratch)
 {
 	for (size_t i = 0; i < s->ntables; i++) {
 		struct event_table *t = s->tables[i];
 		size_t m = 0;
 
+		/* Each row is taken out of rows[] as it is handed on: the pool
+		 * may free it, so a later table must not look at it. */
 		for (size_t j = 0; j < n; j++) {
-			if (rows[j]->table == t)
+			if (rows[j] && rows[j]->table == t) {
 				scratch[m++] = rows[j];
+				rows[j] = NULL;
+			}
 		}
 		row_pool_give(t->pool, scratch, m);
 	}
