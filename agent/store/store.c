@@ -1,6 +1,7 @@
 /* Store: SQLite schema, writer thread, batched inserts, limits. */
 #include "store.h"
 
+#include "checkpointer.h"
 #include "queue.h"
 #include "sql_util.h"
 #include "store_schema.h"
@@ -27,9 +28,16 @@
  * insert) over all of them. */
 #define INSERT_CHUNK 32
 #define EXPIRY_INTERVAL_S 1
-/* Group commit: after the first row of a quiet spell, wait this long so a
- * burst shares one transaction instead of paying one commit per row. */
+/* Group commit: after the first rows of a quiet spell, wait this long so
+ * a burst shares one transaction instead of paying one commit per row.
+ * Only then: a writer that lingered after every partial batch took at
+ * most WRITE_BATCH rows per linger, which capped a steady stream at about
+ * 350,000 rows a second and let the queue overflow under a storm. */
 #define COMMIT_LINGER_MS 10
+#define LINGER_BELOW 64
+/* WAL frames (16 KiB pages) after which the checkpoint thread copies the
+ * WAL into the database: SQLite's default of 1000. */
+#define CHECKPOINT_FRAMES 1000
 /* Written rows each table may keep for reuse. Rows in flight (queued or
  * in the batch being written) are what a burst needs; recycling them all
  * keeps the burst from allocating, which costs page faults and, with
@@ -48,6 +56,7 @@ struct store {
 	size_t ntables;
 	size_t tables_cap;
 	pthread_t writer;
+	struct checkpointer *checkpointer;
 	bool started;
 	atomic_bool stopping;
 	time_t last_expiry;
@@ -90,8 +99,12 @@ int store_open(const struct store_options *opt, struct store **ret, char **err)
 	 * page size. WAL lets queries read while the writer commits; NORMAL
 	 * sync is durable across process crashes, which is what an event
 	 * buffer needs. */
+	/* journal_size_limit: a WAL that grew during a long burst (the
+	 * checkpoints run beside the writer, checkpointer.h) is cut back to
+	 * 64 MiB once it restarts. */
 	if (sql_exec(s->db,
-		     "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+		     "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+		     "PRAGMA journal_size_limit=67108864;",
 		     err) < 0) {
 		char *inner = *err;
 
@@ -581,7 +594,7 @@ static void *writer_main(void *arg)
 	for (;;) {
 		size_t n = row_queue_pop_batch(s->queue, batch, WRITE_BATCH, 1000);
 
-		if (n > 0 && n < WRITE_BATCH && !atomic_load(&s->stopping)) {
+		if (n > 0 && n < LINGER_BELOW && !atomic_load(&s->stopping)) {
 			nanosleep(&(struct timespec){.tv_nsec = COMMIT_LINGER_MS * 1000000L}, NULL);
 			n += row_queue_pop_batch(s->queue, batch + n, WRITE_BATCH - n, 0);
 		}
@@ -595,14 +608,27 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+/* The writer's connection stops signalling the thread before it goes;
+ * closing the connection checkpoints what is left. */
+static void stop_checkpoints(struct store *s)
+{
+	sqlite3_wal_hook(s->db, NULL, NULL);
+	checkpointer_stop(s->checkpointer);
+	s->checkpointer = NULL;
+}
+
 int store_start(struct store *s, char **err)
 {
-	int rc;
+	int rc = checkpointer_start(s->path, CHECKPOINT_FRAMES, &s->checkpointer, err);
 
+	if (rc < 0)
+		return rc;
+	checkpointer_attach(s->checkpointer, s->db);
 	maintain(s);
 	rc = pthread_create(&s->writer, NULL, writer_main, s);
 	if (rc != 0) {
 		*err = xasprintf("cannot start the store writer: %s", strerror(rc));
+		stop_checkpoints(s);
 		return -rc;
 	}
 	s->started = true;
@@ -624,6 +650,7 @@ void store_stop(struct store *s)
 	atomic_store(&s->stopping, true);
 	row_queue_wake(s->queue);
 	pthread_join(s->writer, NULL);
+	stop_checkpoints(s);
 	s->started = false;
 }
 

@@ -1,0 +1,129 @@
+/* WAL checkpoints on their own thread and connection. */
+#include "checkpointer.h"
+
+#include "common/log.h"
+#include "common/xalloc.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct checkpointer {
+	sqlite3 *db;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int frames;  /* checkpoint once the WAL holds this many frames */
+	bool due;    /* the writer's WAL passed `frames` since the last pass */
+	bool stopping;
+};
+
+/* SQLite calls this on the writer's thread after each commit, with the
+ * WAL's length in frames. It must not block: it only raises `due`. */
+static int on_commit(void *arg, sqlite3 *db, const char *schema, int wal_frames)
+{
+	struct checkpointer *c = arg;
+
+	(void)db;
+	(void)schema;
+	if (wal_frames < c->frames)
+		return SQLITE_OK;
+	pthread_mutex_lock(&c->lock);
+	if (!c->due) {
+		c->due = true;
+		pthread_cond_signal(&c->wake);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return SQLITE_OK;
+}
+
+static void checkpoint(struct checkpointer *c)
+{
+	int logged = 0, copied = 0;
+	int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &logged,
+					   &copied);
+
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		log_warn("store: checkpoint: %s", sqlite3_errmsg(c->db));
+}
+
+static void *checkpointer_main(void *arg)
+{
+	struct checkpointer *c = arg;
+
+	pthread_setname_np(pthread_self(), "sysq-checkpoint");
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		while (!c->due && !c->stopping)
+			pthread_cond_wait(&c->wake, &c->lock);
+		if (c->stopping)
+			break;
+		c->due = false;
+		pthread_mutex_unlock(&c->lock);
+		checkpoint(c);
+		pthread_mutex_lock(&c->lock);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+int checkpointer_start(const char *path, int frames, struct checkpointer **ret, char **err)
+{
+	struct checkpointer *c = xcalloc(1, sizeof(*c));
+	int rc;
+
+	c->frames = frames;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->wake, NULL);
+	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		*err = xasprintf("cannot open %s for checkpoints: %s", path,
+				 c->db ? sqlite3_errmsg(c->db) : "out of memory");
+		rc = -EIO;
+		goto fail;
+	}
+	sqlite3_busy_timeout(c->db, 5000);
+	/* A connection that has not read the database yet does not know it
+	 * is in WAL mode, and its checkpoints would do nothing. */
+	if (sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {
+		*err = xasprintf("%s: %s", path, sqlite3_errmsg(c->db));
+		rc = -EIO;
+		goto fail;
+	}
+	rc = pthread_create(&c->thread, NULL, checkpointer_main, c);
+	if (rc != 0) {
+		*err = xasprintf("cannot start the checkpoint thread: %s", strerror(rc));
+		rc = -rc;
+		goto fail;
+	}
+	*ret = c;
+	return 0;
+fail:
+	sqlite3_close(c->db);
+	pthread_cond_destroy(&c->wake);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+	return rc;
+}
+
+void checkpointer_attach(struct checkpointer *c, sqlite3 *db)
+{
+	sqlite3_wal_hook(db, on_commit, c);
+}
+
+void checkpointer_stop(struct checkpointer *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->stopping = true;
+	pthread_cond_signal(&c->wake);
+	pthread_mutex_unlock(&c->lock);
+	pthread_join(c->thread, NULL);
+	sqlite3_close(c->db);
+	pthread_cond_destroy(&c->wake);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
