@@ -10,6 +10,13 @@
 SYSQ_LOSS_SQL="SELECT sum(lost_ringbuf + lost_bpf_missed + drop_malformed + drop_queue_full
 	+ drop_write_error + expired + evicted) FROM sysq_events"
 
+# kernel.bpf_stats_enabled times every BPF program run (two clock reads
+# each), which slows every BPF configuration; say so when it is on.
+warn_bpf_stats() {
+	[[ $(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null) != 1 ]] ||
+		echo "warning: kernel.bpf_stats_enabled=1 adds its own cost to every BPF program run"
+}
+
 # Waits up to $1 seconds for the command in $2... to succeed.
 wait_until() {
 	local secs=$1 i

@@ -2,13 +2,14 @@
 # connect_storm.sh: does the BPF socket path lose anything under a storm?
 #
 #   tools/bench/connect_storm.sh [BUILD_DIR]        (default: build)
-#   SECONDS_=10 QUEUE=4000000 RING=134217728 tools/bench/connect_storm.sh build-bench
+#   SECONDS_=10 QUEUE=4000000 RING=8388608 tools/bench/connect_storm.sh build-bench
 #
 # Starts `sysq daemon --disable_audit --enable_bpf_events=true` with every
 # path in a temp dir, --events_max raised so nothing is evicted,
-# --store_queue_size=QUEUE and --bpf_ring_buffer_size=RING (the buffers a
-# storm on a two-CPU machine needs: the store and the ring reader fall
-# behind while it lasts and catch up after), then runs connect_loop -s SECONDS_ (one
+# --store_queue_size=QUEUE (the store falls behind a storm on a two-CPU
+# machine while it lasts and catches up after, so its queue must hold the
+# backlog) and, if RING is set, --bpf_ring_buffer_size=RING (else the
+# daemon's default), then runs connect_loop -s SECONDS_ (one
 # process, so one core, doing UDP connect() on loopback as fast as it can).
 # It waits until the store has caught up, then reports how many calls were
 # made, how many rows socket_events holds for them, and every loss counter
@@ -18,7 +19,7 @@ set -euo pipefail
 
 DURATION=${SECONDS_:-10}
 QUEUE=${QUEUE:-4000000}
-RING=${RING:-134217728}
+RING=${RING:-}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$repo/build}
 SYSQ=$build/sysq
@@ -52,7 +53,7 @@ query() {
 
 start_sysq "$tmp" --config_path= --disable_audit --enable_bpf_events=true \
 	--events_max=1000000000 --store_queue_size="$QUEUE" \
-	--bpf_ring_buffer_size="$RING"
+	${RING:+--bpf_ring_buffer_size="$RING"}
 
 read -r calls ns < <("$DRIVER" -s "$DURATION")
 exe=$(realpath "$DRIVER")
@@ -68,6 +69,7 @@ rows=$(query "SELECT count(*) FROM socket_events WHERE path = '$exe'")
 losses=$(query "$SYSQ_LOSS_SQL")
 
 echo "connect_storm: $(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs"
+warn_bpf_stats
 awk -v c="$calls" -v ns="$ns" 'BEGIN { printf "calls: %d in %.2f s (%.0f/s, %.2f us/call)\n",
 	c, ns / 1e9, c / (ns / 1e9), ns / c / 1000 }'
 echo "rows for the calls in socket_events: $rows"

@@ -455,6 +455,7 @@ report() {
 	echo
 	echo "syscall_overhead ($WORKLOAD): $ROUNDS rounds x $nconf configs, N=$N x $OP each" \
 		"(after $WARMUP warm-up), $(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs"
+	warn_bpf_stats
 	echo
 	printf '%-6s %-17s %12s %6s %9s %12s %14s\n' round config us_per_call lost recorded \
 		agent_cpu_ms kauditd_cpu_ms
