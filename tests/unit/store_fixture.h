@@ -1,6 +1,6 @@
 /* A store in a temporary directory with one test event table, shared by
  * the unit tests that need real buffered rows (test_store_vtab,
- * test_runner). Include after check.h. */
+ * test_runner, test_store_checkpoint). Include after check.h. */
 #pragma once
 
 #include "store/store.h"

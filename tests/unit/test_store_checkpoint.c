@@ -1,36 +1,21 @@
 /* The store's WAL is checkpointed by its own thread (store/checkpointer.c)
  * while the writer keeps writing: after more than a checkpoint's worth of
  * rows (1000 frames of 16 KiB), the database file itself has grown while
- * the store is still open, so the pages went from the WAL into it; every
- * row is stored, and the rows read back. Without the thread (SQLite's own
- * checkpoints turned off by the WAL hook and nothing doing them) the
- * database file would stay at its first few pages until close. */
+ * the store is still open, so the pages went from the WAL into it, and
+ * every row is stored. Without the thread (SQLite's own checkpoints are
+ * turned off by the WAL hook) the database file would stay at its first
+ * page until close; so it did when the thread's connection had not read
+ * the database yet and took it for one without a WAL. */
 #include "check.h"
+#include "store_fixture.h"
 
-#include "store/row.h"
-#include "store/store.h"
-
-#include <sqlite3.h>
-#include <stdlib.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-enum { C_TIME, C_EID, C_TEXT, NCOLS };
-
-static const struct column_def columns[] = {
-	{"time", COLUMN_INTEGER, false, ""},
-	{"eid", COLUMN_TEXT, true, ""},
-	{"text", COLUMN_TEXT, false, ""},
-};
-
-static const struct table_def def = {.name = "ckpt_events", .columns = columns,
-				     .ncolumns = NCOLS, .time_column = C_TIME,
-				     .eid_column = C_EID};
 
 /* About 25 MiB of rows: more than the 1000 frames (16 MiB) a checkpoint
  * waits for. */
 #define ROWS 25000
 #define TEXT 1000
+#define GREW (16 * 1024 * 1024)
 
 static off_t file_size(const char *path)
 {
@@ -41,49 +26,31 @@ static off_t file_size(const char *path)
 
 int main(void)
 {
-	char dir[] = "/tmp/sysq-checkpoint-XXXXXX";
-	char path[64], wal[80], shm[80], text[TEXT];
-	struct store_options opt = {.path = path, .queue_size = ROWS + 1};
-	struct sysq_counters counters = {0};
-	struct event_table *t;
-	struct store *s = NULL;
-	char *err = NULL;
+	struct fixture fx;
+	char text[TEXT + 1], wal[128];
 	off_t before;
 	int waited = 0;
 
-	if (!CHECK(mkdtemp(dir) != NULL))
+	fixture_dir(&fx);
+	snprintf(wal, sizeof(wal), "%s-wal", fx.path);
+	memset(text, 'c', TEXT);
+	text[TEXT] = '\0';
+	if (!fixture_open(&fx, 0, 0, ROWS + 1) || !fixture_start(&fx))
 		return check_finish();
-	snprintf(path, sizeof(path), "%s/db", dir);
-	snprintf(wal, sizeof(wal), "%s-wal", path);
-	snprintf(shm, sizeof(shm), "%s-shm", path);
-	memset(text, 'c', sizeof(text));
-	if (!CHECK_EQ_INT(store_open(&opt, &s, &err), 0))
-		return check_finish();
-	t = store_add_table(s, &def, &counters, &err);
-	if (!CHECK(t != NULL) || !CHECK_EQ_INT(store_start(s, &err), 0))
-		return check_finish();
-	before = file_size(path);
-	for (int i = 0; i < ROWS; i++) {
-		struct row *row = row_new(t, NCOLS);
-
-		row_set_int(row, C_TIME, 1);
-		row_set_text(row, C_TEXT, text, sizeof(text));
-		store_submit(s, row);
-	}
+	before = file_size(fx.path);
+	for (int i = 0; i < ROWS; i++)
+		submit(&fx, 1, text, NULL);
 	/* The checkpoint runs beside the writer: give it up to 20 s. */
-	while (waited++ < 200 && (counter_get(&counters, COUNTER_stored) < ROWS ||
-				  file_size(path) < before + 16 * 1024 * 1024))
+	while (waited++ < 200 &&
+	       (counter(&fx, COUNTER_stored) < ROWS || file_size(fx.path) < before + GREW))
 		usleep(100 * 1000);
-	CHECK_EQ_INT(counter_get(&counters, COUNTER_stored), ROWS);
-	if (!CHECK(file_size(path) >= before + 16 * 1024 * 1024))
+	CHECK_EQ_INT(counter(&fx, COUNTER_stored), ROWS);
+	if (!CHECK(file_size(fx.path) >= before + GREW))
 		fprintf(stderr, "\tdatabase %lld bytes (was %lld), WAL %lld bytes\n",
-			(long long)file_size(path), (long long)before, (long long)file_size(wal));
-	store_close(s);
+			(long long)file_size(fx.path), (long long)before, (long long)file_size(wal));
+	store_close(fx.store);
 	/* Closed cleanly: SQLite checkpointed the rest and removed the WAL. */
 	CHECK_EQ_INT(file_size(wal), -1);
-	unlink(path);
-	unlink(wal);
-	unlink(shm);
-	rmdir(dir);
+	fixture_remove(&fx);
 	return check_finish();
 }
