@@ -715,48 +715,17 @@ static __always_inline __u64 tick_boot_ns(struct scratch *s)
 	return s->tick_boot_ns;
 }
 
-/* True when a connect's named address need not be read from the caller:
- * a connect that succeeded or is in progress leaves that address on the
- * socket as its peer, and the user-memory copy is the costliest step of a
- * recorded connect. Not for a v4-mapped peer of an inet6 socket, which
- * the caller may have named as AF_INET or as AF_INET6 (UDP takes both),
- * nor once the address was read anyway (a filter needed it). */
-static __always_inline bool named_is_peer(struct call_ctx *c, struct sock *sk)
-{
-	long ret = c->call.ret;
-	__u16 family;
-
-	if (c->sa_read || c->call.action != SYSQ_ACTION_CONNECT || !sk ||
-	    (ret != 0 && ret != -EINPROGRESS) || !sk->__sk_common.skc_dport)
-		return false;
-	family = sk->__sk_common.skc_family;
-	if (family == AF_INET)
-		return true;
-	if (family != AF_INET6)
-		return false;
-	struct sysq_in6 peer = sk->__sk_common.skc_v6_daddr;
-	__u32 w[4];
-
-	__builtin_memcpy(w, &peer, sizeof(w));
-	return !(w[0] == 0 && w[1] == 0 && w[2] == bpf_htonl(0xffff));
-}
-
 /* Builds the record of a call that passed the filters in s->rec and
- * s->data (the named address is there already, or is the socket's peer),
- * then submits it. */
+ * s->data (the named address is there already), then submits it. */
 static __always_inline void record(struct call_ctx *c)
 {
 	struct sock *sk = sock_of(c);
 	struct scratch *s = c->s;
 	struct sysq_sock_event *e = &s->rec;
-	bool peer_named = named_is_peer(c, sk);
 	__u32 end;
 
-	if (!peer_named)
-		need_sockaddr(c);
+	need_sockaddr(c);
 	__builtin_memset(e, 0, sizeof(*e));
-	if (peer_named)
-		e->flags = SYSQ_EV_NAMED_IS_PEER;
 	e->version = SYSQ_SOCK_EVENT_VERSION;
 	e->action = c->call.action;
 	e->family = c->family;

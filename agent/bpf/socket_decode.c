@@ -50,17 +50,11 @@ static struct event_data split_data(const struct sysq_sock_event *e)
 	};
 }
 
-/* IP sides are only ever read from an inet or inet6 socket, and a
- * connect whose named address is its peer has that peer and no copy. */
+/* IP sides are only ever read from an inet or inet6 socket. */
 static bool sides_valid(const struct sysq_sock_event *e)
 {
-	bool ip = e->sock_family == AF_INET || e->sock_family == AF_INET6;
-
-	if ((e->flags & (SYSQ_EV_HAVE_LOCAL | SYSQ_EV_HAVE_PEER)) && !ip)
-		return false;
-	return !(e->flags & SYSQ_EV_NAMED_IS_PEER) ||
-	       (e->action == SYSQ_ACTION_CONNECT && (e->flags & SYSQ_EV_HAVE_PEER) &&
-		!e->sockaddr_len);
+	return !(e->flags & (SYSQ_EV_HAVE_LOCAL | SYSQ_EV_HAVE_PEER)) ||
+	       e->sock_family == AF_INET || e->sock_family == AF_INET6;
 }
 
 /* A NUL inside the exe path cannot come from a file name. */
@@ -142,7 +136,5 @@ int socket_decode(const void *data, size_t size, struct bpf_socket_call *out)
 	    audit_sockaddr_parse(d.sockaddr, e->sockaddr_len, &out->recorded) < 0)
 		audit_sockaddr_none(&out->recorded);
 	socket_sides(e, d.local_unix, out);
-	if (e->flags & SYSQ_EV_NAMED_IS_PEER)
-		out->recorded = out->peer;
 	return 0;
 }

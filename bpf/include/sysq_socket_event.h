@@ -9,7 +9,7 @@
 
 #include <linux/types.h>
 
-#define SYSQ_SOCK_EVENT_VERSION 4
+#define SYSQ_SOCK_EVENT_VERSION 3
 #define SYSQ_SOCKADDR_MAX 128 /* sizeof(struct sockaddr_storage) */
 #define SYSQ_UNIX_PATH_MAX 108
 #define SYSQ_EXE_MAX 256
@@ -28,9 +28,6 @@ enum sysq_sock_action {
 #define SYSQ_EV_HAVE_LOCAL 0x02	 /* local_addr/local_port (inet) */
 #define SYSQ_EV_HAVE_PEER 0x04	 /* peer_addr/peer_port (inet) */
 #define SYSQ_EV_EXE_TRUNCATED 0x08
-/* A connect's named address is its socket's peer (peer_addr/peer_port),
- * so it was not copied from the caller's memory: sockaddr_len is 0. */
-#define SYSQ_EV_NAMED_IS_PEER 0x10
 
 /* A record is this header followed by its variable part, packed in this
  * order: sockaddr_len bytes of the address the caller passed or got back,

@@ -307,7 +307,7 @@ SOCK_EVENT = struct.Struct("<HHBBHHHHHQQqiIIIIIIHHHH16s16s16sI")
 def sock_event(action, family, ret=0, flags=0x07, sockaddr=b"", local_unix=b"",
                exe=b"/usr/bin/curl", ports=(0, 0), local=b"", peer=b""):
     size = SOCK_EVENT.size + len(sockaddr) + len(local_unix) + len(exe)
-    return SOCK_EVENT.pack(4, size, action, flags, family, 6, 1, ports[0], ports[1],
+    return SOCK_EVENT.pack(3, size, action, flags, family, 6, 1, ports[0], ports[1],
                            123456789, 42, ret, 3, 100, 101, 1, 0, 0, 4294967295,
                            len(sockaddr), len(local_unix), len(exe), family, local, peer,
                            b"curl", 0) + sockaddr + local_unix + exe
@@ -330,10 +330,6 @@ def bpf_records():
                                         local=bytes([10, 0, 0, 1]), peer=bytes([10, 0, 0, 2])))
     write(h, "truncated_exe", sock_event(1, 2, flags=0x0f, sockaddr=sin, exe=b"/a" * 127))
     write(h, "short_record", sock_event(1, 2, sockaddr=sin)[:100])
-    # SYSQ_EV_NAMED_IS_PEER: the connect's address is the socket's peer.
-    write(h, "connect_named_is_peer", sock_event(1, 2, flags=0x17, ports=(40002, 8443),
-                                                 local=bytes([127, 0, 0, 1]),
-                                                 peer=bytes([127, 0, 0, 1])))
 
 
 def main():
