@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The WAL the writer lets grow before it checkpoints itself: 4 x 1000
+ * frames of 16 KiB, the 64 MiB journal_size_limit keeps (store.c). */
+#define CAP_FACTOR 4
+
 struct checkpointer {
 	sqlite3 *db;
 	pthread_t thread;
@@ -21,15 +25,26 @@ struct checkpointer {
 };
 
 /* SQLite calls this on the writer's thread after each commit, with the
- * WAL's length in frames. It must not block: it only raises `due`. */
+ * WAL's length in frames. Normally it only raises `due`. A WAL past
+ * CAP_FACTOR times `frames` means the thread's checkpoints have not let
+ * it restart: the writer appends while they copy, and SQLite restarts a
+ * WAL only when a transaction begins with every frame copied. Then the
+ * writer checkpoints once itself, between its transactions, so nothing
+ * is appended meanwhile and its next transaction restarts the WAL (unless
+ * a query still reads an old snapshot): a stall of one checkpoint (most
+ * frames are copied already) per CAP_FACTOR of them. */
 static int on_commit(void *arg, sqlite3 *db, const char *schema, int wal_frames)
 {
 	struct checkpointer *c = arg;
 
-	(void)db;
-	(void)schema;
 	if (wal_frames < c->frames)
 		return SQLITE_OK;
+	if (wal_frames >= CAP_FACTOR * c->frames) {
+		/* SQLITE_BUSY while the thread is checkpointing: the next
+		 * commit tries again. */
+		sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
 	pthread_mutex_lock(&c->lock);
 	if (!c->due) {
 		c->due = true;

@@ -10,6 +10,9 @@
  * PASSIVE checkpoint, which never blocks the writer or a query. A WAL the
  * checkpoint has fully copied is restarted by the writer's next
  * transaction, and truncated to a limit (store.c sets journal_size_limit).
+ * A writer that never pauses would never find it fully copied, so past
+ * four times the checkpoint size the writer checkpoints once itself,
+ * which bounds the WAL.
  */
 #pragma once
 

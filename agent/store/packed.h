@@ -19,7 +19,7 @@
  *
  * A layout lists which table column each value is, by name, so a table
  * can gain, lose or reorder columns: the store records each table's layout
- * and repacks its rows when it changes (store.c). */
+ * and repacks its rows when it changes (store_schema.c). */
 #pragma once
 
 #include "row.h"

@@ -28,11 +28,12 @@
  * insert) over all of them. */
 #define INSERT_CHUNK 32
 #define EXPIRY_INTERVAL_S 1
-/* Group commit: after the first rows of a quiet spell, wait this long so
- * a burst shares one transaction instead of paying one commit per row.
- * Only then: a writer that lingered after every partial batch took at
- * most WRITE_BATCH rows per linger, which capped a steady stream at about
- * 350,000 rows a second and let the queue overflow under a storm. */
+/* Group commit: when fewer than LINGER_BELOW rows wait (the first rows
+ * of a quiet spell, or a trickle), wait this long so a burst shares one
+ * transaction instead of paying one commit per row. Only then: a writer
+ * that lingered after every partial batch took at most WRITE_BATCH rows
+ * per linger, which capped a steady stream at about 350,000 rows a second
+ * and let the queue overflow under a storm. */
 #define COMMIT_LINGER_MS 10
 #define LINGER_BELOW 64
 /* WAL frames (16 KiB pages) after which the checkpoint thread copies the
@@ -361,9 +362,9 @@ static void settle_batch(struct store *s, struct row **rows, size_t n, bool comm
 	recycle_rows(s, rows, n, scratch);
 }
 
-/* Writes one batch in one transaction and frees the rows. Evictions for
- * events_max happen in the same transaction, so a reader never sees a
- * table over its limit. */
+/* Writes one batch in one transaction and hands the rows back to their
+ * tables' pools. Evictions for events_max happen in the same transaction,
+ * so a reader never sees a table over its limit. */
 static void write_batch(struct store *s, struct row **rows, size_t n)
 {
 	struct row **mine = xcalloc(n, sizeof(*mine));

@@ -30,6 +30,38 @@ static bool table_is_empty(sqlite3 *db, const char *table)
 	return empty;
 }
 
+/* An integer the one-row, one-column query `sql` returns; `none` when it
+ * returns no row or NULL. */
+static int64_t query_int(sqlite3 *db, const char *sql, int64_t none)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = none;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Whether the rows of `old` can keep their eids in the (empty) rows
+ * table `rows`: none of them may be at or below its sequence. */
+static bool can_keep_eids(sqlite3 *db, const char *rows, const char *old)
+{
+	char *sql;
+	int64_t seq, first;
+
+	if (!table_is_empty(db, rows))
+		return false;
+	sql = xasprintf("SELECT seq FROM sqlite_sequence WHERE name = '%s'", rows);
+	seq = query_int(db, sql, -1);
+	free(sql);
+	sql = xasprintf("SELECT min(rowid) FROM \"%s\"", old);
+	first = query_int(db, sql, -1);
+	free(sql);
+	return seq < 0 || first < 0 || first > seq;
+}
+
 /* The quoted column, or NULL when `table` has no such column. */
 static void column_or_null(struct strbuf *sql, sqlite3 *db, const char *table, const char *column)
 {
@@ -113,11 +145,12 @@ static int convert_buffer(sqlite3 *db, struct event_table *t, const char *old, c
 		*err = xasprintf("%s", sqlite3_errmsg(db));
 		return rc;
 	}
-	/* Rows an older sysq wrote after this one ran (a downgrade and back)
-	 * cannot keep eids the rows table has already used: they get new
-	 * ones, after all of those. */
+	/* The old rows keep their eids unless an eid the rows table has
+	 * handed out (its sequence) could come again: after a downgrade and
+	 * back, the older sysq may have started its eids over. Then they get
+	 * new ones, after all of those. */
 	sb_printf(&sql, "INSERT INTO \"%s\" (eid, time, data) SELECT %s, ", t->buffer_name,
-		  table_is_empty(db, t->buffer_name) ? "rowid" : "NULL");
+		  can_keep_eids(db, t->buffer_name, old) ? "rowid" : "NULL");
 	column_or_null(&sql, db, old, def->columns[def->time_column].name);
 	sb_puts(&sql, ", sysq_pack(");
 	for (unsigned i = 0; i < t->layout.n; i++) {
@@ -127,12 +160,16 @@ static int convert_buffer(sqlite3 *db, struct event_table *t, const char *old, c
 	}
 	sb_printf(&sql, ") FROM \"%s\" ORDER BY rowid;", old);
 	/* AUTOINCREMENT: the sequence, not the largest eid left, says where
-	 * eids go on (the scheduler's cursors rely on it). */
+	 * eids go on (the scheduler's cursors rely on it), so the new one is
+	 * the largest of both tables' sequences and of the eids now there. */
 	sb_printf(&sql,
+		  "CREATE TEMP TABLE sysq_seq AS SELECT max(s) AS s FROM "
+		  "(SELECT seq AS s FROM sqlite_sequence WHERE name IN ('%1$s', '%2$s') "
+		  "UNION ALL SELECT max(eid) FROM \"%1$s\");"
 		  "DELETE FROM sqlite_sequence WHERE name = '%1$s';"
-		  "INSERT INTO sqlite_sequence (name, seq) SELECT '%1$s', max(s) FROM "
-		  "(SELECT seq AS s FROM sqlite_sequence WHERE name = '%2$s' UNION ALL "
-		  "SELECT max(eid) FROM \"%1$s\") HAVING max(s) IS NOT NULL;"
+		  "INSERT INTO sqlite_sequence (name, seq) SELECT '%1$s', s FROM temp.sysq_seq "
+		  "WHERE s IS NOT NULL;"
+		  "DROP TABLE temp.sysq_seq;"
 		  "DROP TABLE \"%2$s\";",
 		  t->buffer_name, old);
 	rc = sql_exec(db, sb_str(&sql), err);
@@ -279,8 +316,10 @@ int store_schema_setup(sqlite3 *db, struct event_table *t, char **err)
 		rc = setup_in_transaction(db, t, names, err);
 		if (rc < 0)
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		else if (sql_exec(db, "COMMIT", err) < 0)
+		else if (sql_exec(db, "COMMIT", err) < 0) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			rc = -EIO;
+		}
 	}
 	free(names);
 	return rc;

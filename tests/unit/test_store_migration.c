@@ -5,7 +5,8 @@
  *    versions) becomes "<name>_rows": every row keeps its eid and values,
  *    the new column is NULL, the AUTOINCREMENT sequence carries over (an
  *    event deleted before the upgrade is not reused), time bins are built,
- *    and the old table is gone;
+ *    and the old table is gone; after a downgrade and back, rows of the
+ *    older sysq's restarted table get eids after every eid handed out;
  *  - a table whose columns changed between runs (added, removed, moved)
  *    has its rows repacked by column name, and switching back works too;
  *  - a row whose packed values were damaged is skipped by queries, the
@@ -195,6 +196,44 @@ static void test_convert_buffer(void)
 	db_file_remove(&f);
 }
 
+/* A downgrade and back: this sysq wrote eids 1-5, all expired; the older
+ * one started its own table over at eid 1. Its rows must come after 5, or
+ * scheduled queries (whose cursors are at 5) would never see them. */
+static void test_downgrade_and_back(void)
+{
+	struct sysq_counters counters = {0};
+	struct db_file f;
+	struct event_table *t;
+	struct store *s;
+
+	db_file_init(&f);
+	s = open_store(f.path, &m_def, &counters, &t);
+	if (!s)
+		return;
+	CHECK_EQ_INT(store_start(s, &(char *){NULL}), 0);
+	for (int i = 0; i < 5; i++) {
+		struct row *row = row_new(t, M_NCOLS);
+
+		row_set_int(row, M_TIME, 1);
+		row_set_str(row, M_OLD, "new");
+		store_submit(s, row);
+	}
+	store_close(s);
+	exec_raw(f.path, "DELETE FROM migrating_rows;"
+			 "CREATE TABLE migrating_buffer (eid INTEGER PRIMARY KEY AUTOINCREMENT, "
+			 "time INTEGER, old TEXT);"
+			 "INSERT INTO migrating_buffer (time, old) VALUES (2, 'x'), (2, 'y');");
+	s = open_store(f.path, &m_def, &counters, &t);
+	if (!s)
+		return;
+	CHECK_SQL(f.path, "SELECT group_concat(eid || ':' || time) FROM migrating_rows", "6:2,7:2");
+	CHECK_SQL(f.path, "SELECT seq FROM sqlite_sequence WHERE name = 'migrating_rows'", "7");
+	CHECK_SQL(f.path, "SELECT count(*) FROM sqlite_sequence WHERE name = 'migrating_rows'",
+		  "1");
+	store_close(s);
+	db_file_remove(&f);
+}
+
 /* ---- a table whose columns changed ---- */
 
 enum { A_TIME, A_EID, A_NUM, A_WORD, A_NCOLS };
@@ -312,6 +351,7 @@ static void test_damaged_row_skipped(void)
 int main(void)
 {
 	test_convert_buffer();
+	test_downgrade_and_back();
 	test_layout_change();
 	test_damaged_row_skipped();
 	return check_finish();
