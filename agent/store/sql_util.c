@@ -17,6 +17,18 @@ int sql_exec(sqlite3 *db, const char *sql, char **err)
 	return 0;
 }
 
+int64_t sql_query_int(sqlite3 *db, const char *sql, int64_t none)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t v = none;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 /* True when the one-parameter-pair query `sql` returns a row. */
 static bool query_finds(sqlite3 *db, const char *sql, const char *a, const char *b)
 {

@@ -3,10 +3,15 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Runs `sql` (one or more statements). 0, or -EIO with *err set (free
  * it) to SQLite's message. */
 int sql_exec(sqlite3 *db, const char *sql, char **err);
+
+/* The integer in the first column of the first row `sql` returns, or
+ * `none` when it returns no row, NULL, or fails. */
+int64_t sql_query_int(sqlite3 *db, const char *sql, int64_t none);
 
 bool sql_table_exists(sqlite3 *db, const char *table);
 bool sql_has_column(sqlite3 *db, const char *table, const char *column);

@@ -135,15 +135,11 @@ static char *insert_sql(const char *table, unsigned nrows)
 	return sb_detach(&sql);
 }
 
-static int64_t count_rows(sqlite3 *db, const char *buffer)
+static int64_t count_rows(sqlite3 *db, const char *table)
 {
-	char *sql = xasprintf("SELECT count(*) FROM \"%s\"", buffer);
-	sqlite3_stmt *st = NULL;
-	int64_t n = 0;
+	char *sql = xasprintf("SELECT count(*) FROM \"%s\"", table);
+	int64_t n = sql_query_int(db, sql, 0);
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	free(sql);
 	return n;
 }

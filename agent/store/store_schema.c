@@ -20,28 +20,10 @@ const char store_layouts_schema[] =
 static bool table_is_empty(sqlite3 *db, const char *table)
 {
 	char *sql = xasprintf("SELECT 1 FROM \"%s\" LIMIT 1", table);
-	sqlite3_stmt *st = NULL;
-	bool empty = true;
+	bool empty = sql_query_int(db, sql, 0) == 0;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK)
-		empty = sqlite3_step(st) != SQLITE_ROW;
-	sqlite3_finalize(st);
 	free(sql);
 	return empty;
-}
-
-/* An integer the one-row, one-column query `sql` returns; `none` when it
- * returns no row or NULL. */
-static int64_t query_int(sqlite3 *db, const char *sql, int64_t none)
-{
-	sqlite3_stmt *st = NULL;
-	int64_t v = none;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
 }
 
 /* Whether the rows of `old` can keep their eids in the (empty) rows
@@ -54,10 +36,10 @@ static bool can_keep_eids(sqlite3 *db, const char *rows, const char *old)
 	if (!table_is_empty(db, rows))
 		return false;
 	sql = xasprintf("SELECT seq FROM sqlite_sequence WHERE name = '%s'", rows);
-	seq = query_int(db, sql, -1);
+	seq = sql_query_int(db, sql, -1);
 	free(sql);
 	sql = xasprintf("SELECT min(rowid) FROM \"%s\"", old);
-	first = query_int(db, sql, -1);
+	first = sql_query_int(db, sql, -1);
 	free(sql);
 	return seq < 0 || first < 0 || first > seq;
 }
