@@ -12,9 +12,9 @@
  * `cmdline` shell-quotes arguments so argv boundaries survive, `argv`
  * holds the exact arguments as JSON, `time` is the audit timestamp and
  * `cwd` is decoded. */
-#include "table_module.h"
+#include "core/table_module.h"
 
-#include "audit_row.h"
+#include "audit/audit_row.h"
 
 #include "audit/assembler.h"
 #include "audit/execve.h"

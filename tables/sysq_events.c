@@ -8,14 +8,14 @@
  * malformed and incomplete records); subscribers count what happened to
  * their rows (queue full, write errors, expiry, events_max evictions).
  * `buffered` is the number of rows a subscriber's table holds now. */
-#include "catalog.h"
+#include "sql/catalog.h"
 
-#include "snapshot_vtab.h"
+#include "sql/snapshot_vtab.h"
 
 #include "store/store.h"
 
-#include "counters.h"
-#include "pubsub.h"
+#include "core/counters.h"
+#include "core/pubsub.h"
 
 #include "common/strbuf.h"
 

@@ -4,11 +4,11 @@
  * Example:
  *   SELECT name, value, source FROM sysq_flags WHERE source != 'default';
  */
-#include "catalog.h"
+#include "sql/catalog.h"
 
-#include "snapshot_vtab.h"
+#include "sql/snapshot_vtab.h"
 
-#include "flags.h"
+#include "core/flags.h"
 
 #include <stdlib.h>
 

@@ -12,9 +12,9 @@
  * record is one row. The message's own fields are split out; acct and exe
  * are decoded, since libaudit hex-encodes them when they hold spaces or
  * quotes. No audit rule is needed. */
-#include "table_module.h"
+#include "core/table_module.h"
 
-#include "audit_row.h"
+#include "audit/audit_row.h"
 
 #include "audit/record_types.h"
 

@@ -23,7 +23,7 @@
 #include "state.h"
 #include "syscalls.h"
 
-#include "pubsub.h"
+#include "core/pubsub.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -9,8 +9,8 @@
 #pragma once
 
 #include "config/config.h"
-#include "flags.h"
-#include "pubsub.h"
+#include "core/flags.h"
+#include "core/pubsub.h"
 
 #include <stdbool.h>
 

@@ -9,7 +9,7 @@
 #pragma once
 
 #include "config/config.h"
-#include "counters.h"
+#include "core/counters.h"
 
 #include "socket_decode.h"
 

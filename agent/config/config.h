@@ -11,7 +11,7 @@
  * load; an unknown key is a warning with its position. */
 #pragma once
 
-#include "flags.h"
+#include "core/flags.h"
 
 #include "common/strbuf.h"
 

@@ -3,7 +3,7 @@
 
 #include "wire.h"
 
-#include "tables/catalog.h"
+#include "sql/catalog.h"
 
 #include "common/strbuf.h"
 #include "common/xalloc.h"

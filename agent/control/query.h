@@ -2,7 +2,7 @@
  * as wire frames. */
 #pragma once
 
-#include "authorizer.h"
+#include "sql/authorizer.h"
 #include "watch.h"
 
 #include <sqlite3.h>

@@ -2,7 +2,7 @@
  * --logger_plugin says. */
 #pragma once
 
-#include "flags.h"
+#include "core/flags.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,11 +1,11 @@
 /* Scheduled query execution in one snapshot, with events_optimize. */
 #include "runner.h"
 
-#include "control/authorizer.h"
+#include "sql/authorizer.h"
 #include "control/watch.h"
 #include "store/store.h"
-#include "tables/catalog.h"
-#include "tables/event_vtab.h"
+#include "sql/catalog.h"
+#include "sql/event_vtab.h"
 
 #include "query_state.h"
 

@@ -11,7 +11,7 @@
  * A failing query logs its error; the others run on. */
 #pragma once
 
-#include "flags.h"
+#include "core/flags.h"
 
 struct catalog;
 struct config;

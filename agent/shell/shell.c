@@ -8,7 +8,7 @@
 #include "common/strbuf.h"
 #include "common/xalloc.h"
 
-#include "flags.h"
+#include "core/flags.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -23,7 +23,7 @@
 #include "row_pool.h"
 #include "table_def.h"
 
-#include "counters.h"
+#include "core/counters.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>

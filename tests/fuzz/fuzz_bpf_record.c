@@ -11,7 +11,7 @@
 #include "bpf/socket_decode.h"
 #include "store/row.h"
 #include "sysq_socket_event.h"
-#include "tables/table_module.h"
+#include "core/table_module.h"
 
 #include "row_check.h"
 

@@ -19,7 +19,7 @@
  * Input: text, one record per '\n'-terminated line, as in tests/golden. */
 #include "audit/assembler.h"
 #include "audit/record.h"
-#include "tables/table_module.h"
+#include "core/table_module.h"
 
 #include "row_check.h"
 

@@ -16,7 +16,7 @@
  * Input: the flagfile's bytes. They are written to one temporary file,
  * created at start-up and rewritten for every input, since the parser
  * takes a path. */
-#include "flags.h"
+#include "core/flags.h"
 
 #include <errno.h>
 #include <stdint.h>

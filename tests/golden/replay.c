@@ -12,7 +12,7 @@
  * stable golden reference. A last line gives the parse statistics. */
 #include "audit/assembler.h"
 #include "audit/record.h"
-#include "tables/table_module.h"
+#include "core/table_module.h"
 
 #include "common/escape.h"
 #include "common/strbuf.h"

@@ -4,7 +4,7 @@
  * writes, DDL, ATTACH, VACUUM (INTO), transactions, load_extension() and
  * pragmas that set a value are refused with a reason naming the statement
  * kind. */
-#include "control/authorizer.h"
+#include "sql/authorizer.h"
 
 #include "check.h"
 

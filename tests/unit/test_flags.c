@@ -4,7 +4,7 @@
  * errors located as path:LINE:COL:, --flagfile refused inside a flagfile,
  * command line over flagfile, missing explicit and default flagfiles.
  * test_single_dash_flagfile fails on purpose: it shows a bug, see there. */
-#include "flags.h"
+#include "core/flags.h"
 
 #include "check.h"
 

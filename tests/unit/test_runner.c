@@ -6,7 +6,7 @@
  * queries, expiry keeping unread rows and evicted_unread. */
 #include "scheduler/query_state.h"
 #include "scheduler/runner.h"
-#include "tables/catalog.h"
+#include "sql/catalog.h"
 
 #include "check.h"
 #include "store_fixture.h"

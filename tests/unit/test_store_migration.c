@@ -15,7 +15,7 @@
 
 #include "store/row.h"
 #include "store/store.h"
-#include "tables/event_vtab.h"
+#include "sql/event_vtab.h"
 
 #include "common/xalloc.h"
 

@@ -8,7 +8,7 @@
  * events_expiry (with eids that keep growing across a restart, and with
  * old and new times interleaved) and drops when the queue is full. */
 #include "store/store.h"
-#include "tables/catalog.h"
+#include "sql/catalog.h"
 
 #include "check.h"
 #include "store_fixture.h"

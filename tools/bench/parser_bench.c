@@ -32,7 +32,7 @@
 #include "audit/assembler.h"
 #include "audit/record.h"
 #include "audit/record_types.h"
-#include "tables/table_module.h"
+#include "core/table_module.h"
 
 #include "common/xalloc.h"
 

@@ -1,7 +1,7 @@
 /* socket_events: the schema, shared by the audit and BPF row builders. */
 #pragma once
 
-#include "table_module.h"
+#include "core/table_module.h"
 
 #include "audit/sockaddr.h"
 

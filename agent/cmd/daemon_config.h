@@ -3,7 +3,7 @@
 #pragma once
 
 #include "config/config.h"
-#include "flags.h"
+#include "core/flags.h"
 
 /* Loads --config_path into `cfg`, applying its options to `flags`. A
  * config missing at the default path, or an empty --config_path, gives an

@@ -11,16 +11,16 @@
 #include "scheduler/scheduler.h"
 #include "store/meta.h"
 #include "store/store.h"
-#include "tables/catalog.h"
-#include "tables/table_module.h"
+#include "sql/catalog.h"
+#include "core/table_module.h"
 
 #include "common/fsutil.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 
 #include "daemon_config.h"
-#include "flags.h"
-#include "pubsub.h"
+#include "core/flags.h"
+#include "core/pubsub.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -3,11 +3,11 @@
  * drift from the code. */
 #include "help.h"
 
-#include "tables/catalog.h"
-#include "tables/table_module.h"
+#include "sql/catalog.h"
+#include "core/table_module.h"
 
-#include "counters.h"
-#include "flags.h"
+#include "core/counters.h"
+#include "core/flags.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #include "dump_bpf.h"
 
 #include "bpf/socket_bpf.h"
-#include "flags.h"
+#include "core/flags.h"
 
 #include "common/escape.h"
 #include "common/strbuf.h"

@@ -23,8 +23,8 @@
  * --audit_allow_unix; netlink sockets are skipped. */
 #include "socket_events.h"
 
-#include "audit_row.h"
-#include "socket_lookup.h"
+#include "audit/audit_row.h"
+#include "audit/socket_lookup.h"
 
 #include "audit/record_types.h"
 #include "audit/sockaddr.h"
