@@ -12,7 +12,7 @@
  * `cmdline` shell-quotes arguments so argv boundaries survive, `argv`
  * holds the exact arguments as JSON, `time` is the audit timestamp and
  * `cwd` is decoded. */
-#include "core/table_module.h"
+#include "registry/table_module.h"
 
 #include "audit/audit_row.h"
 
@@ -221,15 +221,14 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 	return row;
 }
 
-static void process_events_on_event(struct subscriber *sub, void *ctx,
-				    const struct pubsub_event *pev)
+static void process_events_on_audit(struct subscriber *sub, void *ctx, const void *event)
 {
 	const struct table_ctx *tc = ctx;
-	const struct audit_event *ev = pev->data;
+	const struct audit_event *ev = event;
 	const struct audit_record *sc;
 	int syscall;
 
-	if (pev->kind != PUBSUB_AUDIT_EVENT || !ev->has_syscall)
+	if (!ev->has_syscall)
 		return;
 	sc = audit_event_record(ev, AUDIT_TYPE_SYSCALL);
 	syscall = exec_syscall(sc);
@@ -245,17 +244,18 @@ static bool process_events_enabled(const struct sysq_flags *flags)
 }
 
 static void process_events_syscalls(const struct sysq_flags *flags,
+				    const bool running[PUBLISHER_COUNT],
 				    bool want[AUDIT_SYSCALL_COUNT])
 {
 	(void)flags;
+	(void)running;
 	want[AUDIT_SYSCALL_execve] = true;
 	want[AUDIT_SYSCALL_execveat] = true;
 }
 
 const struct table_module process_events_module = {
 	.def = &process_events_def,
-	.publishers = {"auditeventpublisher"},
+	.on_event = {[PUBLISHER_AUDIT] = process_events_on_audit},
 	.enabled = process_events_enabled,
 	.audit_syscalls = process_events_syscalls,
-	.on_event = process_events_on_event,
 };

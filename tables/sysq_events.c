@@ -9,13 +9,13 @@
  * their rows (queue full, write errors, expiry, events_max evictions).
  * `buffered` is the number of rows a subscriber's table holds now. */
 #include "sql/catalog.h"
-
 #include "sql/snapshot_vtab.h"
 
 #include "store/store.h"
 
 #include "core/counters.h"
 #include "core/pubsub.h"
+#include "registry/table_module.h"
 
 #include "common/strbuf.h"
 
@@ -42,7 +42,7 @@ static const struct column_def sysq_events_columns[] = {
 #undef X
 };
 
-const struct table_def sysq_events_def = {
+static const struct table_def sysq_events_def = {
 	.name = "sysq_events",
 	.description = "Event publishers and subscribers, with events seen, stored and lost "
 		       "by cause",
@@ -101,7 +101,14 @@ static void fill_sysq_events(const void *ctx, struct snapshot_rows *out)
 		add_subscriber(out, pubsub_subscriber_at(cat->pubsub, i), cat->store);
 }
 
-int sysq_events_attach(const struct catalog *cat, sqlite3 *db, char **err)
-{
-	return snapshot_vtab_create(db, &sysq_events_def, fill_sysq_events, cat, err);
-}
+const struct snapshot_module sysq_events_module = {
+	.def = &sysq_events_def,
+	.fill = fill_sysq_events,
+	/* osquery's osquery_events columns, so its queries work unchanged. */
+	.view_sql = "CREATE TEMP VIEW osquery_events AS "
+		    "SELECT name, publisher, type, subscriptions, events, refreshes, active "
+		    "FROM sysq_events",
+	.view_doc = "### osquery_events\n\nA view over `sysq_events` with osquery's columns: "
+		    "`name`, `publisher`, `type`, `subscriptions`, `events`, `refreshes`, "
+		    "`active`.\n",
+};

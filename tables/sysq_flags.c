@@ -5,10 +5,10 @@
  *   SELECT name, value, source FROM sysq_flags WHERE source != 'default';
  */
 #include "sql/catalog.h"
-
 #include "sql/snapshot_vtab.h"
 
 #include "core/flags.h"
+#include "registry/table_module.h"
 
 #include <stdlib.h>
 
@@ -23,7 +23,7 @@ static const struct column_def sysq_flags_columns[] = {
 	{"source", COLUMN_TEXT, false, "default, flagfile, command line or config"},
 };
 
-const struct table_def sysq_flags_def = {
+static const struct table_def sysq_flags_def = {
 	.name = "sysq_flags",
 	.description = "Every daemon flag with its value, default and source",
 	.columns = sysq_flags_columns,
@@ -52,7 +52,7 @@ static void fill_sysq_flags(const void *ctx, struct snapshot_rows *out)
 	}
 }
 
-int sysq_flags_attach(const struct catalog *cat, sqlite3 *db, char **err)
-{
-	return snapshot_vtab_create(db, &sysq_flags_def, fill_sysq_flags, cat, err);
-}
+const struct snapshot_module sysq_flags_module = {
+	.def = &sysq_flags_def,
+	.fill = fill_sysq_flags,
+};

@@ -12,7 +12,7 @@
  * record is one row. The message's own fields are split out; acct and exe
  * are decoded, since libaudit hex-encodes them when they hold spaces or
  * quotes. No audit rule is needed. */
-#include "core/table_module.h"
+#include "registry/table_module.h"
 
 #include "audit/audit_row.h"
 
@@ -106,13 +106,11 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 	return row;
 }
 
-static void user_events_on_event(struct subscriber *sub, void *ctx, const struct pubsub_event *pev)
+static void user_events_on_audit(struct subscriber *sub, void *ctx, const void *event)
 {
 	const struct table_ctx *tc = ctx;
-	const struct audit_event *ev = pev->data;
+	const struct audit_event *ev = event;
 
-	if (pev->kind != PUBSUB_AUDIT_EVENT)
-		return;
 	for (const struct audit_record *r = ev->first; r; r = r->next) {
 		if (r->type < 1100 || r->type > 1199)
 			continue;
@@ -128,8 +126,7 @@ static bool user_events_enabled(const struct sysq_flags *flags)
 
 const struct table_module user_events_module = {
 	.def = &user_events_def,
-	.publishers = {"auditeventpublisher"},
+	.on_event = {[PUBLISHER_AUDIT] = user_events_on_audit},
 	.enabled = user_events_enabled,
 	.audit_syscalls = NULL, /* PAM sends these from userspace; no rule needed */
-	.on_event = user_events_on_event,
 };

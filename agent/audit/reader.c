@@ -25,9 +25,8 @@ static uint64_t monotonic_ms(void)
 void audit_reader_publish(void *ctx, const struct audit_event *ev)
 {
 	struct audit_publisher *ap = ctx;
-	struct pubsub_event pev = {.kind = PUBSUB_AUDIT_EVENT, .data = ev};
 
-	pubsub_publish(ap->pub, &pev);
+	pubsub_publish(ap->pub, ev);
 }
 
 static void print_debug_line(struct audit_publisher *ap, uint16_t type, const char *payload,

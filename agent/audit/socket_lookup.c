@@ -70,14 +70,14 @@ static int dup_from(pid_t pid, int fd)
 	}
 }
 
-static bool read_name(int fd, bool peer, struct audit_sockaddr *out)
+static bool read_name(int fd, bool peer, struct endpoint *out)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	int rc = peer ? getpeername(fd, (struct sockaddr *)&ss, &len) :
 			getsockname(fd, (struct sockaddr *)&ss, &len);
 
-	return rc == 0 && audit_sockaddr_parse(&ss, len, out) == 0;
+	return rc == 0 && endpoint_from_sockaddr(&ss, len, out) == 0;
 }
 
 int socket_lookup(pid_t pid, int fd, struct socket_facts *out)

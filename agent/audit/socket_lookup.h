@@ -9,7 +9,7 @@
  * the audit record before trusting it, and leave a column NULL otherwise. */
 #pragma once
 
-#include "audit/sockaddr.h"
+#include "common/endpoint.h"
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -18,8 +18,8 @@ struct socket_facts {
 	int protocol; /* IPPROTO_*, 0 for UNIX sockets */
 	bool have_local;
 	bool have_peer;
-	struct audit_sockaddr local;
-	struct audit_sockaddr peer;
+	struct endpoint local;
+	struct endpoint peer;
 };
 
 /* Returns 0, or -errno when the process, the descriptor or the permission

@@ -25,13 +25,12 @@ struct bpf_publisher {
 static void deliver(void *ctx, const struct bpf_socket_call *call)
 {
 	struct bpf_publisher *bp = ctx;
-	struct pubsub_event ev = {.kind = PUBSUB_BPF_SOCKET_EVENT, .data = call};
 
 	if (!call) {
 		counter_add(&bp->pub->counters, COUNTER_drop_malformed, 1);
 		return;
 	}
-	pubsub_publish(bp->pub, &ev);
+	pubsub_publish(bp->pub, call);
 }
 
 /* The ring is the smallest buffer on the way to the store: when both CPUs
@@ -66,42 +65,36 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-int bpf_publisher_start(const struct sysq_flags *flags, const struct bpf_filters *filters,
-			struct publisher *pub, struct bpf_publisher **out)
+int bpf_publisher_start(const struct bpf_publisher_options *opt, struct publisher *pub,
+			struct bpf_publisher **ret, char **err)
 {
-	struct socket_bpf_options opt = {
-		.filters = filters,
-		.allow_unix = flags->audit_allow_unix,
-		.ring_size = (uint64_t)flags->bpf_ring_buffer_size,
+	struct socket_bpf_options sopt = {
+		.filters = opt->filters,
+		.allow_unix = opt->allow_unix,
+		.ring_size = opt->ring_size,
 		.self = getpid(),
 	};
-	bool required = strcmp(flags->enable_bpf_events, "true") == 0;
 	struct bpf_publisher *bp = xcalloc(1, sizeof(*bp));
-	char *err = NULL;
+	int rc;
 
-	*out = NULL;
-	if (socket_bpf_open(&opt, &bp->sb, &err) < 0) {
-		if (required)
-			log_error("bpf: --enable_bpf_events=true, but BPF is unavailable: %s", err);
-		else
-			log_warn("bpf: BPF is unavailable, socket_events comes from audit: %s", err);
-		free(err);
+	atomic_store(&pub->active, false);
+	rc = socket_bpf_open(&sopt, &bp->sb, err);
+	if (rc < 0) {
 		free(bp);
-		atomic_store(&pub->active, false);
-		return required ? 1 : 0;
+		return rc;
 	}
 	bp->pub = pub;
-	bp->flush_ms = (int)flags->bpf_flush_ms;
-	if (pthread_create(&bp->thread, NULL, reader, bp) != 0) {
-		log_error("bpf: cannot start the reader thread");
+	bp->flush_ms = opt->flush_ms;
+	rc = pthread_create(&bp->thread, NULL, reader, bp);
+	if (rc != 0) {
+		*err = xasprintf("cannot start the reader thread: %s", strerror(rc));
 		socket_bpf_close(bp->sb);
 		free(bp);
-		atomic_store(&pub->active, false);
-		return required ? 1 : 0;
+		return -rc;
 	}
 	atomic_store(&pub->active, true);
 	log_info("bpf: socket programs attached; socket_events comes from BPF");
-	*out = bp;
+	*ret = bp;
 	return 0;
 }
 

@@ -1,28 +1,34 @@
 /* The BPF socket publisher: runs the socket programs and publishes each
- * decoded event to pubsub from its own reader thread.
+ * decoded event (struct bpf_socket_call) to pubsub from its own reader
+ * thread.
  *
- * --enable_bpf_events decides what happens when the programs cannot load:
- * "auto" logs the reason once and leaves socket_events to audit, "true"
- * makes the daemon exit with the reason. The in-kernel counters (filters,
- * ring buffer and pending-map losses) are copied to the publisher's
- * counters on every tick, so sysq_events shows them. */
+ * When the programs cannot load, start fails with the reason; the caller
+ * decides what that means (--enable_bpf_events: "auto" goes on with audit,
+ * "true" stops). The in-kernel counters (filters, ring buffer and
+ * pending-map losses) are copied to the publisher's counters on every
+ * tick, so sysq_events shows them. */
 #pragma once
 
 #include "config/config.h"
-#include "core/flags.h"
 #include "core/pubsub.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
-#define BPF_PUBLISHER_NAME "bpfsocketpublisher"
+struct bpf_publisher_options {
+	const struct bpf_filters *filters; /* NULL: keep everything */
+	bool allow_unix;		   /* false: UNIX sockets are filtered out */
+	uint64_t ring_size;		   /* bytes, rounded up to a power of two */
+	int flush_ms;			   /* longest wait before reading the ring */
+};
 
 struct bpf_publisher;
 
-/* Starts the publisher on `pub`. Returns 0 with *out set, 0 with *out
- * NULL when "auto" found BPF unavailable (pub is marked inactive), or 1
- * when "true" found it unavailable. */
-int bpf_publisher_start(const struct sysq_flags *flags, const struct bpf_filters *filters,
-			struct publisher *pub, struct bpf_publisher **out);
+/* Starts the publisher on `pub` and marks it active. Returns 0 with *ret
+ * set, or -errno with *err (free it) saying what failed; `pub` is then
+ * marked inactive. */
+int bpf_publisher_start(const struct bpf_publisher_options *opt, struct publisher *pub,
+			struct bpf_publisher **ret, char **err);
 
 /* Copies the in-kernel counters to the publisher; call once a second. */
 void bpf_publisher_tick(struct bpf_publisher *bp);

@@ -71,8 +71,8 @@ static int copy_exe(const struct sysq_sock_event *e, const char *exe, struct bpf
 static void socket_sides(const struct sysq_sock_event *e, const char *local_unix,
 			 struct bpf_socket_call *out)
 {
-	audit_sockaddr_none(&out->local);
-	audit_sockaddr_none(&out->peer);
+	endpoint_none(&out->local);
+	endpoint_none(&out->peer);
 	out->have_socket = e->flags & SYSQ_EV_HAVE_SOCKET;
 	if (!out->have_socket)
 		return;
@@ -83,21 +83,21 @@ static void socket_sides(const struct sysq_sock_event *e, const char *local_unix
 
 		memcpy(raw + 2, local_unix, e->local_unix_len);
 		out->have_local = e->local_unix_len > 0 &&
-				  audit_sockaddr_parse(raw, 2 + e->local_unix_len, &out->local) == 0;
+				  endpoint_from_sockaddr(raw, 2 + e->local_unix_len, &out->local) == 0;
 		return;
 	}
 	if (e->flags & SYSQ_EV_HAVE_LOCAL) {
 		out->have_local = true;
 		out->local.family = e->sock_family;
 		out->local.port = e->local_port;
-		audit_sockaddr_format_ip(e->sock_family, e->local_addr, out->local.address,
+		endpoint_format_ip(e->sock_family, e->local_addr, out->local.address,
 					 sizeof(out->local.address));
 	}
 	if (e->flags & SYSQ_EV_HAVE_PEER) {
 		out->have_peer = true;
 		out->peer.family = e->sock_family;
 		out->peer.port = e->peer_port;
-		audit_sockaddr_format_ip(e->sock_family, e->peer_addr, out->peer.address,
+		endpoint_format_ip(e->sock_family, e->peer_addr, out->peer.address,
 					 sizeof(out->peer.address));
 	}
 }
@@ -133,8 +133,8 @@ int socket_decode(const void *data, size_t size, struct bpf_socket_call *out)
 	/* An address too short for its family (the call failed on it) is
 	 * treated as none, as audit logs none for it. */
 	if (!e->sockaddr_len ||
-	    audit_sockaddr_parse(d.sockaddr, e->sockaddr_len, &out->recorded) < 0)
-		audit_sockaddr_none(&out->recorded);
+	    endpoint_from_sockaddr(d.sockaddr, e->sockaddr_len, &out->recorded) < 0)
+		endpoint_none(&out->recorded);
 	socket_sides(e, d.local_unix, out);
 	return 0;
 }

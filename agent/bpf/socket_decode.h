@@ -3,10 +3,10 @@
  * The record comes from the kernel, but it is still checked as untrusted
  * input: a version or size the agent was not built for, an unknown action
  * or a length beyond its field makes it malformed, and the caller counts
- * and skips it. Addresses come out in the same form the audit path uses. */
+ * and skips it. Addresses come out as common/endpoint.h describes, the form every source uses. */
 #pragma once
 
-#include "audit/sockaddr.h"
+#include "common/endpoint.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,14 +27,14 @@ struct bpf_socket_call {
 	int family;
 	/* The address the caller passed (connect, bind) or got back (accept),
 	 * as audit's SOCKADDR record has it; family 0 when there was none. */
-	struct audit_sockaddr recorded;
+	struct endpoint recorded;
 	/* What the socket itself said at the call's return. */
 	bool have_socket;
 	int protocol;
 	int sock_type;
 	bool have_local, have_peer;
-	struct audit_sockaddr local; /* inet: address and port; unix: own path */
-	struct audit_sockaddr peer;
+	struct endpoint local; /* inet: address and port; unix: own path */
+	struct endpoint peer;
 };
 
 /* Returns 0, or -EINVAL for a malformed record. */

@@ -12,7 +12,7 @@
 #include "store/meta.h"
 #include "store/store.h"
 #include "sql/catalog.h"
-#include "core/table_module.h"
+#include "registry/table_module.h"
 
 #include "common/fsutil.h"
 #include "common/log.h"
@@ -33,7 +33,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define AUDIT_PUBLISHER_NAME "auditeventpublisher"
 /* Longer than any gap between the records of one syscall's event. */
 #define AUDIT_EVENT_TIMEOUT_MS 5000
 #define META_AUDIT_STATE "audit_state"
@@ -164,63 +163,76 @@ static bool table_wanted(const struct daemon *d, const struct table_module *m)
 	return m->enabled(&d->flags) && config_subscriber_enabled(&d->cfg, m->def->name);
 }
 
-/* The BPF socket programs are worth loading when socket_events runs and
- * --enable_bpf_events allows them. */
-static bool bpf_wanted(const struct daemon *d)
+/* Whether the flags let publisher `id` run at all. */
+static bool publisher_allowed(const struct daemon *d, enum publisher_id id)
 {
-	return strcmp(d->flags.enable_bpf_events, "false") != 0 &&
-	       table_wanted(d, &socket_events_module);
+	switch (id) {
+	case PUBLISHER_AUDIT:
+		return !d->flags.disable_audit;
+	case PUBLISHER_BPF_SOCKET:
+		return strcmp(d->flags.enable_bpf_events, "false") != 0;
+	default:
+		return false;
+	}
 }
 
-static bool has_publisher(const struct daemon *d, const struct table_module *m)
+/* A publisher runs when its flags allow it and a table that runs reads
+ * it. Audit runs whenever allowed: it owns the kernel's audit state and
+ * reports its lost counter even when no table reads it. */
+static bool publisher_wanted(const struct daemon *d, enum publisher_id id)
 {
-	for (size_t i = 0; i < sizeof(m->publishers) / sizeof(m->publishers[0]); i++) {
-		if (m->publishers[i] && pubsub_find_publisher(d->pubsub, m->publishers[i]))
+	if (!publisher_allowed(d, id))
+		return false;
+	if (id == PUBLISHER_AUDIT)
+		return true;
+	for (size_t i = 0; table_modules[i]; i++) {
+		if (table_reads(table_modules[i], id) && table_wanted(d, table_modules[i]))
 			return true;
 	}
 	return false;
 }
 
-static void subscribe_all(struct daemon *d, const struct table_module *m, struct subscriber *sub)
+static void init_table_ctx(struct daemon *d, struct table_ctx *tc)
 {
-	for (size_t i = 0; i < sizeof(m->publishers) / sizeof(m->publishers[0]); i++) {
-		if (m->publishers[i])
-			pubsub_subscribe(d->pubsub, sub, m->publishers[i]);
-	}
+	*tc = (struct table_ctx){
+		.flags = &d->flags,
+		.boot_time = boot_time(),
+		.self = getpid(),
+		.live_lookup = true,
+		.emit = table_emit_to_store,
+		.sink = d->store,
+	};
 }
 
-/* Registers the enabled tables as subscribers with a buffer each. */
+/* Registers the publishers that will run, then each enabled table that
+ * reads one of them as a subscriber with a buffer. */
 static int add_tables(struct daemon *d)
 {
 	d->pubsub = pubsub_new();
 	if (d->flags.disable_events)
 		return 0;
-	if (!d->flags.disable_audit)
-		pubsub_add_publisher(d->pubsub, AUDIT_PUBLISHER_NAME);
-	if (bpf_wanted(d))
-		pubsub_add_publisher(d->pubsub, BPF_PUBLISHER_NAME);
-	for (size_t i = 0; table_modules[i]; i++) {
+	for (int id = 0; id < PUBLISHER_COUNT; id++) {
+		if (publisher_wanted(d, id))
+			pubsub_add_publisher(d->pubsub, id);
+	}
+	for (size_t i = 0; table_modules[i] && d->ntables < MAX_TABLES; i++) {
 		const struct table_module *m = table_modules[i];
 		struct table_ctx *tc = &d->tables[d->ntables];
 		struct subscriber *sub;
 		char *err = NULL;
 
-		if (!table_wanted(d, m) || !has_publisher(d, m))
+		if (!table_wanted(d, m))
 			continue;
-		sub = pubsub_add_subscriber(d->pubsub, m->def->name, m->on_event, tc, NULL);
-		subscribe_all(d, m, sub);
+		init_table_ctx(d, tc);
+		sub = table_subscribe(d->pubsub, m, tc);
+		if (!sub)
+			continue;
 		tc->table = store_add_table(d->store, m->def, &sub->counters, &err);
 		if (!tc->table) {
 			log_error("cannot create the %s buffer: %s", m->def->name, err);
 			free(err);
 			return 1;
 		}
-		tc->emit = table_emit_to_store;
-		tc->sink = d->store;
-		tc->flags = &d->flags;
-		tc->boot_time = boot_time();
-		tc->self = getpid();
-		tc->live_lookup = true;
 		d->ntables++;
 	}
 	return 0;
@@ -228,6 +240,10 @@ static int add_tables(struct daemon *d)
 
 static void audit_options(const struct daemon *d, struct audit_publisher_options *opt)
 {
+	/* Audit starts after BPF, so a table BPF feeds can drop its rules. */
+	const bool running[PUBLISHER_COUNT] = {[PUBLISHER_AUDIT] = true,
+					       [PUBLISHER_BPF_SOCKET] = d->bpf != NULL};
+
 	memset(opt, 0, sizeof(*opt));
 	opt->multicast = strcmp(d->flags.audit_mode, "multicast") == 0;
 	opt->allow_config = d->flags.audit_allow_config;
@@ -240,12 +256,8 @@ static void audit_options(const struct daemon *d, struct audit_publisher_options
 	for (size_t i = 0; table_modules[i]; i++) {
 		const struct table_module *m = table_modules[i];
 
-		/* With BPF feeding socket_events, its audit rules would only
-		 * duplicate rows at a far higher cost. */
-		if (m == &socket_events_module && d->bpf && !d->flags.audit_keep_socket_rules)
-			continue;
 		if (table_wanted(d, m) && m->audit_syscalls)
-			m->audit_syscalls(&d->flags, opt->want);
+			m->audit_syscalls(&d->flags, running, opt->want);
 	}
 }
 
@@ -280,7 +292,7 @@ static void save_audit_state(struct daemon *d)
 
 static int start_audit(struct daemon *d)
 {
-	struct publisher *pub = pubsub_find_publisher(d->pubsub, AUDIT_PUBLISHER_NAME);
+	struct publisher *pub = pubsub_publisher(d->pubsub, PUBLISHER_AUDIT);
 	struct audit_publisher_options opt;
 	struct audit_state crashed;
 	char *err = NULL;
@@ -299,13 +311,28 @@ static int start_audit(struct daemon *d)
 	return 0;
 }
 
+/* --enable_bpf_events=auto goes on without BPF, with audit feeding the
+ * tables; =true stops the daemon. */
 static int start_bpf(struct daemon *d)
 {
-	struct publisher *pub = pubsub_find_publisher(d->pubsub, BPF_PUBLISHER_NAME);
+	struct publisher *pub = pubsub_publisher(d->pubsub, PUBLISHER_BPF_SOCKET);
+	struct bpf_publisher_options opt = {
+		.filters = &d->cfg.bpf_filters,
+		.allow_unix = d->flags.audit_allow_unix,
+		.ring_size = (uint64_t)d->flags.bpf_ring_buffer_size,
+		.flush_ms = (int)d->flags.bpf_flush_ms,
+	};
+	bool required = strcmp(d->flags.enable_bpf_events, "true") == 0;
+	char *err = NULL;
 
-	if (!pub)
+	if (!pub || bpf_publisher_start(&opt, pub, &d->bpf, &err) == 0)
 		return 0;
-	return bpf_publisher_start(&d->flags, &d->cfg.bpf_filters, pub, &d->bpf);
+	if (required)
+		log_error("bpf: --enable_bpf_events=true, but BPF is unavailable: %s", err);
+	else
+		log_warn("bpf: BPF is unavailable, socket_events comes from audit: %s", err);
+	free(err);
+	return required ? 1 : 0;
 }
 
 static int start_control(struct daemon *d)

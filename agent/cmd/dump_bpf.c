@@ -38,7 +38,7 @@ static void text_str(struct strbuf *out, const char *key, const char *val)
 	sb_putc(out, '"');
 }
 
-static void text_endpoint(struct strbuf *out, const char *key, const struct audit_sockaddr *sa)
+static void text_endpoint(struct strbuf *out, const char *key, const struct endpoint *sa)
 {
 	if (sa->family == AF_UNIX) {
 		text_str(out, key, sa->address);
@@ -73,7 +73,7 @@ static void json_str(struct strbuf *out, const char *key, const char *val)
 	json_append_string(out, val, strlen(val));
 }
 
-static void json_endpoint(struct strbuf *out, const char *key, const struct audit_sockaddr *sa)
+static void json_endpoint(struct strbuf *out, const char *key, const struct endpoint *sa)
 {
 	sb_printf(out, ",\"%s\":{\"address\":", key);
 	json_append_string(out, sa->address, strlen(sa->address));

@@ -3,8 +3,7 @@
  * drift from the code. */
 #include "help.h"
 
-#include "sql/catalog.h"
-#include "core/table_module.h"
+#include "registry/table_module.h"
 
 #include "core/counters.h"
 #include "core/flags.h"
@@ -53,10 +52,11 @@ static void print_tables(void)
 {
 	for (size_t i = 0; table_modules[i]; i++)
 		print_table(table_modules[i]->def);
-	print_table(&sysq_events_def);
-	puts("### osquery_events\n\nA view over `sysq_events` with osquery's columns: `name`, "
-	     "`publisher`, `type`, `subscriptions`, `events`, `refreshes`, `active`.\n");
-	print_table(&sysq_flags_def);
+	for (size_t i = 0; snapshot_modules[i]; i++) {
+		print_table(snapshot_modules[i]->def);
+		if (snapshot_modules[i]->view_doc)
+			puts(snapshot_modules[i]->view_doc);
+	}
 }
 
 int help_main(int argc, char **argv)

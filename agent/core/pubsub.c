@@ -5,16 +5,26 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
+
+static const char *const publisher_names[PUBLISHER_COUNT] = {
+	[PUBLISHER_AUDIT] = "auditeventpublisher",
+	[PUBLISHER_BPF_SOCKET] = "bpfsocketpublisher",
+};
 
 struct pubsub {
-	struct publisher **pubs;
+	struct publisher *by_id[PUBLISHER_COUNT];
+	struct publisher **pubs; /* in the order they were added */
 	size_t npubs;
 	size_t pubs_cap;
 	struct subscriber **subs;
 	size_t nsubs;
 	size_t subs_cap;
 };
+
+const char *publisher_name(enum publisher_id id)
+{
+	return publisher_names[id];
+}
 
 struct pubsub *pubsub_new(void)
 {
@@ -36,7 +46,6 @@ void pubsub_free(struct pubsub *ps)
 	}
 	for (size_t i = 0; i < ps->npubs; i++) {
 		free(ps->pubs[i]->subs);
-		free(ps->pubs[i]->name);
 		free(ps->pubs[i]);
 	}
 	free(ps->subs);
@@ -44,23 +53,27 @@ void pubsub_free(struct pubsub *ps)
 	free(ps);
 }
 
-struct publisher *pubsub_add_publisher(struct pubsub *ps, const char *name)
+struct publisher *pubsub_add_publisher(struct pubsub *ps, enum publisher_id id)
 {
-	struct publisher *p = xcalloc(1, sizeof(*p));
+	struct publisher *p = ps->by_id[id];
 
-	p->name = xstrdup(name);
+	if (p)
+		return p;
+	p = xcalloc(1, sizeof(*p));
+	p->id = id;
+	p->name = publisher_names[id];
 	ps->pubs = xgrow(ps->pubs, &ps->pubs_cap, ps->npubs + 1, sizeof(*ps->pubs));
 	ps->pubs[ps->npubs++] = p;
+	ps->by_id[id] = p;
 	return p;
 }
 
-struct subscriber *pubsub_add_subscriber(struct pubsub *ps, const char *name, subscriber_fn fn,
-					 void *ctx, void (*finalize)(void *ctx))
+struct subscriber *pubsub_add_subscriber(struct pubsub *ps, const char *name, void *ctx,
+					 void (*finalize)(void *ctx))
 {
 	struct subscriber *s = xcalloc(1, sizeof(*s));
 
 	s->name = xstrdup(name);
-	s->fn = fn;
 	s->ctx = ctx;
 	s->finalize = finalize;
 	s->active = true;
@@ -69,32 +82,20 @@ struct subscriber *pubsub_add_subscriber(struct pubsub *ps, const char *name, su
 	return s;
 }
 
-struct publisher *pubsub_find_publisher(struct pubsub *ps, const char *name)
+struct publisher *pubsub_publisher(struct pubsub *ps, enum publisher_id id)
 {
-	for (size_t i = 0; i < ps->npubs; i++) {
-		if (strcmp(ps->pubs[i]->name, name) == 0)
-			return ps->pubs[i];
-	}
-	return NULL;
+	return ps->by_id[id];
 }
 
-struct subscriber *pubsub_find_subscriber(struct pubsub *ps, const char *name)
+int pubsub_subscribe(struct pubsub *ps, struct subscriber *sub, enum publisher_id id,
+		     subscriber_fn fn)
 {
-	for (size_t i = 0; i < ps->nsubs; i++) {
-		if (strcmp(ps->subs[i]->name, name) == 0)
-			return ps->subs[i];
-	}
-	return NULL;
-}
-
-int pubsub_subscribe(struct pubsub *ps, struct subscriber *sub, const char *publisher)
-{
-	struct publisher *p = pubsub_find_publisher(ps, publisher);
+	struct publisher *p = ps->by_id[id];
 
 	if (!p)
 		return -ENOENT;
 	p->subs = xgrow(p->subs, &p->cap, p->nsubs + 1, sizeof(*p->subs));
-	p->subs[p->nsubs++] = sub;
+	p->subs[p->nsubs++] = (struct subscription){.sub = sub, .fn = fn};
 	sub->pubs = xgrow(sub->pubs, &sub->cap, sub->npubs + 1, sizeof(*sub->pubs));
 	sub->pubs[sub->npubs++] = p;
 	return 0;
@@ -120,13 +121,13 @@ struct subscriber *pubsub_subscriber_at(const struct pubsub *ps, size_t i)
 	return ps->subs[i];
 }
 
-void pubsub_publish(struct publisher *pub, const struct pubsub_event *ev)
+void pubsub_publish(struct publisher *pub, const void *event)
 {
 	counter_add(&pub->counters, COUNTER_events, 1);
 	for (size_t i = 0; i < pub->nsubs; i++) {
-		struct subscriber *s = pub->subs[i];
+		struct subscriber *s = pub->subs[i].sub;
 
 		if (s->active)
-			s->fn(s, s->ctx, ev);
+			pub->subs[i].fn(s, s->ctx, event);
 	}
 }

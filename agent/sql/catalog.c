@@ -2,18 +2,15 @@
 #include "catalog.h"
 
 #include "event_vtab.h"
+#include "snapshot_vtab.h"
+
+#include "registry/table_module.h"
 
 #include "store/store.h"
 
 #include "common/xalloc.h"
 
 #include <stdlib.h>
-
-/* osquery's osquery_events columns, over sysq_events. */
-static const char osquery_events_view[] =
-	"CREATE TEMP VIEW osquery_events AS "
-	"SELECT name, publisher, type, subscriptions, events, refreshes, active "
-	"FROM sysq_events";
 
 static int exec_or_report(sqlite3 *db, const char *sql, char **err)
 {
@@ -46,6 +43,20 @@ static int attach_event_tables(const struct catalog *cat, sqlite3 *db, struct sc
 	return rc;
 }
 
+static int attach_snapshot_tables(const struct catalog *cat, sqlite3 *db, char **err)
+{
+	int rc = SQLITE_OK;
+
+	for (size_t i = 0; snapshot_modules[i] && rc == SQLITE_OK; i++) {
+		const struct snapshot_module *m = snapshot_modules[i];
+
+		rc = snapshot_vtab_create(db, m->def, m->fill, cat, err);
+		if (rc == SQLITE_OK && m->view_sql)
+			rc = exec_or_report(db, m->view_sql, err);
+	}
+	return rc;
+}
+
 int catalog_attach(const struct catalog *cat, sqlite3 *db, struct scan_context *scan, char **err)
 {
 	int rc = SQLITE_OK;
@@ -53,10 +64,6 @@ int catalog_attach(const struct catalog *cat, sqlite3 *db, struct scan_context *
 	if (cat->store)
 		rc = attach_event_tables(cat, db, scan, err);
 	if (rc == SQLITE_OK)
-		rc = sysq_events_attach(cat, db, err);
-	if (rc == SQLITE_OK)
-		rc = sysq_flags_attach(cat, db, err);
-	if (rc == SQLITE_OK)
-		rc = exec_or_report(db, osquery_events_view, err);
+		rc = attach_snapshot_tables(cat, db, err);
 	return rc;
 }

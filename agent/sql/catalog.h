@@ -2,8 +2,8 @@
  *
  * Each control-socket client gets its own SQLite connection. Attaching
  * creates, in that connection's temp schema: one sysq_event virtual table
- * per event table, the in-memory tables sysq_events and sysq_flags, and the
- * osquery_events view. Keeping them in temp means nothing sysq-specific is
+ * per event table the store buffers, and each snapshot table
+ * (core/table_module.h: sysq_events, sysq_flags) with its view, if any. Keeping them in temp means nothing sysq-specific is
  * written to the database file for them, and `.tables` can list them from
  * sqlite_temp_master. */
 #pragma once
@@ -27,11 +27,3 @@ struct scan_context;
 /* Returns SQLITE_OK, or an SQLite error code with *err set (free it).
  * `scan` (the scheduler's events_optimize hooks) may be NULL. */
 int catalog_attach(const struct catalog *cat, sqlite3 *db, struct scan_context *scan, char **err);
-
-/* Each in-memory table creates itself in `db`; used by catalog_attach. */
-int sysq_events_attach(const struct catalog *cat, sqlite3 *db, char **err);
-int sysq_flags_attach(const struct catalog *cat, sqlite3 *db, char **err);
-
-/* The in-memory tables' definitions, for docs generation. */
-extern const struct table_def sysq_events_def;
-extern const struct table_def sysq_flags_def;

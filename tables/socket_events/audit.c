@@ -1,10 +1,4 @@
-/* socket_events: bind, connect and accept calls, from audit (and from BPF:
- * socket_events_bpf.c).
- *
- * Example:
- *   SELECT pid, path, action, remote_address, remote_port, protocol
- *     FROM socket_events WHERE action = 'connect' AND family IN (2, 10);
- *   SELECT pid, socket FROM socket_events WHERE family = 1;
+/* socket_events rows from the audit publisher (source = 'audit').
  *
  * How it works: a SYSCALL record for bind, connect, accept or accept4 and
  * its SOCKADDR record make a row. bind fills the local side; connect and
@@ -34,23 +28,6 @@
 #include <sys/socket.h>
 #include <time.h>
 
-static const struct column_def socket_events_columns[] = {
-#define X(name, type, hidden, desc) {#name, COLUMN_##type, hidden, desc},
-	SOCKET_EVENTS_COLUMNS(X)
-#undef X
-};
-
-static const struct table_def socket_events_def = {
-	.name = "socket_events",
-	.description = "Socket binds, connects and accepts recorded by the kernel audit subsystem",
-	.columns = socket_events_columns,
-	.ncolumns = SE_COUNT,
-	.time_column = SE_time,
-	.eid_column = SE_eid,
-};
-
-const char *const socket_status_names[] = {"succeeded", "failed", "in_progress", "no_client"};
-
 static bool is_accept(int which)
 {
 	return which == AUDIT_SYSCALL_accept || which == AUDIT_SYSCALL_accept4;
@@ -64,40 +41,9 @@ static enum socket_call call_of(int which)
 	return which == AUDIT_SYSCALL_connect ? SOCKET_CALL_CONNECT : SOCKET_CALL_BIND;
 }
 
-int socket_call_status(enum socket_call call, bool ok, int64_t ret, const struct sysq_flags *flags)
-{
-	if (ok)
-		return STATUS_SUCCEEDED;
-	if (call == SOCKET_CALL_CONNECT && ret == -EINPROGRESS)
-		return STATUS_IN_PROGRESS;
-	if (call == SOCKET_CALL_ACCEPT && (ret == -EAGAIN || ret == -EWOULDBLOCK))
-		return flags->audit_allow_null_accept_socket_events ? STATUS_NO_CLIENT : -1;
-	return flags->audit_allow_failed_socket_events ? STATUS_FAILED : -1;
-}
-
-void socket_row_endpoint(struct row *row, unsigned addr_col, unsigned port_col,
-			 const struct audit_sockaddr *sa)
-{
-	if (sa->family == AF_UNIX)
-		return; /* UNIX names go to the socket column */
-	row_set_str(row, addr_col, sa->address);
-	if (sa->port >= 0)
-		row_set_int(row, port_col, sa->port);
-}
-
-void socket_row_named(struct row *row, enum socket_call call, const struct audit_sockaddr *sa)
-{
-	if (sa->family == AF_UNIX)
-		row_set_str(row, SE_socket, sa->address);
-	else if (call == SOCKET_CALL_BIND)
-		socket_row_endpoint(row, SE_local_address, SE_local_port, sa);
-	else
-		socket_row_endpoint(row, SE_remote_address, SE_remote_port, sa);
-}
-
 /* The address the record names: the local side of a bind, the remote side
  * of a connect or accept. An accept that found no client names none. */
-static void set_recorded_address(struct row *row, int which, const struct audit_sockaddr *sa)
+static void set_recorded_address(struct row *row, int which, const struct endpoint *sa)
 {
 	if (sa->family == 0)
 		return;
@@ -117,9 +63,9 @@ static int socket_fd(const struct syscall_info *si, int64_t a0)
  * the record's family, and where the record names the peer (connect,
  * accept) or the bound port, the socket must agree. */
 static bool facts_match(const struct socket_facts *f, const struct syscall_info *si, int status,
-			const struct audit_sockaddr *sa)
+			const struct endpoint *sa)
 {
-	const struct audit_sockaddr *own = f->have_local ? &f->local : NULL;
+	const struct endpoint *own = f->have_local ? &f->local : NULL;
 
 	if (!own || own->family != sa->family)
 		return false;
@@ -127,7 +73,7 @@ static bool facts_match(const struct socket_facts *f, const struct syscall_info 
 		return sa->port <= 0 || own->port == sa->port;
 	if (status == STATUS_IN_PROGRESS)
 		return true; /* no peer until the handshake completes */
-	return f->have_peer && audit_sockaddr_equal(&f->peer, sa);
+	return f->have_peer && endpoint_equal(&f->peer, sa);
 }
 
 /* A live read this long after the call is not worth its syscalls: the
@@ -162,7 +108,7 @@ static bool may_look_up(const struct table_ctx *tc, const struct audit_event *ev
  * nothing was read yet. */
 static void add_live_facts(const struct table_ctx *tc, const struct audit_event *ev,
 			   struct row *row, const struct syscall_info *si, int status, int64_t a0,
-			   const struct audit_sockaddr *sa, const struct socket_facts *known)
+			   const struct endpoint *sa, const struct socket_facts *known)
 {
 	struct socket_facts f;
 
@@ -194,7 +140,7 @@ static void set_ids(struct row *row, const struct audit_record *sc)
 
 static struct row *build_row(const struct table_ctx *tc, const struct audit_event *ev,
 			     const struct audit_record *sc, const struct syscall_info *si,
-			     int status, const struct audit_sockaddr *sa,
+			     int status, const struct endpoint *sa,
 			     const struct socket_facts *known)
 {
 	struct row *row = row_new(tc->table, SE_COUNT);
@@ -223,14 +169,14 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
  * without one (an accept that asked for no peer address, or that found no
  * client) keeps family 0 until the live socket says more. */
 static bool event_sockaddr(struct subscriber *sub, const struct audit_event *ev,
-			   struct audit_sockaddr *sa)
+			   struct endpoint *sa)
 {
 	const struct audit_record *rec = audit_event_record(ev, AUDIT_TYPE_SOCKADDR);
 	const struct audit_field *saddr = rec ? audit_record_field(rec, "saddr") : NULL;
 	int rc;
 
 	if (!saddr) {
-		audit_sockaddr_none(sa);
+		endpoint_none(sa);
 		return true;
 	}
 	rc = audit_sockaddr_decode(saddr->val, saddr->val_len, sa);
@@ -245,7 +191,7 @@ static bool event_sockaddr(struct subscriber *sub, const struct audit_event *ev,
 static const struct socket_facts *accept_peer(const struct table_ctx *tc,
 					      const struct audit_event *ev,
 					      const struct syscall_info *si,
-					      struct audit_sockaddr *sa, struct socket_facts *f)
+					      struct endpoint *sa, struct socket_facts *f)
 {
 	if (sa->family || !si->success || !may_look_up(tc, ev))
 		return NULL;
@@ -256,23 +202,18 @@ static const struct socket_facts *accept_peer(const struct table_ctx *tc,
 	return f;
 }
 
-static void socket_events_on_event(struct subscriber *sub, void *ctx,
-				   const struct pubsub_event *pev)
+void socket_events_on_audit(struct subscriber *sub, void *ctx, const void *event)
 {
 	const struct table_ctx *tc = ctx;
-	const struct audit_event *ev = pev->data;
+	const struct audit_event *ev = event;
 	const struct audit_record *sc;
 	const struct socket_facts *known = NULL;
 	struct socket_facts live;
-	struct audit_sockaddr sa;
+	struct endpoint sa;
 	struct syscall_info si;
 	int status;
 
-	if (pev->kind == PUBSUB_BPF_SOCKET_EVENT) {
-		socket_events_on_bpf(sub, tc, pev);
-		return;
-	}
-	if (pev->kind != PUBSUB_AUDIT_EVENT || !ev->has_syscall)
+	if (!ev->has_syscall)
 		return;
 	sc = audit_event_record(ev, AUDIT_TYPE_SYSCALL);
 	if (audit_syscall_info(sc, &si) < 0 ||
@@ -294,15 +235,14 @@ static void socket_events_on_event(struct subscriber *sub, void *ctx,
 	tc->emit(tc->sink, build_row(tc, ev, sc, &si, status, &sa, known));
 }
 
-/* Audit's switch, as in osquery; or BPF required outright. */
-static bool socket_events_enabled(const struct sysq_flags *flags)
+void socket_events_audit_syscalls(const struct sysq_flags *flags,
+				  const bool running[PUBLISHER_COUNT],
+				  bool want[AUDIT_SYSCALL_COUNT])
 {
-	return flags->audit_allow_sockets || strcmp(flags->enable_bpf_events, "true") == 0;
-}
-
-static void socket_events_syscalls(const struct sysq_flags *flags,
-				   bool want[AUDIT_SYSCALL_COUNT])
-{
+	/* With BPF feeding the table, audit rules would only duplicate its
+	 * rows at a far higher cost, unless asked to keep them. */
+	if (running[PUBLISHER_BPF_SOCKET] && !flags->audit_keep_socket_rules)
+		return;
 	want[AUDIT_SYSCALL_bind] = true;
 	want[AUDIT_SYSCALL_connect] = true;
 	if (flags->audit_allow_accept_socket_events) {
@@ -311,10 +251,3 @@ static void socket_events_syscalls(const struct sysq_flags *flags,
 	}
 }
 
-const struct table_module socket_events_module = {
-	.def = &socket_events_def,
-	.publishers = {"auditeventpublisher", "bpfsocketpublisher"},
-	.enabled = socket_events_enabled,
-	.audit_syscalls = socket_events_syscalls,
-	.on_event = socket_events_on_event,
-};

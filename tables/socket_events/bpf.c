@@ -41,7 +41,7 @@ static enum socket_call call_of(int action)
 
 /* The address the call names: what the caller passed or got back, else,
  * for an accept that asked for none, the new socket's peer. */
-static const struct audit_sockaddr *named_address(const struct bpf_socket_call *c)
+static const struct endpoint *named_address(const struct bpf_socket_call *c)
 {
 	if (c->recorded.family)
 		return &c->recorded;
@@ -53,7 +53,7 @@ static const struct audit_sockaddr *named_address(const struct bpf_socket_call *
 /* What the socket itself said: protocol, and the local side the caller
  * did not name (after connect and accept, or the port a bind to 0 got). */
 static void set_socket_facts(struct row *row, const struct bpf_socket_call *c, int status,
-			     const struct audit_sockaddr *sa)
+			     const struct endpoint *sa)
 {
 	if ((status != STATUS_SUCCEEDED && status != STATUS_IN_PROGRESS) || !c->have_socket)
 		return;
@@ -125,12 +125,12 @@ static void set_process(struct row *row, const struct bpf_socket_call *c)
 	row_set_int(row, SE_cgroup_id, (int64_t)c->cgroup_id);
 }
 
-void socket_events_on_bpf(struct subscriber *sub, const struct table_ctx *tc,
-			  const struct pubsub_event *pev)
+void socket_events_on_bpf(struct subscriber *sub, void *ctx, const void *event)
 {
-	const struct bpf_socket_call *c = pev->data;
+	const struct table_ctx *tc = ctx;
+	const struct bpf_socket_call *c = event;
 	enum socket_call call = call_of(c->action);
-	const struct audit_sockaddr *sa;
+	const struct endpoint *sa;
 	struct row *row;
 	int status;
 

@@ -1,9 +1,13 @@
-/* socket_events: the schema, shared by the audit and BPF row builders. */
+/* socket_events, inside its folder: the columns, and what the module
+ * (module.c), the row builders of each source (audit.c, bpf.c) and their
+ * shared helpers (row.c) give each other. Nothing outside tables/
+ * socket_events includes this file: the agent sees the table through
+ * socket_events_module (core/table_module.h). */
 #pragma once
 
-#include "core/table_module.h"
+#include "registry/table_module.h"
 
-#include "audit/sockaddr.h"
+#include "common/endpoint.h"
 
 /* X(name, type, hidden, description) */
 #define SOCKET_EVENTS_COLUMNS(X)                                                                   \
@@ -57,13 +61,19 @@ int socket_call_status(enum socket_call call, bool ok, int64_t ret, const struct
 /* Fills the columns of the address a call names: the socket column for a
  * UNIX name, else the local side of a bind or the remote side of the
  * others. */
-void socket_row_named(struct row *row, enum socket_call call, const struct audit_sockaddr *sa);
+void socket_row_named(struct row *row, enum socket_call call, const struct endpoint *sa);
 
 /* Fills the address columns of the endpoint a call names: bind's local
  * side, or the remote side of connect and accept. */
 void socket_row_endpoint(struct row *row, unsigned addr_col, unsigned port_col,
-			 const struct audit_sockaddr *sa);
+			 const struct endpoint *sa);
 
-/* Turns a BPF socket event into a row (socket_events_bpf.c). */
-void socket_events_on_bpf(struct subscriber *sub, const struct table_ctx *tc,
-			  const struct pubsub_event *pev);
+/* The audit publisher's events into rows, and the audit rules they need
+ * (audit.c). */
+void socket_events_on_audit(struct subscriber *sub, void *ctx, const void *event);
+void socket_events_audit_syscalls(const struct sysq_flags *flags,
+				  const bool running[PUBLISHER_COUNT],
+				  bool want[AUDIT_SYSCALL_COUNT]);
+
+/* The BPF socket publisher's events into rows (bpf.c). */
+void socket_events_on_bpf(struct subscriber *sub, void *ctx, const void *event);

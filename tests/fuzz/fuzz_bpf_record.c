@@ -11,7 +11,7 @@
 #include "bpf/socket_decode.h"
 #include "store/row.h"
 #include "sysq_socket_event.h"
-#include "core/table_module.h"
+#include "registry/table_module.h"
 
 #include "row_check.h"
 
@@ -39,15 +39,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	g.flags.audit_allow_failed_socket_events = true;
 	g.flags.audit_allow_null_accept_socket_events = true;
 	g.ps = pubsub_new();
-	g.pub = pubsub_add_publisher(g.ps, "bpfsocketpublisher");
+	g.pub = pubsub_add_publisher(g.ps, PUBLISHER_BPF_SOCKET);
 	g.table.def = socket_events_module.def;
 	g.ctx = (struct table_ctx){.table = &g.table, .flags = &g.flags,
 				   .emit = check_and_free_row};
-	sub = pubsub_add_subscriber(g.ps, "socket_events", socket_events_module.on_event, &g.ctx,
-				    NULL);
-	g.table.counters = &sub->counters;
-	if (pubsub_subscribe(g.ps, sub, "bpfsocketpublisher") < 0)
+	sub = table_subscribe(g.ps, &socket_events_module, &g.ctx);
+	if (!sub)
 		abort();
+	g.table.counters = &sub->counters;
 	return 0;
 }
 
@@ -59,11 +58,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memcpy(rec, data, size);
 	if (socket_decode(rec, size, &call) == 0) {
-		struct pubsub_event ev = {.kind = PUBSUB_BPF_SOCKET_EVENT, .data = &call};
-
 		if (strlen(call.exe) >= sizeof(call.exe) || strlen(call.comm) >= sizeof(call.comm))
 			abort();
-		pubsub_publish(g.pub, &ev);
+		pubsub_publish(g.pub, &call);
 	}
 	free(rec);
 	return 0;

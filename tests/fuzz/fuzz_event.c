@@ -19,7 +19,7 @@
  * Input: text, one record per '\n'-terminated line, as in tests/golden. */
 #include "audit/assembler.h"
 #include "audit/record.h"
-#include "core/table_module.h"
+#include "registry/table_module.h"
 
 #include "row_check.h"
 
@@ -35,9 +35,7 @@
 
 static void publish(void *ctx, const struct audit_event *ev)
 {
-	struct pubsub_event pev = {.kind = PUBSUB_AUDIT_EVENT, .data = ev};
-
-	pubsub_publish(ctx, &pev);
+	pubsub_publish(ctx, ev);
 }
 
 #define MAX_TABLES 8
@@ -60,7 +58,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	g.flags.audit_allow_failed_socket_events = true;
 	g.flags.audit_allow_null_accept_socket_events = true;
 	g.ps = pubsub_new();
-	g.pub = pubsub_add_publisher(g.ps, "auditeventpublisher");
+	g.pub = pubsub_add_publisher(g.ps, PUBLISHER_AUDIT);
 	for (size_t i = 0; table_modules[i] && i < MAX_TABLES; i++) {
 		const struct table_module *m = table_modules[i];
 		struct subscriber *sub;
@@ -68,10 +66,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		g.tables[i].def = m->def;
 		g.ctxs[i] = (struct table_ctx){.table = &g.tables[i], .flags = &g.flags,
 					       .emit = check_and_free_row};
-		sub = pubsub_add_subscriber(g.ps, m->def->name, m->on_event, &g.ctxs[i], NULL);
-		g.tables[i].counters = &sub->counters;
-		if (pubsub_subscribe(g.ps, sub, m->publishers[0]) < 0)
+		sub = table_subscribe(g.ps, m, &g.ctxs[i]);
+		if (!sub)
 			abort();
+		g.tables[i].counters = &sub->counters;
 	}
 	return 0;
 }

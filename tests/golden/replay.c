@@ -12,7 +12,7 @@
  * stable golden reference. A last line gives the parse statistics. */
 #include "audit/assembler.h"
 #include "audit/record.h"
-#include "core/table_module.h"
+#include "registry/table_module.h"
 
 #include "common/escape.h"
 #include "common/strbuf.h"
@@ -63,9 +63,7 @@ static void print_row(void *sink, struct row *row)
 
 static void publish(void *ctx, const struct audit_event *ev)
 {
-	struct pubsub_event pev = {.kind = PUBSUB_AUDIT_EVENT, .data = ev};
-
-	pubsub_publish(ctx, &pev);
+	pubsub_publish(ctx, ev);
 }
 
 /* Every option on, so every kind of row in a capture shows. */
@@ -83,7 +81,7 @@ int main(int argc, char **argv)
 	struct table_ctx ctxs[8];
 	struct sysq_flags flags;
 	struct pubsub *ps = pubsub_new();
-	struct publisher *pub = pubsub_add_publisher(ps, "auditeventpublisher");
+	struct publisher *pub = pubsub_add_publisher(ps, PUBLISHER_AUDIT);
 	struct audit_assembler *a = audit_assembler_new(publish, pub, 1000, 4096);
 	unsigned long records = 0, malformed = 0;
 	char *line = NULL;
@@ -102,10 +100,10 @@ int main(int argc, char **argv)
 		struct subscriber *sub;
 
 		ctxs[i] = (struct table_ctx){.table = &tables[i], .flags = &flags, .emit = print_row};
-		sub = pubsub_add_subscriber(ps, m->def->name, m->on_event, &ctxs[i], NULL);
+		sub = table_subscribe(ps, m, &ctxs[i]);
 		tables[i].def = m->def;
-		tables[i].counters = &sub->counters;
-		pubsub_subscribe(ps, sub, m->publishers[0]);
+		if (sub)
+			tables[i].counters = &sub->counters;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
 		struct audit_record *rec;

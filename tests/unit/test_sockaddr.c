@@ -4,20 +4,21 @@
 #include "check.h"
 
 #include "audit/sockaddr.h"
+#include "common/endpoint.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
-static int decode(const char *hex, struct audit_sockaddr *sa)
+static int decode(const char *hex, struct endpoint *sa)
 {
 	return audit_sockaddr_decode(hex, strlen(hex), sa);
 }
 
 static void test_inet(void)
 {
-	struct audit_sockaddr sa;
+	struct endpoint sa;
 
 	/* 127.0.0.1:5301, as captured from the kernel */
 	CHECK_EQ_INT(decode("020014B57F0000010000000000000000", &sa), 0);
@@ -29,7 +30,7 @@ static void test_inet(void)
 
 static void test_inet6(void)
 {
-	struct audit_sockaddr sa;
+	struct endpoint sa;
 
 	/* [::1]:5302 */
 	CHECK_EQ_INT(decode("0A0014B600000000000000000000000000000000000000010000000000000000", &sa),
@@ -52,7 +53,7 @@ static void test_inet6(void)
 
 static void test_unix(void)
 {
-	struct audit_sockaddr sa;
+	struct endpoint sa;
 
 	/* "/run/x.sock" then NUL padding */
 	CHECK_EQ_INT(decode("01002F72756E2F782E736F636B000000", &sa), 0);
@@ -69,7 +70,7 @@ static void test_unix(void)
 
 static void test_other_and_bad(void)
 {
-	struct audit_sockaddr sa;
+	struct endpoint sa;
 
 	CHECK_EQ_INT(decode("100000000000000000000000", &sa), -EAFNOSUPPORT); /* netlink */
 	CHECK_EQ_INT(decode("0200", &sa), -EINVAL);
@@ -81,14 +82,14 @@ static void test_other_and_bad(void)
 static void test_raw_and_equal(void)
 {
 	unsigned char raw[16] = {2, 0, 0x14, 0xB5, 127, 0, 0, 1};
-	struct audit_sockaddr a, b;
+	struct endpoint a, b;
 
-	CHECK_EQ_INT(audit_sockaddr_parse(raw, sizeof(raw), &a), 0);
+	CHECK_EQ_INT(endpoint_from_sockaddr(raw, sizeof(raw), &a), 0);
 	CHECK_EQ_INT(decode("020014B57F0000010000000000000000", &b), 0);
-	CHECK(audit_sockaddr_equal(&a, &b));
+	CHECK(endpoint_equal(&a, &b));
 	raw[3] = 0xB6;
-	CHECK_EQ_INT(audit_sockaddr_parse(raw, sizeof(raw), &a), 0);
-	CHECK(!audit_sockaddr_equal(&a, &b));
+	CHECK_EQ_INT(endpoint_from_sockaddr(raw, sizeof(raw), &a), 0);
+	CHECK(!endpoint_equal(&a, &b));
 }
 
 /* The hand-written formatter against the printf formats it replaced, on
@@ -102,10 +103,10 @@ static void test_format_ip_matches_printf(void)
 		for (int i = 0; i < 16; i++)
 			a[i] = (unsigned char)(v * 7 + i * 37);
 		a[v % 4] = (unsigned char)v;
-		audit_sockaddr_format_ip(AF_INET, a, got, sizeof(got));
+		endpoint_format_ip(AF_INET, a, got, sizeof(got));
 		snprintf(want, sizeof(want), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
 		CHECK_EQ_STR(got, want);
-		audit_sockaddr_format_ip(AF_INET6, a, got, sizeof(got));
+		endpoint_format_ip(AF_INET6, a, got, sizeof(got));
 		snprintf(want, sizeof(want),
 			 "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x",
 			 a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11],
@@ -113,7 +114,7 @@ static void test_format_ip_matches_printf(void)
 		CHECK_EQ_STR(got, want);
 	}
 	a[0] = 192, a[1] = 168, a[2] = 10, a[3] = 1;
-	audit_sockaddr_format_ip(AF_INET, a, got, 8);
+	endpoint_format_ip(AF_INET, a, got, 8);
 	CHECK_EQ_STR(got, "192.168");
 }
 

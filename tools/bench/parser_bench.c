@@ -32,7 +32,7 @@
 #include "audit/assembler.h"
 #include "audit/record.h"
 #include "audit/record_types.h"
-#include "core/table_module.h"
+#include "registry/table_module.h"
 
 #include "common/xalloc.h"
 
@@ -324,10 +324,9 @@ static void count_event(void *ctx, const struct audit_event *ev)
 static void publish_event(void *ctx, const struct audit_event *ev)
 {
 	struct pipeline *p = ctx;
-	struct pubsub_event pev = {.kind = PUBSUB_AUDIT_EVENT, .data = ev};
 
 	p->events++;
-	pubsub_publish(p->pub, &pev);
+	pubsub_publish(p->pub, ev);
 }
 
 /* emit(): the row is built, counted and dropped instead of stored. */
@@ -351,7 +350,7 @@ static void pipeline_init(struct pipeline *p)
 	p->flags.audit_allow_failed_socket_events = true;
 	p->flags.audit_allow_null_accept_socket_events = true;
 	p->ps = pubsub_new();
-	p->pub = pubsub_add_publisher(p->ps, "auditeventpublisher");
+	p->pub = pubsub_add_publisher(p->ps, PUBLISHER_AUDIT);
 	for (size_t i = 0; table_modules[i] && i < MAX_TABLES; i++) {
 		const struct table_module *m = table_modules[i];
 		struct subscriber *sub;
@@ -359,9 +358,9 @@ static void pipeline_init(struct pipeline *p)
 		p->tables[i].def = m->def;
 		p->ctxs[i] = (struct table_ctx){.table = &p->tables[i], .flags = &p->flags,
 						.emit = free_row, .sink = p};
-		sub = pubsub_add_subscriber(p->ps, m->def->name, m->on_event, &p->ctxs[i], NULL);
-		p->tables[i].counters = &sub->counters;
-		pubsub_subscribe(p->ps, sub, m->publishers[0]);
+		sub = table_subscribe(p->ps, m, &p->ctxs[i]);
+		if (sub)
+			p->tables[i].counters = &sub->counters;
 	}
 	/* The daemon's defaults: 1 s event timeout, 4096 pending events. */
 	p->count_asm = audit_assembler_new(count_event, p, 1000, 4096);
