@@ -17,6 +17,7 @@
  * on. */
 #include "sysq_core.h"
 #include "sysq_socket_event.h"
+#include "sysq_syscalls.h"
 
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
@@ -24,15 +25,18 @@
 #include <bpf/bpf_tracing.h>
 #include <stdbool.h>
 
+/* bpf/CMakeLists.txt already stops on any other processor; this catches a
+ * build that bypasses it. The registers are pt_regs___sysq's (sysq_core.h). */
 #ifndef __TARGET_ARCH_x86
-#error "the socket programs read x86-64 syscall numbers and registers"
+#error "x86-64 only: the socket programs match x86-64 syscall numbers and read x86-64 registers"
 #endif
 
-#define NR_connect 42
-#define NR_accept 43
-#define NR_bind 49
-#define NR_listen 50
-#define NR_accept4 288
+/* The x86-64 number of every syscall in the shared table, as NR_<name>. */
+enum {
+#define X(name, x86_64, i386, aarch64, arm) NR_##name = x86_64,
+	SYSQ_AUDIT_SYSCALLS(X) SYSQ_BPF_ONLY_SYSCALLS(X)
+#undef X
+};
 
 #define AF_UNIX 1
 #define AF_INET 2
@@ -135,7 +139,7 @@ struct {
 	__uint(max_entries, 256);
 	__type(key, char[SYSQ_COMM_LEN]);
 	__type(value, __u8);
-} exclude_comms SEC(".maps");
+} exclude_processes SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
@@ -424,12 +428,12 @@ static __always_inline bool deduplicated(struct call_ctx *c)
 	return false;
 }
 
-static __always_inline bool comm_filtered(void)
+static __always_inline bool process_excluded(void)
 {
 	char comm[SYSQ_COMM_LEN] = {};
 
 	bpf_get_current_comm(comm, sizeof(comm));
-	return bpf_map_lookup_elem(&exclude_comms, comm) != NULL;
+	return bpf_map_lookup_elem(&exclude_processes, comm) != NULL;
 }
 
 /* Applies the user's filters and counts what each drops; true when the
@@ -438,8 +442,8 @@ static __always_inline bool comm_filtered(void)
  * lookup. */
 static __always_inline bool filtered(struct call_ctx *c)
 {
-	if ((cfg.filters & SYSQ_FILTER_COMMS) && comm_filtered()) {
-		count(SYSQ_CNT_FILTER_COMM);
+	if ((cfg.filters & SYSQ_FILTER_PROCESSES) && process_excluded()) {
+		count(SYSQ_CNT_FILTER_PROCESS);
 		return true;
 	}
 	if (!(cfg.families & (1u << c->family))) {

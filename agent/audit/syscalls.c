@@ -21,20 +21,20 @@ const struct audit_abi audit_abis[AUDIT_ABI_COUNT] = {
 	{"b64", NATIVE_ARCH,
 	 {
 #define X(name, ...) NATIVE_NR(__VA_ARGS__),
-		 AUDIT_SYSCALLS(X)
+		 SYSQ_AUDIT_SYSCALLS(X)
 #undef X
 	 }},
 	{"b32", COMPAT_ARCH,
 	 {
 #define X(name, ...) COMPAT_NR(__VA_ARGS__),
-		 AUDIT_SYSCALLS(X)
+		 SYSQ_AUDIT_SYSCALLS(X)
 #undef X
 	 }},
 };
 
 static const char *const syscall_names[AUDIT_SYSCALL_COUNT] = {
 #define X(name, ...) #name,
-	AUDIT_SYSCALLS(X)
+	SYSQ_AUDIT_SYSCALLS(X)
 #undef X
 };
 

@@ -2,30 +2,17 @@
  *
  * Audit rules are per architecture (arch=b64 and arch=b32), and a SYSCALL
  * record carries the arch and the raw number, so both directions go through
- * this table. -1 marks a syscall the ABI does not have. */
+ * audit_abis. Its numbers come from sysq_syscalls.h, the table shared with
+ * the BPF programs; -1 marks a syscall the ABI does not have. */
 #pragma once
+
+#include "sysq_syscalls.h"
 
 #include <stdint.h>
 
-/* X(name, x86_64, i386, aarch64, arm) */
-#define AUDIT_SYSCALLS(X)                                                                          \
-	X(execve, 59, 11, 221, 11)                                                                 \
-	X(execveat, 322, 358, 281, 387)                                                            \
-	X(fork, 57, 2, -1, 2)                                                                      \
-	X(vfork, 58, 190, -1, 190)                                                                 \
-	X(clone, 56, 120, 220, 120)                                                                \
-	X(clone3, 435, 435, 435, 435)                                                              \
-	X(kill, 62, 37, 129, 37)                                                                   \
-	X(tkill, 200, 238, 130, 238)                                                               \
-	X(tgkill, 234, 270, 131, 268)                                                              \
-	X(bind, 49, 361, 200, 282)                                                                 \
-	X(connect, 42, 362, 203, 283)                                                              \
-	X(accept, 43, -1, 202, 285)                                                                \
-	X(accept4, 288, 364, 242, 366)
-
 enum audit_syscall {
 #define X(name, ...) AUDIT_SYSCALL_##name,
-	AUDIT_SYSCALLS(X)
+	SYSQ_AUDIT_SYSCALLS(X)
 #undef X
 	AUDIT_SYSCALL_COUNT
 };

@@ -41,7 +41,7 @@ static const enum counter_id counter_ids[SOCKET_BPF_COUNTERS] = {
 	[SYSQ_CNT_FILTER_FAMILY] = COUNTER_filtered_family,
 	[SYSQ_CNT_FILTER_PORT] = COUNTER_filtered_port,
 	[SYSQ_CNT_FILTER_UNIX_PATH] = COUNTER_filtered_unix_path,
-	[SYSQ_CNT_FILTER_COMM] = COUNTER_filtered_process,
+	[SYSQ_CNT_FILTER_PROCESS] = COUNTER_filtered_process,
 	[SYSQ_CNT_DEDUP] = COUNTER_filtered_dedup,
 	[SYSQ_CNT_RINGBUF_FULL] = COUNTER_lost_ringbuf,
 	[SYSQ_CNT_COUNT] = COUNTER_lost_bpf_missed,
@@ -115,7 +115,7 @@ static uint32_t filter_bits(const struct bpf_filters *f)
 		return 0;
 	return (f->ninclude_ports || f->nexclude_ports ? SYSQ_FILTER_PORTS : 0) |
 	       (f->nexclude_unix_prefixes ? SYSQ_FILTER_UNIX_PREFIXES : 0) |
-	       (f->nexclude_processes ? SYSQ_FILTER_COMMS : 0);
+	       (f->nexclude_processes ? SYSQ_FILTER_PROCESSES : 0);
 }
 
 static void set_settings(struct socket_events *skel, const struct socket_bpf_options *opt,
@@ -162,7 +162,7 @@ static int fill_unix_prefixes(struct bpf_map *map, char **prefixes, size_t n)
 	return 0;
 }
 
-static int fill_comms(struct bpf_map *map, char **names, size_t n)
+static int fill_excluded_processes(struct bpf_map *map, char **names, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char comm[SYSQ_COMM_LEN] = {0};
@@ -183,8 +183,8 @@ static int fill_filters(struct socket_events *skel, const struct bpf_filters *f)
 	rc = fill_unix_prefixes(skel->maps.exclude_unix_prefixes, f->exclude_unix_prefixes,
 				     f->nexclude_unix_prefixes);
 	return rc ? rc
-		  : fill_comms(skel->maps.exclude_comms, f->exclude_processes,
-			       f->nexclude_processes);
+		  : fill_excluded_processes(skel->maps.exclude_processes, f->exclude_processes,
+					    f->nexclude_processes);
 }
 
 static int on_record(void *ctx, void *data, size_t size)

@@ -50,7 +50,7 @@ struct interval_decorators {
 #define BPF_FILTER_MAX_PORTS 1024
 #define BPF_FILTER_MAX_NAMES 256
 #define BPF_FILTER_UNIX_PATH_MAX 108
-#define BPF_FILTER_COMM_MAX 15
+#define BPF_FILTER_PROCESS_NAME_MAX 15
 #define BPF_FILTER_DEDUP_MAX_MS 3600000
 
 struct bpf_filters {

@@ -137,7 +137,7 @@ void cfg_parse_bpf_filters(struct cfg_ctx *c, const cJSON *item, struct bpf_filt
 	    cfg_string_array(c, v, cfg_path_join(&p, "bpf_filters", "exclude_processes"),
 			     &out->exclude_processes, &out->nexclude_processes))
 		check_names(c, p.buf, out->exclude_processes, out->nexclude_processes,
-			    BPF_FILTER_COMM_MAX,
+			    BPF_FILTER_PROCESS_NAME_MAX,
 			    "a process name (the kernel's comm, at most 15 bytes)");
 	if (!c->failed)
 		cfg_int(c, item, "bpf_filters", "dedup_window_ms", 0, BPF_FILTER_DEDUP_MAX_MS,

@@ -72,7 +72,7 @@ enum sysq_bpf_counter {
 	SYSQ_CNT_FILTER_FAMILY,
 	SYSQ_CNT_FILTER_PORT,
 	SYSQ_CNT_FILTER_UNIX_PATH,
-	SYSQ_CNT_FILTER_COMM,
+	SYSQ_CNT_FILTER_PROCESS,
 	SYSQ_CNT_DEDUP,
 	SYSQ_CNT_RINGBUF_FULL,
 	SYSQ_CNT_COUNT,
@@ -82,7 +82,7 @@ enum sysq_bpf_counter {
  * programs look only into those. */
 #define SYSQ_FILTER_PORTS 0x01 /* port_drop has bits set */
 #define SYSQ_FILTER_UNIX_PREFIXES 0x02
-#define SYSQ_FILTER_COMMS 0x04
+#define SYSQ_FILTER_PROCESSES 0x04
 
 /* The port_drop bitmap: one bit per port. */
 #define SYSQ_PORT_WORDS (65536 / 64)
