@@ -8,7 +8,6 @@
 #include "store/store.h"
 
 #include "common/log.h"
-#include "common/strbuf.h"
 #include "common/xalloc.h"
 
 #include <stdio.h>
