@@ -3,7 +3,7 @@
 
 #include "wire.h"
 
-#include "sql/catalog.h"
+#include "sql/connection.h"
 
 #include "common/strbuf.h"
 #include "common/xalloc.h"
@@ -20,24 +20,13 @@ int query_conn_open(struct query_conn *qc, const char *db_path, const struct cat
 	int rc;
 
 	memset(qc, 0, sizeof(*qc));
-	rc = sqlite3_open_v2(db_path, &qc->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		*err = xasprintf("cannot open %s: %s", db_path,
-				 qc->db ? sqlite3_errmsg(qc->db) : sqlite3_errstr(rc));
-		query_conn_close(qc);
-		return -EIO;
-	}
-	sqlite3_busy_timeout(qc->db, 5000);
-	sqlite3_db_config(qc->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(qc->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
-	sqlite3_limit(qc->db, SQLITE_LIMIT_ATTACHED, 0);
-	if (catalog_attach(cat, qc->db, NULL, err) != SQLITE_OK) {
-		query_conn_close(qc);
-		return -EIO;
-	}
-	/* Installed last: the catalog itself is created with temp DDL. */
+	/* On the heap: the authorizer keeps pointing at it after a copy. */
 	qc->authz = xcalloc(1, sizeof(*qc->authz));
-	sqlite3_set_authorizer(qc->db, readonly_authorizer, qc->authz);
+	rc = sql_connection_open(db_path, cat, NULL, qc->authz, &qc->db, err);
+	if (rc < 0) {
+		query_conn_close(qc);
+		return rc;
+	}
 	qc->watch = xcalloc(1, sizeof(*qc->watch));
 	query_watch_install(qc->db, qc->watch, timeout_s);
 	return 0;

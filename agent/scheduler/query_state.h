@@ -1,11 +1,15 @@
 /* What the scheduler remembers about each query across runs and restarts,
- * in the database:
- *   sysq_cursors      (query, tbl, eid): the last event of `tbl` the query
- *                     has logged (events_optimize); expiry keeps newer ones
- *   sysq_query_state  (query, counter, previous): runs so far, and the last
- *                     results of a differential query, one JSON row a line
- * store_open creates them. The scheduler writes them on its own connection, after the results are
- * logged, so a restart neither repeats nor skips what was logged. */
+ * in the database, written on the scheduler's own connection after the
+ * results are logged, so a restart neither repeats nor skips what was
+ * logged:
+ *   read cursors      the last event of each table the query has logged
+ *                     (events_optimize); the store keeps them
+ *                     (store/cursors.h), as expiry reads them
+ *   sysq_query_state  (query, counter, previous, sql, epoch): runs so far,
+ *                     and the last results of a differential query, one
+ *                     JSON row a line. This file alone creates and writes
+ *                     it (query_state_setup, when the state connection
+ *                     opens). */
 #pragma once
 
 #include <sqlite3.h>
@@ -13,6 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Creates sysq_query_state if needed. 0, or -EIO with *err set (free
+ * it). */
+int query_state_setup(sqlite3 *db, char **err);
+
+/* The query's read cursors (store/cursors.h). */
 int64_t query_state_cursor(sqlite3 *db, const char *query, const char *table);
 int query_state_set_cursor(sqlite3 *db, const char *query, const char *table, int64_t eid);
 /* Makes sure a cursor row exists (at 0), so expiry holds events back for

@@ -1,17 +1,18 @@
 /* Scheduled query execution in one snapshot, with events_optimize. */
 #include "runner.h"
 
-#include "sql/authorizer.h"
 #include "control/watch.h"
-#include "store/store.h"
+#include "sql/authorizer.h"
 #include "sql/catalog.h"
+#include "sql/connection.h"
 #include "sql/event_vtab.h"
+#include "store/scan.h"
+#include "store/store.h"
 
 #include "query_state.h"
 
 #include "common/xalloc.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,7 +60,7 @@ static void scan_record(void *arg, const char *table, bool optimized)
 	st = &res->scanned[res->nscanned++];
 	memset(st, 0, sizeof(*st));
 	st->table = xstrdup(table);
-	st->buffer = xstrdup(t->buffer_name);
+	st->source = t;
 	st->optimized = optimized;
 }
 
@@ -79,26 +80,18 @@ int runner_open(const char *db_path, const struct catalog *cat, sqlite3 *state_d
 		int timeout_s, struct runner **ret, char **err)
 {
 	struct runner *r = xcalloc(1, sizeof(*r));
+	int rc;
 
 	r->cat = cat;
 	r->state_db = state_db;
 	r->scan = (struct scan_context){.optimize = optimize, .cursor = scan_cursor,
 					.scanned = scan_record, .stopped = scan_stopped,
 					.arg = r};
-	if (sqlite3_open_v2(db_path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
-		*err = xasprintf("cannot open %s: %s", db_path, sqlite3_errmsg(r->db));
+	rc = sql_connection_open(db_path, cat, &r->scan, &r->authz, &r->db, err);
+	if (rc < 0) {
 		runner_close(r);
-		return -EIO;
+		return rc;
 	}
-	sqlite3_busy_timeout(r->db, 5000);
-	sqlite3_db_config(r->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_limit(r->db, SQLITE_LIMIT_ATTACHED, 0);
-	if (catalog_attach(cat, r->db, &r->scan, err) != SQLITE_OK) {
-		runner_close(r);
-		return -EIO;
-	}
-	sqlite3_set_authorizer(r->db, readonly_authorizer, &r->authz);
 	query_watch_install(r->db, &r->watch, timeout_s);
 	*ret = r;
 	return 0;
@@ -175,18 +168,11 @@ static int collect(sqlite3_stmt *st, struct result_set *rs)
 static void newest_events(struct runner *r, struct run_result *res)
 {
 	for (size_t i = 0; i < res->nscanned; i++) {
-		sqlite3_stmt *st = NULL;
+		struct scanned_table *st = &res->scanned[i];
 
-		if (sqlite3_prepare_v2(r->db, "SELECT seq FROM sqlite_sequence WHERE name = ?1", -1,
-				       &st, NULL) != SQLITE_OK)
-			continue;
-		sqlite3_bind_text(st, 1, res->scanned[i].buffer, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			res->scanned[i].newest_eid = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		if (res->scanned[i].stopped_early &&
-		    res->scanned[i].stopped_at < res->scanned[i].newest_eid)
-			res->scanned[i].newest_eid = res->scanned[i].stopped_at;
+		st->newest_eid = store_newest_eid(r->db, st->source);
+		if (st->stopped_early && st->stopped_at < st->newest_eid)
+			st->newest_eid = st->stopped_at;
 	}
 }
 
@@ -250,10 +236,8 @@ int runner_run(struct runner *r, const char *name, const char *sql, bool optimiz
 void run_result_free(struct run_result *res)
 {
 	result_set_free(&res->rows);
-	for (size_t i = 0; i < res->nscanned; i++) {
+	for (size_t i = 0; i < res->nscanned; i++)
 		free(res->scanned[i].table);
-		free(res->scanned[i].buffer);
-	}
 	res->nscanned = 0;
 }
 

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 struct catalog;
+struct event_table;
 struct runner;
 
 #define RUNNER_MAX_TABLES 8
@@ -23,7 +24,7 @@ struct runner;
  * in the snapshot, or less if an optimized scan stopped early. */
 struct scanned_table {
 	char *table;
-	char *buffer;
+	const struct event_table *source; /* the store's, for its newest eid */
 	bool optimized;
 	bool stopped_early;
 	int64_t stopped_at;

@@ -2,6 +2,9 @@
 #include "scheduler_internal.h"
 
 #include "host.h"
+#include "query_state.h"
+
+#include "store/db.h"
 
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -57,7 +60,7 @@ static int64_t run_due(struct scheduler *s, int64_t now)
 
 		if (sq->next <= now) {
 			if (sched_query_active(s, sq))
-				scheduler_run_query(s, sq->q);
+				sched_run_and_log(s, sq->q);
 			sq->next = advance(sq->next, sq->q->interval, now_s());
 		}
 		wake = earlier(wake, sq->next);
@@ -102,15 +105,15 @@ static void *scheduler_main(void *arg)
 	return NULL;
 }
 
+/* The connection the scheduler keeps its state on (query_state.h), which
+ * creates sysq_query_state before any query runs. */
 static int open_state_db(struct scheduler *s, const char *db_path, char **err)
 {
-	if (sqlite3_open_v2(db_path, &s->state_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
-		*err = xasprintf("cannot open %s: %s", db_path, sqlite3_errmsg(s->state_db));
-		return -EIO;
-	}
-	sqlite3_busy_timeout(s->state_db, 5000);
-	return 0;
+	int rc = db_open(db_path, DB_HELPER, &s->state_db, err);
+
+	if (rc == 0)
+		rc = query_state_setup(s->state_db, err);
+	return rc;
 }
 
 static void init_sync(struct scheduler *s)

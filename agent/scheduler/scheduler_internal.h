@@ -65,8 +65,9 @@ bool sched_query_active(const struct scheduler *s, const struct sched_query *sq)
 bool sched_refresh_packs(struct scheduler *s, int64_t now);
 void sched_update_holds(struct scheduler *s);
 
-/* Runs a query at its time and logs its results (scheduler_log.c). */
-void scheduler_run_query(struct scheduler *s, const struct scheduled_query *q);
+/* Runs a query at its time, logs its results and saves its state
+ * (run_and_log.c). */
+void sched_run_and_log(struct scheduler *s, const struct scheduled_query *q);
 
 /* Decorators (decorators.c). */
 void decorations_free(struct decorations *d);

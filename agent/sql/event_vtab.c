@@ -1,13 +1,13 @@
-/* Virtual table over a store rows table, with time and eid pushdown. */
+/* Virtual table over a store event table, with time and eid pushdown. */
 #include "event_vtab.h"
 
 #include "vtab_util.h"
 
 #include "store/packed.h"
+#include "store/scan.h"
 #include "store/store.h"
 
 #include "common/log.h"
-#include "common/strbuf.h"
 #include "common/xalloc.h"
 
 #include <stdio.h>
@@ -26,8 +26,8 @@ struct event_vtab {
 	int *slot; /* per table column: its place in the packed values, or -1 */
 };
 
-/* Columns of the rows table's SELECT, in select_sql's order. */
-enum { SEL_EID, SEL_TIME, SEL_DATA };
+/* Columns of the rows table's SELECT (store/scan.h). */
+enum { SEL_EID = STORE_SCAN_EID, SEL_TIME = STORE_SCAN_TIME, SEL_DATA = STORE_SCAN_DATA };
 
 struct event_module_aux {
 	struct store *store;
@@ -229,19 +229,20 @@ static int event_close(sqlite3_vtab_cursor *base)
 	return SQLITE_OK;
 }
 
-static const char *op_sql(char op)
+/* The store's name for a plan's operator character. */
+static enum store_scan_op scan_op(char op)
 {
 	switch (op) {
 	case '=':
-		return "=";
+		return STORE_OP_EQ;
 	case '>':
-		return ">";
+		return STORE_OP_GT;
 	case 'g':
-		return ">=";
+		return STORE_OP_GE;
 	case '<':
-		return "<";
+		return STORE_OP_LT;
 	default:
-		return "<=";
+		return STORE_OP_LE;
 	}
 }
 
@@ -273,45 +274,28 @@ static bool eid_bound(sqlite3_value *v, sqlite3_int64 *ret)
 	return true;
 }
 
-/* The eid range of the rows whose time compares with parameter `param`
- * by `op`, from the table's time bins (agent/store/time_bins.h): the
- * buffer has no index on time, so this turns a time bound into a rowid
- * range scan. A bound no bin meets is NULL, and selects no row, as no row
- * has such a time. */
-static void time_range_sql(struct strbuf *sql, const struct event_table *t, char op, int param)
-{
-	const char *name = t->def->name;
-
-	if (op != '<' && op != 'l')
-		sb_printf(sql, " AND eid >= (SELECT min(min_eid) FROM \"%s_time_bins\" WHERE bin %s ?%d)",
-			  name, op_sql(op), param);
-	if (op != '>' && op != 'g')
-		sb_printf(sql, " AND eid <= (SELECT max(max_eid) FROM \"%s_time_bins\" WHERE bin %s ?%d)",
-			  name, op_sql(op), param);
-}
-
-/* `cursor_param` > 0 adds "eid > ?cursor_param" (events_optimize). */
+/* Asks the store for the SELECT of the plan's usable bounds (use[i]
+ * says which constraint values were usable); `cursor_param` > 0 adds
+ * "eid > ?cursor_param" (events_optimize). Constraint i keeps parameter
+ * i+1. */
 static char *select_sql(const struct event_table *t, const char *plan, sqlite3_value **argv,
 			bool *use, int cursor_param)
 {
-	struct strbuf sql = STRBUF_INIT;
+	struct store_bound bounds[32];
+	struct store_scan scan = {.bounds = bounds, .cursor_param = cursor_param};
 	sqlite3_int64 eid;
 
-	sb_printf(&sql, "SELECT eid, time, data FROM \"%s\" WHERE 1", t->buffer_name);
 	for (int i = 0; plan[2 * i]; i++) {
-		bool is_time = plan[2 * i] == 't';
-
 		use[i] = plan[2 * i] != 'e' || eid_bound(argv[i], &eid);
-		if (use[i])
-			sb_printf(&sql, " AND %s %s ?%d", is_time ? "time" : "eid",
-				  op_sql(plan[2 * i + 1]), i + 1);
-		if (use[i] && is_time)
-			time_range_sql(&sql, t, plan[2 * i + 1], i + 1);
+		if (!use[i])
+			continue;
+		bounds[scan.nbounds++] = (struct store_bound){
+			.column = plan[2 * i] == 't' ? STORE_BOUND_TIME : STORE_BOUND_EID,
+			.op = scan_op(plan[2 * i + 1]),
+			.param = i + 1,
+		};
 	}
-	if (cursor_param > 0)
-		sb_printf(&sql, " AND eid > ?%d", cursor_param);
-	sb_puts(&sql, " ORDER BY eid");
-	return sb_detach(&sql);
+	return store_scan_sql(t, &scan);
 }
 
 /* events_optimize applies to a scan on a connection with a scan context,

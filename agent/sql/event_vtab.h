@@ -5,13 +5,13 @@
  *   SELECT pid, cmdline FROM process_events WHERE time > strftime('%s','now') - 60;
  *   SELECT argv FROM process_events WHERE eid = '0000000042';
  *
- * How it works: each event table is buffered by the store in a plain table
- * "<name>_rows" (eid, time and the other values packed, store/packed.h).
- * This module declares the osquery-compatible schema, in
- * which some columns are HIDDEN (they appear only when named), and reads
- * that table with a SELECT built from the pushed-down constraints, and
- * decodes each row's packed values. See
- * xBestIndex in event_vtab.c for the plan encoding. */
+ * How it works: each event table is buffered by the store in plain SQLite
+ * tables of its own (eid, time and the other values packed,
+ * store/packed.h). This module declares the osquery-compatible schema, in
+ * which some columns are HIDDEN (they appear only when named), reads the
+ * rows with the SELECT the store builds for the pushed-down constraints
+ * (store/scan.h), and decodes each row's packed values. See xBestIndex in
+ * event_vtab.c for the plan encoding. */
 #pragma once
 
 #include <sqlite3.h>

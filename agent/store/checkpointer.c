@@ -1,6 +1,8 @@
 /* WAL checkpoints on their own thread and connection. */
 #include "checkpointer.h"
 
+#include "db.h"
+
 #include "common/log.h"
 #include "common/xalloc.h"
 
@@ -92,14 +94,9 @@ int checkpointer_start(const char *path, int frames, struct checkpointer **ret, 
 	c->frames = frames;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->wake, NULL);
-	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
-		*err = xasprintf("cannot open %s for checkpoints: %s", path,
-				 c->db ? sqlite3_errmsg(c->db) : "out of memory");
-		rc = -EIO;
+	rc = db_open(path, DB_HELPER, &c->db, err);
+	if (rc < 0)
 		goto fail;
-	}
-	sqlite3_busy_timeout(c->db, 5000);
 	/* A connection that has not read the database yet does not know it
 	 * is in WAL mode, and its checkpoints would do nothing. */
 	if (sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK) {

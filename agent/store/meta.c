@@ -1,26 +1,32 @@
 /* Key/value facts in the sysq_meta table. */
 #include "meta.h"
 
+#include "db.h"
+
 #include "common/log.h"
 #include "common/xalloc.h"
 
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 
 static const char create_sql[] =
 	"CREATE TABLE IF NOT EXISTS sysq_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)";
 
+/* A helper connection (db.h), not one that creates the database: the
+ * daemon opens the store first, which creates it root-only. */
 static sqlite3 *open_meta(const char *db_path)
 {
 	sqlite3 *db = NULL;
-	int rc = sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	char *err = NULL;
 
-	if (rc == SQLITE_OK) {
-		sqlite3_busy_timeout(db, 5000);
-		rc = sqlite3_exec(db, create_sql, NULL, NULL, NULL);
+	if (db_open(db_path, DB_HELPER, &db, &err) < 0) {
+		log_warn("store: %s", err);
+		free(err);
+		return NULL;
 	}
-	if (rc != SQLITE_OK) {
-		log_warn("store: %s: %s", db_path, db ? sqlite3_errmsg(db) : "out of memory");
+	if (sqlite3_exec(db, create_sql, NULL, NULL, NULL) != SQLITE_OK) {
+		log_warn("store: %s: %s", db_path, sqlite3_errmsg(db));
 		sqlite3_close(db);
 		return NULL;
 	}

@@ -1,4 +1,4 @@
-/* Small SQLite helpers the store's files share. */
+/* Small SQLite helpers (sql_util.h). */
 #include "sql_util.h"
 
 #include "common/xalloc.h"
@@ -55,4 +55,25 @@ bool sql_has_column(sqlite3 *db, const char *table, const char *column)
 {
 	return query_finds(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", table,
 			   column);
+}
+
+int sql_temp_keep(sqlite3 *db, const char *const *names)
+{
+	int rc = sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS keep (name TEXT PRIMARY KEY);"
+				  "DELETE FROM temp.keep;",
+			      NULL, NULL, NULL);
+
+	for (const char *const *n = names; rc == SQLITE_OK && *n; n++) {
+		sqlite3_stmt *st = NULL;
+
+		rc = sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.keep VALUES (?1)", -1, &st,
+					NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, *n, -1, SQLITE_STATIC);
+			rc = sqlite3_step(st);
+			rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		}
+		sqlite3_finalize(st);
+	}
+	return rc;
 }

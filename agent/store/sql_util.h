@@ -1,4 +1,5 @@
-/* Small SQLite helpers the store's files share. */
+/* Small SQLite helpers the store's files share (and the scheduler's
+ * query_state.c, for temp.keep). */
 #pragma once
 
 #include <sqlite3.h>
@@ -15,3 +16,8 @@ int64_t sql_query_int(sqlite3 *db, const char *sql, int64_t none);
 
 bool sql_table_exists(sqlite3 *db, const char *table);
 bool sql_has_column(sqlite3 *db, const char *table, const char *column);
+
+/* Fills the connection's temp.keep (name TEXT PRIMARY KEY), creating or
+ * emptying it first, with `names` (NULL-ended): the names a DELETE ...
+ * NOT IN (SELECT name FROM temp.keep) spares. An SQLite code. */
+int sql_temp_keep(sqlite3 *db, const char *const *names);

@@ -2,6 +2,8 @@
 #include "store.h"
 
 #include "checkpointer.h"
+#include "cursors.h"
+#include "db.h"
 #include "queue.h"
 #include "sql_util.h"
 #include "store_schema.h"
@@ -61,17 +63,8 @@ struct store {
 	bool started;
 	atomic_bool stopping;
 	time_t last_expiry;
-	void *horizon; /* read_horizon's sqlite3_stmt, prepared on first use */
+	sqlite3_stmt *horizon; /* read_horizon's, prepared on first use */
 };
-
-/* What the scheduler remembers across restarts (see
- * scheduler/query_state.h). It lives here because expiry reads the cursors:
- * a row a scheduled query has not read yet is kept past events_expiry. */
-static const char scheduler_state_schema[] =
-	"CREATE TABLE IF NOT EXISTS sysq_cursors (query TEXT NOT NULL, tbl TEXT NOT NULL, "
-	"eid INTEGER NOT NULL, PRIMARY KEY (query, tbl));"
-	"CREATE TABLE IF NOT EXISTS sysq_query_state (query TEXT PRIMARY KEY, "
-	"counter INTEGER NOT NULL, previous TEXT, sql TEXT, epoch INTEGER);";
 
 int store_open(const struct store_options *opt, struct store **ret, char **err)
 {
@@ -81,15 +74,11 @@ int store_open(const struct store_options *opt, struct store **ret, char **err)
 	s->opt = *opt;
 	s->path = xstrdup(opt->path);
 	s->opt.path = s->path;
-	rc = sqlite3_open_v2(s->path, &s->db,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		*err = xasprintf("cannot open %s: %s", s->path,
-				 s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+	rc = db_open(s->path, DB_WRITER, &s->db, err);
+	if (rc < 0) {
 		store_close(s);
-		return -EIO;
+		return rc;
 	}
-	sqlite3_busy_timeout(s->db, 5000);
 	/* Root only, even for a database another tool created: SQLite gives
 	 * the -wal and -shm files the database's mode. */
 	if (chmod(s->path, 0600) < 0)
@@ -114,7 +103,9 @@ int store_open(const struct store_options *opt, struct store **ret, char **err)
 		store_close(s);
 		return -EIO;
 	}
-	if (sql_exec(s->db, scheduler_state_schema, err) < 0 ||
+	/* The read cursors are created with the store, as expiry reads them
+	 * (cursors.h). */
+	if (cursors_setup(s->db, err) < 0 ||
 	    sql_exec(s->db, store_layouts_schema, err) < 0) {
 		store_close(s);
 		return -EIO;
@@ -440,20 +431,13 @@ static int64_t delete_rows(struct store *s, sqlite3_stmt *st, int64_t arg, int64
  * this eid; INT64_MAX when no query reads the table. */
 static int64_t read_horizon(struct store *s, struct event_table *t)
 {
-	sqlite3_stmt *st = cached_stmt(s, &s->horizon,
-				       "SELECT min(eid) FROM sysq_cursors WHERE tbl = ?1");
-	int64_t eid = INT64_MAX;
-
-	if (!st) {
+	if (!s->horizon)
+		s->horizon = cursors_horizon_stmt(s->db);
+	if (!s->horizon) {
 		log_warn("store: %s", sqlite3_errmsg(s->db));
-		return eid;
+		return INT64_MAX;
 	}
-	sqlite3_bind_text(st, 1, t->def->name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		eid = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return eid;
+	return cursors_horizon(s->horizon, t->def->name);
 }
 
 static int64_t count_unread(struct store *s, struct event_table *t, int64_t over, int64_t horizon)

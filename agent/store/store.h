@@ -3,11 +3,11 @@
  * Subscribers hand rows to store_submit() from reader threads; it never
  * blocks. The writer thread drains the queue in batches, one transaction
  * per batch (rows go in with multi-row INSERTs) that also evicts the
- * oldest rows over events_max; once a
- * second it applies events_expiry, which keeps rows a scheduled query has
- * not read (sysq_cursors). Every row that does not make it is counted on
- * its table: queue full, write error, expired, evicted (evicted_unread
- * for rows a scheduled query had yet to read).
+ * oldest rows over events_max; once a second it applies events_expiry,
+ * which keeps rows a scheduled query has not read (its read cursors,
+ * cursors.h). Every row that does not make it is counted on its table:
+ * queue full, write error, expired, evicted (evicted_unread for rows a
+ * scheduled query had yet to read).
  *
  * Each event table is buffered in a plain SQLite table "<name>_rows":
  * its integer primary key is the event id (eid), then the time, then
@@ -15,7 +15,8 @@
  * AUTOINCREMENT keeps eids growing across restarts even after every row
  * has been deleted. The time column has no index; "<name>_time_bins" maps
  * seconds to eid ranges instead (time_bins.h). Queries read it through
- * the virtual tables in tables/, on their own connections. */
+ * the virtual tables in tables/, on their own connections, with the SQL
+ * scan.h builds. Every connection to the database opens through db.h. */
 #pragma once
 
 #include "packed.h"
@@ -43,8 +44,10 @@ struct event_table {
 	struct row_pool *pool;		/* written rows, for row_new to reuse */
 	int64_t written_recently;	/* rows written since the pool was last trimmed */
 	struct packed_layout layout;	/* what the data BLOB holds */
-	char *buffer_name;		/* "<name>_rows" */
 	_Atomic int64_t buffered; /* rows in the buffer table now */
+	/* The rest is the store's own: nothing outside agent/store/ reads
+	 * it. Readers name no table: scan.h gives them the SQL. */
+	char *buffer_name;	  /* the rows table, "<name>_rows" */
 	void *insert;		  /* sqlite3_stmt, writer thread only */
 	void *insert_chunk;	  /* the same for INSERT_CHUNK rows at once */
 	struct strbuf packed;	  /* the BLOBs of the rows being inserted */

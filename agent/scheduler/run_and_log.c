@@ -1,4 +1,5 @@
-/* One scheduled run: execute, log the results, remember what was seen. */
+/* One scheduled run of a query: run it, log its results, and remember
+ * what was logged (query_state.h). */
 #include "scheduler_internal.h"
 
 #include "diff.h"
@@ -143,7 +144,7 @@ static void remember(struct scheduler *s, const struct scheduled_query *q,
 			 q->name, sqlite3_errmsg(s->state_db));
 }
 
-void scheduler_run_query(struct scheduler *s, const struct scheduled_query *q)
+void sched_run_and_log(struct scheduler *s, const struct scheduled_query *q)
 {
 	uint64_t counter = query_state_counter(s->state_db, q->name) + 1;
 	char *err = NULL, *previous = NULL;
