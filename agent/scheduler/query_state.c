@@ -8,26 +8,6 @@
 
 #include <stdlib.h>
 
-static sqlite3_stmt *prepare(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	return st;
-}
-
-static int run(sqlite3_stmt *st)
-{
-	int rc;
-
-	if (!st)
-		return SQLITE_ERROR;
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
 int query_state_setup(sqlite3 *db, char **err)
 {
 	return sql_exec(db,
@@ -53,7 +33,7 @@ int query_state_hold(sqlite3 *db, const char *query, const char *table)
 
 uint64_t query_state_counter(sqlite3 *db, const char *query)
 {
-	sqlite3_stmt *st = prepare(db, "SELECT counter FROM sysq_query_state WHERE query = ?1");
+	sqlite3_stmt *st = sql_prepare(db, "SELECT counter FROM sysq_query_state WHERE query = ?1");
 	uint64_t counter = 0;
 
 	if (!st)
@@ -67,7 +47,7 @@ uint64_t query_state_counter(sqlite3 *db, const char *query)
 
 char *query_state_previous(sqlite3 *db, const char *query)
 {
-	sqlite3_stmt *st = prepare(db, "SELECT previous FROM sysq_query_state WHERE query = ?1");
+	sqlite3_stmt *st = sql_prepare(db, "SELECT previous FROM sysq_query_state WHERE query = ?1");
 	char *prev = NULL;
 
 	if (!st)
@@ -83,7 +63,7 @@ char *query_state_previous(sqlite3 *db, const char *query)
 int query_state_save(sqlite3 *db, const char *query, uint64_t counter, const char *previous,
 		     const char *sql, int64_t epoch)
 {
-	sqlite3_stmt *st = prepare(db, "INSERT INTO sysq_query_state (query, counter, previous, "
+	sqlite3_stmt *st = sql_prepare(db, "INSERT INTO sysq_query_state (query, counter, previous, "
 				       "sql, epoch) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (query) "
 				       "DO UPDATE SET counter = excluded.counter, previous = "
 				       "excluded.previous, sql = excluded.sql, epoch = excluded.epoch");
@@ -98,12 +78,12 @@ int query_state_save(sqlite3 *db, const char *query, uint64_t counter, const cha
 		sqlite3_bind_text(st, 4, sql, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 5, epoch);
 	}
-	return run(st);
+	return sql_step_once(st);
 }
 
 int query_state_reset_if_changed(sqlite3 *db, const char *query, const char *sql, int64_t epoch)
 {
-	sqlite3_stmt *st = prepare(db, "DELETE FROM sysq_query_state WHERE query = ?1 AND "
+	sqlite3_stmt *st = sql_prepare(db, "DELETE FROM sysq_query_state WHERE query = ?1 AND "
 				       "(sql IS NOT ?2 OR epoch IS NOT ?3)");
 
 	if (st) {
@@ -111,7 +91,7 @@ int query_state_reset_if_changed(sqlite3 *db, const char *query, const char *sql
 		sqlite3_bind_text(st, 2, sql, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, epoch);
 	}
-	return run(st);
+	return sql_step_once(st);
 }
 
 int query_state_begin(sqlite3 *db)

@@ -14,30 +14,9 @@ int cursors_setup(sqlite3 *db, char **err)
 	return sql_exec(db, create_sql, err);
 }
 
-static sqlite3_stmt *prepare(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	return st;
-}
-
-/* Steps a statement that returns no row, then finalizes it. */
-static int run(sqlite3_stmt *st)
-{
-	int rc;
-
-	if (!st)
-		return SQLITE_ERROR;
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
 int64_t cursors_get(sqlite3 *db, const char *query, const char *table)
 {
-	sqlite3_stmt *st = prepare(db, "SELECT eid FROM sysq_cursors WHERE query = ?1 AND tbl = ?2");
+	sqlite3_stmt *st = sql_prepare(db, "SELECT eid FROM sysq_cursors WHERE query = ?1 AND tbl = ?2");
 	int64_t eid = 0;
 
 	if (!st)
@@ -54,14 +33,14 @@ int64_t cursors_get(sqlite3 *db, const char *query, const char *table)
 static int write_cursor(sqlite3 *db, const char *sql, const char *query, const char *table,
 			int64_t eid)
 {
-	sqlite3_stmt *st = prepare(db, sql);
+	sqlite3_stmt *st = sql_prepare(db, sql);
 
 	if (st) {
 		sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, eid);
 	}
-	return run(st);
+	return sql_step_once(st);
 }
 
 int cursors_set(sqlite3 *db, const char *query, const char *table, int64_t eid)
@@ -100,14 +79,14 @@ int cursors_keep_tables(sqlite3 *db, const char *query, char *const *tables, siz
 	for (size_t i = 0; i < n; i++)
 		sb_printf(&sql, "%s?%zu", i ? ", " : "", i + 2);
 	sb_puts(&sql, ")");
-	st = prepare(db, sql.buf);
+	st = sql_prepare(db, sql.buf);
 	sb_free(&sql);
 	if (st) {
 		sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
 		for (size_t i = 0; i < n; i++)
 			sqlite3_bind_text(st, (int)i + 2, tables[i], -1, SQLITE_STATIC);
 	}
-	return run(st);
+	return sql_step_once(st);
 }
 
 sqlite3_stmt *cursors_horizon_stmt(sqlite3 *db)

@@ -77,3 +77,23 @@ int sql_temp_keep(sqlite3 *db, const char *const *names)
 	}
 	return rc;
 }
+
+sqlite3_stmt *sql_prepare(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	return st;
+}
+
+int sql_step_once(sqlite3_stmt *st)
+{
+	int rc;
+
+	if (!st)
+		return SQLITE_ERROR;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
