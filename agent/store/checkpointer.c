@@ -21,6 +21,8 @@ struct checkpointer {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
+	/* Held while a checkpoint runs, by the thread or by the writer. */
+	pthread_mutex_t running;
 	int frames;  /* checkpoint once the WAL holds this many frames */
 	bool due;    /* the writer's WAL passed `frames` since the last pass */
 	bool stopping;
@@ -33,8 +35,11 @@ struct checkpointer {
  * WAL only when a transaction begins with every frame copied. Then the
  * writer checkpoints once itself, between its transactions, so nothing
  * is appended meanwhile and its next transaction restarts the WAL (unless
- * a query still reads an old snapshot): a stall of one checkpoint (most
- * frames are copied already) per CAP_FACTOR of them. */
+ * a query still reads an old snapshot). If the thread is copying just
+ * then, the writer waits for it rather than give up: a PASSIVE checkpoint
+ * that finds another one running returns at once, and a writer that gave
+ * up each time let a storm's WAL pass twice the cap. The wait is one
+ * checkpoint's copy, most of which the thread has done. */
 static int on_commit(void *arg, sqlite3 *db, const char *schema, int wal_frames)
 {
 	struct checkpointer *c = arg;
@@ -42,9 +47,9 @@ static int on_commit(void *arg, sqlite3 *db, const char *schema, int wal_frames)
 	if (wal_frames < c->frames)
 		return SQLITE_OK;
 	if (wal_frames >= CAP_FACTOR * c->frames) {
-		/* SQLITE_BUSY while the thread is checkpointing: the next
-		 * commit tries again. */
+		pthread_mutex_lock(&c->running);
 		sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_unlock(&c->running);
 		return SQLITE_OK;
 	}
 	pthread_mutex_lock(&c->lock);
@@ -59,9 +64,11 @@ static int on_commit(void *arg, sqlite3 *db, const char *schema, int wal_frames)
 static void checkpoint(struct checkpointer *c)
 {
 	int logged = 0, copied = 0;
-	int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &logged,
-					   &copied);
+	int rc;
 
+	pthread_mutex_lock(&c->running);
+	rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &logged, &copied);
+	pthread_mutex_unlock(&c->running);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		log_warn("store: checkpoint: %s", sqlite3_errmsg(c->db));
 }
@@ -93,6 +100,7 @@ int checkpointer_start(const char *path, int frames, struct checkpointer **ret, 
 
 	c->frames = frames;
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_init(&c->running, NULL);
 	pthread_cond_init(&c->wake, NULL);
 	rc = db_open(path, DB_HELPER, &c->db, err);
 	if (rc < 0)
@@ -115,6 +123,7 @@ int checkpointer_start(const char *path, int frames, struct checkpointer **ret, 
 fail:
 	sqlite3_close(c->db);
 	pthread_cond_destroy(&c->wake);
+	pthread_mutex_destroy(&c->running);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 	return rc;
@@ -136,6 +145,7 @@ void checkpointer_stop(struct checkpointer *c)
 	pthread_join(c->thread, NULL);
 	sqlite3_close(c->db);
 	pthread_cond_destroy(&c->wake);
+	pthread_mutex_destroy(&c->running);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }

@@ -88,7 +88,7 @@ void row_pool_give(struct row_pool *pool, struct row **rows, size_t n)
 		row_free(rows[i]);
 }
 
-void row_pool_trim(struct row_pool *pool, size_t keep)
+size_t row_pool_trim(struct row_pool *pool, size_t keep)
 {
 	struct row **extra = NULL;
 	size_t n = 0;
@@ -104,6 +104,7 @@ void row_pool_trim(struct row_pool *pool, size_t keep)
 	for (size_t i = 0; i < n; i++)
 		row_free(extra[i]);
 	free(extra);
+	return n;
 }
 
 size_t row_pool_spare(struct row_pool *pool)

@@ -34,8 +34,8 @@ struct row *row_pool_take(struct row_pool *pool);
  * afterwards. */
 void row_pool_give(struct row_pool *pool, struct row **rows, size_t n);
 
-/* Frees spare rows beyond `keep`. */
-void row_pool_trim(struct row_pool *pool, size_t keep);
+/* Frees spare rows beyond `keep`; returns how many it freed. */
+size_t row_pool_trim(struct row_pool *pool, size_t keep);
 
 /* Spare rows held now. */
 size_t row_pool_spare(struct row_pool *pool);

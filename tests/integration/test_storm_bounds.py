@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""What a connect() storm leaves behind: the store's WAL stays within the
+bound docs/architecture.md gives (about 64 MiB while no long query holds an
+old snapshot), and the memory the storm took is given back once it ends
+(the row pools are trimmed and the allocator hands the pages back)."""
+import os
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from sysqtest import Daemon, check, main, wait_for  # noqa: E402
+
+BUILD = os.environ.get("SYSQ_BUILD_DIR", "build")
+DRIVER = os.path.join(BUILD, "tools", "bench", "connect_loop")
+MIB = 1 << 20
+# 4 x 1000 WAL frames of 16 KiB (agent/store/checkpointer.c), one batch
+# over it, and the few frames appended while this test's own short queries
+# read: docs/architecture.md's bound, with room for a loaded machine.
+WAL_BOUND = 72 * MIB
+
+
+def rss(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
+
+
+class Sampler(threading.Thread):
+    """The largest WAL and RSS seen, ten times a second."""
+
+    def __init__(self, d):
+        super().__init__(daemon=True)
+        self.d, self.wal, self.rss, self.done = d, 0, 0, threading.Event()
+
+    def run(self):
+        while not self.done.is_set():
+            wal = self.d.db + "-wal"
+            self.wal = max(self.wal, os.path.getsize(wal) if os.path.exists(wal) else 0)
+            self.rss = max(self.rss, rss(self.d.proc.pid))
+            time.sleep(0.1)
+
+
+def caught_up(d, last):
+    stored = d.counters("socket_events")["stored"]
+    done = stored == last[0]
+    last[0] = stored
+    return done
+
+
+def test_wal_bound_and_memory_returned():
+    with Daemon("--disable_audit", "--enable_bpf_events=true", "--events_max=100000000") as d:
+        time.sleep(2)  # past start-up's own allocations
+        idle = rss(d.proc.pid)
+        sampler = Sampler(d)
+        sampler.start()
+        calls = int(subprocess.run([DRIVER, "-s", "8"], capture_output=True, text=True,
+                                   check=True).stdout.split()[0])
+        last = [None]
+        wait_for(lambda: caught_up(d, last), timeout=120, interval=1,
+                 what="the store to catch up")
+        sampler.done.set()
+        sampler.join()
+        c = d.counters("socket_events")
+        check(int(c["stored"]) + int(c["drop_queue_full"]) >= calls,
+              f"every call stored or counted: {calls} calls, {c}")
+        check(sampler.wal <= WAL_BOUND,
+              f"the WAL stayed within {WAL_BOUND // MIB} MiB: largest {sampler.wal / MIB:.1f} MiB")
+        time.sleep(3)  # two passes of the store's once-a-second upkeep
+        after = rss(d.proc.pid)
+        took = sampler.rss - idle
+        print(f"calls {calls}, stored {c['stored']}, WAL max {sampler.wal / MIB:.1f} MiB, "
+              f"RSS idle {idle / MIB:.1f} MiB, peak {sampler.rss / MIB:.1f} MiB, "
+              f"after {after / MIB:.1f} MiB")
+        check(took < 8 * MIB or after - idle <= took / 2,
+              f"at least half of the storm's memory given back: idle {idle / MIB:.1f} MiB, "
+              f"peak {sampler.rss / MIB:.1f} MiB, after {after / MIB:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main([test_wal_bound_and_memory_returned])
