@@ -52,6 +52,8 @@ static pid_t pidfile_holder(const char *path)
 		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 
 		buf[n > 0 ? n : 0] = '\0';
+		/* Held: a pid file still being written reads as 0, but a holder
+		 * there is. */
 		pid = atoi(buf) > 0 ? (pid_t)atoi(buf) : -1;
 	}
 	close(fd);
@@ -101,8 +103,8 @@ static int read_record(const char *db_path, struct audit_state *st)
 		free(text);
 		return 1;
 	}
-	fprintf(stderr, "sysq restore: cannot read the restore record in %s%s%s\n", db_path,
-		text ? ": it does not parse: " : "", text ? text : "");
+	fprintf(stderr, "sysq restore: cannot read the restore record in %s%s\n", db_path,
+		text ? ": it does not parse" : "");
 	free(text);
 	return -1;
 }

@@ -20,8 +20,9 @@ import tempfile
 from contextlib import closing
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sysqtest import (AUDITCTL, SYSQ, Daemon, audit_rules, audit_settings, audit_status,  # noqa: E402
-                      check, check_eq, exec_workload, main, run, wait_for)
+from sysqtest import (SYSQ, Daemon, audit_rules, audit_settings, audit_status,  # noqa: E402
+                      check, check_eq, exec_workload, force_audit_settings, main, run,
+                      wait_for)
 
 GARBAGE_PAGE = 1000
 GARBAGE_LEN = 64 * 1024
@@ -104,16 +105,6 @@ def check_replaced(d, record, damaged_bytes):
              f"the restore record carried over: {meta.get('audit_state')!r} from {record!r}")
 
 
-def force_audit_state(settings):
-    """The fallback when a check failed between the kill and a clean stop:
-    puts the settings back with auditctl and deletes sysq's rules, so a
-    failing test leaves the host as it found it too."""
-    run([AUDITCTL, "-D", "-k", "sysq"])
-    run([AUDITCTL, "-b", str(settings["backlog_limit"]), "--backlog_wait_time",
-         str(settings["backlog_wait_time"]), "-f", str(settings["failure"]),
-         "-e", str(settings["enabled"])], check=True)
-
-
 def run_damaged(damage):
     """Kills a run, damages its database with `damage(path, page_size)`,
     and checks the next start, then that the audit state comes back."""
@@ -129,7 +120,7 @@ def run_damaged(damage):
                  "the audit state before the killed run, restored from the carried record")
     finally:
         if (audit_settings(), audit_rules()) != before:
-            force_audit_state(before[0])
+            force_audit_settings(before[0])
 
 
 def garbage_at_page_1000(path, page_size):
