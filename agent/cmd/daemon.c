@@ -9,6 +9,7 @@
 #include "bpf/bpf_publisher.h"
 #include "control/server.h"
 #include "scheduler/scheduler.h"
+#include "store/integrity.h"
 #include "store/meta.h"
 #include "store/store.h"
 #include "sql/catalog.h"
@@ -35,7 +36,6 @@
 
 /* Longer than any gap between the records of one syscall's event. */
 #define AUDIT_EVENT_TIMEOUT_MS 5000
-#define META_AUDIT_STATE "audit_state"
 #define MAX_TABLES 16
 
 struct daemon {
@@ -111,12 +111,29 @@ static int lock_database(struct daemon *d)
 	return d->db_lock_fd < 0 ? 1 : 0;
 }
 
+/* A database path that can never work (a directory in its place, a
+ * parent that is a file, no permission) is a configuration error, exit
+ * status 2 like a bad flag; a damaged file is not: the store sets it
+ * aside (store/integrity.h). */
+static int check_database_path(struct daemon *d)
+{
+	char *err = NULL;
+
+	if (store_path_check(d->flags.database_path, &err) == 0)
+		return 0;
+	log_error("%s", err);
+	free(err);
+	return 2;
+}
+
 static int prepare_paths(struct daemon *d)
 {
-	const char *dirs[] = {d->flags.database_path, d->flags.control_socket, d->flags.pidfile};
+	const char *dirs[] = {d->flags.control_socket, d->flags.pidfile};
 	pid_t owner = 0;
 
 	umask(077);
+	if (check_database_path(d))
+		return 2;
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		int rc = mkdir_parent(dirs[i], 0700);
 

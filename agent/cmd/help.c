@@ -18,6 +18,7 @@ void help_usage(FILE *out)
 		     "  daemon   run the agent in the foreground\n"
 		     "  shell    query the running agent with SQL\n"
 		     "  dump     print audit records live (debug trace)\n"
+		     "  restore  undo the audit changes of a daemon that died (SIGKILL, OOM)\n"
 		     "  help     this text; `sysq help flags` and `sysq help tables` print\n"
 		     "           the flag and table references\n\n"
 		     "`sysq <command> --help` describes a command; `sysq --version` prints the "

@@ -2,6 +2,7 @@
 #include "daemon.h"
 #include "dump.h"
 #include "help.h"
+#include "restore.h"
 #include "shell/shell.h"
 
 #include <sqlite3.h>
@@ -21,6 +22,7 @@ static const struct subcommand subcommands[] = {
 	{"daemon", daemon_main},
 	{"shell", shell_main},
 	{"dump", dump_main},
+	{"restore", restore_main},
 	{"help", help_main},
 };
 

@@ -57,17 +57,15 @@ int store_meta_get(const char *db_path, const char *key, char **ret)
 	return rc;
 }
 
-int store_meta_set(const char *db_path, const char *key, const char *value)
+int store_meta_set_on(sqlite3 *db, const char *key, const char *value)
 {
-	sqlite3 *db = open_meta(db_path);
 	sqlite3_stmt *st = NULL;
 	const char *sql = value ? "INSERT OR REPLACE INTO sysq_meta (key, value) VALUES (?, ?)" :
 				  "DELETE FROM sysq_meta WHERE key = ?";
 	int rc = -EIO;
 
-	if (!db)
-		return -EIO;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_exec(db, create_sql, NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 		if (value)
 			sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
@@ -76,6 +74,17 @@ int store_meta_set(const char *db_path, const char *key, const char *value)
 	if (rc < 0)
 		log_warn("store: cannot save %s: %s", key, sqlite3_errmsg(db));
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_meta_set(const char *db_path, const char *key, const char *value)
+{
+	sqlite3 *db = open_meta(db_path);
+	int rc;
+
+	if (!db)
+		return -EIO;
+	rc = store_meta_set_on(db, key, value);
 	sqlite3_close(db);
 	return rc;
 }

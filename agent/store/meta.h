@@ -4,7 +4,23 @@
  * it is safe from any thread and never touches the writer's connection. */
 #pragma once
 
+#include <sqlite3.h>
+
+/* What a run changed in the kernel's audit settings (audit/state.h's text
+ * form): the restore record that the next start or `sysq restore` puts
+ * back. It must survive anything that happens to the events. */
+#define META_AUDIT_STATE "audit_state"
+/* Written when a damaged database was set aside at start (integrity.h):
+ * when (unix time), where the damaged file went, and why. */
+#define META_REPLACED_TIME "database_replaced_time"
+#define META_REPLACED_AS "database_replaced_as"
+#define META_REPLACED_REASON "database_replaced_reason"
+
 /* Returns 0 with *ret set (free it), -ENOENT, or -EIO. */
 int store_meta_get(const char *db_path, const char *key, char **ret);
 /* Sets or, with value NULL, deletes a key. Returns 0 or -EIO. */
 int store_meta_set(const char *db_path, const char *key, const char *value);
+
+/* The same on a connection the caller holds, creating sysq_meta if
+ * needed: for the store writer while it sets up a fresh database. */
+int store_meta_set_on(sqlite3 *db, const char *key, const char *value);

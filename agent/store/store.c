@@ -4,6 +4,7 @@
 #include "checkpointer.h"
 #include "cursors.h"
 #include "db.h"
+#include "integrity.h"
 #include "queue.h"
 #include "sql_util.h"
 #include "store_schema.h"
@@ -67,19 +68,9 @@ struct store {
 	sqlite3_stmt *horizon; /* read_horizon's, prepared on first use */
 };
 
-int store_open(const struct store_options *opt, struct store **ret, char **err)
+/* The writer's connection settings and the tables every store has. */
+static int setup_db(struct store *s, char **err)
 {
-	struct store *s = xcalloc(1, sizeof(*s));
-	int rc;
-
-	s->opt = *opt;
-	s->path = xstrdup(opt->path);
-	s->opt.path = s->path;
-	rc = db_open(s->path, DB_WRITER, &s->db, err);
-	if (rc < 0) {
-		store_close(s);
-		return rc;
-	}
 	/* Root only, even for a database another tool created: SQLite gives
 	 * the -wal and -shm files the database's mode. */
 	if (chmod(s->path, 0600) < 0)
@@ -101,15 +92,37 @@ int store_open(const struct store_options *opt, struct store **ret, char **err)
 
 		*err = xasprintf("%s: %s", s->path, inner);
 		free(inner);
-		store_close(s);
 		return -EIO;
 	}
 	/* The read cursors are created with the store, as expiry reads them
 	 * (cursors.h). */
-	if (cursors_setup(s->db, err) < 0 ||
-	    sql_exec(s->db, store_layouts_schema, err) < 0) {
-		store_close(s);
+	if (cursors_setup(s->db, err) < 0 || sql_exec(s->db, store_layouts_schema, err) < 0)
 		return -EIO;
+	return 0;
+}
+
+int store_open(const struct store_options *opt, struct store **ret, char **err)
+{
+	struct store *s = xcalloc(1, sizeof(*s));
+	struct store_salvage salvage;
+	int rc;
+
+	s->opt = *opt;
+	s->path = xstrdup(opt->path);
+	s->opt.path = s->path;
+	/* A damaged database is set aside before the writer opens it, and
+	 * what it held of sysq_meta goes into the fresh one (integrity.h). */
+	rc = store_integrity_check(s->path, &salvage, err);
+	if (rc >= 0)
+		rc = db_open(s->path, DB_WRITER, &s->db, err);
+	if (rc >= 0)
+		rc = setup_db(s, err);
+	if (rc >= 0 && salvage.moved_to)
+		store_salvage_write(s->db, &salvage);
+	store_salvage_free(&salvage);
+	if (rc < 0) {
+		store_close(s);
+		return rc;
 	}
 	s->queue = row_queue_new(opt->queue_size);
 	*ret = s;

@@ -72,8 +72,10 @@ struct event_table {
 
 struct store;
 
-/* Opens (creating if needed) the database. Returns 0 or a negative errno,
- * with *err describing the failure (free it). */
+/* Opens (creating if needed) the database. An existing one is checked
+ * first; a damaged one is set aside and replaced by a fresh one that keeps
+ * its sysq_meta rows (integrity.h). Returns 0 or a negative errno, with
+ * *err describing the failure (free it). */
 int store_open(const struct store_options *opt, struct store **ret, char **err);
 
 /* Creates the buffer table for `def` if needed. Before store_start only. */

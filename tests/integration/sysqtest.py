@@ -77,6 +77,16 @@ def audit_pid():
     return audit_status()["pid"]
 
 
+def force_audit_settings(settings):
+    """A test's last resort after a check failed while a killed daemon's
+    changes were in place: deletes sysq's rules and sets `settings` (as
+    audit_settings returns them) with auditctl."""
+    run([AUDITCTL, "-D", "-k", "sysq"])
+    run([AUDITCTL, "-b", str(settings["backlog_limit"]), "--backlog_wait_time",
+         str(settings["backlog_wait_time"]), "-f", str(settings["failure"]),
+         "-e", str(settings["enabled"])], check=True)
+
+
 # --- audit netlink from Python, for what auditctl cannot do ---------------
 
 NETLINK_AUDIT = 9
