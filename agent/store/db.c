@@ -32,7 +32,9 @@ static int open_flags(enum db_mode mode)
  * one query take gigabytes; sysq keeps SQLite's memory statistics off
  * (cmd/main.c), so a heap limit, which needs them and is process-wide
  * anyway (it would fail the store writer's allocations too), is no help.
- * These bound each value and each statement instead. */
+ * These bound each value and the size of each statement instead; how
+ * many values a running statement holds at once (one per result column or
+ * aggregate) is bounded only by the column limit and the query timeout. */
 static const struct {
 	int id;
 	int value;
