@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The progress handler runs every PROGRESS_OPS instructions. */
 #define PROGRESS_OPS 1000
@@ -63,11 +64,27 @@ static void die(const char *what, char *err)
 	abort();
 }
 
+static char dir[] = "/tmp/sysq-fuzz-sql-XXXXXX";
+static char path[64];
+
+/* At exit, so a fuzzing run leaves no database behind. */
+static void remove_store(void)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	char name[96];
+
+	sqlite3_close(fx.db);
+	store_close(fx.store);
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(name, sizeof(name), "%s%s", path, suffixes[i]);
+		unlink(name);
+	}
+	rmdir(dir);
+}
+
 /* Creates the database with the store writer and buffers a few rows. */
 static void make_store(void)
 {
-	static char dir[] = "/tmp/sysq-fuzz-sql-XXXXXX";
-	static char path[64];
 	struct store_options opt = {.path = path, .queue_size = 64};
 	struct event_table *t;
 	char *err = NULL;
@@ -75,6 +92,7 @@ static void make_store(void)
 	if (!mkdtemp(dir))
 		die("mkdtemp", NULL);
 	snprintf(path, sizeof(path), "%s/sysq.db", dir);
+	atexit(remove_store);
 	if (store_open(&opt, &fx.store, &err) < 0)
 		die("store_open", err);
 	t = store_add_table(fx.store, &fuzz_def, &fx.counters, &err);
