@@ -1,12 +1,17 @@
-/* The read-only policy for control-socket queries.
+/* The read-only policy for control-socket and scheduled queries.
  *
  * Installed with sqlite3_set_authorizer on every query connection. Reads
  * and SELECTs pass; every write (INSERT, UPDATE, DELETE, CREATE, DROP,
- * ALTER), ATTACH/DETACH, transactions, load_extension() and any PRAGMA that
- * sets a value are refused. The reason is kept so the client sees which
- * statement kind was refused instead of SQLite's bare "not authorized". */
+ * ALTER), ATTACH/DETACH, transactions and any PRAGMA that sets a value are
+ * refused. What a query may call is an allow-list, so a function or module
+ * a libsqlite3 build adds (Debian's fts3_tokenizer() hands out and takes
+ * raw pointers) is refused until someone decides it is safe: functions
+ * and pragmas here, modules by authorizer_restrict_modules. The reason is
+ * kept so the client sees what was refused instead of SQLite's bare "not
+ * authorized". */
 #pragma once
 
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -19,3 +24,9 @@ struct authorizer_state {
 
 int readonly_authorizer(void *ctx, int action, const char *arg1, const char *arg2,
 			const char *db, const char *trigger);
+
+/* Replaces every virtual table module registered on `db` but json_each
+ * and json_tree with one that refuses, naming the module, when a query
+ * names it (fts3tokenize, dbstat, sqlite_stmt, rtree...). Call it before
+ * the catalog registers sysq's own modules. Returns an SQLite code. */
+int authorizer_restrict_modules(sqlite3 *db);

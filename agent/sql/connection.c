@@ -6,6 +6,8 @@
 
 #include "store/db.h"
 
+#include "common/xalloc.h"
+
 #include <errno.h>
 
 int sql_connection_open(const char *db_path, const struct catalog *cat,
@@ -15,6 +17,11 @@ int sql_connection_open(const char *db_path, const struct catalog *cat,
 	sqlite3 *db = NULL;
 	int rc = db_open(db_path, DB_QUERY, &db, err);
 
+	if (rc == 0 && authorizer_restrict_modules(db) != SQLITE_OK) {
+		*err = xasprintf("cannot restrict the modules of %s: %s", db_path,
+				 sqlite3_errmsg(db));
+		rc = -EIO;
+	}
 	if (rc == 0 && catalog_attach(cat, db, scan, err) != SQLITE_OK)
 		rc = -EIO;
 	if (rc < 0) {

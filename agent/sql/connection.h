@@ -2,9 +2,10 @@
  * client, and what the scheduler runs its queries on.
  *
  * Both open it the same way: the database read-only and hardened
- * (store/db.h), the catalog attached (catalog.h), then the read-only
- * authorizer (authorizer.h), installed last because attaching the catalog
- * is itself temp DDL the authorizer would refuse. Each caller keeps its
+ * (store/db.h), every library module but the allowed ones replaced
+ * (authorizer_restrict_modules), the catalog attached (catalog.h), then
+ * the read-only authorizer (authorizer.h), installed last because
+ * attaching the catalog is itself temp DDL the authorizer would refuse. Each caller keeps its
  * own authorizer state and installs its own query watch (control/watch.h)
  * afterwards. */
 #pragma once

@@ -27,9 +27,45 @@ static int open_flags(enum db_mode mode)
 	}
 }
 
+/* Limits on what one statement of a query connection may build. SQLite's
+ * own maxima (a value of 1 GB, SQL text of 1 GB, 250000 parameters) let
+ * one query take gigabytes; sysq keeps SQLite's memory statistics off
+ * (cmd/main.c), so a heap limit, which needs them and is process-wide
+ * anyway (it would fail the store writer's allocations too), is no help.
+ * These bound each value and the size of each statement instead; how
+ * many values a running statement holds at once (one per result column or
+ * aggregate) is bounded only by the column limit and the query timeout. */
+static const struct {
+	int id;
+	int value;
+} query_limits[] = {
+	/* A string or BLOB: an event row's values are a few KiB (an audit
+	 * record is at most ~9 KiB) and a group_concat over many rows stays
+	 * far below 16 MiB, while zeroblob(999999999) is refused before it
+	 * allocates. */
+	{SQLITE_LIMIT_LENGTH, 16 << 20},
+	/* Hand-written or scheduled SQL; a longer text is not a query. */
+	{SQLITE_LIMIT_SQL_LENGTH, 1 << 20},
+	/* Result columns, and so the values one row holds at once. The
+	 * expression depth stays at SQLite's 1000: the SQL length already
+	 * bounds the parse tree, and 1000 levels fit a thread's stack. */
+	{SQLITE_LIMIT_COLUMN, 500},
+	/* Each parameter number reserves a register up to the highest one. */
+	{SQLITE_LIMIT_VARIABLE_NUMBER, 999},
+	/* The compiled program: CTEs inlined into each other can double it per
+	 * level; a real query needs a few thousand instructions. */
+	{SQLITE_LIMIT_VDBE_OP, 1000000},
+	{SQLITE_LIMIT_COMPOUND_SELECT, 100},
+	{SQLITE_LIMIT_ATTACHED, 0},
+};
+
 /* A query connection runs SQL sysq did not write: DEFENSIVE forbids what
- * could corrupt the file (writable_schema, raw page writes), and neither
- * an extension nor another database file can be brought in. */
+ * could corrupt the file (writable_schema, raw page writes), neither an
+ * extension nor another database file can be brought in, the
+ * two-argument fts3_tokenizer() (which takes a raw pointer) is off, and
+ * with trusted_schema off nothing in the schema runs a function or
+ * module not marked harmless. What a query may call is decided by the
+ * authorizer's allow-lists (sql/authorizer.h); this is the layer below. */
 static int harden(sqlite3 *db)
 {
 	int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
@@ -37,7 +73,12 @@ static int harden(sqlite3 *db)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 	if (rc == SQLITE_OK)
-		sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+		rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	for (size_t i = 0; rc == SQLITE_OK && i < sizeof(query_limits) / sizeof(query_limits[0]);
+	     i++)
+		sqlite3_limit(db, query_limits[i].id, query_limits[i].value);
 	return rc;
 }
 

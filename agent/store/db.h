@@ -18,7 +18,9 @@ enum db_mode {
 	 * state, meta), on the database the writer has created. */
 	DB_HELPER,
 	/* Read-only, for control-socket and scheduled queries: defensive,
-	 * no extension loading, no attached databases. */
+	 * no extension loading, no attached databases, no fts3_tokenizer
+	 * pointers, an untrusted schema, and limits on the size of a value,
+	 * the SQL text and the compiled statement (db.c says which). */
 	DB_QUERY,
 };
 

@@ -5,8 +5,8 @@
 #   tests/fuzz/run.sh BUILD_DIR SECONDS [HARNESS...]
 #
 # BUILD_DIR was configured with -DCMAKE_C_COMPILER=clang -DSYSQ_FUZZ=ON and
-# built. Each harness fuzzes for SECONDS (CI uses 60: eight harnesses, about
-# eight minutes) into a scratch copy of its seed corpus, so the committed
+# built. Each harness fuzzes for SECONDS (CI uses 60: nine harnesses, about
+# nine minutes) into a scratch copy of its seed corpus, so the committed
 # seeds in tests/fuzz/corpus/ are never modified; dict/ supplies tokens
 # where one exists. A failing harness's scratch directory is kept and
 # printed: it holds the crash-*/leak-*/timeout-* input and the log. Save a
@@ -28,13 +28,14 @@ case $seconds in
 esac
 here=$(cd "$(dirname "$0")" && pwd)
 [ $# -gt 0 ] || set -- fuzz_record fuzz_event fuzz_flagfile fuzz_wire fuzz_rule fuzz_config \
-	fuzz_bpf_record fuzz_packed
+	fuzz_bpf_record fuzz_packed fuzz_sql
 
 dict_for() {
 	case $1 in
 	fuzz_record | fuzz_event) echo "$here/dict/audit.dict" ;;
 	fuzz_flagfile) echo "$here/dict/flagfile.dict" ;;
 	fuzz_config) echo "$here/dict/config.dict" ;;
+	fuzz_sql) echo "$here/dict/sql.dict" ;;
 	*) echo "" ;;
 	esac
 }

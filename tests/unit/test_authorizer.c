@@ -3,7 +3,10 @@
  * (including the pragma_table_xinfo() table-valued function) pass, and
  * writes, DDL, ATTACH, VACUUM (INTO), transactions, load_extension() and
  * pragmas that set a value are refused with a reason naming the statement
- * kind. */
+ * kind. Functions, modules and pragmas come from allow-lists: core,
+ * date and JSON functions, json_each and the reporting pragmas pass;
+ * fts3_tokenizer(), fts3tokenize, dbstat and other pragmas are refused,
+ * named. */
 #include "sql/authorizer.h"
 
 #include "check.h"
@@ -29,6 +32,9 @@ static bool fixture_open(struct fixture *fx)
 				       "CREATE INDEX t_a ON t(a);",
 				       NULL, NULL, NULL),
 			  SQLITE_OK))
+		return false;
+	/* As sql_connection_open does before the catalog and the policy. */
+	if (!CHECK_EQ_INT(authorizer_restrict_modules(fx->db), SQLITE_OK))
 		return false;
 	sqlite3_set_authorizer(fx->db, readonly_authorizer, &fx->st);
 	return true;
@@ -127,6 +133,69 @@ static void test_writes_refused(struct fixture *fx)
 	CHECK_REFUSED(fx, "SELECT 1; DELETE FROM t", "DELETE");
 }
 
+static void check_function_refused(const char *file, int line, struct fixture *fx,
+				   const char *sql, const char *name)
+{
+	char want[256];
+	int rc = run(fx, sql);
+
+	snprintf(want, sizeof(want),
+		 "%s() is not allowed: sysq queries may call only the functions docs/shell.md lists",
+		 name);
+	check_record(rc != SQLITE_OK, file, line, sql);
+	check_eq_str(file, line, "reason", want, fx->st.reason, want);
+}
+
+/* A refused module fails in SQLite itself, so the error, not the
+ * authorizer's reason, names it. */
+static void check_module_refused(const char *file, int line, struct fixture *fx,
+				 const char *sql, const char *module)
+{
+	char want[128];
+	int rc = run(fx, sql);
+
+	snprintf(want, sizeof(want), "%s is not allowed", module);
+	check_record(rc != SQLITE_OK, file, line, sql);
+	check_contains(file, line, "sqlite3_errmsg", want, sqlite3_errmsg(fx->db), want);
+}
+
+#define CHECK_FUNCTION_REFUSED(fx, sql, name) \
+	check_function_refused(__FILE__, __LINE__, fx, sql, name)
+#define CHECK_MODULE_REFUSED(fx, sql, module) \
+	check_module_refused(__FILE__, __LINE__, fx, sql, module)
+
+static void test_allow_lists(struct fixture *fx)
+{
+	/* Functions: core, aggregate, window, math, date, JSON. */
+	CHECK_ALLOWED(fx, "SELECT upper(b), length(b), coalesce(NULL, a), printf('%d', a) FROM t");
+	CHECK_ALLOWED(fx, "SELECT count(*), group_concat(b), max(a) FROM t");
+	CHECK_ALLOWED(fx, "SELECT row_number() OVER (ORDER BY a), lag(b) OVER () FROM t");
+	CHECK_ALLOWED(fx, "SELECT datetime(0, 'unixepoch'), strftime('%Y', 'now'), unixepoch()");
+	CHECK_ALLOWED(fx, "SELECT json_extract('{\"a\":1}', '$.a'), '{\"a\":2}' ->> '$.a'");
+	CHECK_ALLOWED(fx, "SELECT zeroblob(10), hex(randomblob(4)), sqlite_version()");
+	/* Modules: json_each and json_tree. */
+	CHECK_ALLOWED(fx, "SELECT key, value FROM json_each('[1, 2]')");
+	CHECK_ALLOWED(fx, "SELECT count(*) FROM json_tree('{\"a\": [1]}')");
+	/* Pragmas that report, as statements and table-valued functions. */
+	CHECK_ALLOWED(fx, "PRAGMA table_xinfo(t)");
+	CHECK_ALLOWED(fx, "SELECT name FROM pragma_table_list");
+	CHECK_ALLOWED(fx, "SELECT * FROM pragma_index_list('t')");
+
+	CHECK_FUNCTION_REFUSED(fx, "SELECT hex(fts3_tokenizer('simple'))", "fts3_tokenizer");
+	CHECK_FUNCTION_REFUSED(fx, "SELECT fts3_tokenizer('simple', x'4141414141414141')",
+			       "fts3_tokenizer");
+	CHECK_FUNCTION_REFUSED(fx, "SELECT sqlite_log(1, 'x')", "sqlite_log");
+	CHECK_FUNCTION_REFUSED(fx, "SELECT a FROM t WHERE rtreenode(2, x'00') IS NULL",
+			       "rtreenode");
+	CHECK_MODULE_REFUSED(fx, "SELECT token FROM fts3tokenize WHERE input = 'x'",
+			     "fts3tokenize");
+	CHECK_MODULE_REFUSED(fx, "SELECT * FROM dbstat", "dbstat");
+	CHECK_MODULE_REFUSED(fx, "SELECT * FROM sqlite_stmt", "sqlite_stmt");
+	CHECK_REFUSED(fx, "PRAGMA cache_size", "PRAGMA cache_size");
+	CHECK_REFUSED(fx, "SELECT * FROM pragma_cache_size", "PRAGMA cache_size");
+	CHECK_REFUSED(fx, "PRAGMA trusted_schema=1", "PRAGMA trusted_schema=1");
+}
+
 /* VACUUM INTO would write a copy of the database anywhere the daemon can
  * write. SQLite asks for ATTACH for it, which the policy refuses. */
 static void test_vacuum_into_refused(struct fixture *fx)
@@ -174,6 +243,7 @@ int main(void)
 	if (fixture_open(&fx)) {
 		test_reads_allowed(&fx);
 		test_writes_refused(&fx);
+		test_allow_lists(&fx);
 		test_vacuum_into_refused(&fx);
 		test_data_intact(&fx);
 	}

@@ -1,0 +1,1 @@
+SELECT zeroblob(999999999); SELECT randomblob(999999999)

@@ -1,0 +1,1 @@
+SELECT time, eid, cmdline, secret FROM fuzz_events WHERE time > 1700000001 ORDER BY eid DESC LIMIT 2

@@ -1,0 +1,1 @@
+SELECT key, value, json_extract(cmdline, '$.a[1]'), cmdline ->> '$.a' FROM fuzz_events, json_each(fuzz_events.cmdline) WHERE json_valid(cmdline)

@@ -1,0 +1,1 @@
+SELECT * FROM dbstat; SELECT * FROM sqlite_stmt; PRAGMA writable_schema=ON; ATTACH ':memory:' AS m; SELECT load_extension('x')

@@ -1,0 +1,1 @@
+SELECT name, type, hidden FROM pragma_table_xinfo('fuzz_events'); PRAGMA table_list; SELECT name FROM sqlite_temp_master WHERE type IN ('table', 'view') AND name LIKE '%' ORDER BY name

@@ -1,0 +1,1 @@
+SELECT * FROM sysq_events; SELECT * FROM sysq_flags; SELECT datetime(time, 'unixepoch'), count(*) OVER (PARTITION BY cmdline) FROM fuzz_events
