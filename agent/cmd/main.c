@@ -4,6 +4,7 @@
 #include "help.h"
 #include "restore.h"
 #include "shell/shell.h"
+#include "sql/query_memory.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -34,6 +35,9 @@ int main(int argc, char **argv)
 	 * mutex on every allocation, a tenth of the store writer's time. It
 	 * must be set before SQLite initializes. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* Per-query memory budgets (sql/query_memory.h); also before SQLite
+	 * initializes. Without them queries run unbounded, as before. */
+	query_memory_install();
 	if (argc < 2) {
 		help_usage(stderr);
 		return 2;

@@ -1,6 +1,11 @@
 /* Query deadline and client hang-up check, as a progress handler. */
 #include "watch.h"
 
+#include "sql/query_memory.h"
+
+#define STR(x) STR_(x)
+#define STR_(x) #x
+
 #include <poll.h>
 
 /* SQLite VM steps between checks. */
@@ -40,7 +45,9 @@ void query_watch_start(struct query_watch *w, int fd)
 {
 	w->fd = fd;
 	w->timed_out = false;
+	w->over_memory = false;
 	w->active = true;
+	query_memory_begin(QUERY_MEMORY_MAX);
 	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
 	w->deadline.tv_sec += w->limit_s;
 }
@@ -49,4 +56,15 @@ void query_watch_stop(struct query_watch *w)
 {
 	w->active = false;
 	w->fd = -1;
+	w->over_memory = query_memory_end();
+}
+
+const char *query_watch_reason(const struct query_watch *w, int rc)
+{
+	if (rc == SQLITE_INTERRUPT && w->timed_out)
+		return "interrupted: the query ran longer than --control_query_timeout";
+	if (rc == SQLITE_NOMEM && (w->over_memory || (w->active && query_memory_exceeded())))
+		return "out of memory: the query needed more than its " STR(QUERY_MEMORY_MAX_MIB)
+		       " MiB budget; select fewer or smaller columns, or add a LIMIT";
+	return NULL;
 }

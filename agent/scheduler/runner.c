@@ -185,11 +185,11 @@ static bool is_blank(const char *s)
 
 static char *error_text(struct runner *r, int rc)
 {
+	const char *why = query_watch_reason(&r->watch, rc);
+
 	if (r->authz.reason[0])
 		return xstrdup(r->authz.reason);
-	if (rc == SQLITE_INTERRUPT && r->watch.timed_out)
-		return xstrdup("interrupted: the query ran longer than --control_query_timeout");
-	return xstrdup(sqlite3_errmsg(r->db));
+	return xstrdup(why ? why : sqlite3_errmsg(r->db));
 }
 
 int runner_run(struct runner *r, const char *name, const char *sql, bool optimize,

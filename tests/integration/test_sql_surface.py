@@ -91,6 +91,24 @@ def test_big_values_refused():
                  "a 1 MB value")
 
 
+def test_query_memory_budget():
+    """Values each under the length limit, yet together gigabytes: the
+    query's memory budget ends it, with a message that says so."""
+    blobs = ", ".join(["randomblob(15000000)"] * 40)
+    with Daemon() as d:
+        before = rss_kib(d)
+        r = d.shell(f"SELECT {blobs}")
+        check_eq(r.returncode, 1, "exit status for 40 blobs of 15 MB")
+        check(b"needed more than its 64 MiB budget" in r.stderr, f"{r.stderr!r}")
+        check_alive(d, "40 blobs of 15 MB")
+        after = rss_kib(d)
+        check(after - before < RSS_GROWTH_KIB,
+              f"RSS grew from {before} KiB to {after} KiB on a refused query")
+        # A query within the budget still runs.
+        check_eq(d.query("SELECT length(randomblob(15000000)) AS n"), [{"n": "15000000"}],
+                 "one 15 MB value")
+
+
 def test_ordinary_queries_work():
     with Daemon() as d:
         for sql in (
@@ -128,4 +146,5 @@ def test_ordinary_queries_work():
 
 if __name__ == "__main__":
     main([test_fts3_tokenizer_refused, test_unlisted_functions_modules_pragmas_refused,
+          test_query_memory_budget,
           test_big_values_refused, test_ordinary_queries_work])
