@@ -9,17 +9,22 @@
 #include "common/xalloc.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Frames are sent once this much is buffered. */
 #define FLUSH_BYTES (64 * 1024)
+/* The last frames (DONE or ERROR) get at least this long to leave, so a
+ * query that used up its time can still say why it ended. */
+#define FINAL_GRACE_S 2
 int query_conn_open(struct query_conn *qc, const char *db_path, const struct catalog *cat,
-		    int timeout_s, char **err)
+		    int timeout_s, uint64_t max_result_bytes, char **err)
 {
 	int rc;
 
 	memset(qc, 0, sizeof(*qc));
+	qc->max_result_bytes = max_result_bytes;
 	/* On the heap: the authorizer keeps pointing at it after a copy. */
 	qc->authz = xcalloc(1, sizeof(*qc->authz));
 	rc = sql_connection_open(db_path, cat, NULL, qc->authz, &qc->db, err);
@@ -97,86 +102,174 @@ static void append_row(struct strbuf *out, struct strbuf *p, sqlite3_stmt *st)
 	frame_append(out, FRAME_ROW, p->buf, p->len);
 }
 
-static const char *error_message(struct query_conn *qc, int rc)
+/* One query's run: where its frames go and what it has sent so far. */
+struct run {
+	struct query_conn *qc;
+	int fd;
+	struct strbuf out;
+	uint64_t rows;
+	uint64_t stmt_bytes; /* frames of the current statement's rows */
+	char *fail;	     /* an error of our own, not SQLite's */
+};
+
+/* Encoded size of the current row's frame, known before encoding, so an
+ * oversized row is refused without copying it. */
+static uint64_t row_frame_size(sqlite3_stmt *st)
 {
+	int n = sqlite3_column_count(st);
+	uint64_t size = 5;
+
+	for (int i = 0; i < n; i++) {
+		int type = sqlite3_column_type(st, i);
+
+		if (type == SQLITE_TEXT || type == SQLITE_BLOB)
+			size += 1 + 4 + (uint64_t)sqlite3_column_bytes(st, i);
+		else
+			size += type == SQLITE_NULL ? 1 : 9;
+	}
+	return size;
+}
+
+static char *size_text(uint64_t bytes)
+{
+	if (bytes % (1024 * 1024) == 0)
+		return xasprintf("%" PRIu64 " MiB", bytes / (1024 * 1024));
+	return xasprintf("%" PRIu64 " bytes", bytes);
+}
+
+/* Refuses a row that would take the statement past its limit, or that is
+ * larger than one frame may be. Returns true if the row may be sent. */
+static bool row_fits(struct run *r, sqlite3_stmt *st)
+{
+	uint64_t size = row_frame_size(st);
+	char *limit;
+
+	if (size - 5 > FRAME_MAX) {
+		r->fail = xasprintf("a row of the result is larger than %u MiB; "
+				    "select fewer or shorter columns",
+				    FRAME_MAX / (1024 * 1024));
+		return false;
+	}
+	if (r->stmt_bytes + size <= r->qc->max_result_bytes) {
+		r->stmt_bytes += size;
+		return true;
+	}
+	limit = size_text(r->qc->max_result_bytes);
+	r->fail = xasprintf("result larger than %s (--control_max_result_bytes); "
+			    "add a LIMIT or narrow the columns",
+			    limit);
+	free(limit);
+	return false;
+}
+
+static const char *error_message(struct run *r, int rc)
+{
+	struct query_conn *qc = r->qc;
+	const char *why = query_watch_reason(qc->watch, rc);
+
+	if (r->fail)
+		return r->fail;
 	/* SQLite reports a denial as a plain "not authorized"; the
 	 * authorizer kept the reason. */
 	if (qc->authz->reason[0])
 		return qc->authz->reason;
-	if (rc == SQLITE_INTERRUPT && qc->watch->timed_out)
-		return "interrupted: the query ran longer than --control_query_timeout";
-	return sqlite3_errmsg(qc->db);
+	return why ? why : sqlite3_errmsg(qc->db);
 }
 
-static int flush(int fd, struct strbuf *out)
+/* Sends what is buffered, within the query's deadline: the time a client
+ * takes to read counts against --control_query_timeout. */
+static int flush(struct run *r, const struct timespec *deadline)
 {
-	int rc = wire_write_all(fd, out->buf, out->len);
+	int rc = wire_write_until(r->fd, r->out.buf, r->out.len, deadline);
 
-	sb_truncate(out, 0);
+	sb_truncate(&r->out, 0);
 	return rc;
 }
 
 /* Steps one statement to the end, streaming its rows. Returns SQLITE_DONE,
- * an SQLite error, or a negative errno from the socket. */
-static int run_statement(int fd, sqlite3_stmt *st, struct strbuf *out, uint64_t *rows)
+ * an SQLite error, SQLITE_TOOBIG for a result over the limit, or a
+ * negative errno from the socket. */
+static int run_statement(struct run *r, sqlite3_stmt *st)
 {
 	struct strbuf p = STRBUF_INIT;
 	int rc;
 
-	append_columns(out, st);
+	r->stmt_bytes = 0;
+	append_columns(&r->out, st);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		append_row(out, &p, st);
-		(*rows)++;
-		if (out->len >= FLUSH_BYTES && (rc = flush(fd, out)) < 0)
+		if (!row_fits(r, st)) {
+			rc = SQLITE_TOOBIG;
+			break;
+		}
+		append_row(&r->out, &p, st);
+		r->rows++;
+		if (r->out.len >= FLUSH_BYTES && (rc = flush(r, &r->qc->watch->deadline)) < 0)
 			break;
 	}
 	sb_free(&p);
 	return rc;
 }
 
-int query_run(struct query_conn *qc, int fd, const char *sql, size_t len)
+/* Runs the statements of `sql` in turn. Returns SQLITE_OK, the first
+ * SQLite error, or a negative errno from the socket. Every statement is
+ * finalized before this returns, which ends its read transaction. */
+static int run_all(struct run *r, const char *sql, size_t len)
 {
-	struct strbuf out = STRBUF_INIT;
 	const char *tail = sql, *end = sql + len;
-	uint64_t rows = 0;
 	int rc = SQLITE_OK;
 
-	qc->authz->reason[0] = '\0';
-	query_watch_start(qc->watch, fd);
-	while (tail < end) {
+	while (tail < end && rc == SQLITE_OK) {
 		sqlite3_stmt *st = NULL;
 
-		rc = sqlite3_prepare_v2(qc->db, tail, (int)(end - tail), &st, &tail);
-		if (rc != SQLITE_OK)
-			break;
-		if (!st)
-			continue; /* whitespace or a comment */
-		rc = run_statement(fd, st, &out, &rows);
+		rc = sqlite3_prepare_v2(r->qc->db, tail, (int)(end - tail), &st, &tail);
+		if (rc != SQLITE_OK || !st)
+			continue; /* an error ends the loop; no statement is a comment */
+		rc = run_statement(r, st);
 		if (rc == SQLITE_DONE)
 			rc = SQLITE_OK;
-		else if (rc > 0)
-			rc = sqlite3_errcode(qc->db);
+		else if (rc > 0 && !r->fail)
+			rc = sqlite3_errcode(r->qc->db);
 		sqlite3_finalize(st);
-		if (rc != SQLITE_OK)
-			break;
 	}
-	query_watch_stop(qc->watch);
-	if (rc < 0) {
-		sb_free(&out);
-		return rc;
-	}
-	if (rc != SQLITE_OK) {
-		const char *msg = error_message(qc, rc);
+	return rc;
+}
 
-		frame_append(&out, FRAME_ERROR, msg, strlen(msg));
+/* The DONE or ERROR frame that ends the answer, sent with a short grace
+ * past the deadline. */
+static int finish(struct run *r, int rc)
+{
+	struct timespec deadline;
+
+	if (rc != SQLITE_OK) {
+		const char *msg = error_message(r, rc);
+
+		frame_append(&r->out, FRAME_ERROR, msg, strlen(msg));
 	} else {
 		struct strbuf p = STRBUF_INIT;
 
-		wire_put_u64(&p, rows);
-		frame_append(&out, FRAME_DONE, p.buf, p.len);
+		wire_put_u64(&p, r->rows);
+		frame_append(&r->out, FRAME_DONE, p.buf, p.len);
 		sb_free(&p);
 	}
-	rc = flush(fd, &out);
-	sb_free(&out);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += FINAL_GRACE_S;
+	if (deadline.tv_sec < r->qc->watch->deadline.tv_sec)
+		deadline = r->qc->watch->deadline;
+	return flush(r, &deadline);
+}
+
+int query_run(struct query_conn *qc, int fd, const char *sql, size_t len)
+{
+	struct run r = {.qc = qc, .fd = fd, .out = STRBUF_INIT};
+	int rc;
+
+	qc->authz->reason[0] = '\0';
+	query_watch_start(qc->watch, fd);
+	rc = run_all(&r, sql, len);
+	query_watch_stop(qc->watch);
+	if (rc >= 0)
+		rc = finish(&r, rc);
+	sb_free(&r.out);
+	free(r.fail);
 	return rc;
 }

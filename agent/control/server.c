@@ -4,6 +4,9 @@
 #include "query.h"
 #include "wire.h"
 
+#include "core/flags.h"
+#include "sql/catalog.h"
+
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "common/xalloc.h"
@@ -33,6 +36,8 @@ struct control_server {
 	char *db_path;
 	const struct catalog *cat;
 	int query_timeout_s;
+	int idle_timeout_s;
+	uint64_t max_result_bytes;
 	int listen_fd;
 	int stop_fd;
 	pthread_t accept_thread;
@@ -60,7 +65,8 @@ static int open_connection(struct client *c)
 	char *err = NULL;
 	bool stopping;
 
-	if (query_conn_open(&qc, c->cs->db_path, c->cs->cat, c->cs->query_timeout_s, &err) < 0) {
+	if (query_conn_open(&qc, c->cs->db_path, c->cs->cat, c->cs->query_timeout_s,
+			    c->cs->max_result_bytes, &err) < 0) {
 		send_error(c->fd, err);
 		free(err);
 		return -1;
@@ -77,21 +83,54 @@ static int open_connection(struct client *c)
 	return 0;
 }
 
+/* A client that sends nothing (or half a frame) for the idle timeout
+ * gives its slot back. The read timeout covers waiting for a query and
+ * reading one; the note is sent without blocking, as such a client may
+ * not read either. */
+static void set_idle_timeout(struct client *c)
+{
+	struct timeval tv = {.tv_sec = c->cs->idle_timeout_s};
+
+	if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+		log_warn("control: cannot set the idle timeout: %s", strerror(errno));
+}
+
+static void close_idle(struct client *c)
+{
+	struct strbuf out = STRBUF_INIT;
+	char *msg = xasprintf(WIRE_IDLE_PREFIX ": no query for %d s (--control_idle_timeout)",
+			      c->cs->idle_timeout_s);
+
+	frame_append(&out, FRAME_ERROR, msg, strlen(msg));
+	(void)!send(c->fd, out.buf, out.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	sb_free(&out);
+	free(msg);
+}
+
 static void serve(struct client *c)
 {
 	struct strbuf payload = STRBUF_INIT;
 	char kind;
+	int rc;
 
 	if (open_connection(c) < 0)
 		return;
-	while (frame_read(c->fd, &kind, &payload) == 0) {
+	set_idle_timeout(c);
+	while ((rc = frame_read(c->fd, &kind, &payload)) == 0) {
 		if (kind != FRAME_QUERY) {
 			send_error(c->fd, "protocol error: expected a query");
 			break;
 		}
-		if (query_run(&c->qc, c->fd, payload.buf, payload.len) < 0)
+		rc = query_run(&c->qc, c->fd, payload.buf, payload.len);
+		if (rc == -ETIMEDOUT)
+			log_warn("control: dropped a client that did not read its result within "
+				 "--control_query_timeout (%d s); its query was ended",
+				 c->cs->query_timeout_s);
+		if (rc < 0)
 			break;
 	}
+	if (rc == -EAGAIN || rc == -EWOULDBLOCK)
+		close_idle(c);
 	sb_free(&payload);
 }
 
@@ -181,7 +220,8 @@ static void accept_one(struct control_server *cs)
 	}
 	c = claim_slot(cs, fd);
 	if (!c) {
-		refuse(fd, "too many clients: try again later");
+		refuse(fd, WIRE_BUSY_PREFIX ": the daemon serves at most " CONTROL_MAX_CLIENTS_TEXT
+					    " at once; try again later");
 		return;
 	}
 	pthread_attr_init(&attr);
@@ -287,6 +327,12 @@ int control_server_start(const char *path, const char *db_path, const struct cat
 	int rc;
 
 	cs->query_timeout_s = query_timeout_s;
+	/* The other limits come from the flags the catalog carries; without
+	 * them (no flags), the built-in defaults. */
+	cs->idle_timeout_s =
+	    cat && cat->flags ? (int)cat->flags->control_idle_timeout : CONTROL_DEFAULT_IDLE_S;
+	cs->max_result_bytes = cat && cat->flags ? (uint64_t)cat->flags->control_max_result_bytes
+						 : CONTROL_DEFAULT_RESULT_BYTES;
 	cs->path = xstrdup(path);
 	cs->db_path = xstrdup(db_path);
 	cs->cat = cat;

@@ -3,13 +3,22 @@
  * The socket is created mode 0600 and every peer's uid is checked with
  * SO_PEERCRED; only uid 0 is served. Each client gets a thread and its own
  * read-only SQLite connection, so a slow query never holds up the store's
- * writer. At most CONTROL_MAX_CLIENTS are served at once. */
+ * writer. At most CONTROL_MAX_CLIENTS are served at once; more are refused
+ * with a "too many clients" error (the shell retries). A client that sends
+ * no query for --control_idle_timeout is disconnected, one that does not
+ * read its result within --control_query_timeout is dropped, and one
+ * statement's result may not exceed --control_max_result_bytes. */
 #pragma once
 
 struct catalog;
 struct control_server;
 
-#define CONTROL_MAX_CLIENTS 16
+#define CONTROL_MAX_CLIENTS	 16
+#define CONTROL_MAX_CLIENTS_TEXT "16"
+
+/* Used when the catalog carries no flags (the flags' own defaults). */
+#define CONTROL_DEFAULT_IDLE_S	     30
+#define CONTROL_DEFAULT_RESULT_BYTES (256ull * 1024 * 1024)
 
 /* Binds `path` (replacing a stale socket, refusing a live one) and starts
  * the accept thread. Returns 0 or -errno with *err set (free it). */

@@ -2,8 +2,10 @@
 #include "wire.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 void wire_put_u8(struct strbuf *out, uint8_t v)
@@ -52,6 +54,57 @@ int wire_write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* Milliseconds left until `deadline`, 0 once it has passed. */
+static int ms_until(const struct timespec *deadline)
+{
+	struct timespec now;
+	int64_t ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (int64_t)(deadline->tv_sec - now.tv_sec) * 1000 +
+	     (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	if (ms <= 0)
+		return 0;
+	return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
+/* Waits until fd can take more bytes. Returns 0, or -ETIMEDOUT. */
+static int wait_writable(int fd, const struct timespec *deadline)
+{
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	int ms, n;
+
+	do {
+		ms = ms_until(deadline);
+		n = poll(&p, 1, ms);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == 0 ? -ETIMEDOUT : 0;
+}
+
+int wire_write_until(int fd, const void *buf, size_t len, const struct timespec *deadline)
+{
+	const char *p = buf;
+	int rc = 0;
+
+	while (len > 0 && rc == 0) {
+		/* Non-blocking per call: the socket itself stays blocking for
+		 * the reads between queries. */
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n >= 0) {
+			p += n;
+			len -= (size_t)n;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			rc = wait_writable(fd, deadline);
+		} else if (errno != EINTR) {
+			rc = -errno;
+		}
+	}
+	return rc;
 }
 
 static int read_exact(int fd, void *buf, size_t len, bool at_start)

@@ -26,11 +26,25 @@ enum wire_value_type { WIRE_NULL, WIRE_INTEGER, WIRE_REAL, WIRE_TEXT, WIRE_BLOB 
 
 #define FRAME_MAX (64u * 1024 * 1024)
 
+/* How ERROR messages that are about the connection, not the query, begin:
+ * the server is full (the client may retry shortly), or closed a
+ * connection that sent nothing for --control_idle_timeout (the client may
+ * reconnect and send its query again). */
+#define WIRE_BUSY_PREFIX "too many clients"
+#define WIRE_IDLE_PREFIX "idle connection closed"
+
+struct timespec;
+
 /* Appends a frame header and payload to `out`. */
 void frame_append(struct strbuf *out, char kind, const void *payload, size_t len);
 
 /* Writes all of buf to fd (MSG_NOSIGNAL). Returns 0 or -errno. */
 int wire_write_all(int fd, const void *buf, size_t len);
+
+/* As wire_write_all, but gives up with -ETIMEDOUT when the peer does not
+ * take the bytes before `deadline` (CLOCK_MONOTONIC): a peer that stops
+ * reading cannot hold the writer past it. */
+int wire_write_until(int fd, const void *buf, size_t len, const struct timespec *deadline);
 
 /* Reads one frame. Returns 0, -EPIPE at a clean end of stream, -EPROTO for
  * a frame over FRAME_MAX, or -errno. */

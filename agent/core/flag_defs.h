@@ -39,6 +39,10 @@
 	  "Pid file, locked while the daemon runs")                                                \
 	X(INT, control_query_timeout, "60", 1, 86400,                                              \
 	  "Seconds a control-socket query may run before it is interrupted")                      \
+	X(INT, control_idle_timeout, "30", 1, 86400,                                               \
+	  "Seconds a control-socket client may stay connected without sending a query")           \
+	X(INT, control_max_result_bytes, "268435456", 65536, 17179869184,                          \
+	  "Bytes of rows one control-socket statement may return before it is ended")             \
 	X(BOOL, daemonize, "false", 0, 0, "Fork into the background after start-up")               \
 	X(BOOL, verbose, "false", 0, 0, "Log debug messages")                                      \
 	X(BOOL, disable_events, "false", 0, 0, "Run no event publishers or subscribers")           \

@@ -34,6 +34,18 @@ int client_connect(struct client *c, const char *path)
 	return 0;
 }
 
+int client_reconnect(struct client *c)
+{
+	char *path = c->path;
+	int rc;
+
+	if (c->fd >= 0)
+		close(c->fd);
+	rc = client_connect(c, path);
+	free(path);
+	return rc;
+}
+
 void client_close(struct client *c)
 {
 	if (c->fd >= 0)
@@ -106,46 +118,72 @@ static bool decode_row(struct wire_reader *r, struct formatter *fmt, size_t ncol
 	return ok;
 }
 
+/* What a connection-level ERROR frame, or a loss before any frame, means
+ * for a query of which nothing arrived yet. */
+static int unanswered(int rc, const char *error)
+{
+	if (rc < 0)
+		return CLIENT_LOST_UNANSWERED;
+	if (strncmp(error, WIRE_BUSY_PREFIX, strlen(WIRE_BUSY_PREFIX)) == 0)
+		return CLIENT_BUSY;
+	if (strncmp(error, WIRE_IDLE_PREFIX, strlen(WIRE_IDLE_PREFIX)) == 0)
+		return CLIENT_IDLE_CLOSED;
+	return rc;
+}
+
+/* Decodes one frame of an answer into `fmt`. Returns 0 to read on, 1 at
+ * the end (DONE, or ERROR into *error), or -EPROTO. */
+static int take_frame(char kind, const struct strbuf *buf, struct formatter *fmt, size_t *ncols,
+		      bool *open_result, char **error)
+{
+	struct wire_reader r = {.p = (const unsigned char *)buf->buf, .left = buf->len};
+
+	switch (kind) {
+	case FRAME_COLUMNS:
+		if (*open_result)
+			formatter_end(fmt);
+		if (!decode_columns(&r, fmt, ncols))
+			return -EPROTO;
+		*open_result = true;
+		return 0;
+	case FRAME_ROW:
+		return *open_result && decode_row(&r, fmt, *ncols) ? 0 : -EPROTO;
+	case FRAME_DONE:
+		return 1;
+	case FRAME_ERROR:
+		*error = xstrndup(buf->buf, buf->len);
+		return 1;
+	default:
+		return -EPROTO;
+	}
+}
+
 int client_query(struct client *c, const char *sql, struct formatter *fmt, char **error)
 {
 	struct strbuf buf = STRBUF_INIT;
 	size_t ncols = 0;
-	bool open_result = false;
+	bool open_result = false, answered = false;
 	int rc;
 
+	*error = NULL;
 	frame_append(&buf, FRAME_QUERY, sql, strlen(sql));
 	rc = wire_write_all(c->fd, buf.buf, buf.len);
 	while (rc == 0) {
-		struct wire_reader r;
 		char kind;
 
 		rc = frame_read(c->fd, &kind, &buf);
 		if (rc < 0)
 			break;
-		r.p = (const unsigned char *)buf.buf;
-		r.left = buf.len;
-		if (kind == FRAME_COLUMNS) {
-			if (open_result)
-				formatter_end(fmt);
-			if (!decode_columns(&r, fmt, &ncols)) {
-				rc = -EPROTO;
-				break;
-			}
-			open_result = true;
-		} else if (kind == FRAME_ROW) {
-			if (!open_result || !decode_row(&r, fmt, ncols))
-				rc = -EPROTO;
-		} else if (kind == FRAME_DONE) {
-			break;
-		} else if (kind == FRAME_ERROR) {
-			*error = xstrndup(buf.buf, buf.len);
-			rc = 1;
-		} else {
-			rc = -EPROTO;
-		}
+		rc = take_frame(kind, &buf, fmt, &ncols, &open_result, error);
+		if (rc == 0)
+			answered = true;
 	}
 	if (open_result)
 		formatter_end(fmt);
 	sb_free(&buf);
+	if (rc == 1 && !*error)
+		return CLIENT_OK;
+	if (!answered && rc != -EPROTO)
+		return unanswered(rc, *error);
 	return rc == -EPIPE ? -ECONNRESET : rc;
 }

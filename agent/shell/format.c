@@ -17,12 +17,18 @@ struct formatter {
 	char **names;	  /* escaped for the terminal, or raw for JSON keys */
 	size_t *name_len;
 	size_t nrows;
-	/* Pretty mode keeps every cell (escaped) until the widths are known. */
+	/* Pretty mode keeps the first PRETTY_SAMPLE_ROWS rows' cells (escaped)
+	 * to size the columns, prints them, then prints each later row as it
+	 * arrives in the same layout: memory stays bounded however long the
+	 * result is. */
 	char **cells;
 	size_t ncells;
 	size_t cells_cap;
+	size_t *widths; /* set once the layout is fixed */
 	struct strbuf line;
 };
+
+#define PRETTY_SAMPLE_ROWS 1000
 
 int output_mode_parse(const char *name)
 {
@@ -54,6 +60,8 @@ static void reset(struct formatter *f)
 	free(f->names);
 	free(f->name_len);
 	free(f->cells);
+	free(f->widths);
+	f->widths = NULL;
 	f->names = NULL;
 	f->name_len = NULL;
 	f->cells = NULL;
@@ -210,6 +218,80 @@ static void row_line(struct formatter *f, const struct shell_value *values)
 	}
 }
 
+static void pretty_rule(struct formatter *f)
+{
+	fputc('+', f->out);
+	for (size_t i = 0; i < f->ncols; i++) {
+		for (size_t j = 0; j < f->widths[i] + 2; j++)
+			fputc('-', f->out);
+		fputc('+', f->out);
+	}
+	fputc('\n', f->out);
+}
+
+/* A value wider than its column (a later row than the sample) is printed
+ * whole: it widens its cell for that row only. */
+static void pretty_line(struct formatter *f, char *const *cells)
+{
+	fputc('|', f->out);
+	for (size_t i = 0; i < f->ncols; i++) {
+		size_t w = display_width(cells[i]);
+
+		fprintf(f->out, " %s%*s |", cells[i],
+			(int)(f->widths[i] > w ? f->widths[i] - w : 0), "");
+	}
+	fputc('\n', f->out);
+}
+
+/* Fixes the column widths from the header and the rows kept so far, and
+ * prints the table's top, header and those rows. */
+static void pretty_start(struct formatter *f)
+{
+	size_t nrows = f->ncells / f->ncols;
+
+	f->widths = xcalloc(f->ncols, sizeof(*f->widths));
+	for (size_t i = 0; i < f->ncols; i++)
+		f->widths[i] = f->headers ? display_width(f->names[i]) : 0;
+	for (size_t c = 0; c < f->ncells; c++) {
+		size_t w = display_width(f->cells[c]);
+
+		if (w > f->widths[c % f->ncols])
+			f->widths[c % f->ncols] = w;
+	}
+	pretty_rule(f);
+	if (f->headers) {
+		pretty_line(f, f->names);
+		pretty_rule(f);
+	}
+	for (size_t r = 0; r < nrows; r++)
+		pretty_line(f, f->cells + r * f->ncols);
+	for (size_t c = 0; c < f->ncells; c++)
+		free(f->cells[c]);
+	f->ncells = 0;
+}
+
+static void row_pretty(struct formatter *f, const struct shell_value *values)
+{
+	if (f->ncols == 0)
+		return;
+	if (f->widths) {
+		char **cells = xcalloc(f->ncols, sizeof(*cells));
+
+		for (size_t i = 0; i < f->ncols; i++)
+			cells[i] = terminal_text(&values[i]);
+		pretty_line(f, cells);
+		for (size_t i = 0; i < f->ncols; i++)
+			free(cells[i]);
+		free(cells);
+		return;
+	}
+	f->cells = xgrow(f->cells, &f->cells_cap, f->ncells + f->ncols, sizeof(*f->cells));
+	for (size_t i = 0; i < f->ncols; i++)
+		f->cells[f->ncells++] = terminal_text(&values[i]);
+	if (f->ncells / f->ncols >= PRETTY_SAMPLE_ROWS)
+		pretty_start(f);
+}
+
 void formatter_row(struct formatter *f, const struct shell_value *values)
 {
 	switch (f->mode) {
@@ -226,65 +308,26 @@ void formatter_row(struct formatter *f, const struct shell_value *values)
 		row_list(f, values);
 		break;
 	case OUTPUT_PRETTY:
-		f->cells = xgrow(f->cells, &f->cells_cap, f->ncells + f->ncols, sizeof(*f->cells));
-		for (size_t i = 0; i < f->ncols; i++)
-			f->cells[f->ncells++] = terminal_text(&values[i]);
+		row_pretty(f, values);
 		break;
 	}
 	f->nrows++;
 }
 
-static void pretty_rule(struct formatter *f, const size_t *widths)
+/* As osqueryi: nothing at all for no rows. */
+static void pretty_end(struct formatter *f)
 {
-	fputc('+', f->out);
-	for (size_t i = 0; i < f->ncols; i++) {
-		for (size_t j = 0; j < widths[i] + 2; j++)
-			fputc('-', f->out);
-		fputc('+', f->out);
-	}
-	fputc('\n', f->out);
-}
-
-static void pretty_line(struct formatter *f, const size_t *widths, char *const *cells)
-{
-	fputc('|', f->out);
-	for (size_t i = 0; i < f->ncols; i++)
-		fprintf(f->out, " %s%*s |", cells[i], (int)(widths[i] - display_width(cells[i])),
-			"");
-	fputc('\n', f->out);
-}
-
-static void pretty_print(struct formatter *f)
-{
-	size_t *widths;
-
-	if (f->ncols == 0 || f->nrows == 0) /* as osqueryi: nothing for no rows */
+	if (f->ncols == 0 || f->nrows == 0)
 		return;
-	widths = xcalloc(f->ncols, sizeof(*widths));
-	for (size_t i = 0; i < f->ncols; i++)
-		widths[i] = f->headers ? display_width(f->names[i]) : 0;
-	for (size_t c = 0; c < f->ncells; c++) {
-		size_t w = display_width(f->cells[c]);
-
-		if (w > widths[c % f->ncols])
-			widths[c % f->ncols] = w;
-	}
-	pretty_rule(f, widths);
-	if (f->headers) {
-		pretty_line(f, widths, f->names);
-		pretty_rule(f, widths);
-	}
-	for (size_t r = 0; r < f->nrows; r++)
-		pretty_line(f, widths, f->cells + r * f->ncols);
-	if (f->nrows)
-		pretty_rule(f, widths);
-	free(widths);
+	if (!f->widths)
+		pretty_start(f);
+	pretty_rule(f);
 }
 
 void formatter_end(struct formatter *f)
 {
 	if (f->mode == OUTPUT_PRETTY)
-		pretty_print(f);
+		pretty_end(f);
 	else if (f->mode == OUTPUT_JSON)
 		fputs(f->nrows ? "\n]\n" : "]\n", f->out);
 	fflush(f->out);

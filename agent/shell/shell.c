@@ -20,6 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A full daemon ("too many clients") is asked again for this long. */
+#define BUSY_RETRY_S	    10
+#define BUSY_FIRST_DELAY_MS 20
+#define BUSY_MAX_DELAY_MS   500
+
 struct shell {
 	struct client client;
 	enum output_mode mode;
@@ -43,6 +48,74 @@ static void print_error(const char *msg)
 	fprintf(stderr, "Error: %s\n", msg);
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Sleeps before the next try at a full daemon: doubling from 20 ms up to
+ * 500 ms, with jitter so that many waiting shells do not return at once. */
+static void busy_backoff(int *delay_ms)
+{
+	struct timespec ts;
+	int ms = *delay_ms / 2 + rand() % (*delay_ms / 2 + 1);
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	nanosleep(&ts, NULL);
+	*delay_ms = *delay_ms * 2 > BUSY_MAX_DELAY_MS ? BUSY_MAX_DELAY_MS : *delay_ms * 2;
+}
+
+/* Runs `sql`, sending it again on a fresh connection when nothing of the
+ * answer arrived: the daemon was full (retried with backoff for up to
+ * BUSY_RETRY_S), or closed the connection (idle, or lost before the first
+ * frame: tried once more). Returns as client_query; a daemon still full
+ * at the end is CLIENT_BUSY with its message in *error. */
+static int query_retrying(struct shell *sh, const char *sql, struct formatter *fmt,
+			  char **error)
+{
+	struct timespec t0;
+	int delay_ms = BUSY_FIRST_DELAY_MS, rc;
+	bool resent = false;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		rc = client_query(&sh->client, sql, fmt, error);
+		if (rc == CLIENT_BUSY && seconds_since(&t0) < BUSY_RETRY_S)
+			busy_backoff(&delay_ms);
+		else if ((rc == CLIENT_IDLE_CLOSED || rc == CLIENT_LOST_UNANSWERED) && !resent)
+			resent = true;
+		else
+			break;
+		free(*error);
+		*error = NULL;
+		rc = client_reconnect(&sh->client);
+		if (rc < 0)
+			break;
+	}
+	return rc;
+}
+
+static void print_failure(struct shell *sh, int rc, const char *error)
+{
+	if (rc == CLIENT_QUERY_ERROR)
+		print_error(error);
+	else if (rc == CLIENT_BUSY)
+		fprintf(stderr,
+			"Error: the sysq daemon at %s is busy: %s (still full after %d s of "
+			"retrying)\n",
+			sh->client.path, error, BUSY_RETRY_S);
+	else if (rc == CLIENT_IDLE_CLOSED || rc == CLIENT_LOST_UNANSWERED)
+		fprintf(stderr, "Error: the daemon at %s closed the connection before answering%s%s\n",
+			sh->client.path, error ? ": " : "", error ? error : "");
+	else if (rc < 0)
+		fprintf(stderr, "Error: lost the connection to the daemon at %s: %s\n",
+			sh->client.path, strerror(-rc));
+}
+
 /* Runs one SQL text and prints the result. Returns 0, 1 on a query
  * error, or -errno when the daemon connection failed. */
 static int run_sql(struct shell *sh, const char *sql)
@@ -53,16 +126,17 @@ static int run_sql(struct shell *sh, const char *sql)
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = client_query(&sh->client, sql, fmt, &error);
+	rc = query_retrying(sh, sql, fmt, &error);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	formatter_free(fmt);
-	if (rc == 1) {
-		print_error(error);
-		free(error);
-	} else if (rc < 0) {
-		fprintf(stderr, "Error: lost the connection to the daemon at %s: %s\n",
-			sh->client.path, strerror(-rc));
-	}
+	print_failure(sh, rc, error);
+	free(error);
+	/* A full daemon fails this query only; a connection that closed twice
+	 * unanswered is as good as lost. */
+	if (rc == CLIENT_BUSY)
+		rc = 1;
+	else if (rc > CLIENT_QUERY_ERROR)
+		rc = -ECONNRESET;
 	if (sh->timer)
 		printf("Run Time: %.3fs\n",
 		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -325,6 +399,7 @@ int shell_main(int argc, char **argv)
 		return 1;
 	}
 	free(path);
+	srand((unsigned)getpid() ^ (unsigned)time(NULL));
 	sh.interactive = !args.sql && isatty(STDIN_FILENO);
 	if (args.sql)
 		rc = run_sql(&sh, args.sql) == 0 ? 0 : 1;
