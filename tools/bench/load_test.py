@@ -5,7 +5,7 @@ and a full disk get in its way?
     tools/bench/load_test.py [BUILD_DIR] [--seconds 60] [--clients 20] [--idle 20]
 
 As root. Starts `sysq daemon --disable_audit --enable_bpf_events=true` with
-every path in a temp dir and its database on a 256 MiB tmpfs of its own,
+every path in a temp dir and its database on a 2 GiB tmpfs of its own,
 then, all at once for --seconds:
   - connect_loop does UDP connect() on loopback as fast as one core can;
   - --clients `sysq shell` processes query socket_events over and over;
@@ -72,11 +72,14 @@ class Agent:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
 
-    def query(self, sql):
-        """Rows as lists of strings, or None when the query failed."""
+    def query(self, sql, errors=None):
+        """Rows as lists of strings, or None when the query failed (its
+        error, up to the first colon, appended to `errors`)."""
         r = subprocess.run([self.sysq, "shell", "--csv", f"--control_socket={self.sock}", sql],
                            capture_output=True, text=True, timeout=120)
         if r.returncode != 0:
+            if errors is not None:
+                errors.append(r.stderr.strip().split(":")[0:2][-1].strip()[:60])
             return None
         return [line.split(",") for line in r.stdout.strip().splitlines()[1:]]
 
@@ -100,8 +103,8 @@ def querying_client(agent, stop, latencies, failures):
            "WHERE time >= CAST(strftime('%s', 'now') AS INTEGER) - 2")
     while not stop.is_set():
         t = time.monotonic()
-        if agent.query(sql) is None:
-            failures.append(1)
+        if agent.query(sql, failures) is None:
+            pass
         else:
             latencies.append(time.monotonic() - t)
 
@@ -221,6 +224,8 @@ def report(agent, driver, calls, latencies, failures, dropped, samples):
           f"{percentile(latencies, 0.5) * 1000:.0f} ms, p99 "
           f"{percentile(latencies, 0.99) * 1000:.0f} ms; idle connections dropped by the "
           f"daemon: {len(dropped)}")
+    for reason in sorted(set(failures)):
+        print(f"  failed {failures.count(reason)} times: {reason}")
     return 1 if uncounted > 0 else 0
 
 
@@ -239,7 +244,7 @@ def main():
         die(f"no connect_loop in {args.build}")
     tmp = tempfile.mkdtemp(prefix="sysq-load.")
     os.mkdir(os.path.join(tmp, "db"))
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs",
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2g", "tmpfs",
                     os.path.join(tmp, "db")], check=True)
     agent = Agent(args.build, tmp)
     try:
