@@ -91,7 +91,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fmt = formatter_new((enum output_mode)(data[0] % 5), (data[0] / 5) % 2 == 0, devnull);
 	c.fd = sv[0];
 	rc = client_query(&c, "SELECT * FROM process_events", fmt, &error);
-	if (rc > 1 || (rc == 1) != (error != NULL)) {
+	/* client.h: only a query error, a full daemon and an idle close come
+	 * with a message. */
+	if (rc > CLIENT_LOST_UNANSWERED ||
+	    (rc == CLIENT_QUERY_ERROR || rc == CLIENT_BUSY || rc == CLIENT_IDLE_CLOSED) !=
+		    (error != NULL)) {
 		fprintf(stderr, "client_query: rc %d with error %p\n", rc, (void *)error);
 		abort();
 	}
