@@ -354,13 +354,20 @@ static int start_bpf(struct daemon *d)
 
 static int start_control(struct daemon *d)
 {
+	struct control_options opt = {
+		.path = d->flags.control_socket,
+		.db_path = d->flags.database_path,
+		.cat = &d->catalog,
+		.query_timeout_s = (int)d->flags.control_query_timeout,
+		.idle_timeout_s = (int)d->flags.control_idle_timeout,
+		.max_result_bytes = (uint64_t)d->flags.control_max_result_bytes,
+	};
 	char *err = NULL;
 
 	d->catalog.store = d->store;
 	d->catalog.pubsub = d->pubsub;
 	d->catalog.flags = &d->flags;
-	if (control_server_start(d->flags.control_socket, d->flags.database_path, &d->catalog,
-				 (int)d->flags.control_query_timeout, &d->control, &err) < 0) {
+	if (control_server_start(&opt, &d->control, &err) < 0) {
 		log_error("control socket: %s", err);
 		free(err);
 		return 1;

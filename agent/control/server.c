@@ -4,9 +4,6 @@
 #include "query.h"
 #include "wire.h"
 
-#include "core/flags.h"
-#include "sql/catalog.h"
-
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "common/xalloc.h"
@@ -320,22 +317,18 @@ static void server_free(struct control_server *cs)
 	free(cs);
 }
 
-int control_server_start(const char *path, const char *db_path, const struct catalog *cat,
-			 int query_timeout_s, struct control_server **ret, char **err)
+int control_server_start(const struct control_options *opt, struct control_server **ret,
+			 char **err)
 {
 	struct control_server *cs = xcalloc(1, sizeof(*cs));
 	int rc;
 
-	cs->query_timeout_s = query_timeout_s;
-	/* The other limits come from the flags the catalog carries; without
-	 * them (no flags), the built-in defaults. */
-	cs->idle_timeout_s =
-	    cat && cat->flags ? (int)cat->flags->control_idle_timeout : CONTROL_DEFAULT_IDLE_S;
-	cs->max_result_bytes = cat && cat->flags ? (uint64_t)cat->flags->control_max_result_bytes
-						 : CONTROL_DEFAULT_RESULT_BYTES;
-	cs->path = xstrdup(path);
-	cs->db_path = xstrdup(db_path);
-	cs->cat = cat;
+	cs->query_timeout_s = opt->query_timeout_s;
+	cs->idle_timeout_s = opt->idle_timeout_s;
+	cs->max_result_bytes = opt->max_result_bytes;
+	cs->path = xstrdup(opt->path);
+	cs->db_path = xstrdup(opt->db_path);
+	cs->cat = opt->cat;
 	cs->listen_fd = -1;
 	pthread_mutex_init(&cs->lock, NULL);
 	pthread_cond_init(&cs->idle, NULL);

@@ -10,20 +10,27 @@
  * statement's result may not exceed --control_max_result_bytes. */
 #pragma once
 
+#include <stdint.h>
+
 struct catalog;
 struct control_server;
 
 #define CONTROL_MAX_CLIENTS	 16
 #define CONTROL_MAX_CLIENTS_TEXT "16"
 
-/* Used when the catalog carries no flags (the flags' own defaults). */
-#define CONTROL_DEFAULT_IDLE_S	     30
-#define CONTROL_DEFAULT_RESULT_BYTES (256ull * 1024 * 1024)
+struct control_options {
+	const char *path;    /* the socket */
+	const char *db_path; /* the database its queries read */
+	const struct catalog *cat;
+	int query_timeout_s;	   /* --control_query_timeout */
+	int idle_timeout_s;	   /* --control_idle_timeout */
+	uint64_t max_result_bytes; /* --control_max_result_bytes */
+};
 
-/* Binds `path` (replacing a stale socket, refusing a live one) and starts
- * the accept thread. Returns 0 or -errno with *err set (free it). */
-int control_server_start(const char *path, const char *db_path, const struct catalog *cat,
-			 int query_timeout_s, struct control_server **ret, char **err);
+/* Binds opt->path (replacing a stale socket, refusing a live one) and
+ * starts the accept thread. Returns 0 or -errno with *err set (free it). */
+int control_server_start(const struct control_options *opt, struct control_server **ret,
+			 char **err);
 
 /* Closes the socket, interrupts running queries, waits for client threads
  * and removes the socket file. */
