@@ -45,6 +45,55 @@ static char *owner_error(struct audit_publisher *ap, int err)
 	return xasprintf("cannot become the audit daemon: %s", strerror(-err));
 }
 
+static bool any_syscall(const bool want[AUDIT_SYSCALL_COUNT])
+{
+	for (int s = 0; s < AUDIT_SYSCALL_COUNT; s++) {
+		if (want[s])
+			return true;
+	}
+	return false;
+}
+
+/* With no syscall rule to install, the never,task rule spares every new
+ * task the audit context; never beside another audit daemon, whose
+ * rules need those contexts. */
+static int add_task_rule(struct audit_publisher *ap, char **err)
+{
+	int rc;
+
+	if (!ap->opt.task_never_rule)
+		return 0;
+	if (ap->opt.multicast) {
+		log_info("audit: no syscall rules needed, but not adding '-a never,task' in "
+			 "multicast mode: the audit daemon beside sysq (auditd) owns the rules, and "
+			 "the rule would hide new processes from them");
+		return 0;
+	}
+	rc = audit_task_rule_add(&ap->ctl, &ap->task_rule);
+	if (rc < 0)
+		*err = xasprintf("cannot list the audit rules: %s", strerror(-rc));
+	return rc;
+}
+
+/* Installs the syscall rules `want` names, or the never,task rule when
+ * there are none. The never,task rule keeps every task created while it
+ * is loaded out of syscall auditing, sysq's own exit rules included, so
+ * it goes before any syscall rule comes in: otherwise the tasks started
+ * in between would never be audited. */
+static int apply_rules(struct audit_publisher *ap, char **err)
+{
+	int rc;
+
+	if (!any_syscall(ap->opt.want))
+		return add_task_rule(ap, err);
+	rc = audit_task_rule_remove(&ap->ctl, &ap->task_rule);
+	if (rc == 0)
+		rc = audit_rules_add(&ap->ctl, ap->opt.want, &ap->rules);
+	if (rc < 0)
+		*err = xasprintf("cannot add audit rules: %s", strerror(-rc));
+	return rc;
+}
+
 static int apply_config(struct audit_publisher *ap, char **err)
 {
 	int rc = audit_rules_remove_stale(&ap->ctl);
@@ -68,21 +117,21 @@ static int apply_config(struct audit_publisher *ap, char **err)
 		*err = xasprintf("cannot configure audit: %s", strerror(-rc));
 		return rc;
 	}
-	rc = audit_rules_add(&ap->ctl, ap->opt.want, &ap->rules);
-	if (rc < 0)
-		*err = xasprintf("cannot add audit rules: %s", strerror(-rc));
-	return rc;
+	return apply_rules(ap, err);
 }
 
 /* Deletes the rules this run added and restores the settings it changed.
  * Returns 0 when both succeeded. */
 static int undo_config(struct audit_publisher *ap)
 {
-	int rules_rc, state_rc;
+	int rules_rc, task_rc, state_rc;
 
 	if (!ap->config_applied)
 		return 0;
 	rules_rc = audit_rules_remove(&ap->ctl, &ap->rules);
+	task_rc = audit_task_rule_remove(&ap->ctl, &ap->task_rule);
+	if (rules_rc == 0)
+		rules_rc = task_rc;
 	if (rules_rc < 0)
 		log_warn("audit: cannot delete sysq's rules: %s", strerror(-rules_rc));
 	state_rc = audit_state_restore(&ap->ctl, &ap->state);
@@ -110,6 +159,7 @@ static void publisher_free(struct audit_publisher *ap)
 	audit_nl_close(&ap->reader);
 	audit_nl_close(&ap->ctl);
 	audit_assembler_free(ap->assembler);
+	free(ap->task_rule.rule); /* set only if it could not be deleted */
 	sb_free(&ap->debug_line);
 	free(ap->slots);
 	free(ap);
@@ -281,6 +331,7 @@ bool audit_publisher_tick(struct audit_publisher *ap)
 	if (audit_nl_get_status(&ap->ctl, &st) < 0)
 		return false;
 	account_lost(ap, st.lost);
+	audit_task_rule_check(&ap->ctl, &ap->task_rule);
 	if (ap->opt.multicast)
 		return false; /* the audit pid is not ours to keep */
 	if (st.pid != (uint32_t)ap->self) {

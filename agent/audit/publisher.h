@@ -3,7 +3,8 @@
  * Start-up, in order: register as the audit daemon (the kernel then sends
  * records to sysq's socket), delete stale sysq-keyed rules from a crashed
  * run, save the audit status and enable audit with the configured backlog,
- * then add the exit rules the enabled tables need. The reader thread
+ * then add the exit rules the enabled tables need, or "-a never,task" when
+ * they need none (task_rule.h). The reader thread
  * receives records, parses them, assembles events and publishes them.
  *
  * Shutdown reverses start-up: delete exactly the rules this run added,
@@ -40,6 +41,8 @@ struct audit_publisher_options {
 	uint32_t backlog_limit;
 	uint32_t backlog_wait_time;
 	bool want[AUDIT_SYSCALL_COUNT];
+	/* With no syscall in `want`, add "-a never,task" (task_rule.h). */
+	bool task_never_rule;
 	uint32_t event_timeout_ms;
 	/* What a crashed run found, from the database, or NULL. */
 	const struct audit_state *crashed_state;
@@ -55,7 +58,8 @@ int audit_publisher_start(const struct audit_publisher_options *opt, struct publ
  * adopted), or NULL when it changed none. For the daemon to persist. */
 const struct audit_state *audit_publisher_state(const struct audit_publisher *ap);
 
-/* Once a second from the main thread: lost counter and --audit_persist.
+/* Once a second from the main thread: lost counter, --audit_persist, and
+ * the never,task rule's check for other tools' new syscall rules.
  * Returns true when this tick applied the configuration (the pid became
  * sysq's after start-up), so the caller can save the new state. */
 bool audit_publisher_tick(struct audit_publisher *ap);

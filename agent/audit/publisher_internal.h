@@ -7,6 +7,7 @@
 #include "publisher.h"
 #include "rules.h"
 #include "state.h"
+#include "task_rule.h"
 
 #include "common/strbuf.h"
 
@@ -36,6 +37,7 @@ struct audit_publisher {
 	bool config_tried;   /* configuration attempted (once the pid was ours) */
 	bool config_applied; /* settings changed and rules added: undo at exit */
 	struct audit_rule_set rules;
+	struct audit_task_rule task_rule; /* "-a never,task", when no syscall rule is needed */
 	pid_t self;
 	int stop_fd;
 	pthread_t thread;

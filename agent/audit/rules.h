@@ -1,9 +1,11 @@
 /* sysq's audit rules: build, add, and remove exactly what was added.
  *
- * Every rule sysq installs is an exit rule "-a always,exit -F arch=bXX
+ * sysq's syscall rules are exit rules "-a always,exit -F arch=bXX
  * -S ... -k sysq": one rule per ABI with all the syscalls the enabled
- * tables need. The key marks the rule as sysq's, so a restart after a crash
- * can find and delete stale rules without touching anyone else's. */
+ * tables need. Its only other rule, "-a never,task -k sysq"
+ * (task_rule.h), carries the same key. The key marks a rule as sysq's, so
+ * a restart after a crash can find and delete stale rules without
+ * touching anyone else's. */
 #pragma once
 
 #include "netlink.h"

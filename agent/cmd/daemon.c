@@ -266,6 +266,7 @@ static void audit_options(const struct daemon *d, struct audit_publisher_options
 	opt->allow_config = d->flags.audit_allow_config;
 	opt->persist = d->flags.audit_persist;
 	opt->debug = d->flags.audit_debug;
+	opt->task_never_rule = d->flags.audit_task_never_rule;
 	opt->debug_out = stdout;
 	opt->backlog_limit = (uint32_t)d->flags.audit_backlog_limit;
 	opt->backlog_wait_time = (uint32_t)d->flags.audit_backlog_wait_time;

@@ -77,6 +77,8 @@
 	  "Include non-blocking accepts that found no client (status 'no_client')")                \
 	X(BOOL, audit_allow_user_events, "true", 0, 0,                                             \
 	  "Fill user_events from userspace (PAM) audit messages")                                  \
+	X(BOOL, audit_task_never_rule, "true", 0, 0,                                               \
+	  "When no syscall rule is needed, add '-a never,task' so no process pays for audit")      \
 	X(INT, audit_backlog_limit, "4096", 0, UINT32_MAX,                                         \
 	  "Kernel audit backlog limit set at start")                                               \
 	X(INT, audit_backlog_wait_time, "0", 0, INT32_MAX,                                         \
