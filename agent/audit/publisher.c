@@ -65,8 +65,8 @@ static int add_task_rule(struct audit_publisher *ap, char **err)
 		return 0;
 	if (ap->opt.multicast) {
 		log_info("audit: no syscall rules needed, but not adding '-a never,task' in "
-			 "multicast mode: the audit daemon beside sysq (auditd) owns the rules, and "
-			 "the rule would hide new processes from them");
+			 "multicast mode: the audit daemon beside sysq (auditd) owns the "
+			 "rules, and the rule would hide new processes from them");
 		return 0;
 	}
 	rc = audit_task_rule_add(&ap->ctl, &ap->task_rule);

@@ -2,7 +2,7 @@
  *
  * sysq's syscall rules are exit rules "-a always,exit -F arch=bXX
  * -S ... -k sysq": one rule per ABI with all the syscalls the enabled
- * tables need. Its only other rule, "-a never,task -k sysq"
+ * tables need. Its only other rule, "-a never,task -F key=sysq"
  * (task_rule.h), carries the same key. The key marks a rule as sysq's, so
  * a restart after a crash can find and delete stale rules without
  * touching anyone else's. */

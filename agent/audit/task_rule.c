@@ -87,11 +87,12 @@ int audit_task_rule_add(struct audit_nl *ctl, struct audit_task_rule *tr)
 	if (n < 0) {
 		/* Without it every new task keeps paying for an audit context;
 		 * nothing is lost, so sysq runs on. */
-		log_warn("audit: cannot add '-a never,task -k %s': %s", SYSQ_RULE_KEY, strerror(-n));
+		log_warn("audit: cannot add '-a never,task -F key=%s': %s", SYSQ_RULE_KEY,
+			 strerror(-n));
 		free(r);
 		return 0;
 	}
-	log_info("audit: no syscall rules needed; added '-a never,task -k %s' so that no "
+	log_info("audit: no syscall rules needed; added '-a never,task -F key=%s' so that no "
 		 "process pays for syscall auditing (--audit_task_never_rule)",
 		 SYSQ_RULE_KEY);
 	tr->rule = r;

@@ -1,4 +1,4 @@
-/* The "-a never,task -k sysq" rule: no syscall auditing for new tasks.
+/* The "-a never,task -F key=sysq" rule: no syscall auditing for new tasks.
  *
  * Once audit has been enabled on a boot, the kernel gives every new task an
  * audit context, even after audit is disabled again and with no rules

@@ -3,8 +3,8 @@
 
 When sysq needs audit only for userspace messages (here
 --audit_allow_process_events=false: user_events alone reads audit), it
-installs no syscall rule and adds "-a never,task -k sysq", so new tasks get
-no audit context. Checked with auditctl: the rule is loaded while the daemon
+installs no syscall rule and adds "-a never,task -F key=sysq", so new tasks
+get no audit context. Checked with auditctl: the rule is loaded while the daemon
 runs and gone after a clean stop, after SIGKILL plus `sysq restore`, and
 after SIGKILL plus a restart; userspace messages still arrive while it is
 loaded; nothing is added beside another tool's syscall rule (loaded before,
@@ -56,7 +56,7 @@ def test_rule_while_running_gone_after_clean_stop():
     before = state()
     with Daemon(ONLY_USER_EVENTS) as d:
         check_eq(sysq_rules(), [NEVER_RULE], "sysq's only rule while running")
-        check("added '-a never,task -k sysq'" in d.log_text(), "the log says it added it")
+        check("added '-a never,task -F key=sysq'" in d.log_text(), "the log says it added it")
     check_eq(audit_rules(), before[1], "rule list after a clean stop")
     check_eq(audit_settings(), before[0], "settings after a clean stop")
 
