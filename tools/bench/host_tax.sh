@@ -27,11 +27,17 @@
 #               --enable_bpf_process_events=true`, the low-overhead profile
 #   auditd      Debian's auditd with exec rules (-S execve,execveat, b64
 #               and b32), as sysq's defaults install
+# and, when SYSQ_PREV names another build's sysq binary (the previous
+# commit's, say), side by side in the same rounds:
+#   prev        that sysq with its defaults
+#   prev_bpf    that sysq with --enable_bpf_events=true
+#   sysq_bpf    this sysq with --enable_bpf_events=true
 # Beside the times it reports each agent's resident memory (VmHWM, the
 # peak) and the memory of the BPF maps it holds.
 #
 # Environment: ROUNDS (7), N_GETPPID (2000000), N_READ (1000000),
-# TREE (/usr), CONFIGS (all of the above), KEEP_TMP=1 keeps the temp dir.
+# TREE (/usr), CONFIGS (all of the above), SYSQ_PREV, KEEP_TMP=1 keeps the
+# temp dir.
 #
 # The audit state is saved at start and restored on exit, as
 # syscall_overhead.sh does (audit_lib.sh); the run holds the flock on
@@ -43,7 +49,8 @@ ROUNDS=${ROUNDS:-7}
 N_GETPPID=${N_GETPPID:-2000000}
 N_READ=${N_READ:-1000000}
 TREE=${TREE:-/usr}
-CONFIGS=${CONFIGS:-baseline never_task floor sys_exit sysq sysq_low auditd}
+SYSQ_PREV=${SYSQ_PREV:-}
+CONFIGS=${CONFIGS:-baseline never_task floor sys_exit sysq sysq_low auditd${SYSQ_PREV:+ prev prev_bpf sysq_bpf}}
 LOCK=/tmp/sysq-audit.lock
 AUDITCTL=/usr/sbin/auditctl
 AUDITD=/usr/sbin/auditd
@@ -190,11 +197,12 @@ measure_sys_exit() {
 	never_task_off
 }
 
-# sysq with every path in a temp dir and the flags that follow.
+# sysq with every path in a temp dir and the flags that follow; SYSQ_BIN
+# picks the binary (this build's by default).
 measure_sysq_with() {
 	local dir=$1
 	shift
-	start_sysq "$dir" --config_path= --logger_path="$dir" "$@"
+	SYSQ=${SYSQ_BIN:-$build/sysq} start_sysq "$dir" --config_path= --logger_path="$dir" "$@"
 	run_measured "$sysq_pid"
 	stop_sysq
 	restore_state
@@ -207,6 +215,18 @@ measure_sysq() {
 measure_sysq_low() {
 	measure_sysq_with "$tmp/sysq_low.$1" --enable_bpf_events=true \
 		--enable_bpf_process_events=true
+}
+
+measure_sysq_bpf() {
+	measure_sysq_with "$tmp/sysq_bpf.$1" --enable_bpf_events=true
+}
+
+measure_prev() {
+	SYSQ_BIN=$SYSQ_PREV measure_sysq_with "$tmp/prev.$1"
+}
+
+measure_prev_bpf() {
+	SYSQ_BIN=$SYSQ_PREV measure_sysq_with "$tmp/prev_bpf.$1" --enable_bpf_events=true
 }
 
 measure_auditd() {
@@ -343,6 +363,7 @@ main() {
 	[[ -x $SYSQ && -x $LOOP && -x $FLOOR ]] ||
 		die "needs sysq, tools/bench/syscall_loop and hook_floor in $build"
 	[[ -x $AUDITD && -x $AUDITCTL ]] || die "needs Debian's auditd package"
+	[[ -z $SYSQ_PREV || -x $SYSQ_PREV ]] || die "SYSQ_PREV=$SYSQ_PREV is not an executable"
 	CONFIGS=$(usable_configs)
 	read -ra order <<<"$CONFIGS"
 	exec 9>"$LOCK"
