@@ -20,6 +20,10 @@
 #   floor     audit_sink, a reader that discards every record, with the
 #             same rules: what the kernel's audit path alone costs, the
 #             floor under any audit-based agent
+# for WORKLOAD=exec only:
+#   sysq_low  `sysq daemon --enable_bpf_events=true
+#             --enable_bpf_process_events=true`, the low-overhead profile:
+#             exec from BPF, no exec rules
 # and for WORKLOAD=connect only:
 #   sysq_bpf           `sysq daemon --disable_audit`, socket_events from the
 #                      BPF programs, every call captured and stored
@@ -34,7 +38,7 @@
 #
 # Environment: WORKLOAD (exec), ROUNDS (5), N (3000 calls per measurement;
 # 20000 for connect), WARMUP (200 before each), CONFIGS (exec: "baseline
-# sysq auditd floor"; connect: all seven),
+# sysq sysq_low auditd floor"; connect: all seven),
 # BACKLOG_LIMIT (4096) and BACKLOG_WAIT_TIME (0), the defaults of sysq's
 # --audit_backlog_limit and --audit_backlog_wait_time. KEEP_TMP=1 keeps the
 # temp dir (daemon logs, auditd.conf and audit.log of each round).
@@ -66,6 +70,8 @@ build=${1:-$repo/build}
 SYSQ=$build/sysq
 # shellcheck source=tools/bench/bench_lib.sh
 . "$repo/tools/bench/bench_lib.sh"
+# shellcheck source=tools/bench/audit_lib.sh
+. "$repo/tools/bench/audit_lib.sh"
 SINK=$build/tools/bench/audit_sink
 
 # What each workload runs, audits and counts.
@@ -78,9 +84,9 @@ exec)
 	RULE_SYSCALLS=execve,execveat
 	SYSQ_FLAGS=()
 	SYSQ_TABLE=process_events
-	CONFIGS=${CONFIGS:-baseline sysq auditd floor}
+	CONFIGS=${CONFIGS:-baseline sysq sysq_low auditd floor}
 	# config:reference:ratio, the targets the report checks
-	TARGETS="sysq:baseline:1.15"
+	TARGETS="sysq:baseline:1.15 sysq_low:baseline:1.05"
 	;;
 connect)
 	N=${N:-20000}
@@ -92,7 +98,7 @@ connect)
 		--audit_allow_accept_socket_events=false)
 	SYSQ_TABLE=socket_events
 	CONFIGS=${CONFIGS:-baseline sysq_bpf sysq_bpf_filtered sysq auditd bpftrace floor}
-	TARGETS="sysq:floor:1.1 sysq_bpf:baseline:1.5 sysq_bpf_filtered:baseline:1.1"
+	TARGETS="sysq:floor:1.1 sysq_bpf:baseline:1.25 sysq_bpf_filtered:baseline:1.05"
 	;;
 *)
 	echo "syscall_overhead: WORKLOAD must be exec or connect" >&2
@@ -119,85 +125,7 @@ log() {
 	echo "# $*" >&2
 }
 
-# ---- kernel audit state ---------------------------------------------------
-
-# Value of one `auditctl -s` line, e.g. audit_get enabled.
-audit_get() {
-	"$AUDITCTL" -s | awk -v k="$1" '$1 == k { print $2 }'
-}
-
-audit_settings() {
-	local k
-	for k in enabled failure pid backlog_limit backlog_wait_time lost; do
-		printf '%s=%s ' "$k" "$(audit_get "$k")"
-	done
-	echo
-}
-
-save_state() {
-	orig_enabled=$(audit_get enabled)
-	orig_failure=$(audit_get failure)
-	orig_backlog_limit=$(audit_get backlog_limit)
-	orig_backlog_wait_time=$(audit_get backlog_wait_time)
-	"$AUDITCTL" -l >"$tmp/rules.orig"
-	"$AUDITCTL" -s >"$tmp/status.orig"
-}
-
-# Deletes rules that this run's agents added (key bench or sysq) and that
-# were not there at the start; leaves every other rule alone.
-delete_added_rules() {
-	local line
-	local -a words
-	"$AUDITCTL" -l >"$tmp/rules.now"
-	while IFS= read -r line; do
-		[[ $line == "-a "* ]] || continue
-		grep -qxF -- "$line" "$tmp/rules.orig" && continue
-		if [[ $line != *"key=$BENCH_KEY" && $line != *"key=sysq" ]]; then
-			log "leaving a rule this run did not add: $line"
-			continue
-		fi
-		read -ra words <<<"${line/#-a /-d }"
-		"$AUDITCTL" "${words[@]}" >/dev/null || log "could not delete: $line"
-	done <"$tmp/rules.now"
-}
-
-# Puts enabled, failure and the backlog settings back as found.
-restore_settings() {
-	[[ $(audit_get failure) == "$orig_failure" ]] || "$AUDITCTL" -f "$orig_failure" >/dev/null
-	[[ $(audit_get backlog_limit) == "$orig_backlog_limit" ]] ||
-		"$AUDITCTL" -b "$orig_backlog_limit" >/dev/null
-	[[ $(audit_get backlog_wait_time) == "$orig_backlog_wait_time" ]] ||
-		"$AUDITCTL" --backlog_wait_time "$orig_backlog_wait_time" >/dev/null
-	[[ $(audit_get enabled) == "$orig_enabled" ]] || "$AUDITCTL" -e "$orig_enabled" >/dev/null
-}
-
-# True when rules and settings are as found and no daemon owns audit.
-state_is_original() {
-	[[ $(audit_get pid) == 0 ]] || return 1
-	[[ $(audit_get enabled) == "$orig_enabled" ]] || return 1
-	[[ $(audit_get failure) == "$orig_failure" ]] || return 1
-	[[ $(audit_get backlog_limit) == "$orig_backlog_limit" ]] || return 1
-	[[ $(audit_get backlog_wait_time) == "$orig_backlog_wait_time" ]] || return 1
-	"$AUDITCTL" -l | cmp -s - "$tmp/rules.orig"
-}
-
-restore_state() {
-	delete_added_rules
-	restore_settings
-}
-
-# ---- daemons ----------------------------------------------------------------
-
-
-# True when pid $1 owns the kernel's audit socket.
-owns_audit() {
-	[[ $(audit_get pid) == "$1" ]]
-}
-
-
-
-
-
+# ---- daemons (the audit state and auditd: audit_lib.sh) ---------------------
 
 # Rows sysq stored for the workload: polls until there are $2 of them, or
 # the count has not moved for a second (10 s at most).
@@ -211,54 +139,6 @@ sysq_rows() {
 		sleep 0.2
 	done
 	echo "$rows"
-}
-
-# auditd.conf: Debian's, with the log and plugins in the round's temp dir.
-write_auditd_conf() {
-	local dir=$1
-	mkdir -p "$dir/plugins.d"
-	sed -e "s|^log_file *=.*|log_file = $dir/audit.log|" \
-		-e "s|^plugin_dir *=.*|plugin_dir = $dir/plugins.d|" \
-		/etc/audit/auditd.conf >"$dir/auditd.conf"
-	chmod 0640 "$dir/auditd.conf"
-}
-
-bench_rules() {
-	local op=$1 arch
-	for arch in b64 b32; do
-		"$AUDITCTL" "$op" always,exit -F arch="$arch" -S "$RULE_SYSCALLS" -k "$BENCH_KEY" \
-			>/dev/null
-	done
-}
-
-# For auditd and the floor: what sysq does itself at start-up.
-configure_kernel() {
-	[[ $(audit_get enabled) != 0 ]] || "$AUDITCTL" -e 1 >/dev/null
-	"$AUDITCTL" -b "$BACKLOG_LIMIT" >/dev/null
-	"$AUDITCTL" --backlog_wait_time "$BACKLOG_WAIT_TIME" >/dev/null
-	bench_rules -a
-}
-
-start_auditd() {
-	local dir=$1 enable=enable
-	write_auditd_conf "$dir"
-	# auditd -s enable disables audit when it exits: never when it was on.
-	[[ $orig_enabled == 0 ]] || enable=nochange
-	"$AUDITD" -n -s "$enable" -c "$dir" >"$dir/auditd.out" 2>&1 &
-	auditd_pid=$!
-	wait_until 10 owns_audit "$auditd_pid" ||
-		die "auditd did not take the audit socket: $(tail -n 5 "$dir/auditd.out")"
-	configure_kernel
-}
-
-stop_auditd() {
-	[[ -n $auditd_pid ]] || return 0
-	bench_rules -d 2>/dev/null || true
-	stop_pid "$auditd_pid" TERM
-	auditd_pid=
-	if [[ $auditd_pidfile_existed == 0 && -e $AUDITD_PIDFILE ]]; then
-		rm -f "$AUDITD_PIDFILE"
-	fi
 }
 
 start_sink() {
@@ -284,7 +164,6 @@ auditd_records() {
 }
 
 # ---- measurement --------------------------------------------------------------
-
 
 # Runs WARMUP unmeasured calls, then N measured ones while pid $1 (the
 # agent, or empty) runs; it must own audit unless $2 is no_audit. Sets
@@ -315,6 +194,17 @@ measure_baseline() {
 	result="$result -"
 }
 
+# The low-overhead profile: exec from BPF, audit for user events only.
+measure_sysq_low() {
+	local dir=$tmp/sysq_low.$1 rows
+	start_sysq "$dir" --enable_bpf_events=true --enable_bpf_process_events=true
+	run_measured "$sysq_pid"
+	rows=$(sysq_rows "$dir" $((N + WARMUP)))
+	stop_sysq
+	restore_state
+	result="$result $rows"
+}
+
 measure_sysq() {
 	local dir=$tmp/sysq.$1 rows
 	start_sysq "$dir" "${SYSQ_FLAGS[@]}"
@@ -324,7 +214,6 @@ measure_sysq() {
 	restore_state
 	result="$result $rows"
 }
-
 
 # sysq with socket_events from BPF only; $2 is the config file, if any.
 # `result` gets the BPF losses in place of the kernel's audit lost count.
