@@ -12,10 +12,13 @@ says overflows. The filters must drop what they name and count it;
 without the keep flag no audit exec rule may be loaded; the program must
 be gone after the daemon exits; without CAP_BPF, auto falls back to audit
 with its reason and true refuses to start."""
+import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from sysqtest import (EXEC_HELPER, SYSQ, Daemon, audit_rules, check, check_eq,  # noqa: E402
@@ -179,6 +182,37 @@ def test_bad_filter_value():
     check(f"{path}:3:" in err and "must start with /" in err, f"file:line:col and why: {err}")
 
 
+def test_dump_bpf_prints_execs():
+    """sysq dump --bpf --json: an exec is one object with its exact argv."""
+    argv = [b"true", b"sysq dump marker", b"new\nline", b"\xff"]
+    path = os.path.join(tempfile.mkdtemp(prefix="sysq-test-"), "dump.out")
+    with open(path, "ab") as out:  # append: the reads below do not move its offset
+        dump = subprocess.Popen([SYSQ, "dump", "--bpf", "--json"], stdout=out,
+                                stderr=subprocess.PIPE)
+        try:
+            # The programs are attached once the dump is reading; until then
+            # an exec is not seen, so repeat the exec until one is printed.
+            def seen():
+                pid = start_exec(argv)
+                time.sleep(0.5)
+                with open(path, "rb") as f:
+                    lines = f.read().decode(errors="replace").splitlines()
+                for line in lines:
+                    if f'"pid":{pid},' in line and '"action":"exec"' in line:
+                        e = json.loads(line)
+                        if e["exe"] == "/usr/bin/true":
+                            return e
+                return None
+            e = wait_for(seen, timeout=20, what="the exec in sysq dump --bpf")
+        finally:
+            dump.send_signal(signal.SIGINT)
+            err = dump.communicate(timeout=15)[1].decode()
+    check_eq(decode_argv(json.dumps(e["argv"])), argv, "argv")
+    check_eq((e["syscall"], e["complete"], e["ppid"]), ("execve", True, os.getpid()),
+             "syscall, completeness, parent")
+    check("exec: filtered_process=0" in err, f"the exec counters on stderr: {err}")
+
+
 def sysq_programs():
     out = run(["bpftool", "prog", "show"], check=True).stdout.decode()
     return [p for p in PROGRAMS if p in out]
@@ -214,5 +248,5 @@ def test_fallback_to_audit():
 
 if __name__ == "__main__":
     main([test_differential_against_audit, test_overflow_past_128k, test_no_audit_exec_rules,
-          test_filters_drop_and_count, test_bad_filter_value, test_no_leftovers,
-          test_fallback_to_audit])
+          test_filters_drop_and_count, test_bad_filter_value, test_dump_bpf_prints_execs,
+          test_no_leftovers, test_fallback_to_audit])
