@@ -76,19 +76,31 @@ static void add_arg(void *ctx, const char *arg, size_t len)
 	args_add(ctx, arg, len);
 }
 
+/* No argument recovered at all leaves the argument columns NULL with
+ * overflows set, as an audit event whose EXECVE records were lost does. */
+static void set_args(struct row *row, const struct bpf_exec *e, struct strbuf *scratch)
+{
+	struct args_builder b;
+
+	if (!e->args_complete && !e->args_len) {
+		row_set_str(row, PE_overflows, "argv");
+		return;
+	}
+	args_begin(&b, scratch);
+	exec_args_each(e, add_arg, &b);
+	args_finish(&b, row, e->args_complete);
+}
+
 static struct row *build_row(const struct table_ctx *tc, const struct bpf_exec *e)
 {
 	struct row *row = row_new(tc->table, PE_COUNT);
 	struct strbuf scratch = STRBUF_INIT;
-	struct args_builder b;
 	int64_t sec = wall_seconds(e->boot_ns);
 
 	set_ids(row, e);
 	set_paths(row, e);
 	set_file(row, e);
-	args_begin(&b, &scratch);
-	exec_args_each(e, add_arg, &b);
-	args_finish(&b, row, e->args_complete);
+	set_args(row, e, &scratch);
 	row_set_int(row, PE_time, sec);
 	row_set_int(row, PE_uptime, sec - tc->boot_time);
 	row_set_str(row, PE_syscall, e->syscall);

@@ -25,7 +25,7 @@ static const struct column_def process_events_columns[] = {
 static const struct table_def process_events_def = {
 	.name = "process_events",
 	.description = "Process executions (execve, execveat) recorded by the kernel audit "
-		       "subsystem",
+		       "subsystem or the exec BPF program",
 	.columns = process_events_columns,
 	.ncolumns = PE_COUNT,
 	.time_column = PE_time,
