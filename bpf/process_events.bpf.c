@@ -199,15 +199,24 @@ static __always_inline bool filtered(struct exec_scratch *s)
 	return false;
 }
 
-/* Moves the executable's path behind the arguments' room (len bytes). */
+/* Moves the executable's path behind the arguments' room (args_len
+ * bytes), through the walk buffer, as the two places may overlap. The walk
+ * buffer keeps a copy until the working directory's walk. */
 static __always_inline void move_exe(struct exec_scratch *s, __u32 args_len)
 {
 	__u64 len = CLAMP(s->rec.path_len, SYSQ_EXEC_PATH_MAX);
 	__u64 to = CLAMP(args_len, SYSQ_EXEC_ARGS_MAX);
 
-	/* Through the walk buffer: source and destination may overlap. */
 	bpf_probe_read_kernel(s->walk, len, s->data);
 	bpf_probe_read_kernel(s->data + to, len, s->walk);
+}
+
+/* Puts the executable's path back at data[0] from that copy. */
+static __always_inline void restore_exe(struct exec_scratch *s)
+{
+	__u64 len = CLAMP(s->rec.path_len, SYSQ_EXEC_PATH_MAX);
+
+	bpf_probe_read_kernel(s->data, len, s->walk);
 }
 
 /* The new image's argument area, byte for byte, into data[0]. */
@@ -227,7 +236,7 @@ static __always_inline __u32 read_args(struct exec_scratch *s, struct task_struc
 	move_exe(s, len);
 	if (bpf_probe_read_user(s->data, len, (void *)start)) {
 		s->rec.flags |= SYSQ_EXEC_ARGS_UNREADABLE;
-		move_exe(s, 0);
+		restore_exe(s);
 		return 0;
 	}
 	return len;
