@@ -7,6 +7,7 @@
 
 #include "audit/publisher.h"
 #include "bpf/bpf_publisher.h"
+#include "bpf/exec_publisher.h"
 #include "control/server.h"
 #include "scheduler/scheduler.h"
 #include "store/integrity.h"
@@ -50,6 +51,7 @@ struct daemon {
 	struct catalog catalog;
 	struct audit_publisher *audit;
 	struct bpf_publisher *bpf; /* NULL unless the socket programs run */
+	struct exec_publisher *bpf_exec; /* NULL unless the exec program runs */
 	bool audit_state_saved; /* the database holds this run's audit changes */
 	struct control_server *control;
 	struct config cfg; /* until the scheduler takes it */
@@ -188,6 +190,8 @@ static bool publisher_allowed(const struct daemon *d, enum publisher_id id)
 		return !d->flags.disable_audit;
 	case PUBLISHER_BPF_SOCKET:
 		return strcmp(d->flags.enable_bpf_events, "false") != 0;
+	case PUBLISHER_BPF_EXEC:
+		return strcmp(d->flags.enable_bpf_process_events, "false") != 0;
 	default:
 		return false;
 	}
@@ -259,7 +263,8 @@ static void audit_options(const struct daemon *d, struct audit_publisher_options
 {
 	/* Audit starts after BPF, so a table BPF feeds can drop its rules. */
 	const bool running[PUBLISHER_COUNT] = {[PUBLISHER_AUDIT] = true,
-					       [PUBLISHER_BPF_SOCKET] = d->bpf != NULL};
+					       [PUBLISHER_BPF_SOCKET] = d->bpf != NULL,
+					       [PUBLISHER_BPF_EXEC] = d->bpf_exec != NULL};
 
 	memset(opt, 0, sizeof(*opt));
 	opt->multicast = strcmp(d->flags.audit_mode, "multicast") == 0;
@@ -353,6 +358,29 @@ static int start_bpf(struct daemon *d)
 	return required ? 1 : 0;
 }
 
+/* --enable_bpf_process_events=auto goes on without BPF, with audit's exec
+ * rules feeding process_events; =true stops the daemon. */
+static int start_bpf_exec(struct daemon *d)
+{
+	struct publisher *pub = pubsub_publisher(d->pubsub, PUBLISHER_BPF_EXEC);
+	struct exec_publisher_options opt = {
+		.filters = &d->cfg.bpf_filters,
+		.ring_size = (uint64_t)d->flags.bpf_ring_buffer_size,
+		.flush_ms = (int)d->flags.bpf_flush_ms,
+	};
+	bool required = strcmp(d->flags.enable_bpf_process_events, "true") == 0;
+	char *err = NULL;
+
+	if (!pub || exec_publisher_start(&opt, pub, &d->bpf_exec, &err) == 0)
+		return 0;
+	if (required)
+		log_error("bpf: --enable_bpf_process_events=true, but BPF is unavailable: %s", err);
+	else
+		log_warn("bpf: BPF is unavailable, process_events comes from audit: %s", err);
+	free(err);
+	return required ? 1 : 0;
+}
+
 static int start_control(struct daemon *d)
 {
 	struct control_options opt = {
@@ -435,6 +463,7 @@ static void run_loop(struct daemon *d)
 		if (d->audit && audit_publisher_tick(d->audit))
 			save_audit_state(d);
 		bpf_publisher_tick(d->bpf);
+		exec_publisher_tick(d->bpf_exec);
 	}
 }
 
@@ -451,6 +480,8 @@ static void shutdown_daemon(struct daemon *d)
 	}
 	bpf_publisher_stop(d->bpf);
 	d->bpf = NULL;
+	exec_publisher_stop(d->bpf_exec);
+	d->bpf_exec = NULL;
 	store_close(d->store);
 	pubsub_free(d->pubsub);
 	if (d->signal_fd >= 0)
@@ -516,6 +547,7 @@ int daemon_main(int argc, char **argv)
 		}
 	}
 	rc = rc ? rc : start_bpf(&d);
+	rc = rc ? rc : start_bpf_exec(&d);
 	rc = rc ? rc : start_audit(&d);
 	rc = rc ? rc : start_control(&d);
 	rc = rc ? rc : start_scheduler(&d);

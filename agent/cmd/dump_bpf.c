@@ -1,9 +1,13 @@
-/* sysq dump --bpf: prints every socket call the BPF programs capture, as
- * decoded by the same code the daemon uses, one line (or JSON object) per
- * event. Strings that come from the traced process (comm, exe, UNIX paths)
- * are escaped. */
+/* sysq dump --bpf: prints every socket call and every exec the BPF
+ * programs capture, as decoded by the same code the daemon uses, one line
+ * (or JSON object) per event. Strings that come from the traced process
+ * (comm, exe, UNIX paths, arguments) are escaped; execs are formatted by
+ * dump_exec.c. */
 #include "dump_bpf.h"
 
+#include "dump_exec.h"
+
+#include "bpf/exec_bpf.h"
 #include "bpf/socket_bpf.h"
 #include "core/flags.h"
 
@@ -120,15 +124,50 @@ static void print_event(void *ctx, const struct bpf_socket_call *call)
 	fwrite(d->line.buf, 1, d->line.len, stdout);
 }
 
-static void print_counters(struct socket_bpf *sb, const struct dump_bpf *d)
+static void print_exec(void *ctx, const struct bpf_exec *e)
 {
-	uint64_t c[SOCKET_BPF_COUNTERS];
+	struct dump_bpf *d = ctx;
+
+	if (!e) {
+		d->malformed++;
+		return;
+	}
+	sb_truncate(&d->line, 0);
+	dump_exec_format(&d->line, e, d->json);
+	sb_putc(&d->line, '\n');
+	fwrite(d->line.buf, 1, d->line.len, stdout);
+}
+
+static void print_counters(struct socket_bpf *sb, struct exec_bpf *eb, const struct dump_bpf *d)
+{
+	uint64_t c[SOCKET_BPF_COUNTERS], x[EXEC_BPF_COUNTERS];
 
 	socket_bpf_counters(sb, c);
 	fprintf(stderr, "sysq dump: malformed=%lu", d->malformed);
 	for (int i = 0; i < SOCKET_BPF_COUNTERS; i++)
 		fprintf(stderr, " %s=%" PRIu64, counter_names[socket_bpf_counter_id(i)], c[i]);
+	if (eb) {
+		exec_bpf_counters(eb, x);
+		fprintf(stderr, " exec:");
+		for (int i = 0; i < EXEC_BPF_COUNTERS; i++)
+			fprintf(stderr, " %s=%" PRIu64, counter_names[exec_bpf_counter_id(i)], x[i]);
+	}
 	fputc('\n', stderr);
+}
+
+/* The exec program, unfiltered; without it the dump goes on with the
+ * socket programs and says why. */
+static struct exec_bpf *open_exec(uint64_t ring_size)
+{
+	struct exec_bpf_options opt = {.ring_size = ring_size};
+	struct exec_bpf *eb;
+	char *err = NULL;
+
+	if (exec_bpf_open(&opt, &eb, &err) == 0)
+		return eb;
+	fprintf(stderr, "sysq dump: no exec events: %s\n", err);
+	free(err);
+	return NULL;
 }
 
 int dump_bpf_run(bool json, int sigfd)
@@ -139,6 +178,7 @@ int dump_bpf_run(bool json, int sigfd)
 	int flush_ms;
 	struct pollfd sig = {.fd = sigfd, .events = POLLIN};
 	struct socket_bpf *sb;
+	struct exec_bpf *eb;
 	char *err = NULL;
 
 	/* The daemon's defaults, so dump sees what an unconfigured daemon would. */
@@ -151,16 +191,20 @@ int dump_bpf_run(bool json, int sigfd)
 		free(err);
 		return 1;
 	}
+	eb = open_exec(opt.ring_size);
 	for (;;) {
 		int n = socket_bpf_poll(sb, flush_ms, print_event, &d);
 
 		if (n < 0 && n != -EINTR)
 			break;
+		if (eb && (n = exec_bpf_poll(eb, 0, print_exec, &d)) < 0 && n != -EINTR)
+			break;
 		fflush(stdout);
 		if (poll(&sig, 1, 0) > 0)
 			break; /* Ctrl-C or SIGTERM: a clean stop */
 	}
-	print_counters(sb, &d);
+	print_counters(sb, eb, &d);
+	exec_bpf_close(eb);
 	socket_bpf_close(sb);
 	sb_free(&d.line);
 	return 0;

@@ -46,11 +46,12 @@ struct interval_decorators {
 	size_t n;
 };
 
-/* "bpf_filters": what the socket BPF programs drop in the kernel. */
+/* "bpf_filters": what the BPF programs (sockets, exec) drop in the kernel. */
 #define BPF_FILTER_MAX_PORTS 1024
 #define BPF_FILTER_MAX_NAMES 256
 #define BPF_FILTER_UNIX_PATH_MAX 108
 #define BPF_FILTER_PROCESS_NAME_MAX 15
+#define BPF_FILTER_EXEC_PATH_MAX 255 /* an LPM trie key's bytes, less one */
 #define BPF_FILTER_DEDUP_MAX_MS 3600000
 
 struct bpf_filters {
@@ -63,6 +64,8 @@ struct bpf_filters {
 	size_t nexclude_unix_prefixes;
 	char **exclude_processes; /* comm names */
 	size_t nexclude_processes;
+	char **exclude_exec_paths; /* executable path prefixes (exec from BPF) */
+	size_t nexclude_exec_paths;
 	int64_t dedup_window_ms; /* 0: off */
 };
 

@@ -1,17 +1,19 @@
-/* The "bpf_filters" config object: what the socket BPF programs drop in
- * the kernel, before a record reaches the ring buffer.
+/* The "bpf_filters" config object: what the BPF programs drop in the
+ * kernel, before a record reaches a ring buffer.
  *
  *   "bpf_filters": {
  *     "families": ["inet", "inet6", "unix"],
  *     "include_ports": [443], "exclude_ports": [53],
  *     "exclude_unix_prefixes": ["/run/systemd/", "@/tmp/.X11-unix"],
  *     "exclude_processes": ["chronyd"],
+ *     "exclude_exec_paths": ["/usr/lib/nagios/"],
  *     "dedup_window_ms": 1000
  *   }
  *
- * Every key is optional and the defaults keep everything. Limits match the
- * kernel maps (agent/bpf/socket_bpf.c), so a config that loads here also
- * fits there. */
+ * Every key is optional and the defaults keep everything. exclude_processes
+ * applies to socket calls and to execs, exclude_exec_paths to execs only.
+ * Limits match the kernel maps (agent/bpf/socket_bpf.c, exec_bpf.c), so a
+ * config that loads here also fits there. */
 #include "config_internal.h"
 
 #include "common/xalloc.h"
@@ -109,12 +111,28 @@ static void check_names(struct cfg_ctx *c, const char *path, char **names, size_
 	}
 }
 
+/* Executable paths are absolute, as the kernel gives them: a prefix
+ * without the leading slash could never match. */
+static void check_exec_paths(struct cfg_ctx *c, const char *path, char **names, size_t n)
+{
+	check_names(c, path, names, n, BPF_FILTER_EXEC_PATH_MAX, "an executable path prefix");
+	for (size_t i = 0; !c->failed && i < n; i++) {
+		struct cfg_path p;
+		char idx[24];
+
+		snprintf(idx, sizeof(idx), "%zu", i);
+		if (names[i][0] != '/')
+			cfg_error(c, cfg_path_join(&p, path, idx), false,
+				  "an executable path prefix must start with /");
+	}
+}
+
 void cfg_parse_bpf_filters(struct cfg_ctx *c, const cJSON *item, struct bpf_filters *out)
 {
 	static const char *const keys[] = {"families",		    "include_ports",
 					   "exclude_ports",	    "exclude_unix_prefixes",
 					   "exclude_processes",	    "dedup_window_ms",
-					   NULL};
+					   "exclude_exec_paths",    NULL};
 	const cJSON *v;
 	struct cfg_path p;
 
@@ -139,6 +157,10 @@ void cfg_parse_bpf_filters(struct cfg_ctx *c, const cJSON *item, struct bpf_filt
 		check_names(c, p.buf, out->exclude_processes, out->nexclude_processes,
 			    BPF_FILTER_PROCESS_NAME_MAX,
 			    "a process name (the kernel's comm, at most 15 bytes)");
+	if (!c->failed && (v = cJSON_GetObjectItemCaseSensitive(item, "exclude_exec_paths")) &&
+	    cfg_string_array(c, v, cfg_path_join(&p, "bpf_filters", "exclude_exec_paths"),
+			     &out->exclude_exec_paths, &out->nexclude_exec_paths))
+		check_exec_paths(c, p.buf, out->exclude_exec_paths, out->nexclude_exec_paths);
 	if (!c->failed)
 		cfg_int(c, item, "bpf_filters", "dedup_window_ms", 0, BPF_FILTER_DEDUP_MAX_MS,
 			&out->dedup_window_ms);
@@ -151,5 +173,6 @@ void cfg_free_bpf_filters(struct bpf_filters *f)
 	free(f->exclude_ports);
 	cfg_free_strings(f->exclude_unix_prefixes, f->nexclude_unix_prefixes);
 	cfg_free_strings(f->exclude_processes, f->nexclude_processes);
+	cfg_free_strings(f->exclude_exec_paths, f->nexclude_exec_paths);
 	memset(f, 0, sizeof(*f));
 }

@@ -25,10 +25,11 @@
 	X(filtered_family, "BPF: calls dropped in the kernel by bpf_filters.families")            \
 	X(filtered_port, "BPF: calls dropped in the kernel by the port filters")                   \
 	X(filtered_unix_path, "BPF: calls dropped in the kernel by exclude_unix_prefixes")        \
-	X(filtered_process, "BPF: calls dropped in the kernel by exclude_processes")              \
+	X(filtered_process, "BPF: calls or execs dropped in the kernel by exclude_processes")     \
+	X(filtered_exec_path, "BPF: execs dropped in the kernel by exclude_exec_paths")           \
 	X(filtered_dedup, "BPF: repeats dropped in the kernel within dedup_window_ms")            \
 	X(lost_ringbuf, "BPF: events lost because the ring buffer was full")                      \
-	X(lost_bpf_missed, "BPF: syscall exits not examined because the program was already running on that CPU")
+	X(lost_bpf_missed, "BPF: syscall exits (or execs) not examined because the program was already running on that CPU")
 
 enum counter_id {
 #define X(name, desc) COUNTER_##name,

@@ -87,6 +87,10 @@
 	  "socket_events from BPF: auto (when the kernel allows), true (required) or false")       \
 	X(BOOL, audit_keep_socket_rules, "false", 0, 0,                                            \
 	  "Keep the audit socket rules while BPF feeds socket_events")                             \
+	X(STRING, enable_bpf_process_events, "false", 0, 0,                                        \
+	  "process_events from BPF: auto (when the kernel allows), true (required) or false")      \
+	X(BOOL, audit_keep_exec_rules, "false", 0, 0,                                              \
+	  "Keep the audit execve/execveat rules while BPF feeds process_events")                   \
 	X(INT, bpf_ring_buffer_size, "8388608", 65536, 1073741824,                                 \
 	  "Bytes of the BPF ring buffer, rounded up to a power of two")                                         \
 	X(INT, bpf_flush_ms, "100", 1, 10000,                                                      \

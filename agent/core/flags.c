@@ -26,6 +26,7 @@ static const char *const *const flag_choices[FLAG_COUNT] = {
 	[FLAG_host_identifier] = (const char *const[]){"hostname", "uuid", NULL},
 	[FLAG_logger_plugin] = (const char *const[]){"filesystem", "syslog", NULL},
 	[FLAG_enable_bpf_events] = (const char *const[]){"auto", "true", "false", NULL},
+	[FLAG_enable_bpf_process_events] = (const char *const[]){"auto", "true", "false", NULL},
 };
 
 /* Flags whose value is a comma-separated list of choices. */

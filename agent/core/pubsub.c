@@ -9,6 +9,7 @@
 static const char *const publisher_names[PUBLISHER_COUNT] = {
 	[PUBLISHER_AUDIT] = "auditeventpublisher",
 	[PUBLISHER_BPF_SOCKET] = "bpfsocketpublisher",
+	[PUBLISHER_BPF_EXEC] = "bpfexecpublisher",
 };
 
 struct pubsub {

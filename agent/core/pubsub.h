@@ -19,6 +19,7 @@
 enum publisher_id {
 	PUBLISHER_AUDIT,      /* const struct audit_event * (audit/assembler.h) */
 	PUBLISHER_BPF_SOCKET, /* const struct bpf_socket_call * (bpf/socket_decode.h) */
+	PUBLISHER_BPF_EXEC,   /* const struct bpf_exec * (bpf/exec_decode.h) */
 	PUBLISHER_COUNT
 };
 

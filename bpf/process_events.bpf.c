@@ -1,0 +1,350 @@
+/* process_events from BPF: one record per exec.
+ *
+ * One program on the sched_process_exec raw tracepoint (tp_btf), which the
+ * kernel fires once an exec has succeeded and the new image is in place,
+ * so nothing runs on any other syscall. From there everything the audit
+ * path reports is at hand: the credentials just committed, the new mm's
+ * argument area (arg_start..arg_end, the exact argv bytes), the
+ * executable and the working directory, the exec syscall's number in the
+ * task's user registers, and the file the caller named. The user's
+ * filters (process names, executable path prefixes) run before the
+ * arguments are read, and each drop is counted. Records go to a ring
+ * buffer of their own, each with only the bytes it uses. */
+#include "sysq_core.h"
+#include "sysq_exec_event.h"
+#include "sysq_path.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <stdbool.h>
+
+/* The syscall number is read from x86-64 registers (pt_regs___sysq). */
+#ifndef __TARGET_ARCH_x86
+#error "x86-64 only: the exec program reads the syscall number from x86-64 registers"
+#endif
+
+#define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall */
+
+/* A length clamped in a 64-bit register, so the verifier sees the bound
+ * on the very value passed on (see socket_events.bpf.c). */
+#define CLAMP(n, max)                                                                              \
+	({                                                                                         \
+		__u64 __n = (n);                                                                   \
+		if (__n > (max))                                                                   \
+			__n = (max);                                                               \
+		barrier_var(__n);                                                                  \
+		__n;                                                                               \
+	})
+
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+
+/* Fields the exec program reads beyond sysq_core.h's. The ___exec flavors
+ * name the same kernel types (CO-RE ignores the suffix) without
+ * redeclaring sysq_core.h's. */
+struct cred___exec {
+	kuid_t uid, suid, euid, fsuid;
+	kgid_t gid, sgid, egid, fsgid;
+};
+
+struct mm_struct___exec {
+	unsigned long arg_start;
+	unsigned long arg_end;
+};
+
+struct fs_struct___exec {
+	struct path root;
+	struct path pwd;
+};
+
+struct task_struct___exec {
+	struct fs_struct___exec *fs;
+};
+
+struct inode___exec {
+	unsigned short i_mode;
+	kuid_t i_uid;
+	kgid_t i_gid;
+};
+
+struct file___exec {
+	struct path f_path;
+	struct inode___exec *f_inode;
+};
+
+struct linux_binprm___exec {
+	struct file___exec *file;
+	int argc;
+	const char *filename;
+	const char *interp;
+	const char *fdpath;
+};
+
+#pragma clang attribute pop
+
+const volatile struct sysq_exec_settings cfg;
+
+/* Where a record is built: the header, then its variable part, then room
+ * for the path walks. Too big for a per-CPU array (values are limited to
+ * 32 KiB there), so it is an array with one slot per CPU, indexed by the
+ * CPU the program runs on: the kernel never runs the program twice at once
+ * on one CPU (it counts such a miss instead). */
+struct exec_scratch {
+	struct sysq_exec_event rec;
+	__u8 data[SYSQ_EXEC_DATA_MAX];
+	char walk[SYSQ_PATH_BUF];
+	struct sysq_exec_prefix_key prefix;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* the agent sets the number of possible CPUs */
+	__type(key, __u32);
+	__type(value, struct exec_scratch);
+} scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20); /* the agent sets --bpf_ring_buffer_size */
+} exec_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SYSQ_EXEC_CNT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} exec_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, char[SYSQ_EXEC_COMM_LEN]);
+	__type(value, __u8);
+} exec_exclude_processes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 256);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct sysq_exec_prefix_key);
+	__type(value, __u8);
+} exec_exclude_paths SEC(".maps");
+
+static __always_inline void count(__u32 idx)
+{
+	__u64 *c = bpf_map_lookup_elem(&exec_counters, &idx);
+
+	if (c)
+		*c += 1;
+}
+
+/* The path of p into data[pos]; returns its length. */
+static __always_inline __u32 put_path(struct exec_scratch *s, const struct path *p,
+				      const struct path *root, __u32 pos, __u32 *truncated)
+{
+	__u32 off = sysq_path_build(p, root, s->walk, truncated);
+	__u64 len = CLAMP(SYSQ_PATH_END - off, SYSQ_EXEC_PATH_MAX);
+
+	pos = CLAMP(pos, SYSQ_EXEC_ARGS_MAX + SYSQ_EXEC_PATH_MAX);
+	bpf_probe_read_kernel(s->data + pos, len, s->walk + (off & (SYSQ_PATH_END - 1)));
+	return len;
+}
+
+/* The executable's path, at the start of data for now (the arguments are
+ * read only for an exec the filters keep, and go in front of it later). */
+static __always_inline void read_exe(struct exec_scratch *s, struct task_struct *task)
+{
+	struct fs_struct___exec *fs = ((struct task_struct___exec *)task)->fs;
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	__u32 trunc = 0;
+
+	s->rec.path_len = exe ? put_path(s, &exe->f_path, &fs->root, 0, &trunc) : 0;
+	if (trunc)
+		s->rec.flags |= SYSQ_EXEC_PATH_TRUNCATED;
+}
+
+static __always_inline bool process_excluded(void)
+{
+	char comm[SYSQ_EXEC_COMM_LEN] = {};
+
+	if (!(cfg.filters & SYSQ_EXEC_FILTER_PROCESSES))
+		return false;
+	bpf_get_current_comm(comm, sizeof(comm));
+	return bpf_map_lookup_elem(&exec_exclude_processes, comm) != NULL;
+}
+
+/* The executable's path (at data[0]) against the prefixes. */
+static __always_inline bool path_excluded(struct exec_scratch *s)
+{
+	__u64 len = CLAMP(s->rec.path_len, SYSQ_EXEC_PREFIX_MAX + 1);
+
+	if (!(cfg.filters & SYSQ_EXEC_FILTER_PATHS) || !len)
+		return false;
+	bpf_probe_read_kernel(s->prefix.path, len, s->data);
+	s->prefix.prefixlen = len * 8;
+	return bpf_map_lookup_elem(&exec_exclude_paths, &s->prefix) != NULL;
+}
+
+/* Applies the filters and counts what each drops. */
+static __always_inline bool filtered(struct exec_scratch *s)
+{
+	if (process_excluded()) {
+		count(SYSQ_EXEC_CNT_FILTER_PROCESS);
+		return true;
+	}
+	if (path_excluded(s)) {
+		count(SYSQ_EXEC_CNT_FILTER_PATH);
+		return true;
+	}
+	return false;
+}
+
+/* Moves the executable's path behind the arguments' room (args_len
+ * bytes), through the walk buffer, as the two places may overlap. The walk
+ * buffer keeps a copy until the working directory's walk. */
+static __always_inline void move_exe(struct exec_scratch *s, __u32 args_len)
+{
+	__u64 len = CLAMP(s->rec.path_len, SYSQ_EXEC_PATH_MAX);
+	__u64 to = CLAMP(args_len, SYSQ_EXEC_ARGS_MAX);
+
+	bpf_probe_read_kernel(s->walk, len, s->data);
+	bpf_probe_read_kernel(s->data + to, len, s->walk);
+}
+
+/* Puts the executable's path back at data[0] from that copy. */
+static __always_inline void restore_exe(struct exec_scratch *s)
+{
+	__u64 len = CLAMP(s->rec.path_len, SYSQ_EXEC_PATH_MAX);
+
+	bpf_probe_read_kernel(s->data, len, s->walk);
+}
+
+/* The new image's argument area, byte for byte, into data[0]. */
+static __always_inline __u32 read_args(struct exec_scratch *s, struct task_struct *task)
+{
+	struct mm_struct___exec *mm = (struct mm_struct___exec *)BPF_CORE_READ(task, mm);
+	unsigned long start = BPF_CORE_READ(mm, arg_start);
+	unsigned long end = BPF_CORE_READ(mm, arg_end);
+	__u64 len;
+
+	if (end <= start)
+		return 0;
+	len = end - start;
+	if (len > SYSQ_EXEC_ARGS_MAX)
+		s->rec.flags |= SYSQ_EXEC_ARGS_TRUNCATED;
+	len = CLAMP(len, SYSQ_EXEC_ARGS_MAX);
+	move_exe(s, len);
+	if (bpf_probe_read_user(s->data, len, (void *)start)) {
+		s->rec.flags |= SYSQ_EXEC_ARGS_UNREADABLE;
+		restore_exe(s);
+		return 0;
+	}
+	return len;
+}
+
+static __always_inline void read_creds(struct sysq_exec_event *e, struct task_struct *task)
+{
+	const struct cred___exec *c = (const struct cred___exec *)BPF_CORE_READ(task, cred);
+
+	e->uid = BPF_CORE_READ(c, uid.val);
+	e->euid = BPF_CORE_READ(c, euid.val);
+	e->suid = BPF_CORE_READ(c, suid.val);
+	e->fsuid = BPF_CORE_READ(c, fsuid.val);
+	e->gid = BPF_CORE_READ(c, gid.val);
+	e->egid = BPF_CORE_READ(c, egid.val);
+	e->sgid = BPF_CORE_READ(c, sgid.val);
+	e->fsgid = BPF_CORE_READ(c, fsgid.val);
+	e->auid = bpf_core_field_exists(task->loginuid) ? BPF_CORE_READ(task, loginuid.val)
+						       : 4294967295u;
+}
+
+/* The named file's mode and owner, as audit's PATH record has them. When
+ * an interpreter ran it (a script, binfmt_misc), the file loaded is not
+ * the one named, and the record says nothing of either. */
+static __always_inline void read_file(struct sysq_exec_event *e,
+				      struct linux_binprm___exec *bprm)
+{
+	struct inode___exec *inode;
+
+	if (BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename))
+		return;
+	inode = BPF_CORE_READ(bprm, file, f_inode);
+	if (!inode)
+		return;
+	e->mode = BPF_CORE_READ(inode, i_mode);
+	e->owner_uid = BPF_CORE_READ(inode, i_uid.val);
+	e->owner_gid = BPF_CORE_READ(inode, i_gid.val);
+	e->flags |= SYSQ_EXEC_HAVE_FILE;
+}
+
+/* Which exec syscall ran. The task's user registers say whether one did
+ * (an exec the kernel started has no syscall number there), but by this
+ * point they say execve for execveat too; an execveat on a descriptor is
+ * told by the name the kernel made for it (bprm->fdpath, "/dev/fd/N"). */
+static __always_inline void read_syscall(struct sysq_exec_event *e, struct task_struct *task,
+					 struct linux_binprm___exec *bprm)
+{
+	struct pt_regs___sysq *regs = (struct pt_regs___sysq *)bpf_task_pt_regs(task);
+
+	e->syscall_nr = (__s64)BPF_CORE_READ(regs, orig_ax);
+	if (bpf_core_field_exists(bprm->fdpath) && BPF_CORE_READ(bprm, fdpath))
+		e->flags |= SYSQ_EXEC_AT_FD;
+	if (bpf_core_field_exists(task->thread_info) &&
+	    (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT))
+		e->flags |= SYSQ_EXEC_COMPAT;
+}
+
+static __always_inline void read_task(struct sysq_exec_event *e, struct task_struct *task,
+				      __u32 old_pid, struct linux_binprm___exec *bprm)
+{
+	e->version = SYSQ_EXEC_EVENT_VERSION;
+	e->boot_ns = bpf_ktime_get_boot_ns();
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->pid = BPF_CORE_READ(task, tgid);
+	e->old_pid = old_pid;
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	read_creds(e, task);
+	read_syscall(e, task, bprm);
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+/* The working directory, after the arguments and the executable. */
+static __always_inline void read_cwd(struct exec_scratch *s, struct task_struct *task, __u32 pos)
+{
+	struct fs_struct___exec *fs = ((struct task_struct___exec *)task)->fs;
+	__u32 trunc = 0;
+
+	s->rec.cwd_len = fs ? put_path(s, &fs->pwd, &fs->root, pos, &trunc) : 0;
+	if (trunc)
+		s->rec.flags |= SYSQ_EXEC_CWD_TRUNCATED;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sysq_exec, struct task_struct *task, int old_pid, struct linux_binprm___exec *bprm)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	struct exec_scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
+	__u64 size;
+	__u32 args;
+
+	if (!s)
+		return 0;
+	__builtin_memset(&s->rec, 0, sizeof(s->rec));
+	read_exe(s, task);
+	if (filtered(s))
+		return 0;
+	read_task(&s->rec, task, (__u32)old_pid, bprm);
+	read_file(&s->rec, bprm);
+	s->rec.argc = BPF_CORE_READ(bprm, argc);
+	args = read_args(s, task);
+	s->rec.args_len = args;
+	read_cwd(s, task, args + s->rec.path_len);
+	size = sizeof(s->rec) + (__u64)args + s->rec.path_len + s->rec.cwd_len;
+	size = CLAMP(size, sizeof(s->rec) + SYSQ_EXEC_DATA_MAX);
+	s->rec.size = size;
+	if (bpf_ringbuf_output(&exec_events, &s->rec, size, 0))
+		count(SYSQ_EXEC_CNT_RINGBUF_FULL);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
