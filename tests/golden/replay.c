@@ -93,6 +93,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: sysq-replay FILE.log\n");
 		return 2;
 	}
+	audit_assembler_set_log_input(a, true);
 	flags_init(&flags);
 	enable_everything(&flags);
 	for (size_t i = 0; table_modules[i] && i < 8; i++) {
