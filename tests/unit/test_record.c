@@ -371,6 +371,13 @@ static void test_unknown_type(void)
 	CHECK_EQ_STR(audit_type_name(AUDIT_TYPE_EXECVE), "EXECVE");
 	CHECK_EQ_INT(audit_type_from_name("EXECVE", 6), AUDIT_TYPE_EXECVE);
 	CHECK_EQ_INT(audit_type_from_name("EXEC", 4), -1);
+	/* linux/audit.h: CALIPSO is 1418; 1420 is Linux 6.x's task contexts. */
+	CHECK_EQ_STR(audit_type_name(1418), "MAC_CALIPSO_ADD");
+	CHECK_EQ_STR(audit_type_name(1420), "MAC_TASK_CONTEXTS");
+	CHECK_EQ_INT(audit_type_from_name("MAC_CALIPSO_ADD", 15), 1418);
+	/* libaudit's userspace names, as auditd writes them. */
+	CHECK_EQ_INT(audit_type_from_name("CRYPTO_KEY_USER", 15), 2404);
+	CHECK_EQ_INT(audit_type_from_name("USER_ROLE_CHANGE", 16), 2300);
 	if (!CHECK_EQ_INT(PARSE(1234, "audit(1.000:3): a=b", &rec), 0))
 		return;
 	audit_record_format_line(rec, &out);
