@@ -65,7 +65,8 @@
 	X(sgid, INTEGER, false, "Saved group ID")                                                  \
 	X(syscall, TEXT, false, "execve or execveat")                                              \
 	X(argv, TEXT, true, "The exact arguments as a JSON array; bytes that are not UTF-8 "       \
-			    "appear as \\udcXX")
+			    "appear as \\udcXX")                                                  \
+	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live")
 
 enum process_events_column {
 #define X(name, ...) PE_##name,
@@ -217,6 +218,7 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 	row_set_int(row, PE_time, (int64_t)ev->sec);
 	row_set_int(row, PE_uptime, (int64_t)ev->sec - tc->boot_time);
 	row_set_str(row, PE_syscall, audit_syscall_name(syscall));
+	audit_row_node(row, PE_node, sc);
 	sb_free(&scratch);
 	return row;
 }

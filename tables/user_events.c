@@ -35,7 +35,8 @@
 	X(eid, TEXT, true, "Event ID")                                                             \
 	X(op, TEXT, true, "Operation, such as PAM:authentication or PAM:session_open")             \
 	X(acct, TEXT, true, "Account the operation concerned, decoded")                            \
-	X(res, TEXT, true, "Result: success or failed")
+	X(res, TEXT, true, "Result: success or failed")                                          \
+	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live")
 
 enum user_events_column {
 #define X(name, ...) UE_##name,
@@ -96,6 +97,7 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 
 	audit_row_ints(row, rec, ids, sizeof(ids) / sizeof(ids[0]));
 	row_set_int(row, UE_type, rec->type);
+	audit_row_node(row, UE_node, rec);
 	if (msg) {
 		row_set_text(row, UE_message, msg->val, msg->val_len);
 		set_message_fields(row, msg, &scratch);

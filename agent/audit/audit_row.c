@@ -33,6 +33,12 @@ void audit_row_decoded(struct row *row, unsigned col, const struct audit_field *
 	row_set_strbuf(row, col, scratch);
 }
 
+void audit_row_node(struct row *row, unsigned col, const struct audit_record *rec)
+{
+	if (rec->node)
+		row_set_str(row, col, rec->node);
+}
+
 int audit_syscall_info(const struct audit_record *sc, struct syscall_info *out)
 {
 	const struct audit_field *arch = audit_record_field(sc, "arch");

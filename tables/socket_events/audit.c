@@ -152,6 +152,7 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 	set_ids(row, sc);
 	audit_row_decoded(row, SE_path, audit_record_field(sc, "exe"), &scratch);
 	audit_row_decoded(row, SE_comm, audit_record_field(sc, "comm"), &scratch);
+	audit_row_node(row, SE_node, sc);
 	if (a0 && audit_field_hex_u64(a0, &fd) == 0)
 		row_set_decimal(row, SE_fd, (int32_t)fd);
 	set_recorded_address(row, si->which, sa);

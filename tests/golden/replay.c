@@ -21,6 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* node is set only by logs that name their host; the captures here never
+ * do, so an unset node is left out rather than shown in every row. */
+static bool column_is_unset_node(const char *name, const struct row_value *v)
+{
+	return v->kind == ROW_NULL && strcmp(name, "node") == 0;
+}
+
 static bool column_is_machine_local(const char *name)
 {
 	static const char *const skip[] = {"atime", "mtime", "ctime", "btime", "uptime", "eid"};
@@ -43,7 +50,8 @@ static void print_row(void *sink, struct row *row)
 	for (unsigned i = 0; i < row->ncolumns; i++) {
 		const struct row_value *v = &row->values[i];
 
-		if (column_is_machine_local(def->columns[i].name))
+		if (column_is_machine_local(def->columns[i].name) ||
+		    column_is_unset_node(def->columns[i].name, v))
 			continue;
 		sb_putc(&out, ',');
 		json_append_string(&out, def->columns[i].name, strlen(def->columns[i].name));
@@ -111,6 +119,8 @@ int main(int argc, char **argv)
 
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
+		if (audit_log_line_is_blank(line, (size_t)n))
+			continue;
 		records++;
 		if (audit_record_parse_log_line(line, (size_t)n, &rec) < 0) {
 			malformed++;
