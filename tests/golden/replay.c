@@ -21,11 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* node is set only by logs that name their host; the captures here never
- * do, so an unset node is left out rather than shown in every row. */
-static bool column_is_unset_node(const char *name, const struct row_value *v)
+/* Columns only some records fill: node (logs that name their host) and
+ * cmd (sudo's USER_CMD). Left out when NULL rather than shown in every
+ * row, so adding such a column changes no reference. */
+static bool column_is_unset_optional(const char *name, const struct row_value *v)
 {
-	return v->kind == ROW_NULL && strcmp(name, "node") == 0;
+	return v->kind == ROW_NULL && (strcmp(name, "node") == 0 || strcmp(name, "cmd") == 0);
 }
 
 static bool column_is_machine_local(const char *name)
@@ -51,7 +52,7 @@ static void print_row(void *sink, struct row *row)
 		const struct row_value *v = &row->values[i];
 
 		if (column_is_machine_local(def->columns[i].name) ||
-		    column_is_unset_node(def->columns[i].name, v))
+		    column_is_unset_optional(def->columns[i].name, v))
 			continue;
 		sb_putc(&out, ',');
 		json_append_string(&out, def->columns[i].name, strlen(def->columns[i].name));
