@@ -52,7 +52,8 @@ int audit_syscall_info(const struct audit_record *sc, struct syscall_info *out)
 	if (!arch || audit_field_hex_u64(arch, &arch_value) < 0 ||
 	    audit_record_i64(sc, "syscall", &nr) < 0)
 		return -EINVAL;
-	out->which = audit_syscall_lookup((uint32_t)arch_value, (long)nr);
+	out->arch = (uint32_t)arch_value;
+	out->which = audit_syscall_lookup(out->arch, (long)nr);
 	out->success = success && success->val_len == 3 && memcmp(success->val, "yes", 3) == 0;
 	out->has_exit = audit_record_i64(sc, "exit", &out->exit) == 0;
 	audit_record_i64(sc, "pid", &out->pid);
