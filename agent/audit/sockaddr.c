@@ -33,8 +33,7 @@ int audit_sockaddr_decode(const char *hex, size_t len, struct endpoint *out)
 	return decode(hex, len, false, out);
 }
 
-int audit_sockaddr_decode_arch(const char *hex, size_t len, uint32_t arch,
-			       struct endpoint *out)
+int audit_sockaddr_decode_arch(const char *hex, size_t len, uint32_t arch, struct endpoint *out)
 {
 	return decode(hex, len, !(arch & __AUDIT_ARCH_LE), out);
 }

@@ -18,5 +18,4 @@ int audit_sockaddr_decode(const char *hex, size_t len, struct endpoint *out);
  * sa_family is in the byte order of the machine that logged it, so on a
  * big-endian arch (ppc64, s390x: no __AUDIT_ARCH_LE bit) its two bytes are
  * swapped first. Ports and addresses are in network order everywhere. */
-int audit_sockaddr_decode_arch(const char *hex, size_t len, uint32_t arch,
-			       struct endpoint *out);
+int audit_sockaddr_decode_arch(const char *hex, size_t len, uint32_t arch, struct endpoint *out);

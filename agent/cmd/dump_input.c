@@ -136,7 +136,7 @@ void dump_input_rows(FILE *in, FILE *out, struct dump_input_stats *st)
 		struct subscriber *sub;
 
 		ctxs[i] = (struct table_ctx){
-			.table = &tables[i], .flags = &flags, .emit = print_row, .sink = out};
+		    .table = &tables[i], .flags = &flags, .emit = print_row, .sink = out};
 		sub = table_subscribe(ps, m, &ctxs[i]);
 		tables[i].def = m->def;
 		if (sub)

@@ -16,10 +16,10 @@ struct strbuf;
 
 /* What a pass over a log saw. */
 struct dump_input_stats {
-	unsigned long records;	  /* lines that were records */
-	unsigned long malformed;  /* lines that were neither records nor blank */
-	unsigned long first_bad;  /* line number of the first malformed line */
-	uint64_t incomplete;	  /* syscall events given up (see assembler.h) */
+	unsigned long records;	 /* lines that were records */
+	unsigned long malformed; /* lines that were neither records nor blank */
+	unsigned long first_bad; /* line number of the first malformed line */
+	uint64_t incomplete;	 /* syscall events given up (see assembler.h) */
 };
 
 /* Feeds every record of `in` to the tables' subscribers and prints each
