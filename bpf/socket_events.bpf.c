@@ -33,7 +33,7 @@
 
 /* The x86-64 number of every syscall in the shared table, as NR_<name>. */
 enum {
-#define X(name, x86_64, i386, aarch64, arm) NR_##name = x86_64,
+#define X(name, x86_64, i386, aarch64, arm, ppc64, s390x) NR_##name = x86_64,
 	SYSQ_AUDIT_SYSCALLS(X) SYSQ_BPF_ONLY_SYSCALLS(X)
 #undef X
 };

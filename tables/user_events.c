@@ -9,9 +9,9 @@
  * messages of types 1100-1199 (USER_AUTH, USER_ACCT, CRED_ACQ,
  * USER_START, ...) through the kernel, which adds pid, uid and auid and
  * wraps the program's text as msg='op=... acct=... exe=... res=...'. Each
- * record is one row. The message's own fields are split out; acct and exe
- * are decoded, since libaudit hex-encodes them when they hold spaces or
- * quotes. No audit rule is needed. */
+ * record is one row. The message's own fields are split out; acct, exe and
+ * cmd (sudo's USER_CMD) are decoded, since libaudit hex-encodes them when
+ * they hold spaces or quotes. No audit rule is needed. */
 #include "registry/table_module.h"
 
 #include "audit/audit_row.h"
@@ -35,7 +35,9 @@
 	X(eid, TEXT, true, "Event ID")                                                             \
 	X(op, TEXT, true, "Operation, such as PAM:authentication or PAM:session_open")             \
 	X(acct, TEXT, true, "Account the operation concerned, decoded")                            \
-	X(res, TEXT, true, "Result: success or failed")
+	X(res, TEXT, true, "Result: success or failed")                                          \
+	X(cmd, TEXT, true, "Command a USER_CMD message reports (sudo's cmd), decoded")            \
+	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live")
 
 enum user_events_column {
 #define X(name, ...) UE_##name,
@@ -79,6 +81,7 @@ static void set_message_fields(struct row *row, const struct audit_field *msg,
 		return; /* the message stays whole in `message` */
 	audit_row_decoded(row, UE_path, audit_fields_find(fields, (unsigned)n, "exe"), scratch);
 	audit_row_decoded(row, UE_acct, audit_fields_find(fields, (unsigned)n, "acct"), scratch);
+	audit_row_decoded(row, UE_cmd, audit_fields_find(fields, (unsigned)n, "cmd"), scratch);
 	set_text(row, UE_address, audit_fields_find(fields, (unsigned)n, "addr"));
 	set_text(row, UE_terminal, audit_fields_find(fields, (unsigned)n, "terminal"));
 	set_text(row, UE_op, audit_fields_find(fields, (unsigned)n, "op"));
@@ -96,6 +99,7 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 
 	audit_row_ints(row, rec, ids, sizeof(ids) / sizeof(ids[0]));
 	row_set_int(row, UE_type, rec->type);
+	audit_row_node(row, UE_node, rec);
 	if (msg) {
 		row_set_text(row, UE_message, msg->val, msg->val_len);
 		set_message_fields(row, msg, &scratch);

@@ -23,6 +23,7 @@ struct audit_assembler {
 	size_t nbuckets; /* a power of two */
 	size_t npending;
 	uint64_t incomplete;
+	bool log_input;
 };
 
 struct audit_assembler *audit_assembler_new(audit_event_fn on_event, void *ctx,
@@ -151,11 +152,16 @@ static void deliver(struct audit_assembler *a, struct audit_event *ev)
 	event_free(ev);
 }
 
+void audit_assembler_set_log_input(struct audit_assembler *a, bool log_input)
+{
+	a->log_input = log_input;
+}
+
 /* An event whose EOE never came: deliver what is not a syscall event,
  * drop and count what is. */
 static void give_up(struct audit_assembler *a, struct audit_event *ev)
 {
-	if (ev->has_syscall) {
+	if (ev->has_syscall && !a->log_input) {
 		a->incomplete++;
 		event_free(ev);
 		return;
@@ -163,9 +169,42 @@ static void give_up(struct audit_assembler *a, struct audit_event *ev)
 	deliver(a, ev);
 }
 
+/* True when `rec` comes from a later event than `ev`: a higher serial in
+ * the same boot, or a clock far ahead (the serial restarts at a reboot). */
+static bool is_later(const struct audit_event *ev, const struct audit_record *rec)
+{
+	return rec->serial > ev->serial || rec->sec > ev->sec + 2;
+}
+
+/* Log input: a record of a new, later event completes the pending syscall
+ * events before it, since a log has no EOE to end them. */
+static void complete_earlier(struct audit_assembler *a, const struct audit_record *rec)
+{
+	struct audit_event *ev = a->oldest;
+
+	while (ev) {
+		struct audit_event *next = ev->newer;
+
+		if (ev->has_syscall && is_later(ev, rec)) {
+			remove_pending(a, ev);
+			deliver(a, ev);
+		}
+		ev = next;
+	}
+}
+
+/* EOE ends an event; so does PROCTITLE, which the kernel sends last. */
+static bool ends_event(const struct audit_event *ev, const struct audit_record *rec)
+{
+	return rec->type == AUDIT_TYPE_EOE || (rec->type == AUDIT_TYPE_PROCTITLE && ev->has_syscall);
+}
+
 void audit_assembler_feed(struct audit_assembler *a, struct audit_record *rec, uint64_t now_ms)
 {
 	struct audit_event *ev = find_pending(a, rec);
+
+	if (!ev && a->log_input && !audit_type_is_standalone(rec->type))
+		complete_earlier(a, rec);
 
 	if (!ev && rec->type == AUDIT_TYPE_EOE) {
 		/* The end of an event already given up: nothing left to end. */
@@ -188,13 +227,16 @@ void audit_assembler_feed(struct audit_assembler *a, struct audit_record *rec, u
 		ev = event_new(rec, now_ms);
 		add_pending(a, ev);
 	}
-	if (rec->type == AUDIT_TYPE_EOE) {
-		audit_record_free(rec);
-		remove_pending(a, ev);
-		deliver(a, ev);
+	if (!ends_event(ev, rec)) {
+		event_append(ev, rec);
 		return;
 	}
-	event_append(ev, rec);
+	if (rec->type == AUDIT_TYPE_EOE)
+		audit_record_free(rec);
+	else
+		event_append(ev, rec);
+	remove_pending(a, ev);
+	deliver(a, ev);
 }
 
 void audit_assembler_tick(struct audit_assembler *a, uint64_t now_ms)

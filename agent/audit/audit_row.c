@@ -33,6 +33,12 @@ void audit_row_decoded(struct row *row, unsigned col, const struct audit_field *
 	row_set_strbuf(row, col, scratch);
 }
 
+void audit_row_node(struct row *row, unsigned col, const struct audit_record *rec)
+{
+	if (rec->node)
+		row_set_str(row, col, rec->node);
+}
+
 int audit_syscall_info(const struct audit_record *sc, struct syscall_info *out)
 {
 	const struct audit_field *arch = audit_record_field(sc, "arch");
@@ -46,7 +52,8 @@ int audit_syscall_info(const struct audit_record *sc, struct syscall_info *out)
 	if (!arch || audit_field_hex_u64(arch, &arch_value) < 0 ||
 	    audit_record_i64(sc, "syscall", &nr) < 0)
 		return -EINVAL;
-	out->which = audit_syscall_lookup((uint32_t)arch_value, (long)nr);
+	out->arch = (uint32_t)arch_value;
+	out->which = audit_syscall_lookup(out->arch, (long)nr);
 	out->success = success && success->val_len == 3 && memcmp(success->val, "yes", 3) == 0;
 	out->has_exit = audit_record_i64(sc, "exit", &out->exit) == 0;
 	audit_record_i64(sc, "pid", &out->pid);

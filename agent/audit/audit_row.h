@@ -28,9 +28,13 @@ void audit_row_ints(struct row *row, const struct audit_record *rec,
 void audit_row_decoded(struct row *row, unsigned col, const struct audit_field *f,
 		       struct strbuf *scratch);
 
+/* The node= of a record from a saved log into `col`; nothing live. */
+void audit_row_node(struct row *row, unsigned col, const struct audit_record *rec);
+
 /* What a SYSCALL record says about the call. */
 struct syscall_info {
 	int which;	   /* enum audit_syscall, or -1 if not in sysq's table */
+	uint32_t arch;	   /* the record's AUDIT_ARCH_* */
 	bool success;
 	bool has_exit;
 	int64_t exit;	   /* the return value, or -errno */

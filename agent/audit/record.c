@@ -45,9 +45,11 @@ static int parse_u64(const char **p, const char *end, uint64_t *ret)
 	return 0;
 }
 
-/* "audit(SEC.MSEC:SERIAL): " -> id fields; *body is set past the colon. */
+/* "audit(SEC.MSEC:SERIAL): " -> id fields; *body is set past the colon.
+ * `lenient` (log lines) also takes "audit(...) text": auditd's own old
+ * messages have no colon. */
 static int parse_header(struct audit_record *rec, const char *text, const char *end,
-			const char **body)
+			const char **body, bool lenient)
 {
 	const char *p = text;
 	uint64_t msec;
@@ -61,11 +63,16 @@ static int parse_header(struct audit_record *rec, const char *text, const char *
 		return -EINVAL;
 	if (parse_u64(&p, end, &rec->serial) < 0)
 		return -EINVAL;
-	if (end - p < 2 || p[0] != ')' || p[1] != ':')
-		return -EINVAL;
 	rec->msec = (uint32_t)msec;
-	*body = p + 2;
-	return 0;
+	if (end - p >= 2 && p[0] == ')' && p[1] == ':') {
+		*body = p + 2;
+		return 0;
+	}
+	if (lenient && p < end && p[0] == ')' && (p + 1 == end || p[1] == ' ')) {
+		*body = p + 1;
+		return 0;
+	}
+	return -EINVAL;
 }
 
 /* Upper bound on the number of fields: one per '='. */
@@ -92,8 +99,9 @@ static const char *find_msg_end(const char *p, const char *end)
 }
 
 /* Reads one value starting at *p. Returns 0, or -EINVAL for an
- * unterminated quote. */
-static int scan_value(struct audit_field *f, const char **p, const char *end)
+ * unterminated quote; with `lenient`, an unterminated msg='... runs to the
+ * end, as ausearch reads it. */
+static int scan_value(struct audit_field *f, const char **p, const char *end, bool lenient)
 {
 	const char *s = *p;
 	const char *close;
@@ -103,11 +111,13 @@ static int scan_value(struct audit_field *f, const char **p, const char *end)
 		s++;
 		close = f->quote == '\'' ? find_msg_end(s, end) :
 					    memchr(s, '"', (size_t)(end - s));
+		if (!close && lenient && f->quote == '\'')
+			close = end;
 		if (!close)
 			return -EINVAL;
 		f->val = s;
 		f->val_len = (uint32_t)(close - s);
-		*p = close + 1;
+		*p = close < end ? close + 1 : end;
 		return 0;
 	}
 	f->quote = 0;
@@ -123,7 +133,8 @@ static int scan_value(struct audit_field *f, const char **p, const char *end)
  * Words without '=' (AVC prose such as "avc:  denied  { read }") are
  * skipped rather than rejected. Returns the count, or -EINVAL for an empty
  * key or an unterminated quote. */
-static int tokenise(struct audit_field *fields, uint32_t max, const char *p, const char *end)
+static int tokenise(struct audit_field *fields, uint32_t max, const char *p, const char *end,
+		    bool lenient)
 {
 	uint32_t n = 0;
 
@@ -146,23 +157,72 @@ static int tokenise(struct audit_field *fields, uint32_t max, const char *p, con
 		f->key = key;
 		f->key_len = (uint32_t)(p - key);
 		p++; /* '=' */
-		if (scan_value(f, &p, end) < 0)
+		if (scan_value(f, &p, end, lenient) < 0)
 			return -EINVAL;
 	}
 	return (int)n;
 }
 
-int audit_msg_fields(const struct audit_field *msg, struct audit_field *out, unsigned max)
+/* The old PAM message shape, "PAM: session open acct=root : exe=...
+ * (hostname=?, addr=?, terminal=cron res=success)": from the field whose
+ * key opens the parenthesis on, the separating commas and the closing
+ * parenthesis are not part of the values (ausearch reads it so). */
+static void strip_parenthesised(struct audit_field *fields, int n)
 {
-	return tokenise(out, max, msg->val, msg->val + msg->val_len);
+	int i = 0;
+
+	while (i < n && fields[i].key[0] != '(')
+		i++;
+	if (i == n || fields[i].key_len < 2)
+		return;
+	fields[i].key++;
+	fields[i].key_len--;
+	for (; i < n; i++) {
+		struct audit_field *f = &fields[i];
+
+		if (f->quote || f->val_len == 0)
+			continue;
+		if (f->val[f->val_len - 1] == ',' || (i == n - 1 && f->val[f->val_len - 1] == ')'))
+			f->val_len--;
+	}
 }
 
-int audit_record_parse(uint16_t type, const char *buf, size_t len, struct audit_record **ret)
+int audit_msg_fields(const struct audit_field *msg, struct audit_field *out, unsigned max)
+{
+	int n = tokenise(out, max, msg->val, msg->val + msg->val_len, false);
+
+	if (n > 0)
+		strip_parenthesised(out, n);
+	return n;
+}
+
+/* What a log line adds to the record: strings copied after its text. */
+struct record_extra {
+	bool lenient;
+	const char *node;
+	size_t node_len;
+	const char *enriched;
+	size_t enriched_len;
+};
+
+/* Copies `len` bytes to *dst, NUL-terminated; returns the copy. */
+static const char *copy_extra(char **dst, const char *src, size_t len)
+{
+	char *copy = *dst;
+
+	memcpy(copy, src, len);
+	copy[len] = '\0';
+	*dst += len + 1;
+	return copy;
+}
+
+static int record_parse(uint16_t type, const char *buf, size_t len,
+			const struct record_extra *x, struct audit_record **ret)
 {
 	struct audit_record *rec;
-	const char *body, *end;
+	const char *body;
 	uint32_t max_fields;
-	char *mem;
+	char *mem, *extra;
 	int n;
 
 	/* The kernel may count a trailing NUL or newline in the length. */
@@ -172,7 +232,8 @@ int audit_record_parse(uint16_t type, const char *buf, size_t len, struct audit_
 		return -EINVAL;
 
 	max_fields = count_equals(buf, buf + len);
-	mem = xmalloc(sizeof(*rec) + max_fields * sizeof(struct audit_field) + len + 1);
+	mem = xmalloc(sizeof(*rec) + max_fields * sizeof(struct audit_field) + len + 1 +
+		      x->node_len + 1 + x->enriched_len + 1);
 	rec = (struct audit_record *)mem;
 	memset(rec, 0, sizeof(*rec));
 	rec->fields = (struct audit_field *)(mem + sizeof(*rec));
@@ -181,13 +242,15 @@ int audit_record_parse(uint16_t type, const char *buf, size_t len, struct audit_
 	rec->text[len] = '\0';
 	rec->text_len = len;
 	rec->type = type;
-	end = rec->text + len;
+	extra = rec->text + len + 1;
+	if (x->node)
+		rec->node = copy_extra(&extra, x->node, x->node_len);
+	if (x->enriched)
+		rec->enriched = copy_extra(&extra, x->enriched, x->enriched_len);
 
-	if (parse_header(rec, rec->text, end, &body) < 0) {
-		free(rec);
-		return -EINVAL;
-	}
-	n = tokenise(rec->fields, max_fields, body, end);
+	n = parse_header(rec, rec->text, rec->text + len, &body, x->lenient);
+	if (n == 0)
+		n = tokenise(rec->fields, max_fields, body, rec->text + len, x->lenient);
 	if (n < 0) {
 		free(rec);
 		return -EINVAL;
@@ -195,6 +258,13 @@ int audit_record_parse(uint16_t type, const char *buf, size_t len, struct audit_
 	rec->nfields = (uint32_t)n;
 	*ret = rec;
 	return 0;
+}
+
+int audit_record_parse(uint16_t type, const char *buf, size_t len, struct audit_record **ret)
+{
+	static const struct record_extra none;
+
+	return record_parse(type, buf, len, &none, ret);
 }
 
 void audit_record_free(struct audit_record *rec)
@@ -239,20 +309,48 @@ static int c_unescape(const char *p, const char *end, struct strbuf *out)
 	return 0;
 }
 
+/* "node=HOST " at the start of a line: sets the node and moves *p past it. */
+static void take_node(const char **p, const char *end, struct record_extra *x)
+{
+	const char *s = *p;
+	const char *sp;
+
+	if ((size_t)(end - s) < 5 || memcmp(s, "node=", 5) != 0)
+		return;
+	sp = memchr(s, ' ', (size_t)(end - s));
+	if (!sp)
+		return;
+	x->node = s + 5;
+	x->node_len = (size_t)(sp - x->node);
+	while (sp < end && *sp == ' ')
+		sp++;
+	*p = sp;
+}
+
+static bool has_nul(const char *s, size_t len)
+{
+	return len > 0 && memchr(s, '\0', len) != NULL;
+}
+
 int audit_record_parse_log_line(const char *line, size_t len, struct audit_record **ret)
 {
 	struct strbuf payload = STRBUF_INIT;
+	struct record_extra x = {.lenient = true};
 	const char *end = line + len;
-	const char *name, *p, *gs;
+	const char *name, *p = line, *gs;
 	int type, err;
 
 	/* auditd's enriched format appends translated fields after a GS byte. */
 	gs = memchr(line, 0x1d, len);
-	if (gs)
+	if (gs) {
 		end = gs;
-	if ((size_t)(end - line) < 5 || memcmp(line, "type=", 5) != 0)
+		x.enriched = gs + 1;
+		x.enriched_len = len - (size_t)(gs + 1 - line);
+	}
+	take_node(&p, end, &x);
+	if ((size_t)(end - p) < 5 || memcmp(p, "type=", 5) != 0)
 		return -EINVAL;
-	name = line + 5;
+	name = p + 5;
 	p = name;
 	while (p < end && *p != ' ')
 		p++;
@@ -265,10 +363,21 @@ int audit_record_parse_log_line(const char *line, size_t len, struct audit_recor
 		return -EINVAL;
 	p += 4;
 	err = c_unescape(p, end, &payload);
+	if (err == 0 && (has_nul(x.node, x.node_len) || has_nul(x.enriched, x.enriched_len)))
+		err = -EINVAL;
 	if (err == 0)
-		err = audit_record_parse((uint16_t)type, sb_str(&payload), payload.len, ret);
+		err = record_parse((uint16_t)type, sb_str(&payload), payload.len, &x, ret);
 	sb_free(&payload);
 	return err;
+}
+
+bool audit_log_line_is_blank(const char *line, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+		i++;
+	return i == len || line[i] == '#';
 }
 
 const struct audit_field *audit_fields_find(const struct audit_field *fields, unsigned n,
@@ -437,6 +546,11 @@ void audit_record_format_line(const struct audit_record *rec, struct strbuf *out
 {
 	const char *name = audit_type_name(rec->type);
 
+	if (rec->node) {
+		sb_puts(out, "node=");
+		c_escape_append(out, rec->node, strlen(rec->node));
+		sb_putc(out, ' ');
+	}
 	if (name)
 		sb_printf(out, "type=%s msg=", name);
 	else

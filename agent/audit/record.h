@@ -35,6 +35,11 @@ struct audit_record {
 	struct audit_field *fields;
 	size_t text_len;
 	char *text; /* the whole record, NUL-terminated */
+	/* From a log line only (NULL otherwise), NUL-terminated: auditd's
+	 * node=HOST prefix, and the interpreted fields of its ENRICHED format
+	 * (the text after the 0x1d separator). */
+	const char *node;
+	const char *enriched;
 	struct audit_record *next; /* the assembler chains an event's records */
 };
 
@@ -48,8 +53,17 @@ int audit_record_parse(uint16_t type, const char *buf, size_t len, struct audit_
 void audit_record_free(struct audit_record *rec);
 
 /* Parses one line of an auditd log ("type=NAME msg=audit(...): ..."), as
- * written by --audit_debug and auditd, into a record. -EINVAL if malformed. */
+ * written by --audit_debug and auditd, into a record. -EINVAL if malformed.
+ * It takes what auditd writes and the kernel never sends: a "node=HOST "
+ * prefix, the ENRICHED format's 0x1d separator and interpreted fields, a
+ * header with no colon (auditd's own "audit(...) config changed, ..."), and
+ * a userspace message whose closing quote is missing (the message runs to
+ * the end of the line, as ausearch reads it). */
 int audit_record_parse_log_line(const char *line, size_t len, struct audit_record **ret);
+
+/* True for a line of a log that holds no record: blank, or a comment
+ * starting with '#'. Readers skip these without counting them as bad. */
+bool audit_log_line_is_blank(const char *line, size_t len);
 
 /* First field called `key`, or NULL. */
 const struct audit_field *audit_record_field(const struct audit_record *rec, const char *key);

@@ -2,7 +2,12 @@
  *
  * One table serves the parser (name <-> number when replaying logs), the
  * assembler (which types stand alone) and `--audit_debug` output. Numbers
- * are from <linux/audit.h> and, for userspace types, libaudit. */
+ * and names are those of <linux/audit.h> (1420 and 1421 from Linux 6.x,
+ * newer than some build hosts' headers) and, for userspace types, of
+ * libaudit's table (auditd writes its names). tools/check_record_types.py
+ * compares the table with the build host's <linux/audit.h> at every build:
+ * a name it defines must have its number, and a number it names must not
+ * carry another name here. */
 #pragma once
 
 #include <stdbool.h>
@@ -104,7 +109,30 @@
 	X(1403, MAC_POLICY_LOAD)                                                                   \
 	X(1404, MAC_STATUS)                                                                        \
 	X(1405, MAC_CONFIG_CHANGE)                                                                 \
-	X(1420, MAC_CALIPSO_ADD)                                                                   \
+	X(1406, MAC_UNLBL_ALLOW)                                                                   \
+	X(1407, MAC_CIPSOV4_ADD)                                                                   \
+	X(1408, MAC_CIPSOV4_DEL)                                                                   \
+	X(1409, MAC_MAP_ADD)                                                                       \
+	X(1410, MAC_MAP_DEL)                                                                       \
+	X(1411, MAC_IPSEC_ADDSA)                                                                   \
+	X(1412, MAC_IPSEC_DELSA)                                                                   \
+	X(1413, MAC_IPSEC_ADDSPD)                                                                  \
+	X(1414, MAC_IPSEC_DELSPD)                                                                  \
+	X(1415, MAC_IPSEC_EVENT)                                                                   \
+	X(1416, MAC_UNLBL_STCADD)                                                                  \
+	X(1417, MAC_UNLBL_STCDEL)                                                                  \
+	X(1418, MAC_CALIPSO_ADD)                                                                   \
+	X(1419, MAC_CALIPSO_DEL)                                                                   \
+	X(1420, MAC_TASK_CONTEXTS)                                                                 \
+	X(1421, MAC_OBJ_CONTEXTS)                                                                  \
+	X(1500, APPARMOR)                                                                          \
+	X(1501, APPARMOR_AUDIT)                                                                    \
+	X(1502, APPARMOR_ALLOWED)                                                                  \
+	X(1503, APPARMOR_DENIED)                                                                   \
+	X(1504, APPARMOR_HINT)                                                                     \
+	X(1505, APPARMOR_STATUS)                                                                   \
+	X(1506, APPARMOR_ERROR)                                                                    \
+	X(1507, APPARMOR_KILL)                                                                     \
 	X(1700, ANOM_PROMISCUOUS)                                                                  \
 	X(1701, ANOM_ABEND)                                                                        \
 	X(1702, ANOM_LINK)                                                                         \
@@ -117,7 +145,77 @@
 	X(1805, INTEGRITY_RULE)                                                                    \
 	X(1806, INTEGRITY_EVM_XATTR)                                                               \
 	X(1807, INTEGRITY_POLICY_RULE)                                                             \
-	X(2000, KERNEL)
+	X(2000, KERNEL)                                                                            \
+	X(2100, ANOM_LOGIN_FAILURES)                                                               \
+	X(2101, ANOM_LOGIN_TIME)                                                                   \
+	X(2102, ANOM_LOGIN_SESSIONS)                                                               \
+	X(2103, ANOM_LOGIN_ACCT)                                                                   \
+	X(2104, ANOM_LOGIN_LOCATION)                                                               \
+	X(2105, ANOM_MAX_DAC)                                                                      \
+	X(2106, ANOM_MAX_MAC)                                                                      \
+	X(2107, ANOM_AMTU_FAIL)                                                                    \
+	X(2108, ANOM_RBAC_FAIL)                                                                    \
+	X(2109, ANOM_RBAC_INTEGRITY_FAIL)                                                          \
+	X(2110, ANOM_CRYPTO_FAIL)                                                                  \
+	X(2111, ANOM_ACCESS_FS)                                                                    \
+	X(2112, ANOM_EXEC)                                                                         \
+	X(2113, ANOM_MK_EXEC)                                                                      \
+	X(2114, ANOM_ADD_ACCT)                                                                     \
+	X(2115, ANOM_DEL_ACCT)                                                                     \
+	X(2116, ANOM_MOD_ACCT)                                                                     \
+	X(2117, ANOM_ROOT_TRANS)                                                                   \
+	X(2118, ANOM_LOGIN_SERVICE)                                                                \
+	X(2119, ANOM_LOGIN_ROOT)                                                                   \
+	X(2120, ANOM_ORIGIN_FAILURES)                                                              \
+	X(2121, ANOM_SESSION)                                                                      \
+	X(2200, RESP_ANOMALY)                                                                      \
+	X(2201, RESP_ALERT)                                                                        \
+	X(2202, RESP_KILL_PROC)                                                                    \
+	X(2203, RESP_TERM_ACCESS)                                                                  \
+	X(2204, RESP_ACCT_REMOTE)                                                                  \
+	X(2205, RESP_ACCT_LOCK_TIMED)                                                              \
+	X(2206, RESP_ACCT_UNLOCK_TIMED)                                                            \
+	X(2207, RESP_ACCT_LOCK)                                                                    \
+	X(2208, RESP_TERM_LOCK)                                                                    \
+	X(2209, RESP_SEBOOL)                                                                       \
+	X(2210, RESP_EXEC)                                                                         \
+	X(2211, RESP_SINGLE)                                                                       \
+	X(2212, RESP_HALT)                                                                         \
+	X(2213, RESP_ORIGIN_BLOCK)                                                                 \
+	X(2214, RESP_ORIGIN_BLOCK_TIMED)                                                           \
+	X(2215, RESP_ORIGIN_UNBLOCK_TIMED)                                                         \
+	X(2300, USER_ROLE_CHANGE)                                                                  \
+	X(2301, ROLE_ASSIGN)                                                                       \
+	X(2302, ROLE_REMOVE)                                                                       \
+	X(2303, LABEL_OVERRIDE)                                                                    \
+	X(2304, LABEL_LEVEL_CHANGE)                                                                \
+	X(2305, USER_LABELED_EXPORT)                                                               \
+	X(2306, USER_UNLABELED_EXPORT)                                                             \
+	X(2307, DEV_ALLOC)                                                                         \
+	X(2308, DEV_DEALLOC)                                                                       \
+	X(2309, FS_RELABEL)                                                                        \
+	X(2310, USER_MAC_POLICY_LOAD)                                                              \
+	X(2311, ROLE_MODIFY)                                                                       \
+	X(2312, USER_MAC_CONFIG_CHANGE)                                                            \
+	X(2313, USER_MAC_STATUS)                                                                   \
+	X(2400, CRYPTO_TEST_USER)                                                                  \
+	X(2401, CRYPTO_PARAM_CHANGE_USER)                                                          \
+	X(2402, CRYPTO_LOGIN)                                                                      \
+	X(2403, CRYPTO_LOGOUT)                                                                     \
+	X(2404, CRYPTO_KEY_USER)                                                                   \
+	X(2405, CRYPTO_FAILURE_USER)                                                               \
+	X(2406, CRYPTO_REPLAY_USER)                                                                \
+	X(2407, CRYPTO_SESSION)                                                                    \
+	X(2408, CRYPTO_IKE_SA)                                                                     \
+	X(2409, CRYPTO_IPSEC_SA)                                                                   \
+	X(2500, VIRT_CONTROL)                                                                      \
+	X(2501, VIRT_RESOURCE)                                                                     \
+	X(2502, VIRT_MACHINE_ID)                                                                   \
+	X(2503, VIRT_INTEGRITY_CHECK)                                                              \
+	X(2504, VIRT_CREATE)                                                                       \
+	X(2505, VIRT_DESTROY)                                                                      \
+	X(2506, VIRT_MIGRATE_IN)                                                                   \
+	X(2507, VIRT_MIGRATE_OUT)
 
 enum audit_record_type {
 #define X(num, name) AUDIT_TYPE_##name = num,

@@ -1,8 +1,8 @@
 /* The syscalls sysq audits, with their numbers on each ABI it supports.
  *
- * Audit rules are per architecture (arch=b64 and arch=b32), and a SYSCALL
- * record carries the arch and the raw number, so both directions go through
- * audit_abis. Its numbers come from sysq_syscalls.h, the table shared with
+ * Audit rules are per architecture (arch=b64 and arch=b32) and are loaded
+ * for the host's two ABIs (audit_abis). A SYSCALL record carries the arch
+ * and the raw number, and is read by its own arch, whichever it is. Its numbers come from sysq_syscalls.h, the table shared with
  * the BPF programs; -1 marks a syscall the ABI does not have. */
 #pragma once
 
@@ -29,6 +29,12 @@ struct audit_abi {
 /* The host's native 64-bit ABI first, then its 32-bit compat ABI. */
 extern const struct audit_abi audit_abis[AUDIT_ABI_COUNT];
 
-/* Maps a SYSCALL record's arch and number to the enum, or -1. */
+/* The syscall numbers of an audit arch value (AUDIT_ARCH_*) sysq knows:
+ * x86_64, i386, aarch64, arm, ppc64le, ppc64 and s390x, on any host.
+ * NULL for another arch. */
+const struct audit_abi *audit_abi_of_arch(uint32_t arch);
+
+/* Maps a SYSCALL record's arch and number to the enum, or -1: any arch
+ * audit_abi_of_arch knows, not only the host's. */
 int audit_syscall_lookup(uint32_t arch, long nr);
 const char *audit_syscall_name(enum audit_syscall sc);

@@ -2,9 +2,11 @@
  * multicast group. That group gets a copy of every record without taking
  * the audit pid, so dumping disturbs neither a running sysq daemon nor
  * auditd. Lines are auditd's log format with unsafe bytes escaped, or with
- * --json one object per record with its fields decoded. */
+ * --json one object per record with its fields decoded. --input reads a
+ * saved log instead (dump_input.c). */
 #include "dump.h"
 #include "dump_bpf.h"
+#include "dump_input.h"
 
 #include "audit/netlink.h"
 #include "audit/record.h"
@@ -29,6 +31,8 @@
 struct dump {
 	bool json;
 	bool bpf;
+	bool rows;
+	const char *input; /* a saved log, "-" for stdin; NULL for the kernel */
 	int types[MAX_TYPES]; /* only these, when ntypes > 0 */
 	int ntypes;
 	struct audit_nl nl;
@@ -39,6 +43,7 @@ struct dump {
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: sysq dump [--audit] [--json] [--type=NAME[,NAME...]]\n"
+		     "       sysq dump --input=FILE|- [--rows] [--type=NAME[,NAME...]]\n"
 		     "       sysq dump --bpf [--json]\n"
 		     "\n"
 		     "Prints audit records live, as auditd log lines or, with --json, one JSON\n"
@@ -47,7 +52,10 @@ static void usage(FILE *out)
 		     "--type keeps only the named record types (SYSCALL,EXECVE or 1300,...).\n"
 		     "--bpf loads sysq's socket BPF programs instead and prints every connect,\n"
 		     "bind, accept and listen they see, decoded; on exit it prints the\n"
-		     "in-kernel drop counters. Ctrl-C stops it.\n");
+		     "in-kernel drop counters. Ctrl-C stops it.\n"
+		     "--input decodes a saved audit log (auditd's raw or enriched format; - is\n"
+		     "stdin) into the same JSON objects as --json, or with --rows into the rows\n"
+		     "each table would make of it. Bad lines are counted and reported at the end.\n");
 }
 
 static int parse_types(struct dump *d, const char *list)
@@ -70,6 +78,27 @@ static int parse_types(struct dump *d, const char *list)
 	return 0;
 }
 
+/* Options that do not go together. */
+static int check_args(const struct dump *d)
+{
+	const char *err = NULL;
+
+	if (d->bpf && d->ntypes)
+		err = "--type: applies to audit records, not to --bpf";
+	else if (d->bpf && d->input)
+		err = "--input: reads audit logs, not --bpf";
+	else if (d->rows && !d->input)
+		err = "--rows: needs --input (the rows of a saved log)";
+	else if (d->rows && d->ntypes)
+		err = "--type: filters records, not --rows";
+	else if (d->input && !*d->input)
+		err = "--input: needs a file name, or - for stdin";
+	if (!err)
+		return 0;
+	fprintf(stderr, "sysq dump: %s\n", err);
+	return 2;
+}
+
 static int parse_args(struct dump *d, int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
@@ -81,6 +110,12 @@ static int parse_args(struct dump *d, int argc, char **argv)
 			d->bpf = true;
 		else if (strcmp(argv[i], "--json") == 0)
 			d->json = true;
+		else if (strcmp(argv[i], "--rows") == 0)
+			d->rows = true;
+		else if (strncmp(argv[i], "--input=", 8) == 0)
+			d->input = argv[i] + 8;
+		else if (strcmp(argv[i], "--input") == 0 && i + 1 < argc)
+			d->input = argv[++i];
 		else if (strncmp(argv[i], "--type=", 7) == 0) {
 			if (parse_types(d, argv[i] + 7) < 0)
 				return 2;
@@ -89,11 +124,7 @@ static int parse_args(struct dump *d, int argc, char **argv)
 			return 2;
 		}
 	}
-	if (d->bpf && d->ntypes) {
-		fprintf(stderr, "sysq dump: --type: applies to audit records, not to --bpf\n");
-		return 2;
-	}
-	return 0;
+	return check_args(d);
 }
 
 static bool wanted(const struct dump *d, uint16_t type)
@@ -107,48 +138,24 @@ static bool wanted(const struct dump *d, uint16_t type)
 	return false;
 }
 
-/* A quoted value is the text itself; an encoded field (exe, comm, aN...)
- * is hex-decoded; anything else is shown as the kernel wrote it. */
-static void json_field(struct strbuf *out, uint16_t type, const struct audit_field *f,
-		       struct strbuf *scratch)
-{
-	json_append_string(out, f->key, f->key_len);
-	sb_putc(out, ':');
-	sb_truncate(scratch, 0);
-	if (!f->quote && audit_field_is_encoded(type, f) && audit_value_decode(f, scratch) == 0)
-		json_append_string(out, scratch->buf, scratch->len);
-	else
-		json_append_string(out, f->val, f->val_len);
-}
-
 static void json_record(struct dump *d, uint16_t type, const char *payload, size_t len)
 {
 	const char *name = audit_type_name(type);
-	struct strbuf scratch = STRBUF_INIT;
 	struct audit_record *rec;
 
+	if (audit_record_parse(type, payload, len, &rec) == 0) {
+		dump_json_record(&d->line, rec);
+		audit_record_free(rec);
+		return;
+	}
 	sb_puts(&d->line, "{\"type\":");
 	if (name)
 		json_append_string(&d->line, name, strlen(name));
 	else
 		sb_printf(&d->line, "\"UNKNOWN[%u]\"", type);
-	sb_printf(&d->line, ",\"type_id\":%u", type);
-	if (audit_record_parse(type, payload, len, &rec) < 0) {
-		sb_puts(&d->line, ",\"malformed\":true,\"raw\":");
-		json_append_string(&d->line, payload, len);
-		sb_putc(&d->line, '}');
-		return;
-	}
-	sb_printf(&d->line, ",\"time\":\"%llu.%03u\",\"serial\":%llu,\"fields\":{",
-		  (unsigned long long)rec->sec, rec->msec, (unsigned long long)rec->serial);
-	for (uint32_t i = 0; i < rec->nfields; i++) {
-		if (i)
-			sb_putc(&d->line, ',');
-		json_field(&d->line, type, &rec->fields[i], &scratch);
-	}
-	sb_puts(&d->line, "}}");
-	audit_record_free(rec);
-	sb_free(&scratch);
+	sb_printf(&d->line, ",\"type_id\":%u,\"malformed\":true,\"raw\":", type);
+	json_append_string(&d->line, payload, len);
+	sb_putc(&d->line, '}');
 }
 
 static void print_record(struct dump *d, uint16_t type, const char *payload, size_t len)
@@ -245,6 +252,8 @@ int dump_main(int argc, char **argv)
 		usage(rc == 1 ? stdout : stderr);
 		return rc == 1 ? 0 : 2;
 	}
+	if (d.input)
+		return dump_input_main(d.input, d.rows, d.types, d.ntypes);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

@@ -98,6 +98,7 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 	row_set_int(row, PE_uptime, (int64_t)ev->sec - tc->boot_time);
 	row_set_str(row, PE_syscall, audit_syscall_name(syscall));
 	row_set_str(row, PE_source, "audit");
+	audit_row_node(row, PE_node, sc);
 	sb_free(&scratch);
 	return row;
 }

@@ -49,7 +49,8 @@
 	X(argv, TEXT, true, "The exact arguments as a JSON array; bytes that are not UTF-8 "       \
 			    "appear as \\udcXX")                                                   \
 	X(source, TEXT, true, "Where the row came from: audit or bpf")                             \
-	X(cgroup_id, INTEGER, true, "ID of the process's cgroup v2 (BPF rows)")
+	X(cgroup_id, INTEGER, true, "ID of the process's cgroup v2 (BPF rows)")                      \
+	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live")
 
 enum process_events_column {
 #define X(name, ...) PE_##name,

@@ -152,6 +152,7 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
 	set_ids(row, sc);
 	audit_row_decoded(row, SE_path, audit_record_field(sc, "exe"), &scratch);
 	audit_row_decoded(row, SE_comm, audit_record_field(sc, "comm"), &scratch);
+	audit_row_node(row, SE_node, sc);
 	if (a0 && audit_field_hex_u64(a0, &fd) == 0)
 		row_set_decimal(row, SE_fd, (int32_t)fd);
 	set_recorded_address(row, si->which, sa);
@@ -169,7 +170,7 @@ static struct row *build_row(const struct table_ctx *tc, const struct audit_even
  * without one (an accept that asked for no peer address, or that found no
  * client) keeps family 0 until the live socket says more. */
 static bool event_sockaddr(struct subscriber *sub, const struct audit_event *ev,
-			   struct endpoint *sa)
+			   const struct syscall_info *si, struct endpoint *sa)
 {
 	const struct audit_record *rec = audit_event_record(ev, AUDIT_TYPE_SOCKADDR);
 	const struct audit_field *saddr = rec ? audit_record_field(rec, "saddr") : NULL;
@@ -179,7 +180,7 @@ static bool event_sockaddr(struct subscriber *sub, const struct audit_event *ev,
 		endpoint_none(sa);
 		return true;
 	}
-	rc = audit_sockaddr_decode(saddr->val, saddr->val_len, sa);
+	rc = audit_sockaddr_decode_arch(saddr->val, saddr->val_len, si->arch, sa);
 	if (rc == -EINVAL)
 		counter_add(&sub->counters, COUNTER_drop_malformed, 1);
 	return rc == 0;
@@ -225,7 +226,7 @@ void socket_events_on_audit(struct subscriber *sub, void *ctx, const void *event
 	    (is_accept(si.which) && !tc->flags->audit_allow_accept_socket_events))
 		return;
 	status = socket_call_status(call_of(si.which), si.success, si.exit, tc->flags);
-	if (status < 0 || !event_sockaddr(sub, ev, &sa))
+	if (status < 0 || !event_sockaddr(sub, ev, &si, &sa))
 		return;
 	if (is_accept(si.which))
 		known = accept_peer(tc, ev, &si, &sa, &live);

@@ -37,7 +37,8 @@
 	X(gid, INTEGER, true, "Group ID of the process")                                           \
 	X(comm, TEXT, true, "The process's command name (the kernel's comm)")                      \
 	X(tid, INTEGER, true, "Thread ID of the caller (BPF rows)")                                \
-	X(cgroup_id, INTEGER, true, "ID of the caller's cgroup v2 (BPF rows)")
+	X(cgroup_id, INTEGER, true, "ID of the caller's cgroup v2 (BPF rows)")                     \
+	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live")
 
 enum socket_events_column {
 #define X(name, ...) SE_##name,

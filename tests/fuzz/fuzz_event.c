@@ -16,6 +16,10 @@
  * files that may come from another machine. A bug here is reachable by
  * any local user who can exec a program.
  *
+ * Each input goes through the assembler twice: as live records, and as a
+ * saved log (audit_assembler_set_log_input: a later serial and the end of
+ * the input complete events), as `sysq dump --input` reads it.
+ *
  * Input: text, one record per '\n'-terminated line, as in tests/golden. */
 #include "audit/assembler.h"
 #include "audit/record.h"
@@ -74,12 +78,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void replay(const uint8_t *data, size_t size, bool log_input)
 {
 	struct audit_assembler *a = audit_assembler_new(publish, g.pub, TIMEOUT_MS, MAX_PENDING);
 	const char *p = (const char *)data, *end = p + size;
 	uint64_t now_ms = 0;
 
+	audit_assembler_set_log_input(a, log_input);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -99,5 +104,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	audit_assembler_flush(a);
 	audit_assembler_free(a);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	replay(data, size, false);
+	replay(data, size, true);
 	return 0;
 }

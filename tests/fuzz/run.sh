@@ -50,6 +50,10 @@ for h in "$@"; do
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/sysq-$h.XXXXXX")
 	mkdir "$scratch/corpus"
 	cp "$here/corpus/$h"/* "$scratch/corpus/"
+	# Seeds the build wrote from the public audit logs, when it found them.
+	if [ -d "$build/tests/fuzz/public-seeds/$h" ]; then
+		cp "$build/tests/fuzz/public-seeds/$h"/* "$scratch/corpus/"
+	fi
 	dict=$(dict_for "$h")
 	echo "== $h: ${seconds}s, scratch $scratch"
 	status=0

@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """user_events from a real PAM stack: `su` run by root opens and closes a
 session, and `su` run by nobody with a wrong password fails to authenticate.
-No audit rule is involved: PAM sends these messages itself."""
+No audit rule is involved: PAM sends these messages itself. sudo's USER_CMD
+and PAM's pre-2008 message shape are sent through the audit socket as
+libaudit sends them (sudo is not installed here)."""
 import os
 import pty
 import select
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -75,5 +79,34 @@ def test_can_be_turned_off():
         check_eq(r.returncode, 1, "the table does not exist")
 
 
+def send_user_message(mtype, text):
+    """What libaudit's audit_send does: the text as a netlink message of
+    the record type, acknowledged by the kernel."""
+    body = text.encode() + b"\0"
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9)  # NETLINK_AUDIT
+    s.send(struct.pack("=IHHII", 16 + len(body), mtype, 0x5, 1, 0) + body)  # REQUEST|ACK
+    ack = s.recv(4096)
+    s.close()
+    check_eq(struct.unpack_from("=i", ack, 16)[0], 0, "the kernel took the message")
+
+
+def test_sudo_command_and_old_pam_shape():
+    exe = os.path.realpath(sys.executable)
+    with Daemon() as d:
+        send_user_message(1123, 'cwd="/tmp" cmd=%s exe="%s" terminal=pts/0 res=success'
+                          % (b"ls -la '/root dir'".hex().upper(), exe))
+        send_user_message(1105, 'PAM: session open acct=root : exe="%s" (hostname=?, '
+                          'addr=?, terminal=cron res=success)' % exe)
+        rows = wait_for(lambda: (lambda r: r if len(r) == 2 else None)(d.query(
+            f"SELECT type, path, cmd, acct, address, terminal, res FROM user_events "
+            f"WHERE pid = {os.getpid()} ORDER BY type")), what="the two messages")
+        check_eq(rows[0], {"type": "1105", "path": exe, "cmd": None, "acct": "root",
+                           "address": "?", "terminal": "cron", "res": "success"},
+                 "the old PAM shape, read as ausearch reads it")
+        check_eq(rows[1]["cmd"], "ls -la '/root dir'", "USER_CMD's command, decoded")
+        check_eq(rows[1]["path"], exe, "USER_CMD's path, from exe")
+
+
 if __name__ == "__main__":
-    main([test_su_session, test_failed_authentication, test_can_be_turned_off])
+    main([test_su_session, test_failed_authentication, test_can_be_turned_off,
+          test_sudo_command_and_old_pam_shape])

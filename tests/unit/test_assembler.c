@@ -308,8 +308,63 @@ static void test_free_with_pending(void)
 	audit_assembler_free(NULL);
 }
 
+/* PROCTITLE is the kernel's last record before EOE: the event is whole
+ * when it comes, and the EOE after it (when it is not lost) is dropped. */
+static void test_proctitle_completes(void)
+{
+	struct recorder rc = {0};
+	struct audit_assembler *a = audit_assembler_new(record_event, &rc, 60000, 64);
+
+	feed(a, AUDIT_TYPE_SYSCALL, "audit(14.000:80): syscall=59", 0);
+	feed(a, AUDIT_TYPE_CWD, "audit(14.000:80): cwd=\"/\"", 0);
+	feed(a, AUDIT_TYPE_PROCTITLE, "audit(14.000:80): proctitle=6C73", 0);
+	if (CHECK_EQ_UINT(rc.n, 1)) {
+		CHECK_EQ_UINT(rc.ev[0].nrecords, 3);
+		CHECK_EQ_UINT(rc.ev[0].types[2], AUDIT_TYPE_PROCTITLE);
+	}
+	feed(a, AUDIT_TYPE_EOE, "audit(14.000:80): ", 0);
+	/* Live, a later serial completes nothing: records interleave. */
+	feed(a, AUDIT_TYPE_SYSCALL, "audit(14.000:81): syscall=59", 0);
+	feed(a, AUDIT_TYPE_SYSCALL, "audit(14.000:82): syscall=59", 0);
+	CHECK_EQ_UINT(rc.n, 1);
+	audit_assembler_flush(a);
+	CHECK_EQ_UINT(rc.n, 1);
+	CHECK_EQ_UINT(audit_assembler_incomplete(a), 2);
+	audit_assembler_free(a);
+}
+
+/* From a log (no EOE ever): a record of a later serial completes the
+ * events before it, interleaved earlier records still find their event,
+ * and the end of the input delivers the last event instead of dropping it. */
+static void test_log_input(void)
+{
+	struct recorder rc = {0};
+	struct audit_assembler *a = audit_assembler_new(record_event, &rc, 60000, 64);
+
+	audit_assembler_set_log_input(a, true);
+	feed(a, AUDIT_TYPE_SYSCALL, "audit(15.000:92): syscall=59", 0);
+	feed(a, AUDIT_TYPE_SYSCALL, "audit(15.000:90): syscall=57", 0);
+	CHECK_EQ_UINT(rc.n, 0);
+	feed(a, AUDIT_TYPE_CWD, "audit(15.000:92): cwd=\"/\"", 0);
+	feed(a, AUDIT_TYPE_USER_CMD, "audit(15.000:91): msg='cmd=6C73'", 0);
+	CHECK_EQ_UINT(rc.n, 1); /* the standalone record, delivered at once */
+	feed(a, AUDIT_TYPE_SYSCALL, "audit(15.000:93): syscall=59", 0);
+	if (CHECK_EQ_UINT(rc.n, 3)) {
+		CHECK_EQ_UINT(rc.ev[1].serial, 92);
+		CHECK_EQ_UINT(rc.ev[1].nrecords, 2);
+		CHECK_EQ_UINT(rc.ev[2].serial, 90);
+	}
+	audit_assembler_flush(a);
+	if (CHECK_EQ_UINT(rc.n, 4))
+		CHECK_EQ_UINT(rc.ev[3].serial, 93);
+	CHECK_EQ_UINT(audit_assembler_incomplete(a), 0);
+	audit_assembler_free(a);
+}
+
 int main(void)
 {
+	test_proctitle_completes();
+	test_log_input();
 	test_interleaved_events();
 	test_id_includes_time();
 	test_standalone_records();

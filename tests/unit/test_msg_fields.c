@@ -82,8 +82,32 @@ static void test_malformed_payload(void)
 	audit_record_free(rec);
 }
 
+/* PAM before 2008: "... : exe=... (hostname=?, addr=?, terminal=cron
+ * res=success)". The commas and parenthesis are not part of the values. */
+static void test_old_pam_shape(void)
+{
+	const char *text = "audit(1170021601.344:297): user pid=13015 uid=0 auid=0 "
+			   "msg='PAM: session open acct=root : exe=\"/usr/sbin/crond\" "
+			   "(hostname=?, addr=?, terminal=cron res=success)'";
+	struct audit_field fields[16];
+	struct audit_record *rec;
+	int n;
+
+	if (!CHECK_EQ_INT(audit_record_parse(1105, text, strlen(text), &rec), 0))
+		return;
+	expect_value(nested(rec, fields, 16, "acct", &n), "root");
+	expect_value(nested(rec, fields, 16, "exe", &n), "/usr/sbin/crond");
+	expect_value(nested(rec, fields, 16, "hostname", &n), "?");
+	expect_value(nested(rec, fields, 16, "addr", &n), "?");
+	expect_value(nested(rec, fields, 16, "terminal", &n), "cron");
+	expect_value(nested(rec, fields, 16, "res", &n), "success");
+	CHECK(nested(rec, fields, 16, "(hostname", &n) == NULL);
+	audit_record_free(rec);
+}
+
 int main(void)
 {
+	test_old_pam_shape();
 	test_pam_session();
 	test_hex_account_and_limit();
 	test_malformed_payload();

@@ -371,6 +371,13 @@ static void test_unknown_type(void)
 	CHECK_EQ_STR(audit_type_name(AUDIT_TYPE_EXECVE), "EXECVE");
 	CHECK_EQ_INT(audit_type_from_name("EXECVE", 6), AUDIT_TYPE_EXECVE);
 	CHECK_EQ_INT(audit_type_from_name("EXEC", 4), -1);
+	/* linux/audit.h: CALIPSO is 1418; 1420 is Linux 6.x's task contexts. */
+	CHECK_EQ_STR(audit_type_name(1418), "MAC_CALIPSO_ADD");
+	CHECK_EQ_STR(audit_type_name(1420), "MAC_TASK_CONTEXTS");
+	CHECK_EQ_INT(audit_type_from_name("MAC_CALIPSO_ADD", 15), 1418);
+	/* libaudit's userspace names, as auditd writes them. */
+	CHECK_EQ_INT(audit_type_from_name("CRYPTO_KEY_USER", 15), 2404);
+	CHECK_EQ_INT(audit_type_from_name("USER_ROLE_CHANGE", 16), 2300);
 	if (!CHECK_EQ_INT(PARSE(1234, "audit(1.000:3): a=b", &rec), 0))
 		return;
 	audit_record_format_line(rec, &out);
@@ -397,6 +404,48 @@ static void test_enriched_log_line(void)
 	CHECK_FIELD(rec, "auid", "4294967295", 0);
 	CHECK(audit_record_field(rec, "UID") == NULL);
 	audit_record_free(rec);
+}
+
+/* What auditd writes and the kernel never sends: a node= prefix, the
+ * enriched part kept apart, auditd's own colon-less header, a message
+ * whose closing quote is missing; and lines that hold no record. */
+static void test_auditd_log_shapes(void)
+{
+	static const char node[] = "node=web-1 type=SYSCALL msg=audit(1.000:3): pid=7"
+				   "\x1d" "ARCH=x86_64 SYSCALL=execve";
+	static const char daemon[] = "type=DAEMON_CONFIG msg=audit(1490239800.477:34) config "
+				     "changed, auid=0 pid=1512 res=success";
+	static const char unclosed[] = "type=SERVICE_START msg=audit(2.000:4): pid=1 "
+				       "msg='unit=rsyslog comm=\"systemd\" res=success";
+	struct audit_record *rec = NULL;
+	struct strbuf out = STRBUF_INIT;
+
+	if (CHECK_EQ_INT(audit_record_parse_log_line(node, sizeof(node) - 1, &rec), 0)) {
+		CHECK_EQ_STR(rec->node, "web-1");
+		CHECK_EQ_STR(rec->enriched, "ARCH=x86_64 SYSCALL=execve");
+		CHECK_FIELD(rec, "pid", "7", 0);
+		audit_record_format_line(rec, &out);
+		CHECK_EQ_STR(sb_str(&out), "node=web-1 type=SYSCALL msg=audit(1.000:3): pid=7");
+		audit_record_free(rec);
+	}
+	if (CHECK_EQ_INT(audit_record_parse_log_line(daemon, sizeof(daemon) - 1, &rec), 0)) {
+		CHECK(rec->node == NULL && rec->enriched == NULL);
+		CHECK_EQ_UINT(rec->serial, 34);
+		CHECK_FIELD(rec, "auid", "0", 0);
+		CHECK_FIELD(rec, "res", "success", 0);
+		audit_record_free(rec);
+	}
+	if (CHECK_EQ_INT(audit_record_parse_log_line(unclosed, sizeof(unclosed) - 1, &rec), 0)) {
+		CHECK_FIELD(rec, "msg", "unit=rsyslog comm=\"systemd\" res=success", '\'');
+		audit_record_free(rec);
+	}
+	/* The kernel's own records stay strict. */
+	CHECK_EQ_INT(PARSE(1130, "audit(2.000:4): msg='unit=x", &rec), -EINVAL);
+	CHECK(audit_log_line_is_blank("", 0));
+	CHECK(audit_log_line_is_blank(" \t\r", 3));
+	CHECK(audit_log_line_is_blank("  # a comment", 13));
+	CHECK(!audit_log_line_is_blank("type=EOE", 8));
+	sb_free(&out);
 }
 
 static void check_line_rejected(const char *file, int line, const char *text, size_t len)
@@ -432,6 +481,10 @@ static void test_bad_log_lines(void)
 	/* An escaped NUL is a NUL in the record, which records never hold. */
 	CHECK_LINE_REJECTED("type=SYSCALL msg=audit(1.000:1): a=\\x00b");
 	CHECK_LINE_REJECTED("type=SYSCALL msg=audit(1.1000:1): a=b");
+	CHECK_LINE_REJECTED("type=UNKNOWN[1329] msg=?");
+	CHECK_LINE_REJECTED("node=host");
+	CHECK_LINE_REJECTED("node=host msg=audit(1.000:1): a=b");
+	CHECK_LINE_REJECTED("type=SYSCALL msg=audit(1.000:1)x a=b");
 }
 
 int main(void)
@@ -450,6 +503,7 @@ int main(void)
 	test_log_line_round_trip();
 	test_unknown_type();
 	test_enriched_log_line();
+	test_auditd_log_shapes();
 	test_bad_log_lines();
 	return check_finish();
 }

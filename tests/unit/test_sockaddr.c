@@ -7,6 +7,7 @@
 #include "common/endpoint.h"
 
 #include <errno.h>
+#include <linux/audit.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -118,8 +119,30 @@ static void test_format_ip_matches_printf(void)
 	CHECK_EQ_STR(got, "192.168");
 }
 
+/* sa_family is in the logging machine's byte order: a ppc64 (big-endian)
+ * bind to 0.0.0.0:55555, from a published log, and the same bytes as an
+ * x86_64 or ppc64le machine would have meant them. */
+static void test_byte_order_of_arch(void)
+{
+	static const char be[] = "0002D903000000000000000000000000";
+	struct endpoint sa;
+
+	CHECK_EQ_INT(audit_sockaddr_decode_arch(be, strlen(be), AUDIT_ARCH_PPC64, &sa), 0);
+	CHECK_EQ_INT(sa.family, AF_INET);
+	CHECK_EQ_INT(sa.port, 55555);
+	CHECK_EQ_STR(sa.address, "0.0.0.0");
+	CHECK_EQ_INT(audit_sockaddr_decode_arch(be, strlen(be), AUDIT_ARCH_S390X, &sa), 0);
+	CHECK_EQ_INT(audit_sockaddr_decode_arch(be, strlen(be), AUDIT_ARCH_PPC64LE, &sa),
+		     -EAFNOSUPPORT);
+	CHECK_EQ_INT(audit_sockaddr_decode_arch("020014B57F0000010000000000000000", 32,
+						AUDIT_ARCH_X86_64, &sa), 0);
+	CHECK_EQ_INT(sa.port, 5301);
+	CHECK_EQ_INT(audit_sockaddr_decode_arch("0", 1, AUDIT_ARCH_PPC64, &sa), -EINVAL);
+}
+
 int main(void)
 {
+	test_byte_order_of_arch();
 	test_format_ip_matches_printf();
 	test_inet();
 	test_inet6();

@@ -58,8 +58,29 @@ static void test_lookup_unknown(void)
 	CHECK_EQ_INT(audit_syscall_lookup(audit_abis[0].arch, 1L << 40), -1);
 }
 
+/* Records of every arch sysq knows decode on any host: the numbers of
+ * each kernel's syscall table (ppc64 big- and little-endian alike). */
+static void test_foreign_arches(void)
+{
+	CHECK_EQ_INT(audit_syscall_lookup(AUDIT_ARCH_X86_64, 59), AUDIT_SYSCALL_execve);
+	CHECK_EQ_INT(audit_syscall_lookup(AUDIT_ARCH_I386, 102), -1); /* socketcall */
+	CHECK_EQ_INT(audit_syscall_lookup(AUDIT_ARCH_AARCH64, 221), AUDIT_SYSCALL_execve);
+	CHECK_EQ_INT(audit_syscall_lookup(AUDIT_ARCH_AARCH64, 203), AUDIT_SYSCALL_connect);
+	CHECK_EQ_INT(audit_syscall_lookup(AUDIT_ARCH_ARM, 283), AUDIT_SYSCALL_connect);
+	CHECK_EQ_INT(audit_syscall_lookup(AUDIT_ARCH_PPC64LE, 11), AUDIT_SYSCALL_execve);
+	CHECK_EQ_INT(audit_syscall_lookup(AUDIT_ARCH_PPC64LE, 328), AUDIT_SYSCALL_connect);
+	CHECK_EQ_INT(audit_syscall_lookup(AUDIT_ARCH_PPC64, 362), AUDIT_SYSCALL_execveat);
+	CHECK_EQ_INT(audit_syscall_lookup(AUDIT_ARCH_S390X, 354), AUDIT_SYSCALL_execveat);
+	CHECK_EQ_INT(audit_syscall_lookup(AUDIT_ARCH_S390X, 364), AUDIT_SYSCALL_accept4);
+	CHECK_EQ_INT(audit_syscall_lookup(AUDIT_ARCH_S390X, 102), -1);
+	CHECK(audit_abi_of_arch(AUDIT_ARCH_MIPS) == NULL);
+	if (CHECK(audit_abi_of_arch(AUDIT_ARCH_S390X) != NULL))
+		CHECK_EQ_INT(audit_abi_of_arch(AUDIT_ARCH_S390X)->nr[AUDIT_SYSCALL_accept], -1);
+}
+
 int main(void)
 {
+	test_foreign_arches();
 	test_abis();
 	test_names();
 	test_lookup_round_trip();
