@@ -10,7 +10,7 @@
 /* The exec syscalls' numbers on the 64-bit and the 32-bit (compat) ABI,
  * from the one table of syscall numbers. */
 enum {
-#define X(name, x86_64, i386, aarch64, arm) NR64_##name = x86_64, NR32_##name = i386,
+#define X(name, x86_64, i386, aarch64, arm, ppc64, s390x) NR64_##name = x86_64, NR32_##name = i386,
 	SYSQ_AUDIT_SYSCALLS(X)
 #undef X
 };
