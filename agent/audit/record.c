@@ -129,13 +129,43 @@ static int scan_value(struct audit_field *f, const char **p, const char *end, bo
 	return 0;
 }
 
+/* Where the fields sysq names itself go (see struct audit_record): their
+ * array and room for the names and values composed from the text. Every
+ * composed string is no longer than the span of text it comes from. */
+struct named_out {
+	struct audit_field *fields;
+	uint32_t n;
+	char *buf;
+};
+
+static bool word_is(const char *w, size_t len, const char *what)
+{
+	return len == strlen(what) && memcmp(w, what, len) == 0;
+}
+
+/* The old LOGIN format's "old auid=X new auid=Y": `f` (read after the bare
+ * word `prefix`) becomes the named field old_auid or new_auid. */
+static void name_with_prefix(struct named_out *nm, struct audit_field *f, const char *prefix)
+{
+	char *key = nm->buf;
+
+	memcpy(key, prefix, 3);
+	key[3] = '_';
+	memcpy(key + 4, f->key, f->key_len);
+	f->key = key;
+	f->key_len += 4;
+	nm->buf += f->key_len;
+}
+
 /* Splits [p, end) into at most `max` fields (the rest are ignored).
  * Words without '=' (AVC prose such as "avc:  denied  { read }") are
- * skipped rather than rejected. Returns the count, or -EINVAL for an empty
- * key or an unterminated quote. */
+ * skipped rather than rejected; with `nm`, a pair after the word "old" or
+ * "new" goes to nm as old_KEY or new_KEY. Returns the count, or -EINVAL
+ * for an empty key or an unterminated quote. */
 static int tokenise(struct audit_field *fields, uint32_t max, const char *p, const char *end,
-		    bool lenient)
+		    bool lenient, struct named_out *nm)
 {
+	const char *prefix = NULL;
 	uint32_t n = 0;
 
 	while (p < end && n < max) {
@@ -149,18 +179,86 @@ static int tokenise(struct audit_field *fields, uint32_t max, const char *p, con
 		key = p;
 		while (p < end && *p != '=' && *p != ' ')
 			p++;
-		if (p >= end || *p == ' ')
-			continue; /* a bare word */
+		if (p >= end || *p == ' ') { /* a bare word */
+			bool old_new = word_is(key, (size_t)(p - key), "old") ||
+				       word_is(key, (size_t)(p - key), "new");
+
+			prefix = nm && old_new ? key : NULL;
+			continue;
+		}
 		if (p == key)
 			return -EINVAL;
-		f = &fields[n++];
+		f = prefix ? &nm->fields[nm->n++] : &fields[n++];
 		f->key = key;
 		f->key_len = (uint32_t)(p - key);
 		p++; /* '=' */
 		if (scan_value(f, &p, end, lenient) < 0)
 			return -EINVAL;
+		if (prefix)
+			name_with_prefix(nm, f, prefix);
+		prefix = NULL;
 	}
 	return (int)n;
+}
+
+static const char *skip_spaces(const char *p, const char *end)
+{
+	while (p < end && *p == ' ')
+		p++;
+	return p;
+}
+
+/* The words of an AVC's "{ read write }", joined with commas into a named
+ * seperms field. Returns the text after the closing brace, or `p` when
+ * there is none (the words are then left to the tokeniser, as before). */
+static const char *take_avc_perms(struct named_out *nm, const char *p, const char *end)
+{
+	const char *close = memchr(p, '}', (size_t)(end - p));
+	struct audit_field *f;
+	char *out = nm->buf;
+
+	if (p >= end || *p != '{' || !close)
+		return p;
+	for (const char *w = skip_spaces(p + 1, close); w < close; w = skip_spaces(w, close)) {
+		const char *we = w;
+
+		while (we < close && *we != ' ')
+			we++;
+		if (out != nm->buf)
+			*out++ = ',';
+		memcpy(out, w, (size_t)(we - w));
+		out += we - w;
+		w = we;
+	}
+	if (out != nm->buf) {
+		f = &nm->fields[nm->n++];
+		*f = (struct audit_field){.key = "seperms",
+					  .key_len = 7,
+					  .val = nm->buf,
+					  .val_len = (uint32_t)(out - nm->buf)};
+		nm->buf = out;
+	}
+	return close + 1;
+}
+
+/* An SELinux AVC's prose before its pairs, "avc:  denied  { read } for":
+ * seresult and seperms go to nm. Returns where the tokeniser goes on. */
+static const char *take_avc(struct named_out *nm, const char *body, const char *end)
+{
+	const char *p = skip_spaces(body, end);
+	const char *word;
+
+	if (!nm || end - p < 4 || memcmp(p, "avc:", 4) != 0)
+		return body;
+	word = p = skip_spaces(p + 4, end);
+	while (p < end && *p != ' ')
+		p++;
+	if (!word_is(word, (size_t)(p - word), "denied") &&
+	    !word_is(word, (size_t)(p - word), "granted"))
+		return body;
+	nm->fields[nm->n++] = (struct audit_field){
+	    .key = "seresult", .key_len = 8, .val = word, .val_len = (uint32_t)(p - word)};
+	return take_avc_perms(nm, skip_spaces(p, end), end);
 }
 
 /* The old PAM message shape, "PAM: session open acct=root : exe=...
@@ -189,7 +287,7 @@ static void strip_parenthesised(struct audit_field *fields, int n)
 
 int audit_msg_fields(const struct audit_field *msg, struct audit_field *out, unsigned max)
 {
-	int n = tokenise(out, max, msg->val, msg->val + msg->val_len, false);
+	int n = tokenise(out, max, msg->val, msg->val + msg->val_len, false, NULL);
 
 	if (n > 0)
 		strip_parenthesised(out, n);
@@ -216,12 +314,48 @@ static const char *copy_extra(char **dst, const char *src, size_t len)
 	return copy;
 }
 
+/* Whether the text may hold words sysq names fields from (see take_avc and
+ * tokenise); only then is room made for them. */
+static bool may_have_named(const char *buf, size_t len)
+{
+	return memmem(buf, len, "avc:", 4) || memmem(buf, len, "old ", 4) ||
+	       memmem(buf, len, "new ", 4);
+}
+
+/* Bytes for the record with room for `max_fields` fields, `nslots` named
+ * ones and, if there are any, their composed text (at most the text's
+ * length: each composed string is no longer than the span it comes from). */
+static size_t record_size(uint32_t max_fields, uint32_t nslots, size_t len,
+			  const struct record_extra *x)
+{
+	return sizeof(struct audit_record) + (max_fields + nslots) * sizeof(struct audit_field) +
+	       len + 1 + x->node_len + 1 + x->enriched_len + 1 + (nslots ? len : 0);
+}
+
+/* Tokenises the text after the header into fields and, when `nm` is set,
+ * named fields. */
+static int record_tokenise(struct audit_record *rec, uint32_t max_fields, const char *body,
+			   struct named_out *nm, bool lenient)
+{
+	const char *end = rec->text + rec->text_len;
+	int n;
+
+	if (!nm->fields)
+		return tokenise(rec->fields, max_fields, body, end, lenient, NULL);
+	body = take_avc(nm, body, end);
+	n = tokenise(rec->fields, max_fields, body, end, lenient, nm);
+	rec->named = nm->fields;
+	rec->nnamed = nm->n;
+	return n;
+}
+
 static int record_parse(uint16_t type, const char *buf, size_t len,
 			const struct record_extra *x, struct audit_record **ret)
 {
+	struct named_out nm = {0};
 	struct audit_record *rec;
 	const char *body;
-	uint32_t max_fields;
+	uint32_t max_fields, nslots;
 	char *mem, *extra;
 	int n;
 
@@ -232,12 +366,16 @@ static int record_parse(uint16_t type, const char *buf, size_t len,
 		return -EINVAL;
 
 	max_fields = count_equals(buf, buf + len);
-	mem = xmalloc(sizeof(*rec) + max_fields * sizeof(struct audit_field) + len + 1 +
-		      x->node_len + 1 + x->enriched_len + 1);
+	/* Laid out as: the record, its fields, the named fields, the text,
+	 * the log line's extras, the named fields' composed text. */
+	nslots = may_have_named(buf, len) ? max_fields + 2 : 0;
+	mem = xmalloc(record_size(max_fields, nslots, len, x));
 	rec = (struct audit_record *)mem;
 	memset(rec, 0, sizeof(*rec));
 	rec->fields = (struct audit_field *)(mem + sizeof(*rec));
-	rec->text = (char *)(rec->fields + max_fields);
+	if (nslots)
+		nm.fields = rec->fields + max_fields;
+	rec->text = (char *)(rec->fields + max_fields + nslots);
 	memcpy(rec->text, buf, len);
 	rec->text[len] = '\0';
 	rec->text_len = len;
@@ -247,10 +385,11 @@ static int record_parse(uint16_t type, const char *buf, size_t len,
 		rec->node = copy_extra(&extra, x->node, x->node_len);
 	if (x->enriched)
 		rec->enriched = copy_extra(&extra, x->enriched, x->enriched_len);
+	nm.buf = extra;
 
 	n = parse_header(rec, rec->text, rec->text + len, &body, x->lenient);
 	if (n == 0)
-		n = tokenise(rec->fields, max_fields, body, rec->text + len, x->lenient);
+		n = record_tokenise(rec, max_fields, body, &nm, x->lenient);
 	if (n < 0) {
 		free(rec);
 		return -EINVAL;
@@ -394,7 +533,9 @@ const struct audit_field *audit_fields_find(const struct audit_field *fields, un
 
 const struct audit_field *audit_record_field(const struct audit_record *rec, const char *key)
 {
-	return audit_fields_find(rec->fields, rec->nfields, key);
+	const struct audit_field *f = audit_fields_find(rec->fields, rec->nfields, key);
+
+	return f ? f : audit_fields_find(rec->named, rec->nnamed, key);
 }
 
 ssize_t audit_hex_to_bytes(const char *hex, size_t len, void *out, size_t max)

@@ -4,8 +4,9 @@
  * Values come in four forms: bare (pid=12), double-quoted (comm="ls"),
  * hex-encoded when the value holds unsafe bytes (comm=6C73), and the
  * single-quoted payload of userspace messages (msg='op=... res=success').
- * The parser only tokenises; values are decoded on demand by the consumer,
- * which knows which fields carry untrusted strings.
+ * The parser only tokenises (and names the few fields written as prose,
+ * see `named`); values are decoded on demand by the consumer, which knows
+ * which fields carry untrusted strings.
  *
  * Return contract: functions returning int give 0 (or a count) on success
  * and a negative errno on failure. */
@@ -40,6 +41,16 @@ struct audit_record {
 	 * (the text after the 0x1d separator). */
 	const char *node;
 	const char *enriched;
+	/* Fields sysq names itself from words that are not key=value pairs
+	 * (their keys and some values lie outside `text`):
+	 * - an SELinux AVC's "avc:  denied  { read write } for ..." gives
+	 *   seresult ("denied" or "granted") and seperms ("read,write", the
+	 *   set joined with commas, as auparse does);
+	 * - the old LOGIN format's "old auid=X new auid=Y" gives old_auid and
+	 *   new_auid (like the newer kernel's old-auid=), and those pairs are
+	 *   then not in `fields`, so no key appears twice. */
+	uint32_t nnamed;
+	struct audit_field *named;
 	struct audit_record *next; /* the assembler chains an event's records */
 };
 
@@ -65,7 +76,7 @@ int audit_record_parse_log_line(const char *line, size_t len, struct audit_recor
  * starting with '#'. Readers skip these without counting them as bad. */
 bool audit_log_line_is_blank(const char *line, size_t len);
 
-/* First field called `key`, or NULL. */
+/* First field called `key` (in `fields`, then in `named`), or NULL. */
 const struct audit_field *audit_record_field(const struct audit_record *rec, const char *key);
 const struct audit_field *audit_fields_find(const struct audit_field *fields, unsigned n,
 					    const char *key);

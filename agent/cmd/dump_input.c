@@ -235,6 +235,12 @@ void dump_json_record(struct strbuf *out, const struct audit_record *rec)
 			sb_putc(out, ',');
 		json_field(out, rec->type, &rec->fields[i], &scratch);
 	}
+	/* The fields sysq names from prose (seresult, old_auid...) follow. */
+	for (uint32_t i = 0; i < rec->nnamed; i++) {
+		if (i || rec->nfields)
+			sb_putc(out, ',');
+		json_field(out, rec->type, &rec->named[i], &scratch);
+	}
 	sb_putc(out, '}');
 	if (rec->enriched)
 		json_enriched(out, rec->enriched);

@@ -17,12 +17,13 @@
  * USER_* 1100-1199), so random mutations mostly land on those.
  *
  * Oracle besides the sanitizers: the formatted log line must parse back
- * (audit_record_parse_log_line) to the same type, id and fields, since
- * golden captures are replayed from exactly that output. */
+ * (audit_record_parse_log_line) to the same type, id, fields and named
+ * fields, since golden captures are replayed from exactly that output. */
 #include "audit/record.h"
 
 #include "common/strbuf.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,57 @@ static uint16_t pick_type(uint16_t raw)
 	if (i == n) /* a USER_* message, 1100-1199 */
 		return (uint16_t)(1100 + (raw >> 4) % 100);
 	return common[i];
+}
+
+/* The fields sysq names from prose (seresult, old_auid...) come back the
+ * same from the formatted line too. */
+static void check_named_round_trip(const struct audit_record *rec, const struct audit_record *back,
+				   const struct strbuf *line)
+{
+	if (back->nnamed != rec->nnamed) {
+		fprintf(stderr, "round trip: named field count differs: %s\n", sb_str(line));
+		abort();
+	}
+	for (uint32_t i = 0; i < rec->nnamed; i++) {
+		const struct audit_field *a = &rec->named[i], *b = &back->named[i];
+
+		if (a->key_len != b->key_len || a->val_len != b->val_len ||
+		    memcmp(a->key, b->key, a->key_len) != 0 ||
+		    memcmp(a->val, b->val, a->val_len) != 0) {
+			fprintf(stderr, "round trip: named field %u differs: %s\n", i,
+				sb_str(line));
+			abort();
+		}
+	}
+}
+
+/* Only the names record.h documents: seresult, seperms, old_KEY, new_KEY. */
+static bool named_key_known(const struct audit_field *f)
+{
+	if (f->key_len == 8 && memcmp(f->key, "seresult", 8) == 0)
+		return true;
+	if (f->key_len == 7 && memcmp(f->key, "seperms", 7) == 0)
+		return f->val_len > 0;
+	return f->key_len > 4 && (memcmp(f->key, "old_", 4) == 0 || memcmp(f->key, "new_", 4) == 0);
+}
+
+/* Named fields have a documented key, and nothing of them lies outside the
+ * record's memory (ASan catches the reads); their values decode like any
+ * other. */
+static void check_named(const struct audit_record *rec, struct strbuf *out)
+{
+	for (uint32_t i = 0; i < rec->nnamed; i++) {
+		const struct audit_field *f = &rec->named[i];
+		int64_t i64;
+
+		if (!named_key_known(f)) {
+			fprintf(stderr, "named field %u has an undocumented key\n", i);
+			abort();
+		}
+		sb_append(out, f->key, f->key_len);
+		sb_append(out, f->val, f->val_len);
+		(void)audit_field_i64(f, &i64);
+	}
 }
 
 static void check_round_trip(const struct audit_record *rec)
@@ -78,6 +130,7 @@ static void check_round_trip(const struct audit_record *rec)
 				abort();
 			}
 		}
+		check_named_round_trip(rec, back, &line);
 		audit_record_free(back);
 		free(copy);
 	}
@@ -125,6 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)audit_record_decode(rec, "exe", &out);
 	}
 
+	check_named(rec, &out);
 	check_round_trip(rec);
 	sb_free(&out);
 	audit_record_free(rec);

@@ -104,6 +104,12 @@ def records():
           b"audit(1795560600.400:2703): avc:  denied  { read } for  pid=77 comm=\"cat\" "
           b"name=\"shadow\" dev=\"dm-0\" ino=12 scontext=system_u:system_r:httpd_t:s0 "
           b"tcontext=system_u:object_r:shadow_t:s0 tclass=file permissive=0")
+    # Prose sysq names fields from: a permission set, the old LOGIN format.
+    write(h, "avc_named", struct.pack("<H", 1400) +
+          b"audit(1170021493.977:293): avc:  denied  { read write } for  pid=13010 "
+          b"comm=\"pickup\" tclass=dir")
+    write(h, "login_old_new", struct.pack("<H", 1006) +
+          b"audit(1170021601.343:296): login pid=13015 uid=0 old auid=4294967295 new auid=0")
     write(h, "null_values", struct.pack("<H", 1300) +
           b"audit(1795560600.500:2704): arch=c000003e syscall=59 success=no exit=-2 "
           b"pid=-1 auid=4294967295 tty=(none) comm=(null) exe=(null) key=(null)")
