@@ -1,20 +1,41 @@
 /* socket_events from BPF: connect, bind, accept, accept4 and listen.
  *
- * One program on sys_exit, which runs after every syscall of every
- * process, so what it does for a syscall it does not report must cost
- * almost nothing: it returns after one load of the syscall number. For a
- * socket call it reads the arguments the syscall left in its registers and
- * the address the caller passed or got back, applies the user's filters
- * with what that address says, and only for a call that passes reads the
- * socket itself (protocol, type, both sides) and the process and writes a
- * record to the ring buffer. Everything a filter drops is counted per
- * reason. The executable's path is built once per process image and
- * cached. A record holds only the bytes it uses, and is submitted without
- * a wakeup until wakeup_bytes are waiting, so the agent wakes per batch
- * and drains the rest on its poll timeout. Helper calls are kept few, as
- * each costs a call and a return. A raw tracepoint (tp_btf) is used
- * because fentry and BPF-LSM are not available on every kernel sysq runs
- * on. */
+ * Two sets of programs share the filters and the record built here; the
+ * agent loads one set (agent/bpf/socket_bpf.c, docs/bpf.md).
+ *
+ * By default, hooks that run only for socket operations, so a syscall
+ * that is not a socket call costs nothing: cgroup socket programs on the
+ * cgroup v2 root and two socket tracepoints. They run inside the call, in
+ * the caller's context, and read the call's arguments from the registers
+ * the syscall entry saved on the task's kernel stack:
+ *   - bind: cgroup/post_bind4/6, after a successful inet bind;
+ *   - listen: sockops TCP_LISTEN_CB, after a successful TCP listen;
+ *   - TCP connect: sockops TCP_CONNECT_CB, once the local port is chosen,
+ *     just before the SYN. A non-blocking connect returns EINPROGRESS from
+ *     there; a blocking one ends when the socket becomes ESTABLISHED or
+ *     CLOSE (sockops STATE_CB), so its record waits in socket storage;
+ *   - UDP connect: cgroup/connect4/6 before the call, its record waiting
+ *     in socket storage until the socket's next operation (send, receive,
+ *     another connect, release) shows whether it is connected there;
+ *   - accept: cgroup/getpeername4/6, which an accept that asks for the
+ *     peer's address runs on the new socket.
+ *
+ * Opt-in, one program on sys_exit, which runs after every syscall of every
+ * process and sees every call with its result; what it does for a syscall
+ * it does not report must cost almost nothing: it returns after one load
+ * of the syscall number.
+ *
+ * For a socket call, the programs read the address the caller passed or
+ * got back, apply the user's filters with what that address says, and
+ * only for a call that passes read the socket itself (protocol, type,
+ * both sides) and the process and write a record to the ring buffer.
+ * Everything a filter drops is counted per reason. The executable's path
+ * is built once per process image and cached. A record holds only the
+ * bytes it uses, and is submitted without a wakeup until wakeup_bytes are
+ * waiting, so the agent wakes per batch and drains the rest on its poll
+ * timeout. Helper calls are kept few, as each costs a call and a return.
+ * fentry, kprobes and BPF-LSM are not used: they are not available on
+ * every kernel sysq runs on. */
 #include "sysq_core.h"
 #include "sysq_socket_event.h"
 #include "sysq_syscalls.h"
@@ -44,6 +65,19 @@ enum {
 #define EBADF 9
 #define ENOTSOCK 88
 #define EINPROGRESS 115
+#define ECONNABORTED 103
+#define ENOTCONN 107
+#define O_NONBLOCK 04000
+#define SOCK_DGRAM 2
+#define TCP_ESTABLISHED 1
+#define TCP_CLOSE 7
+/* x86-64's kernel stack without KASAN; the registers at its top are
+ * checked against the syscall the hook expects, so a kernel with larger
+ * stacks reports nothing rather than misreading them. */
+#define THREAD_SIZE 16384
+/* The result of a call that has not returned yet: no socket call returns
+ * 1, and it reads as "not succeeded" to every test below. */
+#define RET_PENDING 1
 #define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall */
 
 #define PATH_SCRATCH 1024
@@ -155,6 +189,26 @@ struct {
 	__type(key, struct sysq_dedup_key);
 	__type(value, __u64);
 } dedup SEC(".maps");
+
+/* A call whose record is built but whose result is not known yet: a
+ * blocking TCP connect until its socket is ESTABLISHED or CLOSE, a UDP
+ * connect until the socket's next operation. The record is kept whole, so
+ * its time and process are the call's. */
+enum pending_kind { PENDING_TCP = 1, PENDING_UDP };
+
+struct pending {
+	__u32 kind;
+	__u32 size;
+	struct sysq_sock_event rec;
+	__u8 data[SYSQ_SOCK_EVENT_DATA_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pending);
+} pending SEC(".maps");
 
 /* Not atomic: the slot is this CPU's, and the kernel never runs the
  * program twice at once on one CPU (it counts such a miss instead). */
@@ -690,15 +744,15 @@ static __always_inline __u32 fill_socket(struct scratch *s, struct sock *sk, __u
  * the first mark is crossed before it waits long; if records of two CPUs
  * race past a mark unseen, the next mark or the reader's poll timeout
  * wakes it. */
-static __always_inline void submit(struct scratch *s, __u32 size)
+static __always_inline void submit(struct sysq_sock_event *rec, __u32 size)
 {
 	__u64 before = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	/* The ring adds its 8-byte header and rounds up to 8 bytes. */
 	__u64 after = before + ((size + 8 + 7) & ~7ull);
 	__u64 flags = (before ^ after) >= cfg.wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 
-	size = CLAMP(size, sizeof(s->rec) + SYSQ_SOCK_EVENT_DATA_MAX);
-	if (bpf_ringbuf_output(&events, &s->rec, size, flags))
+	size = CLAMP(size, sizeof(*rec) + SYSQ_SOCK_EVENT_DATA_MAX);
+	if (bpf_ringbuf_output(&events, rec, size, flags))
 		count(SYSQ_CNT_RINGBUF_FULL);
 }
 
@@ -720,7 +774,7 @@ static __always_inline __u64 tick_boot_ns(struct scratch *s)
 }
 
 /* Builds the record of a call that passed the filters in s->rec and
- * s->data (the named address is there already), then submits it. */
+ * s->data (the named address is there already); e->size is its size. */
 static __always_inline void record(struct call_ctx *c)
 {
 	struct sock *sk = sock_of(c);
@@ -743,39 +797,434 @@ static __always_inline void record(struct call_ctx *c)
 	end = fill_process(s, c->task, end);
 	end = CLAMP(end, SYSQ_SOCK_EVENT_DATA_MAX);
 	e->size = sizeof(*e) + end;
-	submit(s, sizeof(*e) + end);
 }
 
+/* The scratch of the current call, or NULL when the caller's calls are
+ * not reported: 32-bit syscalls (other numbers, other registers) and the
+ * agent's own. */
+static __always_inline struct scratch *caller_scratch(struct task_struct *task)
+{
+	__u32 zero = 0;
+
+	if (bpf_core_field_exists(task->thread_info) && (task->thread_info.status & TS_COMPAT))
+		return NULL;
+	if ((__u32)task->tgid == cfg.self_tgid)
+		return NULL;
+	return bpf_map_lookup_elem(&scratch_map, &zero);
+}
+
+/* Filters the call in c and builds its record in c->s; false when the
+ * call is not reported (the filter that dropped it counted it). */
+static __always_inline bool build(struct call_ctx *c)
+{
+	c->family = call_family(c);
+	if (!reported_family(c->family) || filtered(c))
+		return false;
+	record(c);
+	return true;
+}
+
+/* Opt-in (--bpf_socket_syscall_exit): every syscall's exit. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sysq_sock_exit, struct pt_regs___sysq *regs, long ret)
 {
-	struct task_struct *task;
 	struct call_ctx c = {};
-	__u32 zero = 0;
 
 	/* Every syscall of every process passes here: reject the others
 	 * with the loads a syscall number costs, before any helper. */
 	c.call.action = action_of(regs->orig_ax);
 	if (!c.call.action)
 		return 0;
-	task = bpf_get_current_task_btf();
-	if (bpf_core_field_exists(task->thread_info) && (task->thread_info.status & TS_COMPAT))
-		return 0;
-	if ((__u32)task->tgid == cfg.self_tgid)
-		return 0;
-	c.s = bpf_map_lookup_elem(&scratch_map, &zero);
+	c.task = bpf_get_current_task_btf();
+	c.s = caller_scratch(c.task);
 	if (!c.s)
 		return 0;
-	c.task = task;
 	c.call.a0 = regs->di;
 	c.call.a1 = regs->si;
 	c.call.a2 = regs->dx;
 	c.call.ret = ret;
-	c.family = call_family(&c);
-	if (!reported_family(c.family) || filtered(&c))
-		return 0;
-	record(&c);
+	if (build(&c))
+		submit(&c.s->rec, c.s->rec.size);
 	return 0;
+}
+
+/* ---- The default set: hooks that run only for socket operations. ---- */
+
+/* The registers the current syscall's entry saved, at the top of the
+ * task's kernel stack (x86-64 task_pt_regs()); read through an untrusted
+ * pointer, so a wrong guess faults into zeros rather than crashing. */
+static __always_inline struct pt_regs___sysq *syscall_regs(struct task_struct *task)
+{
+	__u64 top = (__u64)task->stack + THREAD_SIZE;
+
+	return bpf_rdonly_cast((void *)(top - bpf_core_type_size(struct pt_regs___sysq)),
+			       bpf_core_type_id_kernel(struct pt_regs___sysq));
+}
+
+/* Fills c for the syscall the caller is in, when it is `want` (accept
+ * stands for accept4 too), with `ret` as its result. False otherwise: a
+ * hook reached from elsewhere (io_uring, a kernel socket, getpeername
+ * itself) is not that call. */
+static __always_inline bool caller_call(struct call_ctx *c, __u32 want, long ret)
+{
+	struct pt_regs___sysq *regs;
+
+	c->task = bpf_get_current_task_btf();
+	c->s = caller_scratch(c->task);
+	if (!c->s)
+		return false;
+	regs = syscall_regs(c->task);
+	c->call.action = action_of(regs->orig_ax);
+	if (c->call.action != want && !(want == SYSQ_ACTION_ACCEPT && is_accept(c->call.action)))
+		return false;
+	c->call.a0 = regs->di;
+	c->call.a1 = regs->si;
+	c->call.a2 = regs->dx;
+	c->call.ret = ret;
+	return true;
+}
+
+/* A call that has succeeded by the time its hook runs: recorded now. */
+static __always_inline void record_done(__u32 action)
+{
+	struct call_ctx c = {};
+
+	if (caller_call(&c, action, 0) && build(&c))
+		submit(&c.s->rec, c.s->rec.size);
+}
+
+SEC("cgroup/post_bind4")
+int sysq_sock_post_bind4(struct bpf_sock *ctx)
+{
+	record_done(SYSQ_ACTION_BIND);
+	return 1;
+}
+
+SEC("cgroup/post_bind6")
+int sysq_sock_post_bind6(struct bpf_sock *ctx)
+{
+	record_done(SYSQ_ACTION_BIND);
+	return 1;
+}
+
+/* Keeps the record built in s until the call's result is known. A record
+ * that finds no room for its socket storage is counted as lost. */
+static __always_inline void keep_pending(struct bpf_sock *sk, struct scratch *s, __u32 kind)
+{
+	struct pending *p = bpf_sk_storage_get(&pending, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	__u32 size = CLAMP(s->rec.size, sizeof(s->rec) + SYSQ_SOCK_EVENT_DATA_MAX);
+
+	if (!p) {
+		count(SYSQ_CNT_PENDING_LOST);
+		return;
+	}
+	p->kind = kind;
+	p->size = size;
+	bpf_probe_read_kernel(&p->rec, size, &s->rec);
+}
+
+/* The file behind descriptor fd of the current task, or NULL. */
+static __always_inline struct file *fd_file(struct task_struct *task, int fd)
+{
+	struct fdtable *fdt = task->files->fdt;
+	struct file *file;
+
+	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
+		return NULL;
+	file = fdt->fd[fd];
+	return file ? bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file)) : NULL;
+}
+
+/* TCP_CONNECT_CB, inside connect() once the local port is chosen: a
+ * non-blocking connect returns EINPROGRESS from here; a blocking one waits
+ * for the handshake, so its record waits for the state change. */
+static __always_inline void tcp_connect(struct bpf_sock_ops *skops)
+{
+	struct call_ctx c = {};
+	struct file *file;
+	struct bpf_sock *sk = skops->sk;
+
+	if (!sk || !caller_call(&c, SYSQ_ACTION_CONNECT, RET_PENDING))
+		return;
+	file = fd_file(c.task, (int)c.call.a0);
+	if (!file)
+		return;
+	if (file->f_flags & O_NONBLOCK) {
+		c.call.ret = -EINPROGRESS;
+		if (build(&c))
+			submit(&c.s->rec, c.s->rec.size);
+		return;
+	}
+	if (!build(&c))
+		return;
+	bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_STATE_CB_FLAG);
+	keep_pending(sk, c.s, PENDING_TCP);
+}
+
+/* A blocking TCP connect ends when its socket is ESTABLISHED (connect()
+ * returns 0) or CLOSE (it returns the socket's error). */
+static __always_inline void tcp_state(struct bpf_sock_ops *skops)
+{
+	__u32 state = skops->args[1];
+	struct bpf_sock *sk = skops->sk;
+	struct pending *p;
+	struct tcp_sock *tp;
+
+	if (!sk || (state != TCP_ESTABLISHED && state != TCP_CLOSE))
+		return;
+	p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	if (!p || p->kind != PENDING_TCP)
+		return;
+	if (state == TCP_ESTABLISHED) {
+		p->rec.ret = 0;
+	} else {
+		tp = bpf_skc_to_tcp_sock(sk);
+		/* connect() returns the socket's error; a handshake cut
+		 * short without one reads as aborted. */
+		p->rec.ret = tp && ((struct sock *)tp)->sk_err ? -((struct sock *)tp)->sk_err
+							    : -ECONNABORTED;
+	}
+	submit(&p->rec, p->size);
+	bpf_sk_storage_delete(&pending, sk);
+}
+
+SEC("sockops")
+int sysq_sock_ops(struct bpf_sock_ops *skops)
+{
+	switch (skops->op) {
+	case BPF_SOCK_OPS_TCP_LISTEN_CB:
+		record_done(SYSQ_ACTION_LISTEN);
+		break;
+	case BPF_SOCK_OPS_TCP_CONNECT_CB:
+		tcp_connect(skops);
+		break;
+	case BPF_SOCK_OPS_STATE_CB:
+		tcp_state(skops);
+		break;
+	}
+	return 1;
+}
+
+/* What a UDP socket says about its peer when its pending connect is
+ * resolved. */
+struct peer_view {
+	__u32 state;
+	__u16 dport; /* host byte order */
+	__u16 sport;
+	__u8 daddr[16]; /* inet: the first 4 bytes */
+	__u8 saddr[16];
+};
+
+static __always_inline void view_of_bpf_sock(struct bpf_sock *sk, struct peer_view *v)
+{
+	v->state = sk->state;
+	v->dport = bpf_ntohs(sk->dst_port);
+	v->sport = (__u16)sk->src_port;
+	if (sk->family == AF_INET) {
+		__u32 d = sk->dst_ip4, l = sk->src_ip4;
+
+		__builtin_memcpy(v->daddr, &d, 4);
+		__builtin_memcpy(v->saddr, &l, 4);
+		return;
+	}
+	for (int i = 0; i < 4; i++) {
+		__u32 d = sk->dst_ip6[i], l = sk->src_ip6[i];
+
+		__builtin_memcpy(v->daddr + 4 * i, &d, 4);
+		__builtin_memcpy(v->saddr + 4 * i, &l, 4);
+	}
+}
+
+static __always_inline void view_of_sock(struct sock *sk, struct peer_view *v)
+{
+	v->state = sk->__sk_common.skc_state;
+	v->dport = bpf_ntohs(sk->__sk_common.skc_dport);
+	v->sport = sk->__sk_common.skc_num;
+	if (sk->__sk_common.skc_family == AF_INET) {
+		__be32 d = sk->__sk_common.skc_daddr, l = sk->__sk_common.skc_rcv_saddr;
+
+		__builtin_memcpy(v->daddr, &d, 4);
+		__builtin_memcpy(v->saddr, &l, 4);
+		return;
+	}
+	struct sysq_in6 d6 = sk->__sk_common.skc_v6_daddr, l6 = sk->__sk_common.skc_v6_rcv_saddr;
+
+	__builtin_memcpy(v->daddr, &d6, 16);
+	__builtin_memcpy(v->saddr, &l6, 16);
+}
+
+/* The address the pending connect named, as the socket would hold it:
+ * an inet address, an inet6 one, or an inet one seen from an inet6
+ * socket (::ffff:a.b.c.d). False when the record has none. */
+static __always_inline bool named_peer(const struct pending *p, __u8 addr[16], __u16 *port)
+{
+	const __u8 *sa = p->data;
+	__u32 len = p->rec.sockaddr_len;
+	__u16 fam = len >= 2 ? *(const __u16 *)sa : 0;
+
+	__builtin_memset(addr, 0, 16);
+	if (len < 8 || (fam != AF_INET && fam != AF_INET6))
+		return false;
+	*port = ((__u16)sa[2] << 8) | sa[3];
+	if (fam == AF_INET6) {
+		if (len < 24)
+			return false;
+		__builtin_memcpy(addr, sa + 8, 16);
+	} else if (p->rec.sock_family == AF_INET6) {
+		addr[10] = addr[11] = 0xff;
+		__builtin_memcpy(addr + 12, sa + 4, 4);
+	} else {
+		__builtin_memcpy(addr, sa + 4, 4);
+	}
+	return true;
+}
+
+/* A pending UDP connect succeeded when the socket is connected to the
+ * address it named; then its local side is what the connect chose. */
+static __always_inline void resolve_udp(struct pending *p, const struct peer_view *v)
+{
+	__u8 addr[16];
+	__u16 port = 0;
+	bool ok = named_peer(p, addr, &port) && v->state == TCP_ESTABLISHED && v->dport == port;
+
+	for (int i = 0; i < 16 && ok; i++)
+		ok = addr[i] == v->daddr[i];
+	p->rec.ret = ok ? 0 : -ENOTCONN;
+	if (ok) {
+		__builtin_memcpy(p->rec.local_addr, v->saddr, 16);
+		__builtin_memcpy(p->rec.peer_addr, v->daddr, 16);
+		p->rec.local_port = v->sport;
+		p->rec.peer_port = v->dport;
+		p->rec.flags |= SYSQ_EV_HAVE_LOCAL | SYSQ_EV_HAVE_PEER;
+	}
+	submit(&p->rec, p->size);
+}
+
+static __always_inline void udp_connect(struct bpf_sock_addr *ctx)
+{
+	struct bpf_sock *sk = ctx->sk;
+	struct peer_view v = {};
+	struct call_ctx c = {};
+	struct pending *p;
+
+	if (!sk || sk->type != SOCK_DGRAM)
+		return; /* TCP connects are sockops' */
+	p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	if (p && p->kind == PENDING_UDP) {
+		/* The socket's previous connect: its state is still that one's. */
+		view_of_bpf_sock(sk, &v);
+		resolve_udp(p, &v);
+		bpf_sk_storage_delete(&pending, sk);
+	}
+	if (caller_call(&c, SYSQ_ACTION_CONNECT, RET_PENDING) && build(&c))
+		keep_pending(sk, c.s, PENDING_UDP);
+}
+
+SEC("cgroup/connect4")
+int sysq_sock_connect4(struct bpf_sock_addr *ctx)
+{
+	udp_connect(ctx);
+	return 1;
+}
+
+SEC("cgroup/connect6")
+int sysq_sock_connect6(struct bpf_sock_addr *ctx)
+{
+	udp_connect(ctx);
+	return 1;
+}
+
+SEC("cgroup/sock_release")
+int sysq_sock_release(struct bpf_sock *ctx)
+{
+	struct pending *p = bpf_sk_storage_get(&pending, ctx, 0, 0);
+	struct peer_view v = {};
+
+	/* This hook's context may not read the local side (only post_bind
+	 * may): the context is the socket itself, read as one. */
+	if (p && p->kind == PENDING_UDP) {
+		view_of_sock(bpf_rdonly_cast(ctx, bpf_core_type_id_kernel(struct sock)), &v);
+		resolve_udp(p, &v);
+	}
+	return 1;
+}
+
+/* The socket's first send or receive after a UDP connect settles it. */
+static __always_inline void resolve_on_io(struct sock *sk)
+{
+	struct pending *p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	struct peer_view v = {};
+
+	if (!p || p->kind != PENDING_UDP)
+		return;
+	view_of_sock(sk, &v);
+	resolve_udp(p, &v);
+	bpf_sk_storage_delete(&pending, sk);
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(sysq_sock_send, struct sock *sk, int ret, int flags)
+{
+	resolve_on_io(sk);
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(sysq_sock_recv, struct sock *sk, int ret, int flags)
+{
+	resolve_on_io(sk);
+	return 0;
+}
+
+/* accept() that asks for the peer's address reads it through getname on
+ * the new socket, which runs these hooks in the accepting process before
+ * accept() returns; the new descriptor is not installed yet, and nothing
+ * can fail after but copying the address out. An accept that asks for no
+ * address runs no hook here (docs/bpf.md). */
+static __always_inline void accept_peer(struct bpf_sock_addr *ctx, __u16 family)
+{
+	struct call_ctx c = {};
+	struct bpf_sock *sk = ctx->sk;
+	struct tcp_sock *tp;
+	__u8 *sa;
+
+	if (!sk || !caller_call(&c, SYSQ_ACTION_ACCEPT, 0))
+		return;
+	tp = bpf_skc_to_tcp_sock(sk);
+	if (!tp)
+		return;
+	c.sk = (struct sock *)tp;
+	c.sk_known = 1;
+	/* The address accept() is about to return, as it will read. */
+	sa = c.s->data;
+	__builtin_memset(sa, 0, 28);
+	*(__u16 *)sa = family;
+	*(__u16 *)(sa + 2) = (__u16)ctx->user_port;
+	if (family == AF_INET) {
+		*(__u32 *)(sa + 4) = ctx->user_ip4;
+		c.salen = 16;
+	} else {
+		for (int i = 0; i < 4; i++)
+			*(__u32 *)(sa + 8 + 4 * i) = ctx->user_ip6[i];
+		c.salen = 28;
+	}
+	c.sa_read = 1;
+	if (build(&c))
+		submit(&c.s->rec, c.s->rec.size);
+}
+
+SEC("cgroup/getpeername4")
+int sysq_sock_accept4(struct bpf_sock_addr *ctx)
+{
+	accept_peer(ctx, AF_INET);
+	return 1;
+}
+
+SEC("cgroup/getpeername6")
+int sysq_sock_accept6(struct bpf_sock_addr *ctx)
+{
+	accept_peer(ctx, AF_INET6);
+	return 1;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -20,6 +20,7 @@ struct bpf_publisher_options {
 	bool allow_unix;		   /* false: UNIX sockets are filtered out */
 	uint64_t ring_size;		   /* bytes, rounded up to a power of two */
 	int flush_ms;			   /* longest wait before reading the ring */
+	bool syscall_exit;		   /* the sys_exit program, not the socket hooks */
 };
 
 struct bpf_publisher;

@@ -338,6 +338,7 @@ static int start_bpf(struct daemon *d)
 		.allow_unix = d->flags.audit_allow_unix,
 		.ring_size = (uint64_t)d->flags.bpf_ring_buffer_size,
 		.flush_ms = (int)d->flags.bpf_flush_ms,
+		.syscall_exit = d->flags.bpf_socket_syscall_exit,
 	};
 	bool required = strcmp(d->flags.enable_bpf_events, "true") == 0;
 	char *err = NULL;

@@ -145,6 +145,7 @@ int dump_bpf_run(bool json, int sigfd)
 	flags_init(&defaults);
 	opt.ring_size = (uint64_t)defaults.bpf_ring_buffer_size;
 	flush_ms = (int)defaults.bpf_flush_ms;
+	opt.syscall_exit = defaults.bpf_socket_syscall_exit;
 	flags_free(&defaults);
 	if (socket_bpf_open(&opt, &sb, &err) < 0) {
 		fprintf(stderr, "sysq dump: BPF is unavailable: %s\n", err);

@@ -83,6 +83,9 @@
 	  "Kernel audit backlog wait time (jiffies) set at start")                                 \
 	X(STRING, enable_bpf_events, "auto", 0, 0,                                                 \
 	  "socket_events from BPF: auto (when the kernel allows), true (required) or false")       \
+	X(BOOL, bpf_socket_syscall_exit, "false", 0, 0,                                            \
+	  "BPF socket_events from the sys_exit tracepoint: every call with its result (UNIX "     \
+	  "sockets, failures, every accept), at a cost to every syscall of every process")        \
 	X(BOOL, audit_keep_socket_rules, "false", 0, 0,                                            \
 	  "Keep the audit socket rules while BPF feeds socket_events")                             \
 	X(INT, bpf_ring_buffer_size, "8388608", 65536, 1073741824,                                 \

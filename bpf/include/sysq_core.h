@@ -61,6 +61,7 @@ struct path {
 
 struct file {
 	struct path f_path;
+	unsigned int f_flags; /* O_NONBLOCK: a connect returns EINPROGRESS */
 	void *private_data;
 };
 
@@ -101,6 +102,7 @@ struct css_set {
 
 struct task_struct {
 	struct thread_info thread_info;
+	void *stack; /* the syscall's registers sit at its top */
 	int pid;
 	int tgid;
 	struct task_struct *real_parent;
@@ -123,12 +125,14 @@ struct sock_common {
 	__be16 skc_dport;
 	__u16 skc_num;
 	unsigned short skc_family;
+	volatile unsigned char skc_state;
 	struct sysq_in6 skc_v6_daddr;
 	struct sysq_in6 skc_v6_rcv_saddr;
 };
 
 struct sock {
 	struct sock_common __sk_common;
+	int sk_err;
 	__u16 sk_type;
 	__u16 sk_protocol;
 };

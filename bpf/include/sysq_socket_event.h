@@ -75,6 +75,7 @@ enum sysq_bpf_counter {
 	SYSQ_CNT_FILTER_PROCESS,
 	SYSQ_CNT_DEDUP,
 	SYSQ_CNT_RINGBUF_FULL,
+	SYSQ_CNT_PENDING_LOST, /* a call's record found no socket storage to wait in */
 	SYSQ_CNT_COUNT,
 };
 
