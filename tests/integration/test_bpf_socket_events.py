@@ -8,7 +8,13 @@ fill; each bpf_filters kind must drop what it names and count it; the
 programs must be gone after the daemon exits; 32-bit syscalls whose
 numbers are 64-bit socket calls must not be taken for them; and without
 CAP_BPF the daemon must fall back to audit (auto) or refuse to start
-(true)."""
+(true).
+
+Two sets of programs: the opt-in sys_exit program (EXIT), which sees every
+call of the workload, and the default socket hooks, which see its inet
+calls but not its UNIX ones nor the accept that found no client
+(docs/bpf.md). The workload cases run in both modes, each over what the
+mode sees; the UNIX-path filter case needs EXIT."""
 import json
 import os
 import shutil
@@ -22,10 +28,14 @@ from test_socket_events import (ALL_OPTIONS, AUDIT_ONLY, COLUMNS, Workload,  # n
                                 expected_row)
 
 BPF = "--enable_bpf_events=true"
+EXIT = "--bpf_socket_syscall_exit=true"
 ALL = [o for o in ALL_OPTIONS if o != AUDIT_ONLY]
 SHARED = ("action, pid, path, fd, auid, family, protocol, local_address, remote_address, "
           "local_port, remote_port, socket, success, status, ppid, uid, gid, comm")
 PROGRAMS = ("sysq_sock_exit",)
+HOOK_PROGRAMS = ("sysq_sock_post_bind4", "sysq_sock_post_bind6", "sysq_sock_ops",
+                 "sysq_sock_connect4", "sysq_sock_connect6", "sysq_sock_release",
+                 "sysq_sock_send", "sysq_sock_recv", "sysq_sock_accept4", "sysq_sock_accept6")
 COMPAT_HELPER = os.environ.get("SYSQ_TEST_COMPAT", "sysq-test-compat")
 NO_IA32 = 77  # sysq-test-compat: int 0x80 faults, the kernel has no IA32 emulation
 
@@ -36,7 +46,7 @@ def rows_until(d, sql, count, what):
 
 
 def test_workload_rows_exact():
-    with Daemon(BPF, *ALL) as d:
+    with Daemon(BPF, EXIT, *ALL) as d:
         check(all("connect" not in r for r in audit_rules()),
               f"no audit socket rules while BPF feeds socket_events: {audit_rules()}")
         w = Workload()
@@ -60,7 +70,7 @@ def test_workload_rows_exact():
 
 def test_differential_against_audit():
     """One run, both sources: every column both fill is equal, call by call."""
-    with Daemon(BPF, "--audit_keep_socket_rules", *ALL) as d:
+    with Daemon(BPF, EXIT, "--audit_keep_socket_rules", *ALL) as d:
         w = Workload()
         try:
             base = f"SELECT {SHARED}, time FROM socket_events WHERE pid = {w.proc.pid}"
@@ -138,7 +148,7 @@ def run_filter_workload(tmp, ports, exe=sys.executable, name="workload.py"):
 
 
 def test_filters_drop_and_count():
-    d = Daemon(BPF, "--audit_allow_sockets", "--audit_allow_unix")
+    d = Daemon(BPF, EXIT, "--audit_allow_sockets", "--audit_allow_unix")
     excluded_comm = os.path.join(d.tmp, "sysqfiltproc")
     os.symlink(os.path.realpath(sys.executable), excluded_comm)  # comm = the link's name
     cfg = write_config(os.path.join(d.tmp, "sysq.conf"), {"bpf_filters": {
@@ -188,7 +198,7 @@ def sysq_programs():
 
 
 def test_no_leftovers():
-    with Daemon(BPF, "--audit_allow_sockets"):
+    with Daemon(BPF, EXIT, "--audit_allow_sockets"):
         check_eq(sysq_programs(), list(PROGRAMS), "the program is attached while running")
     # The kernel frees a program after an RCU grace period, not at close().
     wait_for(lambda: sysq_programs() == [], timeout=10,
@@ -197,7 +207,7 @@ def test_no_leftovers():
 
 def test_compat_syscalls_ignored():
     """i386 syscalls 42/43/49/50/288 through int 0x80 are not socket calls."""
-    with Daemon(BPF, "--audit_allow_sockets", "--audit_allow_failed_socket_events",
+    with Daemon(BPF, EXIT, "--audit_allow_sockets", "--audit_allow_failed_socket_events",
                 "--audit_allow_null_accept_socket_events") as d:
         p = run([COMPAT_HELPER, "47201"])
         if p.returncode == NO_IA32:
@@ -213,6 +223,142 @@ def test_compat_syscalls_ignored():
     check_eq(rows, [{"action": "connect", "remote_port": "47201"}],
              "only the real connect, none of the 32-bit calls")
 
+
+# ---- The default socket hooks ----
+
+NOT_UNIX = "(family IS NULL OR family != 1) AND status != 'no_client'"
+
+
+def hooked(step):
+    """A workload call the default hooks see: not a UNIX one, and not the
+    accept that found no client (no hook runs for it)."""
+    return step["family"] != 1 and step["status"] != "no_client"
+
+
+def row_key(r):
+    return json.dumps(r, sort_keys=True)
+
+
+def test_hooks_workload_rows_exact():
+    """The workload's inet calls, exact, from the hooks. Its UDP connects
+    are settled at their sockets' next operation, here their release, so
+    the workload ends before the rows are read."""
+    with Daemon(BPF, *ALL) as d:
+        check_eq(loaded_programs(held_program_ids(d.proc.pid)), sorted(HOOK_PROGRAMS),
+                 "the hook programs, and no sys_exit program, by default")
+        check("UNIX socket calls are seen only with --bpf_socket_syscall_exit" in d.log_text(),
+              d.log_text())
+        w = Workload()
+        wanted = [s for s in w.steps if hooked(s)]
+        w.close()
+        sql = (f"SELECT {COLUMNS} FROM socket_events WHERE pid = {w.proc.pid} "
+               "AND action != 'listen'")
+        rows = rows_until(d, sql, len(wanted), "the workload's rows from the hooks")
+        listens = d.query(f"SELECT protocol, local_port FROM socket_events WHERE "
+                          f"pid = {w.proc.pid} AND action = 'listen'")
+    check_eq(sorted(map(row_key, rows)), sorted(row_key(expected_row(s, "bpf")) for s in wanted),
+             "one exact row per inet call")
+    check_eq(len(wanted), 9, "the workload's inet calls (UDP, TCP, refused, in progress)")
+    check_eq([r["protocol"] for r in listens], ["6", "6"], "the two TCP listen() calls")
+
+
+def test_hooks_differential_against_audit():
+    """Both sources in one run, over the calls the hooks see. Audit reads
+    protocol and local side from the live sockets, so its rows are read
+    while the workload holds them; the hooks settle the UDP connects when
+    the sockets close, so theirs after."""
+    with Daemon(BPF, "--audit_keep_socket_rules", *ALL) as d:
+        w = Workload()
+        try:
+            n = len([s for s in w.steps if hooked(s)])
+            base = (f"SELECT {SHARED}, time FROM socket_events WHERE pid = {w.proc.pid} "
+                    f"AND {NOT_UNIX}")
+            audit = rows_until(d, f"{base} AND source = 'audit'", n, "audit rows")
+        finally:
+            w.close()
+        bpf = rows_until(d, f"{base} AND source = 'bpf' AND action != 'listen'", n, "BPF rows")
+    key = lambda r: row_key({k: v for k, v in r.items() if k != "time"})  # noqa: E731
+    check_eq(sorted(map(key, bpf)), sorted(map(key, audit)), "the same calls, column by column")
+    for a, b in zip(sorted(audit, key=key), sorted(bpf, key=key)):
+        check(abs(int(a["time"]) - int(b["time"])) <= 1, f"time agrees: {a} {b}")
+
+
+def test_hooks_filters_drop_and_count():
+    """The filters on the hooks: port, family, process and dedup, counted
+    as with sys_exit (UNIX calls are not seen, so none is filtered)."""
+    d = Daemon(BPF, "--audit_allow_sockets")
+    excluded_comm = os.path.join(d.tmp, "sysqfiltproc")
+    os.symlink(os.path.realpath(sys.executable), excluded_comm)
+    cfg = write_config(os.path.join(d.tmp, "sysq.conf"), {"bpf_filters": {
+        "families": ["inet"], "exclude_ports": [47301],
+        "exclude_processes": ["sysqfiltproc"], "dedup_window_ms": 60000}})
+    d.flags.append(f"--config_path={cfg}")
+    with d:
+        run_filter_workload(d.tmp, (47301, 47302, 47303))
+        run_filter_workload(d.tmp, (47311, 47312, 47313), exe=excluded_comm, name="x.py")
+        got = rows_until(d, "SELECT action, remote_port FROM socket_events WHERE "
+                         "remote_port BETWEEN 47301 AND 47320", 2, "the rows the filters keep")
+        wait_for(lambda: d.counters("bpfsocketpublisher")["filtered_dedup"] == "49",
+                 what="the dedup counter")
+        c = d.counters("bpfsocketpublisher")
+    check_eq(sorted(r["remote_port"] for r in got), ["47302", "47303"],
+             "kept: the other port and one row of the burst")
+    check_eq(c["filtered_port"], "1", "the excluded port")
+    check_eq(c["filtered_family"], "1", "the inet6 connect")
+    check(int(c["filtered_process"]) >= 53, f"every inet call of the excluded process: {c}")
+    check_eq((c["lost_ringbuf"], c["lost_pending"]), ("0", "0"), "nothing lost")
+
+
+def cgroup_root():
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            pre, _, post = line.partition(" - ")
+            if post.split()[:1] == ["cgroup2"] and pre.split()[3] == "/":
+                return pre.split()[4]
+    raise AssertionError("no cgroup v2 root in /proc/self/mountinfo")
+
+
+def held_program_ids(pid):
+    """The BPF programs process pid holds, by program or link descriptor.
+    Other daemons may run on the machine: only these ids are its own."""
+    ids = set()
+    for fd in os.listdir(f"/proc/{pid}/fdinfo"):
+        try:
+            with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                text = f.read()
+        except OSError:
+            continue
+        ids.update(int(line.split()[1]) for line in text.splitlines()
+                   if line.startswith("prog_id:"))
+    return ids
+
+
+def loaded_programs(ids):
+    out = json.loads(run(["bpftool", "-j", "prog", "show"], check=True).stdout.decode())
+    return sorted(p["name"] for p in out if p["id"] in ids)
+
+
+def ids_in(value):
+    if isinstance(value, dict):
+        return {value["id"]} if "id" in value else set().union(*map(ids_in, value.values()))
+    if isinstance(value, list):
+        return set().union(*map(ids_in, value)) if value else set()
+    return set()
+
+
+def attached_to_root(ids):
+    out = run(["bpftool", "-j", "cgroup", "tree", cgroup_root()], check=True).stdout.decode()
+    return ids_in(json.loads(out)) & ids
+
+
+def test_hooks_no_leftovers():
+    with Daemon(BPF, "--audit_allow_sockets") as d:
+        ids = held_program_ids(d.proc.pid)
+        check_eq(loaded_programs(ids), sorted(HOOK_PROGRAMS), "the hook programs are loaded")
+        check_eq(len(attached_to_root(ids)), len(HOOK_PROGRAMS) - 2,
+                 "every program but the two tracepoint ones is attached to the cgroup root")
+    wait_for(lambda: loaded_programs(ids) == [] and attached_to_root(ids) == set(), timeout=10,
+             what="no sysq program or cgroup attachment after the daemon exits")
 
 NO_BPF = ["setpriv", "--bounding-set=-bpf,-perfmon,-sys_admin", "--inh-caps=-all"]
 
@@ -241,4 +387,6 @@ def test_fallback_to_audit():
 if __name__ == "__main__":
     main([test_workload_rows_exact, test_differential_against_audit, test_filters_drop_and_count,
           test_exe_path_follows_exec, test_include_ports, test_no_leftovers, test_compat_syscalls_ignored,
-          test_fallback_to_audit])
+          test_fallback_to_audit, test_hooks_workload_rows_exact,
+          test_hooks_differential_against_audit, test_hooks_filters_drop_and_count,
+          test_hooks_no_leftovers])
