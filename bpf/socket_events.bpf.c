@@ -183,18 +183,25 @@ struct {
 	__type(value, __u8);
 } exclude_unix_prefixes SEC(".maps");
 
+/* A dedup window: when it opened, and the repeats it dropped. */
+struct dedup_window {
+	__u64 opened;
+	__u64 collapsed;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
 	__type(key, struct sysq_dedup_key);
-	__type(value, __u64);
+	__type(value, struct dedup_window);
 } dedup SEC(".maps");
 
 /* A call whose record is built but whose result is not known yet: a
  * blocking TCP connect until its socket is ESTABLISHED or CLOSE, a UDP
- * connect until the socket's next operation. The record is kept whole, so
+ * connect until the socket's next operation, a datagram send until the
+ * send returns (sock_send_length, in the same call). The record is kept whole, so
  * its time and process are the call's. */
-enum pending_kind { PENDING_TCP = 1, PENDING_UDP };
+enum pending_kind { PENDING_TCP = 1, PENDING_UDP, PENDING_SEND };
 
 struct pending {
 	__u32 kind;
@@ -280,7 +287,8 @@ struct call_ctx {
 	__u32 sa_read;	/* s->data starts with the named address */
 	__u32 salen;	/* its length */
 	__u16 family;
-	__u16 port; /* the port filters look at, once computed */
+	__u16 port;	 /* the port filters look at, once computed */
+	__u32 collapsed; /* repeats dedup dropped before this call (its window's) */
 };
 
 static __always_inline struct sock *sock_of(struct call_ctx *c)
@@ -352,23 +360,35 @@ static __always_inline void need_sockaddr(struct call_ctx *c)
 static __always_inline __u16 call_family(struct call_ctx *c)
 {
 	struct sock *sk = sock_of(c);
+	__u16 family;
 
-	if (sk)
-		return sk->__sk_common.skc_family;
+	if (sk) {
+		family = sk->__sk_common.skc_family;
+		/* Keeps clang from merging this load with the one below into
+		 * one instruction on two kinds of pointer, which the verifier
+		 * refuses. */
+		barrier_var(family);
+		return family;
+	}
 	need_sockaddr(c);
 	return sa_family(c->s, c->salen);
 }
 
 /* The port filters look at: the server's port. That is the remote port of
- * a connect and the local port of a bind, listen or accept, from the
+ * a connect or a send and the local port of a bind, listen or accept, from the
  * socket once the call has set it, else from the named address. */
 static __always_inline __u16 service_port(struct call_ctx *c)
 {
 	__u32 action = c->call.action;
 	long ret = c->call.ret;
-	struct sock *sk = sock_of(c);
+	struct sock *sk;
 	__u16 port = 0;
 
+	if (action == SYSQ_ACTION_SEND) {
+		need_sockaddr(c); /* the destination, always given */
+		return sa_port(c->s, c->salen);
+	}
+	sk = sock_of(c);
 	if (action == SYSQ_ACTION_CONNECT) {
 		if (sk && (ret == 0 || ret == -EINPROGRESS))
 			port = bpf_ntohs(sk->__sk_common.skc_dport);
@@ -442,14 +462,15 @@ __noinline int unix_path_hash(struct scratch *s)
 }
 
 /* True when the same process made the same call to the same endpoint
- * within the dedup window; the first call of a window passes and opens it. */
-static __always_inline bool deduplicated(struct call_ctx *c)
+ * within the dedup window; the first call of a window passes and opens it,
+ * taking with it the count of repeats the previous window dropped. */
+static __always_inline bool deduplicated(struct call_ctx *c, __u64 window)
 {
 	struct sysq_dedup_key *k = &c->s->dedup;
 	const __u8 *sa = c->s->data;
 	__u64 now = bpf_ktime_get_boot_ns();
+	struct dedup_window fresh = {}, *last;
 	struct sock *sk = NULL;
-	__u64 *last;
 
 	need_sockaddr(c);
 	__builtin_memset(k, 0, sizeof(*k));
@@ -476,9 +497,13 @@ static __always_inline bool deduplicated(struct call_ctx *c)
 				   __sk_common.skc_v6_rcv_saddr);
 	}
 	last = bpf_map_lookup_elem(&dedup, k);
-	if (last && now - *last < cfg.dedup_ns)
+	if (last && now - last->opened < window) {
+		__sync_fetch_and_add(&last->collapsed, 1);
 		return true;
-	bpf_map_update_elem(&dedup, k, &now, BPF_ANY);
+	}
+	c->collapsed = last ? (__u32)last->collapsed : 0;
+	fresh.opened = now;
+	bpf_map_update_elem(&dedup, k, &fresh, BPF_ANY);
 	return false;
 }
 
@@ -496,6 +521,8 @@ static __always_inline bool process_excluded(void)
  * lookup. */
 static __always_inline bool filtered(struct call_ctx *c)
 {
+	__u64 window = c->call.action == SYSQ_ACTION_SEND ? cfg.send_dedup_ns : cfg.dedup_ns;
+
 	if ((cfg.filters & SYSQ_FILTER_PROCESSES) && process_excluded()) {
 		count(SYSQ_CNT_FILTER_PROCESS);
 		return true;
@@ -514,14 +541,14 @@ static __always_inline bool filtered(struct call_ctx *c)
 				return true;
 			}
 		}
-	} else if ((cfg.filters & SYSQ_FILTER_PORTS) || cfg.dedup_ns) {
+	} else if ((cfg.filters & SYSQ_FILTER_PORTS) || window) {
 		c->port = service_port(c);
 		if (port_filtered(c->port)) {
 			count(SYSQ_CNT_FILTER_PORT);
 			return true;
 		}
 	}
-	if (cfg.dedup_ns && deduplicated(c)) {
+	if (window && deduplicated(c, window)) {
 		count(SYSQ_CNT_DEDUP);
 		return true;
 	}
@@ -789,6 +816,7 @@ static __always_inline void record(struct call_ctx *c)
 	e->family = c->family;
 	e->ret = c->call.ret;
 	e->fd = (int)c->call.a0;
+	e->collapsed = c->collapsed;
 	e->boot_ns = tick_boot_ns(s);
 	end = CLAMP(c->salen, SYSQ_SOCKADDR_MAX);
 	e->sockaddr_len = end;
@@ -861,6 +889,11 @@ static __always_inline struct pt_regs___sysq *syscall_regs(struct task_struct *t
 			       bpf_core_type_id_kernel(struct pt_regs___sysq));
 }
 
+static __always_inline bool is_send(long nr)
+{
+	return nr == NR_sendto || nr == NR_sendmsg || nr == NR_sendmmsg;
+}
+
 /* Fills c for the syscall the caller is in, when it is `want` (accept
  * stands for accept4 too), with `ret` as its result. False otherwise: a
  * hook reached from elsewhere (io_uring, a kernel socket, getpeername
@@ -874,7 +907,7 @@ static __always_inline bool caller_call(struct call_ctx *c, __u32 want, long ret
 	if (!c->s)
 		return false;
 	regs = syscall_regs(c->task);
-	c->call.action = action_of(regs->orig_ax);
+	c->call.action = is_send(regs->orig_ax) ? SYSQ_ACTION_SEND : action_of(regs->orig_ax);
 	if (c->call.action != want && !(want == SYSQ_ACTION_ACCEPT && is_accept(c->call.action)))
 		return false;
 	c->call.a0 = regs->di;
@@ -1149,31 +1182,60 @@ int sysq_sock_release(struct bpf_sock *ctx)
 	return 1;
 }
 
-/* The socket's first send or receive after a UDP connect settles it. */
-static __always_inline void resolve_on_io(struct sock *sk)
+/* The socket's first send or receive after a UDP connect settles it; a
+ * datagram send's own return settles the send (ret: bytes, or -errno). */
+static __always_inline void resolve_on_io(struct sock *sk, int ret)
 {
 	struct pending *p = bpf_sk_storage_get(&pending, sk, 0, 0);
 	struct peer_view v = {};
 
-	if (!p || p->kind != PENDING_UDP)
+	if (!p)
 		return;
-	view_of_sock(sk, &v);
-	resolve_udp(p, &v);
+	if (p->kind == PENDING_SEND) {
+		p->rec.ret = ret < 0 ? ret : 0;
+		submit(&p->rec, p->size);
+	} else if (p->kind == PENDING_UDP) {
+		view_of_sock(sk, &v);
+		resolve_udp(p, &v);
+	} else {
+		return;
+	}
 	bpf_sk_storage_delete(&pending, sk);
 }
 
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(sysq_sock_send, struct sock *sk, int ret, int flags)
 {
-	resolve_on_io(sk);
+	resolve_on_io(sk, ret);
 	return 0;
 }
 
 SEC("tp_btf/sock_recv_length")
 int BPF_PROG(sysq_sock_recv, struct sock *sk, int ret, int flags)
 {
-	resolve_on_io(sk);
+	resolve_on_io(sk, 0);
 	return 0;
+}
+
+/* The address of a sock_addr hook (accept's peer, a send's destination)
+ * as a sockaddr in s->data, the form a record's address takes. */
+static __always_inline void named_from_ctx(struct call_ctx *c, struct bpf_sock_addr *ctx,
+					   __u16 family)
+{
+	__u8 *sa = c->s->data;
+
+	__builtin_memset(sa, 0, 28);
+	*(__u16 *)sa = family;
+	*(__u16 *)(sa + 2) = (__u16)ctx->user_port; /* network order, as stored */
+	if (family == AF_INET) {
+		*(__u32 *)(sa + 4) = ctx->user_ip4;
+		c->salen = 16;
+	} else {
+		for (int i = 0; i < 4; i++)
+			*(__u32 *)(sa + 8 + 4 * i) = ctx->user_ip6[i];
+		c->salen = 28;
+	}
+	c->sa_read = 1;
 }
 
 /* accept() that asks for the peer's address reads it through getname on
@@ -1186,7 +1248,6 @@ static __always_inline void accept_peer(struct bpf_sock_addr *ctx, __u16 family)
 	struct call_ctx c = {};
 	struct bpf_sock *sk = ctx->sk;
 	struct tcp_sock *tp;
-	__u8 *sa;
 
 	if (!sk || !caller_call(&c, SYSQ_ACTION_ACCEPT, 0))
 		return;
@@ -1195,20 +1256,7 @@ static __always_inline void accept_peer(struct bpf_sock_addr *ctx, __u16 family)
 		return;
 	c.sk = (struct sock *)tp;
 	c.sk_known = 1;
-	/* The address accept() is about to return, as it will read. */
-	sa = c.s->data;
-	__builtin_memset(sa, 0, 28);
-	*(__u16 *)sa = family;
-	*(__u16 *)(sa + 2) = (__u16)ctx->user_port;
-	if (family == AF_INET) {
-		*(__u32 *)(sa + 4) = ctx->user_ip4;
-		c.salen = 16;
-	} else {
-		for (int i = 0; i < 4; i++)
-			*(__u32 *)(sa + 8 + 4 * i) = ctx->user_ip6[i];
-		c.salen = 28;
-	}
-	c.sa_read = 1;
+	named_from_ctx(&c, ctx, family);
 	if (build(&c))
 		submit(&c.s->rec, c.s->rec.size);
 }
@@ -1224,6 +1272,75 @@ SEC("cgroup/getpeername6")
 int sysq_sock_accept6(struct bpf_sock_addr *ctx)
 {
 	accept_peer(ctx, AF_INET6);
+	return 1;
+}
+
+/* A UNIX datagram's destination: the kernel's copy of the address the
+ * caller named, read through the hook's context as the kernel's struct
+ * (the context's own fields have no path). */
+static __always_inline void unix_destination(struct call_ctx *c, struct bpf_sock_addr *ctx)
+{
+	struct bpf_sock_addr_kern___sysq *k =
+		bpf_rdonly_cast(ctx, bpf_core_type_id_kernel(struct bpf_sock_addr_kern___sysq));
+	__u32 len = CLAMP(k->uaddrlen, sizeof(struct sockaddr_un___sysq));
+
+	c->sa_read = 1;
+	c->salen = len && !bpf_probe_read_kernel(c->s->data, len, k->uaddr) ? len : 0;
+}
+
+/* A datagram sent to an explicit address (sendto, sendmsg, sendmmsg on
+ * an unconnected UDP socket, or naming another address): runs before the
+ * send, so its record waits for the send's return on the same socket.
+ * Off unless --enable_bpf_send_events. */
+static __always_inline void datagram_send(struct bpf_sock_addr *ctx, __u16 family)
+{
+	struct bpf_sock *sk = ctx->sk;
+	struct peer_view v = {};
+	struct call_ctx c = {};
+	struct pending *p;
+
+	if (!sk)
+		return;
+	p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	if (p && p->kind == PENDING_UDP) {
+		/* A connect's record still waiting: the socket is past it. */
+		view_of_bpf_sock(sk, &v);
+		resolve_udp(p, &v);
+		bpf_sk_storage_delete(&pending, sk);
+	}
+	if (!caller_call(&c, SYSQ_ACTION_SEND, RET_PENDING))
+		return;
+	if (family == AF_UNIX)
+		unix_destination(&c, ctx);
+	else
+		named_from_ctx(&c, ctx, family);
+	if (build(&c))
+		keep_pending(sk, c.s, PENDING_SEND);
+}
+
+/* cgroup sendmsg programs decide whether the datagram goes: always yes. */
+SEC("cgroup/sendmsg4")
+int sysq_sock_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	datagram_send(ctx, AF_INET);
+	return 1;
+}
+
+SEC("cgroup/sendmsg6")
+int sysq_sock_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	datagram_send(ctx, AF_INET6);
+	return 1;
+}
+
+/* cgroup/sendmsg_unix (kernel 6.7), which libbpf 1.1 does not know: the
+ * section gives the program its type (cgroup sock_addr), and the agent
+ * sets the expected attach type BPF_CGROUP_UNIX_SENDMSG by number before
+ * loading and attaches it with bpf_link_create() (agent/bpf/socket_bpf.c). */
+SEC("cgroup/sendmsg4")
+int sysq_sock_sendmsg_unix(struct bpf_sock_addr *ctx)
+{
+	datagram_send(ctx, AF_UNIX);
 	return 1;
 }
 

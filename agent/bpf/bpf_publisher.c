@@ -74,6 +74,8 @@ int bpf_publisher_start(const struct bpf_publisher_options *opt, struct publishe
 		.ring_size = opt->ring_size,
 		.self = getpid(),
 		.syscall_exit = opt->syscall_exit,
+		.sends = opt->sends,
+		.send_dedup_ms = opt->send_dedup_ms,
 	};
 	struct bpf_publisher *bp = xcalloc(1, sizeof(*bp));
 	int rc;

@@ -40,10 +40,19 @@ _Static_assert(SOCKET_BPF_COUNTERS == SYSQ_CNT_COUNT + 1, "counter count");
 /* More than the object has programs. */
 #define MAX_LINKS 16
 
+/* enum bpf_attach_type's BPF_CGROUP_UNIX_SENDMSG (kernel 6.7). libbpf 1.1
+ * and the uapi headers of Debian 12 predate it: the program is declared
+ * with a section libbpf knows for its type (cgroup/sendmsg4), given this
+ * expected attach type by number before loading, and attached with
+ * bpf_link_create(prog_fd, cgroup_fd, 50, NULL). The kernel's number is
+ * part of its ABI and never changes. */
+#define ATTACH_CGROUP_UNIX_SENDMSG 50
+
 struct socket_bpf {
 	struct socket_events *skel;
 	struct bpf_link *links[MAX_LINKS];
 	int nlinks;
+	int unix_link; /* the UNIX send hook's link descriptor, or -1 */
 	struct ring_buffer *rb;
 	socket_bpf_fn fn;
 	void *ctx;
@@ -149,6 +158,7 @@ static void set_settings(struct socket_events *skel, const struct socket_bpf_opt
 	skel->rodata->cfg.self_tgid = (uint32_t)opt->self;
 	skel->rodata->cfg.wakeup_bytes = (uint32_t)(ring / WAKEUP_SHARE);
 	skel->rodata->cfg.dedup_ns = f ? (uint64_t)f->dedup_window_ms * 1000000ull : 0;
+	skel->rodata->cfg.send_dedup_ns = opt->send_dedup_ms * 1000000ull;
 	fill_port_drop(skel->bss->port_drop, f);
 }
 
@@ -219,13 +229,26 @@ static int fail(struct socket_bpf *sb, char **err, int rc, const char *step)
 	return rc;
 }
 
-/* Loads either the sys_exit program or the socket-hook set. */
-static void choose_programs(struct socket_events *skel, bool syscall_exit)
+/* Loads either the sys_exit program or the socket-hook set, and the
+ * datagram send hooks when sends are wanted (with the send tracepoint,
+ * which settles them, in either set). */
+static void choose_programs(struct socket_events *skel, const struct socket_bpf_options *opt)
 {
 	struct bpf_program *prog;
 
-	bpf_object__for_each_program(prog, skel->obj)
-		bpf_program__set_autoload(prog, (prog == skel->progs.sysq_sock_exit) == syscall_exit);
+	bpf_object__for_each_program(prog, skel->obj) {
+		bool exit_prog = prog == skel->progs.sysq_sock_exit;
+		bool send_prog = prog == skel->progs.sysq_sock_sendmsg4 ||
+				 prog == skel->progs.sysq_sock_sendmsg6 ||
+				 prog == skel->progs.sysq_sock_sendmsg_unix;
+
+		if (send_prog)
+			bpf_program__set_autoload(prog, opt->sends);
+		else if (prog == skel->progs.sysq_sock_send)
+			bpf_program__set_autoload(prog, !opt->syscall_exit || opt->sends);
+		else
+			bpf_program__set_autoload(prog, exit_prog == opt->syscall_exit);
+	}
 }
 
 static int keep_link(struct socket_bpf *sb, struct bpf_link *link)
@@ -270,7 +293,13 @@ static int attach_all(struct socket_bpf *sb, char **err)
 				break;
 			}
 		}
-		rc = keep_link(sb, bpf_program__attach_cgroup(prog, cg));
+		if (prog == sb->skel->progs.sysq_sock_sendmsg_unix) {
+			sb->unix_link = bpf_link_create(bpf_program__fd(prog), cg,
+							ATTACH_CGROUP_UNIX_SENDMSG, NULL);
+			rc = sb->unix_link < 0 ? -errno : 0;
+		} else {
+			rc = keep_link(sb, bpf_program__attach_cgroup(prog, cg));
+		}
 	}
 	if (rc < 0 && !*err)
 		*err = xasprintf("attaching %s: %s%s", bpf_program__name(prog), strerror(-rc),
@@ -286,6 +315,7 @@ int socket_bpf_open(const struct socket_bpf_options *opt, struct socket_bpf **ou
 	uint64_t ring = round_up_pow2(opt->ring_size);
 	int rc;
 
+	sb->unix_link = -1;
 	*out = NULL;
 	*err = NULL;
 	libbpf_set_print(libbpf_log);
@@ -299,7 +329,9 @@ int socket_bpf_open(const struct socket_bpf_options *opt, struct socket_bpf **ou
 	if (!sb->skel)
 		return fail(sb, err, -errno, "opening the embedded BPF object");
 	set_settings(sb->skel, opt, ring);
-	choose_programs(sb->skel, opt->syscall_exit);
+	choose_programs(sb->skel, opt);
+	bpf_program__set_expected_attach_type(sb->skel->progs.sysq_sock_sendmsg_unix,
+					      (enum bpf_attach_type)ATTACH_CGROUP_UNIX_SENDMSG);
 	bpf_map__set_max_entries(sb->skel->maps.events, (uint32_t)ring);
 	rc = socket_events__load(sb->skel);
 	if (rc < 0)
@@ -375,6 +407,8 @@ void socket_bpf_close(struct socket_bpf *sb)
 	ring_buffer__free(sb->rb);
 	for (int i = 0; i < sb->nlinks; i++)
 		bpf_link__destroy(sb->links[i]);
+	if (sb->unix_link >= 0)
+		close(sb->unix_link);
 	socket_events__destroy(sb->skel);
 	free(sb->percpu);
 	free(sb);

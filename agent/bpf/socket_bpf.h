@@ -26,6 +26,8 @@ struct socket_bpf_options {
 	uint64_t ring_size;		   /* rounded up to a power of two */
 	pid_t self;			   /* whose sockets are not events (0: none) */
 	bool syscall_exit;		   /* the sys_exit program, not the socket hooks */
+	bool sends;			   /* datagram sends to an explicit address */
+	uint64_t send_dedup_ms;		   /* their dedup window; 0: none */
 };
 
 struct socket_bpf;

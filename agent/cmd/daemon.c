@@ -355,6 +355,8 @@ static int start_bpf(struct daemon *d)
 		.ring_size = (uint64_t)d->flags.bpf_ring_buffer_size,
 		.flush_ms = (int)d->flags.bpf_flush_ms,
 		.syscall_exit = d->flags.bpf_socket_syscall_exit,
+		.sends = d->flags.enable_bpf_send_events,
+		.send_dedup_ms = (uint64_t)d->flags.bpf_send_dedup_ms,
 	};
 	bool required = strcmp(d->flags.enable_bpf_events, "true") == 0;
 	char *err = NULL;

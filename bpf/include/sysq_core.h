@@ -157,4 +157,13 @@ struct unix_sock {
 	struct unix_address *addr;
 };
 
+/* The context of a cgroup sock_addr program as the kernel holds it: for a
+ * UNIX socket's hook, the context's own fields carry no path, but the
+ * kernel's copy of the address is here (uaddrlen since 6.7, with the
+ * UNIX hooks). */
+struct bpf_sock_addr_kern___sysq {
+	void *uaddr;
+	__u32 uaddrlen;
+};
+
 #pragma clang attribute pop

@@ -37,4 +37,8 @@
  * every entry there is a syscall SYSCALL records are matched against, so
  * listing one there would make audit_syscall_lookup() recognize a record
  * sysq never asked for. */
-#define SYSQ_BPF_ONLY_SYSCALLS(X) X(listen, 50, 363, 201, 284)
+#define SYSQ_BPF_ONLY_SYSCALLS(X)                                                                  \
+	X(listen, 50, 363, 201, 284)                                                               \
+	X(sendto, 44, 369, 206, 290)                                                               \
+	X(sendmsg, 46, 370, 211, 296)                                                              \
+	X(sendmmsg, 307, 345, 269, 374)
