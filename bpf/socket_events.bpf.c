@@ -71,10 +71,12 @@ enum {
 #define SOCK_DGRAM 2
 #define TCP_ESTABLISHED 1
 #define TCP_CLOSE 7
-/* x86-64's kernel stack without KASAN; the registers at its top are
- * checked against the syscall the hook expects, so a kernel with larger
- * stacks reports nothing rather than misreading them. */
+/* x86-64's kernel stack: 16 KiB, or 32 KiB with KASAN. The registers a
+ * syscall saved sit at its top; syscall_regs() tells the two apart by the
+ * 64-bit user segments saved there. */
 #define THREAD_SIZE 16384
+#define USER_CS 0x33 /* __USER_CS: a 64-bit task's code segment */
+#define USER_SS 0x2b /* __USER_DS */
 /* The result of a call that has not returned yet: no socket call returns
  * 1, and it reads as "not succeeded" to every test below. */
 #define RET_PENDING 1
@@ -878,15 +880,27 @@ int BPF_PROG(sysq_sock_exit, struct pt_regs___sysq *regs, long ret)
 
 /* ---- The default set: hooks that run only for socket operations. ---- */
 
-/* The registers the current syscall's entry saved, at the top of the
- * task's kernel stack (x86-64 task_pt_regs()); read through an untrusted
- * pointer, so a wrong guess faults into zeros rather than crashing. */
+/* The registers saved at byte `size` of the task's kernel stack, when
+ * they are a 64-bit syscall's; else NULL. Read through an untrusted
+ * pointer, so a wrong guess reads a stray word, never faults. */
+static __always_inline struct pt_regs___sysq *regs_at(struct task_struct *task, __u64 size)
+{
+	__u64 top = (__u64)task->stack + size;
+	struct pt_regs___sysq *regs =
+		bpf_rdonly_cast((void *)(top - bpf_core_type_size(struct pt_regs___sysq)),
+				bpf_core_type_id_kernel(struct pt_regs___sysq));
+
+	return regs->cs == USER_CS && regs->ss == USER_SS ? regs : NULL;
+}
+
+/* The registers the current syscall's entry saved at the top of the
+ * task's kernel stack (x86-64 task_pt_regs()), whichever size the stack
+ * is; NULL for a kernel thread or a 32-bit syscall. */
 static __always_inline struct pt_regs___sysq *syscall_regs(struct task_struct *task)
 {
-	__u64 top = (__u64)task->stack + THREAD_SIZE;
+	struct pt_regs___sysq *regs = regs_at(task, THREAD_SIZE);
 
-	return bpf_rdonly_cast((void *)(top - bpf_core_type_size(struct pt_regs___sysq)),
-			       bpf_core_type_id_kernel(struct pt_regs___sysq));
+	return regs ? regs : regs_at(task, 2 * THREAD_SIZE);
 }
 
 static __always_inline bool is_send(long nr)
@@ -907,6 +921,8 @@ static __always_inline bool caller_call(struct call_ctx *c, __u32 want, long ret
 	if (!c->s)
 		return false;
 	regs = syscall_regs(c->task);
+	if (!regs)
+		return false;
 	c->call.action = is_send(regs->orig_ax) ? SYSQ_ACTION_SEND : action_of(regs->orig_ax);
 	if (c->call.action != want && !(want == SYSQ_ACTION_ACCEPT && is_accept(c->call.action)))
 		return false;

@@ -22,6 +22,11 @@ struct pt_regs___sysq {
 	unsigned long si;
 	unsigned long dx;
 	unsigned long orig_ax; /* the syscall number */
+	/* The user code and stack segments a syscall entered from; 16 bits
+	 * of a union since FRED (6.9), a whole word before: libbpf sizes the
+	 * load to the running kernel's field. */
+	unsigned short cs;
+	unsigned short ss;
 };
 
 /* status has TS_COMPAT while a task runs a 32-bit syscall, whose numbers

@@ -450,6 +450,48 @@ def test_datagram_sends():
     check_eq((c["lost_ringbuf"], c["lost_pending"]), ("0", "0"), "nothing lost")
 
 
+UDP_SCRIPT = r"""
+import json, socket, sys
+ok = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+ok.connect(("127.0.0.1", 47501))
+ok.send(b"x")                              # the socket's next operation
+bad = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    bad.connect(("255.255.255.255", 47502))  # broadcast without SO_BROADCAST
+    sys.exit("the broadcast connect should fail")
+except PermissionError:
+    pass
+print(json.dumps({"port": ok.getsockname()[1]}), flush=True)
+sys.stdin.read()                           # both sockets open until told
+"""
+
+
+def test_hooks_udp_connect_settled():
+    """A UDP connect's row waits for the socket's next operation: a send
+    settles it while the process runs; a connect that failed (EACCES) is
+    settled when its socket closes, and is never 'succeeded'."""
+    with Daemon(BPF, "--audit_allow_sockets", "--audit_allow_failed_socket_events") as d:
+        script = os.path.join(d.tmp, "udp.py")
+        with open(script, "w") as f:
+            f.write(UDP_SCRIPT)
+        p = subprocess.Popen([sys.executable, script], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE)
+        try:
+            port = json.loads(p.stdout.readline())["port"]
+            sql = ("SELECT remote_address, remote_port, local_port, status FROM socket_events "
+                   f"WHERE pid = {p.pid} AND action = 'connect' ORDER BY remote_port")
+            sent = rows_until(d, sql, 1, "the connect the send settled")
+            check_eq(sent, [{"remote_address": "127.0.0.1", "remote_port": "47501",
+                             "local_port": str(port), "status": "succeeded"}],
+                     "settled by the send, while the process runs")
+        finally:
+            p.stdin.close()
+            p.wait()
+        rows = rows_until(d, sql, 2, "the failed connect, settled at close")
+    check_eq(rows[1], {"remote_address": "255.255.255.255", "remote_port": "47502",
+                       "local_port": None, "status": "failed"}, "the refused broadcast connect")
+
+
 NO_BPF = ["setpriv", "--bounding-set=-bpf,-perfmon,-sys_admin", "--inh-caps=-all"]
 
 
@@ -479,4 +521,4 @@ if __name__ == "__main__":
           test_exe_path_follows_exec, test_include_ports, test_no_leftovers, test_compat_syscalls_ignored,
           test_fallback_to_audit, test_hooks_workload_rows_exact,
           test_hooks_differential_against_audit, test_hooks_filters_drop_and_count,
-          test_hooks_no_leftovers, test_datagram_sends])
+          test_hooks_no_leftovers, test_hooks_udp_connect_settled, test_datagram_sends])
