@@ -10,10 +10,13 @@
  * the syscall entry saved on the task's kernel stack:
  *   - bind: cgroup/post_bind4/6, after a successful inet bind;
  *   - listen: sockops TCP_LISTEN_CB, after a successful TCP listen;
- *   - TCP connect: sockops TCP_CONNECT_CB, once the local port is chosen,
- *     just before the SYN. A non-blocking connect returns EINPROGRESS from
- *     there; a blocking one ends when the socket becomes ESTABLISHED or
- *     CLOSE (sockops STATE_CB), so its record waits in socket storage;
+ *   - TCP connect: cgroup/connect4/6 before the call builds the record,
+ *     which waits in socket storage; sockops TCP_CONNECT_CB, once the
+ *     local port is chosen just before the SYN, gives it the local side. A
+ *     non-blocking connect returns EINPROGRESS from there; a blocking one
+ *     ends when the socket becomes ESTABLISHED or CLOSE (sockops
+ *     STATE_CB). One that never reaches TCP_CONNECT_CB failed, and is
+ *     settled at the socket's next operation, as a UDP one is;
  *   - UDP connect: cgroup/connect4/6 before the call, its record waiting
  *     in socket storage until the socket's next operation (send, receive,
  *     another connect, release) shows whether it is connected there;
@@ -203,7 +206,13 @@ struct {
  * connect until the socket's next operation, a datagram send until the
  * send returns (sock_send_length, in the same call). The record is kept whole, so
  * its time and process are the call's. */
-enum pending_kind { PENDING_TCP = 1, PENDING_UDP, PENDING_SEND };
+enum pending_kind {
+	PENDING_TCP = 1, /* a blocking TCP connect past its SYN */
+	PENDING_TCP_PRE, /* a TCP connect before the kernel chose its port */
+	PENDING_TCP_SKIP, /* a TCP connect the filters dropped (and counted) */
+	PENDING_UDP,
+	PENDING_SEND,
+};
 
 struct pending {
 	__u32 kind;
@@ -972,6 +981,119 @@ static __always_inline void keep_pending(struct bpf_sock *sk, struct scratch *s,
 	bpf_probe_read_kernel(&p->rec, size, &s->rec);
 }
 
+/* What a socket says about its sides when a waiting connect is settled. */
+struct peer_view {
+	__u32 state;
+	__u16 dport; /* host byte order */
+	__u16 sport;
+	__u8 daddr[16]; /* inet: the first 4 bytes */
+	__u8 saddr[16];
+};
+
+static __always_inline void view_of_bpf_sock(struct bpf_sock *sk, struct peer_view *v)
+{
+	v->state = sk->state;
+	v->dport = bpf_ntohs(sk->dst_port);
+	v->sport = (__u16)sk->src_port;
+	if (sk->family == AF_INET) {
+		__u32 d = sk->dst_ip4, l = sk->src_ip4;
+
+		__builtin_memcpy(v->daddr, &d, 4);
+		__builtin_memcpy(v->saddr, &l, 4);
+		return;
+	}
+	/* Word by word with constant offsets: a loop becomes arithmetic on
+	 * the socket pointer, which the verifier refuses. */
+	__u32 d6[4] = {sk->dst_ip6[0], sk->dst_ip6[1], sk->dst_ip6[2], sk->dst_ip6[3]};
+	__u32 l6[4] = {sk->src_ip6[0], sk->src_ip6[1], sk->src_ip6[2], sk->src_ip6[3]};
+
+	__builtin_memcpy(v->daddr, d6, 16);
+	__builtin_memcpy(v->saddr, l6, 16);
+}
+
+static __always_inline void view_of_sock(struct sock *sk, struct peer_view *v)
+{
+	v->state = sk->__sk_common.skc_state;
+	v->dport = bpf_ntohs(sk->__sk_common.skc_dport);
+	v->sport = sk->__sk_common.skc_num;
+	if (sk->__sk_common.skc_family == AF_INET) {
+		__be32 d = sk->__sk_common.skc_daddr, l = sk->__sk_common.skc_rcv_saddr;
+
+		__builtin_memcpy(v->daddr, &d, 4);
+		__builtin_memcpy(v->saddr, &l, 4);
+		return;
+	}
+	struct sysq_in6 d6 = sk->__sk_common.skc_v6_daddr, l6 = sk->__sk_common.skc_v6_rcv_saddr;
+
+	__builtin_memcpy(v->daddr, &d6, 16);
+	__builtin_memcpy(v->saddr, &l6, 16);
+}
+
+/* The address the pending connect named, as the socket would hold it:
+ * an inet address, an inet6 one, or an inet one seen from an inet6
+ * socket (::ffff:a.b.c.d). False when the record has none. */
+static __always_inline bool named_peer(const struct pending *p, __u8 addr[16], __u16 *port)
+{
+	const __u8 *sa = p->data;
+	__u32 len = p->rec.sockaddr_len;
+	__u16 fam = len >= 2 ? *(const __u16 *)sa : 0;
+
+	__builtin_memset(addr, 0, 16);
+	if (len < 8 || (fam != AF_INET && fam != AF_INET6))
+		return false;
+	*port = ((__u16)sa[2] << 8) | sa[3];
+	if (fam == AF_INET6) {
+		if (len < 24)
+			return false;
+		__builtin_memcpy(addr, sa + 8, 16);
+	} else if (p->rec.sock_family == AF_INET6) {
+		addr[10] = addr[11] = 0xff;
+		__builtin_memcpy(addr + 12, sa + 4, 4);
+	} else {
+		__builtin_memcpy(addr, sa + 4, 4);
+	}
+	return true;
+}
+
+/* The socket's sides as the connect left them, into the record. */
+static __always_inline void take_sides(struct pending *p, const struct peer_view *v)
+{
+	__builtin_memcpy(p->rec.local_addr, v->saddr, 16);
+	__builtin_memcpy(p->rec.peer_addr, v->daddr, 16);
+	p->rec.local_port = v->sport;
+	p->rec.peer_port = v->dport;
+	p->rec.flags |= SYSQ_EV_HAVE_LOCAL | SYSQ_EV_HAVE_PEER;
+}
+
+/* A pending UDP connect succeeded when the socket is connected to the
+ * address it named; then its local side is what the connect chose. */
+static __always_inline void resolve_udp(struct pending *p, const struct peer_view *v)
+{
+	__u8 addr[16];
+	__u16 port = 0;
+	bool ok = named_peer(p, addr, &port) && v->state == TCP_ESTABLISHED && v->dport == port;
+
+	for (int i = 0; i < 16 && ok; i++)
+		ok = addr[i] == v->daddr[i];
+	p->rec.ret = ok ? 0 : -ENOTCONN;
+	if (ok)
+		take_sides(p, v);
+	submit(&p->rec, p->size);
+}
+
+/* A waiting connect settled at the socket's next operation: a UDP one by
+ * what the socket shows; a TCP one that never reached its SYN failed (the
+ * kernel returned its error before; the error itself is not seen). */
+static __always_inline void settle(struct pending *p, const struct peer_view *v)
+{
+	if (p->kind == PENDING_UDP) {
+		resolve_udp(p, v);
+	} else if (p->kind == PENDING_TCP_PRE) {
+		p->rec.ret = -ENOTCONN;
+		submit(&p->rec, p->size);
+	}
+}
+
 /* The file behind descriptor fd of the current task, or NULL. */
 static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 {
@@ -984,6 +1106,40 @@ static __always_inline struct file *fd_file(struct task_struct *task, int fd)
 	return file ? bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file)) : NULL;
 }
 
+/* TCP_CONNECT_CB for a connect whose pre-hook already built (or filtered
+ * and counted) its record: the record takes the sides the kernel chose,
+ * and goes now (non-blocking) or waits for the handshake. */
+static __always_inline void tcp_connect_after_pre(struct bpf_sock_ops *skops,
+						  struct bpf_sock *sk, struct pending *p)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct peer_view v = {};
+	struct tcp_sock *tp;
+	struct file *file;
+
+	if (p->kind == PENDING_TCP_SKIP) {
+		bpf_sk_storage_delete(&pending, sk);
+		return;
+	}
+	/* The kernel's socket, not the context's view of it: clang turns
+	 * some of the view's loads into arithmetic on the pointer, which the
+	 * verifier refuses for a sockops socket. */
+	tp = bpf_skc_to_tcp_sock(sk);
+	if (tp) {
+		view_of_sock((struct sock *)tp, &v);
+		take_sides(p, &v);
+	}
+	file = fd_file(task, p->rec.fd);
+	if (file && (file->f_flags & O_NONBLOCK)) {
+		p->rec.ret = -EINPROGRESS;
+		submit(&p->rec, p->size);
+		bpf_sk_storage_delete(&pending, sk);
+		return;
+	}
+	p->kind = PENDING_TCP;
+	bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_STATE_CB_FLAG);
+}
+
 /* TCP_CONNECT_CB, inside connect() once the local port is chosen: a
  * non-blocking connect returns EINPROGRESS from here; a blocking one waits
  * for the handshake, so its record waits for the state change. */
@@ -992,8 +1148,16 @@ static __always_inline void tcp_connect(struct bpf_sock_ops *skops)
 	struct call_ctx c = {};
 	struct file *file;
 	struct bpf_sock *sk = skops->sk;
+	struct pending *p;
 
-	if (!sk || !caller_call(&c, SYSQ_ACTION_CONNECT, RET_PENDING))
+	if (!sk)
+		return;
+	p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	if (p && (p->kind == PENDING_TCP_PRE || p->kind == PENDING_TCP_SKIP)) {
+		tcp_connect_after_pre(skops, sk, p);
+		return;
+	}
+	if (!caller_call(&c, SYSQ_ACTION_CONNECT, RET_PENDING))
 		return;
 	file = fd_file(c.task, (int)c.call.a0);
 	if (!file)
@@ -1054,132 +1218,52 @@ int sysq_sock_ops(struct bpf_sock_ops *skops)
 	return 1;
 }
 
-/* What a UDP socket says about its peer when its pending connect is
- * resolved. */
-struct peer_view {
-	__u32 state;
-	__u16 dport; /* host byte order */
-	__u16 sport;
-	__u8 daddr[16]; /* inet: the first 4 bytes */
-	__u8 saddr[16];
-};
-
-static __always_inline void view_of_bpf_sock(struct bpf_sock *sk, struct peer_view *v)
-{
-	v->state = sk->state;
-	v->dport = bpf_ntohs(sk->dst_port);
-	v->sport = (__u16)sk->src_port;
-	if (sk->family == AF_INET) {
-		__u32 d = sk->dst_ip4, l = sk->src_ip4;
-
-		__builtin_memcpy(v->daddr, &d, 4);
-		__builtin_memcpy(v->saddr, &l, 4);
-		return;
-	}
-	for (int i = 0; i < 4; i++) {
-		__u32 d = sk->dst_ip6[i], l = sk->src_ip6[i];
-
-		__builtin_memcpy(v->daddr + 4 * i, &d, 4);
-		__builtin_memcpy(v->saddr + 4 * i, &l, 4);
-	}
-}
-
-static __always_inline void view_of_sock(struct sock *sk, struct peer_view *v)
-{
-	v->state = sk->__sk_common.skc_state;
-	v->dport = bpf_ntohs(sk->__sk_common.skc_dport);
-	v->sport = sk->__sk_common.skc_num;
-	if (sk->__sk_common.skc_family == AF_INET) {
-		__be32 d = sk->__sk_common.skc_daddr, l = sk->__sk_common.skc_rcv_saddr;
-
-		__builtin_memcpy(v->daddr, &d, 4);
-		__builtin_memcpy(v->saddr, &l, 4);
-		return;
-	}
-	struct sysq_in6 d6 = sk->__sk_common.skc_v6_daddr, l6 = sk->__sk_common.skc_v6_rcv_saddr;
-
-	__builtin_memcpy(v->daddr, &d6, 16);
-	__builtin_memcpy(v->saddr, &l6, 16);
-}
-
-/* The address the pending connect named, as the socket would hold it:
- * an inet address, an inet6 one, or an inet one seen from an inet6
- * socket (::ffff:a.b.c.d). False when the record has none. */
-static __always_inline bool named_peer(const struct pending *p, __u8 addr[16], __u16 *port)
-{
-	const __u8 *sa = p->data;
-	__u32 len = p->rec.sockaddr_len;
-	__u16 fam = len >= 2 ? *(const __u16 *)sa : 0;
-
-	__builtin_memset(addr, 0, 16);
-	if (len < 8 || (fam != AF_INET && fam != AF_INET6))
-		return false;
-	*port = ((__u16)sa[2] << 8) | sa[3];
-	if (fam == AF_INET6) {
-		if (len < 24)
-			return false;
-		__builtin_memcpy(addr, sa + 8, 16);
-	} else if (p->rec.sock_family == AF_INET6) {
-		addr[10] = addr[11] = 0xff;
-		__builtin_memcpy(addr + 12, sa + 4, 4);
-	} else {
-		__builtin_memcpy(addr, sa + 4, 4);
-	}
-	return true;
-}
-
-/* A pending UDP connect succeeded when the socket is connected to the
- * address it named; then its local side is what the connect chose. */
-static __always_inline void resolve_udp(struct pending *p, const struct peer_view *v)
-{
-	__u8 addr[16];
-	__u16 port = 0;
-	bool ok = named_peer(p, addr, &port) && v->state == TCP_ESTABLISHED && v->dport == port;
-
-	for (int i = 0; i < 16 && ok; i++)
-		ok = addr[i] == v->daddr[i];
-	p->rec.ret = ok ? 0 : -ENOTCONN;
-	if (ok) {
-		__builtin_memcpy(p->rec.local_addr, v->saddr, 16);
-		__builtin_memcpy(p->rec.peer_addr, v->daddr, 16);
-		p->rec.local_port = v->sport;
-		p->rec.peer_port = v->dport;
-		p->rec.flags |= SYSQ_EV_HAVE_LOCAL | SYSQ_EV_HAVE_PEER;
-	}
-	submit(&p->rec, p->size);
-}
-
-static __always_inline void udp_connect(struct bpf_sock_addr *ctx)
+/* Before a connect: the record is built now, with the call's time and
+ * process, and waits in socket storage for the result: a UDP one until the
+ * socket's next operation, a TCP one until TCP_CONNECT_CB (or, when the
+ * connect fails before its SYN, the socket's next operation). A TCP
+ * connect the filters drop leaves a mark, so TCP_CONNECT_CB neither
+ * builds nor counts it again. */
+static __always_inline void connect_pre(struct bpf_sock_addr *ctx)
 {
 	struct bpf_sock *sk = ctx->sk;
 	struct peer_view v = {};
 	struct call_ctx c = {};
 	struct pending *p;
+	__u32 kind;
 
-	if (!sk || sk->type != SOCK_DGRAM)
-		return; /* TCP connects are sockops' */
+	if (!sk)
+		return;
 	p = bpf_sk_storage_get(&pending, sk, 0, 0);
-	if (p && p->kind == PENDING_UDP) {
+	if (p && (p->kind == PENDING_UDP || p->kind == PENDING_TCP_PRE)) {
 		/* The socket's previous connect: its state is still that one's. */
 		view_of_bpf_sock(sk, &v);
-		resolve_udp(p, &v);
+		settle(p, &v);
 		bpf_sk_storage_delete(&pending, sk);
 	}
-	if (caller_call(&c, SYSQ_ACTION_CONNECT, RET_PENDING) && build(&c))
-		keep_pending(sk, c.s, PENDING_UDP);
+	if (!caller_call(&c, SYSQ_ACTION_CONNECT, RET_PENDING))
+		return;
+	kind = sk->type == SOCK_DGRAM ? PENDING_UDP : PENDING_TCP_PRE;
+	if (build(&c)) {
+		keep_pending(sk, c.s, kind);
+	} else if (kind == PENDING_TCP_PRE) {
+		p = bpf_sk_storage_get(&pending, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+		if (p)
+			p->kind = PENDING_TCP_SKIP;
+	}
 }
 
 SEC("cgroup/connect4")
 int sysq_sock_connect4(struct bpf_sock_addr *ctx)
 {
-	udp_connect(ctx);
+	connect_pre(ctx);
 	return 1;
 }
 
 SEC("cgroup/connect6")
 int sysq_sock_connect6(struct bpf_sock_addr *ctx)
 {
-	udp_connect(ctx);
+	connect_pre(ctx);
 	return 1;
 }
 
@@ -1191,9 +1275,9 @@ int sysq_sock_release(struct bpf_sock *ctx)
 
 	/* This hook's context may not read the local side (only post_bind
 	 * may): the context is the socket itself, read as one. */
-	if (p && p->kind == PENDING_UDP) {
+	if (p && (p->kind == PENDING_UDP || p->kind == PENDING_TCP_PRE)) {
 		view_of_sock(bpf_rdonly_cast(ctx, bpf_core_type_id_kernel(struct sock)), &v);
-		resolve_udp(p, &v);
+		settle(p, &v);
 	}
 	return 1;
 }
@@ -1210,9 +1294,9 @@ static __always_inline void resolve_on_io(struct sock *sk, int ret)
 	if (p->kind == PENDING_SEND) {
 		p->rec.ret = ret < 0 ? ret : 0;
 		submit(&p->rec, p->size);
-	} else if (p->kind == PENDING_UDP) {
+	} else if (p->kind == PENDING_UDP || p->kind == PENDING_TCP_PRE) {
 		view_of_sock(sk, &v);
-		resolve_udp(p, &v);
+		settle(p, &v);
 	} else {
 		return;
 	}

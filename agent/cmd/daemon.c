@@ -340,8 +340,8 @@ static void warn_unseen(const struct sysq_flags *f)
 		log_warn("bpf: accepts that find no client are seen only with "
 			 "--bpf_socket_syscall_exit=true");
 	if (f->audit_allow_failed_socket_events)
-		log_warn("bpf: failed binds, accepts and connects that fail before a TCP SYN are seen "
-			 "only with --bpf_socket_syscall_exit=true");
+		log_warn("bpf: failed binds and accepts are seen only with "
+			 "--bpf_socket_syscall_exit=true");
 }
 
 /* --enable_bpf_events=auto goes on without BPF, with audit feeding the

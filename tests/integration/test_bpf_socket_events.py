@@ -15,6 +15,7 @@ call of the workload, and the default socket hooks, which see its inet
 calls but not its UNIX ones nor the accept that found no client
 (docs/bpf.md). The workload cases run in both modes, each over what the
 mode sees; the UNIX-path filter case needs EXIT."""
+import errno
 import json
 import os
 import shutil
@@ -296,13 +297,20 @@ def test_hooks_filters_drop_and_count():
     with d:
         run_filter_workload(d.tmp, (47301, 47302, 47303))
         run_filter_workload(d.tmp, (47311, 47312, 47313), exe=excluded_comm, name="x.py")
+        # Five blocking TCP connects to one listener: their records are
+        # built (and filtered) before the call, and TCP_CONNECT_CB must
+        # neither build nor count a dropped one again.
+        subprocess.run([sys.executable, "-c", (
+            "import socket\nl = socket.socket(); l.bind(('127.0.0.1', 47305)); l.listen(8)\n"
+            "k = [socket.create_connection(('127.0.0.1', 47305)) for _ in range(5)]\n")],
+            check=True)
         got = rows_until(d, "SELECT action, remote_port FROM socket_events WHERE "
-                         "remote_port BETWEEN 47301 AND 47320", 2, "the rows the filters keep")
-        wait_for(lambda: d.counters("bpfsocketpublisher")["filtered_dedup"] == "49",
+                         "remote_port BETWEEN 47301 AND 47320", 3, "the rows the filters keep")
+        wait_for(lambda: d.counters("bpfsocketpublisher")["filtered_dedup"] == "53",
                  what="the dedup counter")
         c = d.counters("bpfsocketpublisher")
-    check_eq(sorted(r["remote_port"] for r in got), ["47302", "47303"],
-             "kept: the other port and one row of the burst")
+    check_eq(sorted(r["remote_port"] for r in got), ["47302", "47303", "47305"],
+             "kept: the other port, one row of the UDP burst, one of the TCP burst")
     check_eq(c["filtered_port"], "1", "the excluded port")
     check_eq(c["filtered_family"], "1", "the inet6 connect")
     check(int(c["filtered_process"]) >= 53, f"every inet call of the excluded process: {c}")
@@ -492,6 +500,29 @@ def test_hooks_udp_connect_settled():
                        "local_port": None, "status": "failed"}, "the refused broadcast connect")
 
 
+def test_hooks_tcp_connect_fails_before_syn():
+    """TCP connects the kernel refuses before sending a SYN (a v4-mapped
+    address on an IPv6-only socket, a multicast address: ENETUNREACH) run
+    no sockops callback: their records, built before the call, are settled
+    as failed at the socket's next operation, here its close."""
+    with Daemon(BPF, "--audit_allow_sockets", "--audit_allow_failed_socket_events") as d:
+        p = subprocess.run([sys.executable, "-c", (
+            "import socket\n"
+            "s = socket.socket(socket.AF_INET6)\n"
+            "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)\n"
+            "for s, a in ((s, ('::ffff:127.0.0.1', 47601)), (socket.socket(), ('224.0.0.1', 47602))):\n"
+            "    try:\n        s.connect(a)\n    except OSError as e:\n        print(e.errno)\n")],
+            capture_output=True, check=True)
+        check_eq(p.stdout.decode().split(), [str(errno.ENETUNREACH)] * 2, "both refused")
+        rows = rows_until(d, "SELECT family, remote_address, remote_port, local_port, protocol, "
+                          "status FROM socket_events WHERE remote_port IN (47601, 47602) "
+                          "ORDER BY remote_port", 2, "the failed connects' rows")
+    check_eq(rows, [
+        {"family": "10", "remote_address": "0000:0000:0000:0000:0000:ffff:7f00:0001",
+         "remote_port": "47601", "local_port": None, "protocol": None, "status": "failed"},
+        {"family": "2", "remote_address": "224.0.0.1", "remote_port": "47602",
+         "local_port": None, "protocol": None, "status": "failed"}], "failed, never succeeded")
+
 NO_BPF = ["setpriv", "--bounding-set=-bpf,-perfmon,-sys_admin", "--inh-caps=-all"]
 
 
@@ -521,4 +552,5 @@ if __name__ == "__main__":
           test_exe_path_follows_exec, test_include_ports, test_no_leftovers, test_compat_syscalls_ignored,
           test_fallback_to_audit, test_hooks_workload_rows_exact,
           test_hooks_differential_against_audit, test_hooks_filters_drop_and_count,
-          test_hooks_no_leftovers, test_hooks_udp_connect_settled, test_datagram_sends])
+          test_hooks_no_leftovers, test_hooks_udp_connect_settled,
+          test_hooks_tcp_connect_fails_before_syn, test_datagram_sends])
