@@ -1,4 +1,5 @@
-/* socket_events from BPF: connect, bind, accept, accept4 and listen.
+/* socket_events from BPF: connect, bind, accept, accept4, listen and
+ * datagram sends.
  *
  * Two sets of programs share the filters and the record built here; the
  * agent loads one set (agent/bpf/socket_bpf.c, docs/bpf.md).
@@ -21,7 +22,10 @@
  *     in socket storage until the socket's next operation (send, receive,
  *     another connect, release) shows whether it is connected there;
  *   - accept: cgroup/getpeername4/6, which an accept that asks for the
- *     peer's address runs on the new socket.
+ *     peer's address runs on the new socket;
+ *   - datagram sends, when asked for: cgroup/sendmsg4/6 and the UNIX
+ *     send hook before the send, its record waiting for the send's own
+ *     return (tp_btf/sock_send_length).
  *
  * Opt-in, one program on sys_exit, which runs after every syscall of every
  * process and sees every call with its result; what it does for a syscall
@@ -80,8 +84,9 @@ enum {
 #define THREAD_SIZE 16384
 #define USER_CS 0x33 /* __USER_CS: a 64-bit task's code segment */
 #define USER_SS 0x2b /* __USER_DS */
-/* The result of a call that has not returned yet: no socket call returns
- * 1, and it reads as "not succeeded" to every test below. */
+/* The result of a connect or send that has not returned yet: no connect
+ * returns 1, and it reads as "not succeeded" to every test below (a send's
+ * port and status never look at it). */
 #define RET_PENDING 1
 #define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall */
 
