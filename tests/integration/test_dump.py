@@ -92,7 +92,8 @@ def test_dump_bpf():
                                   and f" addr=127.0.0.1:{port} " in l, timeout=1)
             break
         except AssertionError:
-            check(dump.proc.poll() is None, f"dump --bpf exited: {dump.proc.stderr.read()!r}")
+            if dump.proc.poll() is not None:  # stderr is read only once it has exited
+                check(False, f"dump --bpf exited: {dump.proc.stderr.read()!r}")
             check(time.monotonic() < deadline, "dump --bpf printed no connect")
     check(f" local=127.0.0.1:{local} " in line and " ret=0 " in line and " protocol=6 " in line,
           line)
