@@ -306,7 +306,9 @@ def test_hooks_filters_drop_and_count():
             check=True)
         got = rows_until(d, "SELECT action, remote_port FROM socket_events WHERE "
                          "remote_port BETWEEN 47301 AND 47320", 3, "the rows the filters keep")
-        wait_for(lambda: d.counters("bpfsocketpublisher")["filtered_dedup"] == "53",
+        # At least: the counter is the host's, and another process may
+        # repeat a call within the minute too.
+        wait_for(lambda: int(d.counters("bpfsocketpublisher")["filtered_dedup"]) >= 53,
                  what="the dedup counter")
         c = d.counters("bpfsocketpublisher")
     check_eq(sorted(r["remote_port"] for r in got), ["47302", "47303", "47305"],
