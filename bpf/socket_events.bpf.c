@@ -1,20 +1,48 @@
-/* socket_events from BPF: connect, bind, accept, accept4 and listen.
+/* socket_events from BPF: connect, bind, accept, accept4, listen and
+ * datagram sends.
  *
- * One program on sys_exit, which runs after every syscall of every
- * process, so what it does for a syscall it does not report must cost
- * almost nothing: it returns after one load of the syscall number. For a
- * socket call it reads the arguments the syscall left in its registers and
- * the address the caller passed or got back, applies the user's filters
- * with what that address says, and only for a call that passes reads the
- * socket itself (protocol, type, both sides) and the process and writes a
- * record to the ring buffer. Everything a filter drops is counted per
- * reason. The executable's path is built once per process image and
- * cached. A record holds only the bytes it uses, and is submitted without
- * a wakeup until wakeup_bytes are waiting, so the agent wakes per batch
- * and drains the rest on its poll timeout. Helper calls are kept few, as
- * each costs a call and a return. A raw tracepoint (tp_btf) is used
- * because fentry and BPF-LSM are not available on every kernel sysq runs
- * on. */
+ * Two sets of programs share the filters and the record built here; the
+ * agent loads one set (agent/bpf/socket_bpf.c, docs/bpf.md).
+ *
+ * By default, hooks that run only for socket operations, so a syscall
+ * that is not a socket call costs nothing: cgroup socket programs on the
+ * cgroup v2 root and two socket tracepoints. They run inside the call, in
+ * the caller's context, and read the call's arguments from the registers
+ * the syscall entry saved on the task's kernel stack:
+ *   - bind: cgroup/post_bind4/6, after a successful inet bind;
+ *   - listen: sockops TCP_LISTEN_CB, after a successful TCP listen;
+ *   - TCP connect: cgroup/connect4/6 before the call builds the record,
+ *     which waits in socket storage; sockops TCP_CONNECT_CB, once the
+ *     local port is chosen just before the SYN, gives it the local side. A
+ *     non-blocking connect returns EINPROGRESS from there; a blocking one
+ *     ends when the socket becomes ESTABLISHED or CLOSE (sockops
+ *     STATE_CB). One that never reaches TCP_CONNECT_CB failed, and is
+ *     settled at the socket's next operation, as a UDP one is;
+ *   - UDP connect: cgroup/connect4/6 before the call, its record waiting
+ *     in socket storage until the socket's next operation (send, receive,
+ *     another connect, release) shows whether it is connected there;
+ *   - accept: cgroup/getpeername4/6, which an accept that asks for the
+ *     peer's address runs on the new socket;
+ *   - datagram sends, when asked for: cgroup/sendmsg4/6 and the UNIX
+ *     send hook before the send, its record waiting for the send's own
+ *     return (tp_btf/sock_send_length).
+ *
+ * Opt-in, one program on sys_exit, which runs after every syscall of every
+ * process and sees every call with its result; what it does for a syscall
+ * it does not report must cost almost nothing: it returns after one load
+ * of the syscall number.
+ *
+ * For a socket call, the programs read the address the caller passed or
+ * got back, apply the user's filters with what that address says, and
+ * only for a call that passes read the socket itself (protocol, type,
+ * both sides) and the process and write a record to the ring buffer.
+ * Everything a filter drops is counted per reason. The executable's path
+ * is built once per process image and cached. A record holds only the
+ * bytes it uses, and is submitted without a wakeup until wakeup_bytes are
+ * waiting, so the agent wakes per batch and drains the rest on its poll
+ * timeout. Helper calls are kept few, as each costs a call and a return.
+ * fentry, kprobes and BPF-LSM are not used: they are not available on
+ * every kernel sysq runs on. */
 #include "sysq_core.h"
 #include "sysq_socket_event.h"
 #include "sysq_syscalls.h"
@@ -44,6 +72,22 @@ enum {
 #define EBADF 9
 #define ENOTSOCK 88
 #define EINPROGRESS 115
+#define ECONNABORTED 103
+#define ENOTCONN 107
+#define O_NONBLOCK 04000
+#define SOCK_DGRAM 2
+#define TCP_ESTABLISHED 1
+#define TCP_CLOSE 7
+/* x86-64's kernel stack: 16 KiB, or 32 KiB with KASAN. The registers a
+ * syscall saved sit at its top; syscall_regs() tells the two apart by the
+ * 64-bit user segments saved there. */
+#define THREAD_SIZE 16384
+#define USER_CS 0x33 /* __USER_CS: a 64-bit task's code segment */
+#define USER_SS 0x2b /* __USER_DS */
+/* The result of a connect or send that has not returned yet: no connect
+ * returns 1, and it reads as "not succeeded" to every test below (a send's
+ * port and status never look at it). */
+#define RET_PENDING 1
 #define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall */
 
 #define PATH_SCRATCH 1024
@@ -149,12 +193,45 @@ struct {
 	__type(value, __u8);
 } exclude_unix_prefixes SEC(".maps");
 
+/* A dedup window: when it opened, and the repeats it dropped. */
+struct dedup_window {
+	__u64 opened;
+	__u64 collapsed;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
 	__type(key, struct sysq_dedup_key);
-	__type(value, __u64);
+	__type(value, struct dedup_window);
 } dedup SEC(".maps");
+
+/* A call whose record is built but whose result is not known yet: a
+ * blocking TCP connect until its socket is ESTABLISHED or CLOSE, a UDP
+ * connect until the socket's next operation, a datagram send until the
+ * send returns (sock_send_length, in the same call). The record is kept whole, so
+ * its time and process are the call's. */
+enum pending_kind {
+	PENDING_TCP = 1, /* a blocking TCP connect past its SYN */
+	PENDING_TCP_PRE, /* a TCP connect before the kernel chose its port */
+	PENDING_TCP_SKIP, /* a TCP connect the filters dropped (and counted) */
+	PENDING_UDP,
+	PENDING_SEND,
+};
+
+struct pending {
+	__u32 kind;
+	__u32 size;
+	struct sysq_sock_event rec;
+	__u8 data[SYSQ_SOCK_EVENT_DATA_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pending);
+} pending SEC(".maps");
 
 /* Not atomic: the slot is this CPU's, and the kernel never runs the
  * program twice at once on one CPU (it counts such a miss instead). */
@@ -226,7 +303,8 @@ struct call_ctx {
 	__u32 sa_read;	/* s->data starts with the named address */
 	__u32 salen;	/* its length */
 	__u16 family;
-	__u16 port; /* the port filters look at, once computed */
+	__u16 port;	 /* the port filters look at, once computed */
+	__u32 collapsed; /* repeats dedup dropped before this call (its window's) */
 };
 
 static __always_inline struct sock *sock_of(struct call_ctx *c)
@@ -298,23 +376,35 @@ static __always_inline void need_sockaddr(struct call_ctx *c)
 static __always_inline __u16 call_family(struct call_ctx *c)
 {
 	struct sock *sk = sock_of(c);
+	__u16 family;
 
-	if (sk)
-		return sk->__sk_common.skc_family;
+	if (sk) {
+		family = sk->__sk_common.skc_family;
+		/* Keeps clang from merging this load with the one below into
+		 * one instruction on two kinds of pointer, which the verifier
+		 * refuses. */
+		barrier_var(family);
+		return family;
+	}
 	need_sockaddr(c);
 	return sa_family(c->s, c->salen);
 }
 
 /* The port filters look at: the server's port. That is the remote port of
- * a connect and the local port of a bind, listen or accept, from the
+ * a connect or a send and the local port of a bind, listen or accept, from the
  * socket once the call has set it, else from the named address. */
 static __always_inline __u16 service_port(struct call_ctx *c)
 {
 	__u32 action = c->call.action;
 	long ret = c->call.ret;
-	struct sock *sk = sock_of(c);
+	struct sock *sk;
 	__u16 port = 0;
 
+	if (action == SYSQ_ACTION_SEND) {
+		need_sockaddr(c); /* the destination, always given */
+		return sa_port(c->s, c->salen);
+	}
+	sk = sock_of(c);
 	if (action == SYSQ_ACTION_CONNECT) {
 		if (sk && (ret == 0 || ret == -EINPROGRESS))
 			port = bpf_ntohs(sk->__sk_common.skc_dport);
@@ -388,14 +478,15 @@ __noinline int unix_path_hash(struct scratch *s)
 }
 
 /* True when the same process made the same call to the same endpoint
- * within the dedup window; the first call of a window passes and opens it. */
-static __always_inline bool deduplicated(struct call_ctx *c)
+ * within the dedup window; the first call of a window passes and opens it,
+ * taking with it the count of repeats the previous window dropped. */
+static __always_inline bool deduplicated(struct call_ctx *c, __u64 window)
 {
 	struct sysq_dedup_key *k = &c->s->dedup;
 	const __u8 *sa = c->s->data;
 	__u64 now = bpf_ktime_get_boot_ns();
+	struct dedup_window fresh = {}, *last;
 	struct sock *sk = NULL;
-	__u64 *last;
 
 	need_sockaddr(c);
 	__builtin_memset(k, 0, sizeof(*k));
@@ -422,9 +513,13 @@ static __always_inline bool deduplicated(struct call_ctx *c)
 				   __sk_common.skc_v6_rcv_saddr);
 	}
 	last = bpf_map_lookup_elem(&dedup, k);
-	if (last && now - *last < cfg.dedup_ns)
+	if (last && now - last->opened < window) {
+		__sync_fetch_and_add(&last->collapsed, 1);
 		return true;
-	bpf_map_update_elem(&dedup, k, &now, BPF_ANY);
+	}
+	c->collapsed = last ? (__u32)last->collapsed : 0;
+	fresh.opened = now;
+	bpf_map_update_elem(&dedup, k, &fresh, BPF_ANY);
 	return false;
 }
 
@@ -442,6 +537,8 @@ static __always_inline bool process_excluded(void)
  * lookup. */
 static __always_inline bool filtered(struct call_ctx *c)
 {
+	__u64 window = c->call.action == SYSQ_ACTION_SEND ? cfg.send_dedup_ns : cfg.dedup_ns;
+
 	if ((cfg.filters & SYSQ_FILTER_PROCESSES) && process_excluded()) {
 		count(SYSQ_CNT_FILTER_PROCESS);
 		return true;
@@ -460,14 +557,14 @@ static __always_inline bool filtered(struct call_ctx *c)
 				return true;
 			}
 		}
-	} else if ((cfg.filters & SYSQ_FILTER_PORTS) || cfg.dedup_ns) {
+	} else if ((cfg.filters & SYSQ_FILTER_PORTS) || window) {
 		c->port = service_port(c);
 		if (port_filtered(c->port)) {
 			count(SYSQ_CNT_FILTER_PORT);
 			return true;
 		}
 	}
-	if (cfg.dedup_ns && deduplicated(c)) {
+	if (window && deduplicated(c, window)) {
 		count(SYSQ_CNT_DEDUP);
 		return true;
 	}
@@ -690,15 +787,15 @@ static __always_inline __u32 fill_socket(struct scratch *s, struct sock *sk, __u
  * the first mark is crossed before it waits long; if records of two CPUs
  * race past a mark unseen, the next mark or the reader's poll timeout
  * wakes it. */
-static __always_inline void submit(struct scratch *s, __u32 size)
+static __always_inline void submit(struct sysq_sock_event *rec, __u32 size)
 {
 	__u64 before = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	/* The ring adds its 8-byte header and rounds up to 8 bytes. */
 	__u64 after = before + ((size + 8 + 7) & ~7ull);
 	__u64 flags = (before ^ after) >= cfg.wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 
-	size = CLAMP(size, sizeof(s->rec) + SYSQ_SOCK_EVENT_DATA_MAX);
-	if (bpf_ringbuf_output(&events, &s->rec, size, flags))
+	size = CLAMP(size, sizeof(*rec) + SYSQ_SOCK_EVENT_DATA_MAX);
+	if (bpf_ringbuf_output(&events, rec, size, flags))
 		count(SYSQ_CNT_RINGBUF_FULL);
 }
 
@@ -720,7 +817,7 @@ static __always_inline __u64 tick_boot_ns(struct scratch *s)
 }
 
 /* Builds the record of a call that passed the filters in s->rec and
- * s->data (the named address is there already), then submits it. */
+ * s->data (the named address is there already); e->size is its size. */
 static __always_inline void record(struct call_ctx *c)
 {
 	struct sock *sk = sock_of(c);
@@ -735,6 +832,7 @@ static __always_inline void record(struct call_ctx *c)
 	e->family = c->family;
 	e->ret = c->call.ret;
 	e->fd = (int)c->call.a0;
+	e->collapsed = c->collapsed;
 	e->boot_ns = tick_boot_ns(s);
 	end = CLAMP(c->salen, SYSQ_SOCKADDR_MAX);
 	e->sockaddr_len = end;
@@ -743,39 +841,612 @@ static __always_inline void record(struct call_ctx *c)
 	end = fill_process(s, c->task, end);
 	end = CLAMP(end, SYSQ_SOCK_EVENT_DATA_MAX);
 	e->size = sizeof(*e) + end;
-	submit(s, sizeof(*e) + end);
 }
 
+/* The scratch of the current call, or NULL when the caller's calls are
+ * not reported: 32-bit syscalls (other numbers, other registers) and the
+ * agent's own. */
+static __always_inline struct scratch *caller_scratch(struct task_struct *task)
+{
+	__u32 zero = 0;
+
+	if (bpf_core_field_exists(task->thread_info) && (task->thread_info.status & TS_COMPAT))
+		return NULL;
+	if ((__u32)task->tgid == cfg.self_tgid)
+		return NULL;
+	return bpf_map_lookup_elem(&scratch_map, &zero);
+}
+
+/* Filters the call in c and builds its record in c->s; false when the
+ * call is not reported (the filter that dropped it counted it). */
+static __always_inline bool build(struct call_ctx *c)
+{
+	c->family = call_family(c);
+	if (!reported_family(c->family) || filtered(c))
+		return false;
+	record(c);
+	return true;
+}
+
+/* Opt-in (--bpf_socket_syscall_exit): every syscall's exit. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sysq_sock_exit, struct pt_regs___sysq *regs, long ret)
 {
-	struct task_struct *task;
 	struct call_ctx c = {};
-	__u32 zero = 0;
 
 	/* Every syscall of every process passes here: reject the others
 	 * with the loads a syscall number costs, before any helper. */
 	c.call.action = action_of(regs->orig_ax);
 	if (!c.call.action)
 		return 0;
-	task = bpf_get_current_task_btf();
-	if (bpf_core_field_exists(task->thread_info) && (task->thread_info.status & TS_COMPAT))
-		return 0;
-	if ((__u32)task->tgid == cfg.self_tgid)
-		return 0;
-	c.s = bpf_map_lookup_elem(&scratch_map, &zero);
+	c.task = bpf_get_current_task_btf();
+	c.s = caller_scratch(c.task);
 	if (!c.s)
 		return 0;
-	c.task = task;
 	c.call.a0 = regs->di;
 	c.call.a1 = regs->si;
 	c.call.a2 = regs->dx;
 	c.call.ret = ret;
-	c.family = call_family(&c);
-	if (!reported_family(c.family) || filtered(&c))
-		return 0;
-	record(&c);
+	if (build(&c))
+		submit(&c.s->rec, c.s->rec.size);
 	return 0;
+}
+
+/* ---- The default set: hooks that run only for socket operations. ---- */
+
+/* The registers saved at byte `size` of the task's kernel stack, when
+ * they are a 64-bit syscall's; else NULL. Read through an untrusted
+ * pointer, so a wrong guess reads a stray word, never faults. */
+static __always_inline struct pt_regs___sysq *regs_at(struct task_struct *task, __u64 size)
+{
+	__u64 top = (__u64)task->stack + size;
+	struct pt_regs___sysq *regs =
+		bpf_rdonly_cast((void *)(top - bpf_core_type_size(struct pt_regs___sysq)),
+				bpf_core_type_id_kernel(struct pt_regs___sysq));
+
+	return regs->cs == USER_CS && regs->ss == USER_SS ? regs : NULL;
+}
+
+/* The registers the current syscall's entry saved at the top of the
+ * task's kernel stack (x86-64 task_pt_regs()), whichever size the stack
+ * is; NULL for a kernel thread or a 32-bit syscall. */
+static __always_inline struct pt_regs___sysq *syscall_regs(struct task_struct *task)
+{
+	struct pt_regs___sysq *regs = regs_at(task, THREAD_SIZE);
+
+	return regs ? regs : regs_at(task, 2 * THREAD_SIZE);
+}
+
+static __always_inline bool is_send(long nr)
+{
+	return nr == NR_sendto || nr == NR_sendmsg || nr == NR_sendmmsg;
+}
+
+/* Fills c for the syscall the caller is in, when it is `want` (accept
+ * stands for accept4 too), with `ret` as its result. False otherwise: a
+ * hook reached from elsewhere (io_uring, a kernel socket, getpeername
+ * itself) is not that call. */
+static __always_inline bool caller_call(struct call_ctx *c, __u32 want, long ret)
+{
+	struct pt_regs___sysq *regs;
+
+	c->task = bpf_get_current_task_btf();
+	c->s = caller_scratch(c->task);
+	if (!c->s)
+		return false;
+	regs = syscall_regs(c->task);
+	if (!regs)
+		return false;
+	c->call.action = is_send(regs->orig_ax) ? SYSQ_ACTION_SEND : action_of(regs->orig_ax);
+	if (c->call.action != want && !(want == SYSQ_ACTION_ACCEPT && is_accept(c->call.action)))
+		return false;
+	c->call.a0 = regs->di;
+	c->call.a1 = regs->si;
+	c->call.a2 = regs->dx;
+	c->call.ret = ret;
+	return true;
+}
+
+/* A call that has succeeded by the time its hook runs: recorded now. */
+static __always_inline void record_done(__u32 action)
+{
+	struct call_ctx c = {};
+
+	if (caller_call(&c, action, 0) && build(&c))
+		submit(&c.s->rec, c.s->rec.size);
+}
+
+SEC("cgroup/post_bind4")
+int sysq_sock_post_bind4(struct bpf_sock *ctx)
+{
+	record_done(SYSQ_ACTION_BIND);
+	return 1;
+}
+
+SEC("cgroup/post_bind6")
+int sysq_sock_post_bind6(struct bpf_sock *ctx)
+{
+	record_done(SYSQ_ACTION_BIND);
+	return 1;
+}
+
+/* Keeps the record built in s until the call's result is known. A record
+ * that finds no room for its socket storage is counted as lost. */
+static __always_inline void keep_pending(struct bpf_sock *sk, struct scratch *s, __u32 kind)
+{
+	struct pending *p = bpf_sk_storage_get(&pending, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	__u32 size = CLAMP(s->rec.size, sizeof(s->rec) + SYSQ_SOCK_EVENT_DATA_MAX);
+
+	if (!p) {
+		count(SYSQ_CNT_PENDING_LOST);
+		return;
+	}
+	p->kind = kind;
+	p->size = size;
+	bpf_probe_read_kernel(&p->rec, size, &s->rec);
+}
+
+/* What a socket says about its sides when a waiting connect is settled. */
+struct peer_view {
+	__u32 state;
+	__u16 dport; /* host byte order */
+	__u16 sport;
+	__u8 daddr[16]; /* inet: the first 4 bytes */
+	__u8 saddr[16];
+};
+
+static __always_inline void view_of_bpf_sock(struct bpf_sock *sk, struct peer_view *v)
+{
+	v->state = sk->state;
+	v->dport = bpf_ntohs(sk->dst_port);
+	v->sport = (__u16)sk->src_port;
+	if (sk->family == AF_INET) {
+		__u32 d = sk->dst_ip4, l = sk->src_ip4;
+
+		__builtin_memcpy(v->daddr, &d, 4);
+		__builtin_memcpy(v->saddr, &l, 4);
+		return;
+	}
+	/* Word by word with constant offsets: a loop becomes arithmetic on
+	 * the socket pointer, which the verifier refuses. */
+	__u32 d6[4] = {sk->dst_ip6[0], sk->dst_ip6[1], sk->dst_ip6[2], sk->dst_ip6[3]};
+	__u32 l6[4] = {sk->src_ip6[0], sk->src_ip6[1], sk->src_ip6[2], sk->src_ip6[3]};
+
+	__builtin_memcpy(v->daddr, d6, 16);
+	__builtin_memcpy(v->saddr, l6, 16);
+}
+
+static __always_inline void view_of_sock(struct sock *sk, struct peer_view *v)
+{
+	v->state = sk->__sk_common.skc_state;
+	v->dport = bpf_ntohs(sk->__sk_common.skc_dport);
+	v->sport = sk->__sk_common.skc_num;
+	if (sk->__sk_common.skc_family == AF_INET) {
+		__be32 d = sk->__sk_common.skc_daddr, l = sk->__sk_common.skc_rcv_saddr;
+
+		__builtin_memcpy(v->daddr, &d, 4);
+		__builtin_memcpy(v->saddr, &l, 4);
+		return;
+	}
+	struct sysq_in6 d6 = sk->__sk_common.skc_v6_daddr, l6 = sk->__sk_common.skc_v6_rcv_saddr;
+
+	__builtin_memcpy(v->daddr, &d6, 16);
+	__builtin_memcpy(v->saddr, &l6, 16);
+}
+
+/* The address the pending connect named, as the socket would hold it:
+ * an inet address, an inet6 one, or an inet one seen from an inet6
+ * socket (::ffff:a.b.c.d). False when the record has none. */
+static __always_inline bool named_peer(const struct pending *p, __u8 addr[16], __u16 *port)
+{
+	const __u8 *sa = p->data;
+	__u32 len = p->rec.sockaddr_len;
+	__u16 fam = len >= 2 ? *(const __u16 *)sa : 0;
+
+	__builtin_memset(addr, 0, 16);
+	if (len < 8 || (fam != AF_INET && fam != AF_INET6))
+		return false;
+	*port = ((__u16)sa[2] << 8) | sa[3];
+	if (fam == AF_INET6) {
+		if (len < 24)
+			return false;
+		__builtin_memcpy(addr, sa + 8, 16);
+	} else if (p->rec.sock_family == AF_INET6) {
+		addr[10] = addr[11] = 0xff;
+		__builtin_memcpy(addr + 12, sa + 4, 4);
+	} else {
+		__builtin_memcpy(addr, sa + 4, 4);
+	}
+	return true;
+}
+
+/* The socket's sides as the connect left them, into the record. */
+static __always_inline void take_sides(struct pending *p, const struct peer_view *v)
+{
+	__builtin_memcpy(p->rec.local_addr, v->saddr, 16);
+	__builtin_memcpy(p->rec.peer_addr, v->daddr, 16);
+	p->rec.local_port = v->sport;
+	p->rec.peer_port = v->dport;
+	p->rec.flags |= SYSQ_EV_HAVE_LOCAL | SYSQ_EV_HAVE_PEER;
+}
+
+/* A pending UDP connect succeeded when the socket is connected to the
+ * address it named; then its local side is what the connect chose. */
+static __always_inline void resolve_udp(struct pending *p, const struct peer_view *v)
+{
+	__u8 addr[16];
+	__u16 port = 0;
+	bool ok = named_peer(p, addr, &port) && v->state == TCP_ESTABLISHED && v->dport == port;
+
+	for (int i = 0; i < 16 && ok; i++)
+		ok = addr[i] == v->daddr[i];
+	p->rec.ret = ok ? 0 : -ENOTCONN;
+	if (ok)
+		take_sides(p, v);
+	submit(&p->rec, p->size);
+}
+
+/* A waiting connect settled at the socket's next operation: a UDP one by
+ * what the socket shows; a TCP one that never reached its SYN failed (the
+ * kernel returned its error before; the error itself is not seen). */
+static __always_inline void settle(struct pending *p, const struct peer_view *v)
+{
+	if (p->kind == PENDING_UDP) {
+		resolve_udp(p, v);
+	} else if (p->kind == PENDING_TCP_PRE) {
+		p->rec.ret = -ENOTCONN;
+		submit(&p->rec, p->size);
+	}
+}
+
+/* The file behind descriptor fd of the current task, or NULL. */
+static __always_inline struct file *fd_file(struct task_struct *task, int fd)
+{
+	struct fdtable *fdt = task->files->fdt;
+	struct file *file;
+
+	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
+		return NULL;
+	file = fdt->fd[fd];
+	return file ? bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file)) : NULL;
+}
+
+/* TCP_CONNECT_CB for a connect whose pre-hook already built (or filtered
+ * and counted) its record: the record takes the sides the kernel chose,
+ * and goes now (non-blocking) or waits for the handshake. */
+static __always_inline void tcp_connect_after_pre(struct bpf_sock_ops *skops,
+						  struct bpf_sock *sk, struct pending *p)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct peer_view v = {};
+	struct tcp_sock *tp;
+	struct file *file;
+
+	if (p->kind == PENDING_TCP_SKIP) {
+		bpf_sk_storage_delete(&pending, sk);
+		return;
+	}
+	/* The kernel's socket, not the context's view of it: clang turns
+	 * some of the view's loads into arithmetic on the pointer, which the
+	 * verifier refuses for a sockops socket. */
+	tp = bpf_skc_to_tcp_sock(sk);
+	if (tp) {
+		view_of_sock((struct sock *)tp, &v);
+		take_sides(p, &v);
+	}
+	file = fd_file(task, p->rec.fd);
+	if (file && (file->f_flags & O_NONBLOCK)) {
+		p->rec.ret = -EINPROGRESS;
+		submit(&p->rec, p->size);
+		bpf_sk_storage_delete(&pending, sk);
+		return;
+	}
+	p->kind = PENDING_TCP;
+	bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_STATE_CB_FLAG);
+}
+
+/* TCP_CONNECT_CB, inside connect() once the local port is chosen: a
+ * non-blocking connect returns EINPROGRESS from here; a blocking one waits
+ * for the handshake, so its record waits for the state change. */
+static __always_inline void tcp_connect(struct bpf_sock_ops *skops)
+{
+	struct call_ctx c = {};
+	struct file *file;
+	struct bpf_sock *sk = skops->sk;
+	struct pending *p;
+
+	if (!sk)
+		return;
+	p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	if (p && (p->kind == PENDING_TCP_PRE || p->kind == PENDING_TCP_SKIP)) {
+		tcp_connect_after_pre(skops, sk, p);
+		return;
+	}
+	if (!caller_call(&c, SYSQ_ACTION_CONNECT, RET_PENDING))
+		return;
+	file = fd_file(c.task, (int)c.call.a0);
+	if (!file)
+		return;
+	if (file->f_flags & O_NONBLOCK) {
+		c.call.ret = -EINPROGRESS;
+		if (build(&c))
+			submit(&c.s->rec, c.s->rec.size);
+		return;
+	}
+	if (!build(&c))
+		return;
+	bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_STATE_CB_FLAG);
+	keep_pending(sk, c.s, PENDING_TCP);
+}
+
+/* A blocking TCP connect ends when its socket is ESTABLISHED (connect()
+ * returns 0) or CLOSE (it returns the socket's error). */
+static __always_inline void tcp_state(struct bpf_sock_ops *skops)
+{
+	__u32 state = skops->args[1];
+	struct bpf_sock *sk = skops->sk;
+	struct pending *p;
+	struct tcp_sock *tp;
+
+	if (!sk || (state != TCP_ESTABLISHED && state != TCP_CLOSE))
+		return;
+	p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	if (!p || p->kind != PENDING_TCP)
+		return;
+	if (state == TCP_ESTABLISHED) {
+		p->rec.ret = 0;
+	} else {
+		tp = bpf_skc_to_tcp_sock(sk);
+		/* connect() returns the socket's error; a handshake cut
+		 * short without one reads as aborted. */
+		p->rec.ret = tp && ((struct sock *)tp)->sk_err ? -((struct sock *)tp)->sk_err
+							    : -ECONNABORTED;
+	}
+	submit(&p->rec, p->size);
+	bpf_sk_storage_delete(&pending, sk);
+}
+
+SEC("sockops")
+int sysq_sock_ops(struct bpf_sock_ops *skops)
+{
+	switch (skops->op) {
+	case BPF_SOCK_OPS_TCP_LISTEN_CB:
+		record_done(SYSQ_ACTION_LISTEN);
+		break;
+	case BPF_SOCK_OPS_TCP_CONNECT_CB:
+		tcp_connect(skops);
+		break;
+	case BPF_SOCK_OPS_STATE_CB:
+		tcp_state(skops);
+		break;
+	}
+	return 1;
+}
+
+/* Before a connect: the record is built now, with the call's time and
+ * process, and waits in socket storage for the result: a UDP one until the
+ * socket's next operation, a TCP one until TCP_CONNECT_CB (or, when the
+ * connect fails before its SYN, the socket's next operation). A TCP
+ * connect the filters drop leaves a mark, so TCP_CONNECT_CB neither
+ * builds nor counts it again. */
+static __always_inline void connect_pre(struct bpf_sock_addr *ctx)
+{
+	struct bpf_sock *sk = ctx->sk;
+	struct peer_view v = {};
+	struct call_ctx c = {};
+	struct pending *p;
+	__u32 kind;
+
+	if (!sk)
+		return;
+	p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	if (p && (p->kind == PENDING_UDP || p->kind == PENDING_TCP_PRE)) {
+		/* The socket's previous connect: its state is still that one's. */
+		view_of_bpf_sock(sk, &v);
+		settle(p, &v);
+		bpf_sk_storage_delete(&pending, sk);
+	}
+	if (!caller_call(&c, SYSQ_ACTION_CONNECT, RET_PENDING))
+		return;
+	kind = sk->type == SOCK_DGRAM ? PENDING_UDP : PENDING_TCP_PRE;
+	if (build(&c)) {
+		keep_pending(sk, c.s, kind);
+	} else if (kind == PENDING_TCP_PRE) {
+		p = bpf_sk_storage_get(&pending, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+		if (p)
+			p->kind = PENDING_TCP_SKIP;
+	}
+}
+
+SEC("cgroup/connect4")
+int sysq_sock_connect4(struct bpf_sock_addr *ctx)
+{
+	connect_pre(ctx);
+	return 1;
+}
+
+SEC("cgroup/connect6")
+int sysq_sock_connect6(struct bpf_sock_addr *ctx)
+{
+	connect_pre(ctx);
+	return 1;
+}
+
+SEC("cgroup/sock_release")
+int sysq_sock_release(struct bpf_sock *ctx)
+{
+	struct pending *p = bpf_sk_storage_get(&pending, ctx, 0, 0);
+	struct peer_view v = {};
+
+	/* This hook's context may not read the local side (only post_bind
+	 * may): the context is the socket itself, read as one. */
+	if (p && (p->kind == PENDING_UDP || p->kind == PENDING_TCP_PRE)) {
+		view_of_sock(bpf_rdonly_cast(ctx, bpf_core_type_id_kernel(struct sock)), &v);
+		settle(p, &v);
+	}
+	return 1;
+}
+
+/* The socket's first send or receive after a UDP connect settles it; a
+ * datagram send's own return settles the send (ret: bytes, or -errno). */
+static __always_inline void resolve_on_io(struct sock *sk, int ret)
+{
+	struct pending *p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	struct peer_view v = {};
+
+	if (!p)
+		return;
+	if (p->kind == PENDING_SEND) {
+		p->rec.ret = ret < 0 ? ret : 0;
+		submit(&p->rec, p->size);
+	} else if (p->kind == PENDING_UDP || p->kind == PENDING_TCP_PRE) {
+		view_of_sock(sk, &v);
+		settle(p, &v);
+	} else {
+		return;
+	}
+	bpf_sk_storage_delete(&pending, sk);
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(sysq_sock_send, struct sock *sk, int ret, int flags)
+{
+	resolve_on_io(sk, ret);
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(sysq_sock_recv, struct sock *sk, int ret, int flags)
+{
+	resolve_on_io(sk, 0);
+	return 0;
+}
+
+/* The address of a sock_addr hook (accept's peer, a send's destination)
+ * as a sockaddr in s->data, the form a record's address takes. */
+static __always_inline void named_from_ctx(struct call_ctx *c, struct bpf_sock_addr *ctx,
+					   __u16 family)
+{
+	__u8 *sa = c->s->data;
+
+	__builtin_memset(sa, 0, 28);
+	*(__u16 *)sa = family;
+	*(__u16 *)(sa + 2) = (__u16)ctx->user_port; /* network order, as stored */
+	if (family == AF_INET) {
+		*(__u32 *)(sa + 4) = ctx->user_ip4;
+		c->salen = 16;
+	} else {
+		for (int i = 0; i < 4; i++)
+			*(__u32 *)(sa + 8 + 4 * i) = ctx->user_ip6[i];
+		c->salen = 28;
+	}
+	c->sa_read = 1;
+}
+
+/* accept() that asks for the peer's address reads it through getname on
+ * the new socket, which runs these hooks in the accepting process before
+ * accept() returns; the new descriptor is not installed yet, and nothing
+ * can fail after but copying the address out. An accept that asks for no
+ * address runs no hook here (docs/bpf.md). */
+static __always_inline void accept_peer(struct bpf_sock_addr *ctx, __u16 family)
+{
+	struct call_ctx c = {};
+	struct bpf_sock *sk = ctx->sk;
+	struct tcp_sock *tp;
+
+	if (!sk || !caller_call(&c, SYSQ_ACTION_ACCEPT, 0))
+		return;
+	tp = bpf_skc_to_tcp_sock(sk);
+	if (!tp)
+		return;
+	c.sk = (struct sock *)tp;
+	c.sk_known = 1;
+	named_from_ctx(&c, ctx, family);
+	if (build(&c))
+		submit(&c.s->rec, c.s->rec.size);
+}
+
+SEC("cgroup/getpeername4")
+int sysq_sock_accept4(struct bpf_sock_addr *ctx)
+{
+	accept_peer(ctx, AF_INET);
+	return 1;
+}
+
+SEC("cgroup/getpeername6")
+int sysq_sock_accept6(struct bpf_sock_addr *ctx)
+{
+	accept_peer(ctx, AF_INET6);
+	return 1;
+}
+
+/* A UNIX datagram's destination: the kernel's copy of the address the
+ * caller named, read through the hook's context as the kernel's struct
+ * (the context's own fields have no path). */
+static __always_inline void unix_destination(struct call_ctx *c, struct bpf_sock_addr *ctx)
+{
+	struct bpf_sock_addr_kern___sysq *k =
+		bpf_rdonly_cast(ctx, bpf_core_type_id_kernel(struct bpf_sock_addr_kern___sysq));
+	__u32 len = CLAMP(k->uaddrlen, sizeof(struct sockaddr_un___sysq));
+
+	c->sa_read = 1;
+	c->salen = len && !bpf_probe_read_kernel(c->s->data, len, k->uaddr) ? len : 0;
+}
+
+/* A datagram sent to an explicit address (sendto, sendmsg, sendmmsg on
+ * an unconnected UDP socket, or naming another address): runs before the
+ * send, so its record waits for the send's return on the same socket.
+ * Off unless --enable_bpf_send_events. */
+static __always_inline void datagram_send(struct bpf_sock_addr *ctx, __u16 family)
+{
+	struct bpf_sock *sk = ctx->sk;
+	struct peer_view v = {};
+	struct call_ctx c = {};
+	struct pending *p;
+
+	if (!sk)
+		return;
+	p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	if (p && p->kind == PENDING_UDP) {
+		/* A connect's record still waiting: the socket is past it. */
+		view_of_bpf_sock(sk, &v);
+		resolve_udp(p, &v);
+		bpf_sk_storage_delete(&pending, sk);
+	}
+	if (!caller_call(&c, SYSQ_ACTION_SEND, RET_PENDING))
+		return;
+	if (family == AF_UNIX)
+		unix_destination(&c, ctx);
+	else
+		named_from_ctx(&c, ctx, family);
+	if (build(&c))
+		keep_pending(sk, c.s, PENDING_SEND);
+}
+
+/* cgroup sendmsg programs decide whether the datagram goes: always yes. */
+SEC("cgroup/sendmsg4")
+int sysq_sock_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	datagram_send(ctx, AF_INET);
+	return 1;
+}
+
+SEC("cgroup/sendmsg6")
+int sysq_sock_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	datagram_send(ctx, AF_INET6);
+	return 1;
+}
+
+/* cgroup/sendmsg_unix (kernel 6.7), which libbpf 1.1 does not know: the
+ * section gives the program its type (cgroup sock_addr), and the agent
+ * sets the expected attach type BPF_CGROUP_UNIX_SENDMSG by number before
+ * loading and attaches it with bpf_link_create() (agent/bpf/socket_bpf.c). */
+SEC("cgroup/sendmsg4")
+int sysq_sock_sendmsg_unix(struct bpf_sock_addr *ctx)
+{
+	datagram_send(ctx, AF_UNIX);
+	return 1;
 }
 
 char LICENSE[] SEC("license") = "GPL";

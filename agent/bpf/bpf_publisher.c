@@ -73,6 +73,9 @@ int bpf_publisher_start(const struct bpf_publisher_options *opt, struct publishe
 		.allow_unix = opt->allow_unix,
 		.ring_size = opt->ring_size,
 		.self = getpid(),
+		.syscall_exit = opt->syscall_exit,
+		.sends = opt->sends,
+		.send_dedup_ms = opt->send_dedup_ms,
 	};
 	struct bpf_publisher *bp = xcalloc(1, sizeof(*bp));
 	int rc;
@@ -93,7 +96,8 @@ int bpf_publisher_start(const struct bpf_publisher_options *opt, struct publishe
 		return -rc;
 	}
 	atomic_store(&pub->active, true);
-	log_info("bpf: socket programs attached; socket_events comes from BPF");
+	log_info("bpf: socket programs attached (%s); socket_events comes from BPF",
+		 opt->syscall_exit ? "sys_exit" : "socket hooks");
 	*ret = bp;
 	return 0;
 }

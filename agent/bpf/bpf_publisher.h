@@ -20,6 +20,9 @@ struct bpf_publisher_options {
 	bool allow_unix;		   /* false: UNIX sockets are filtered out */
 	uint64_t ring_size;		   /* bytes, rounded up to a power of two */
 	int flush_ms;			   /* longest wait before reading the ring */
+	bool syscall_exit;		   /* the sys_exit program, not the socket hooks */
+	bool sends;			   /* datagram sends to an explicit address */
+	uint64_t send_dedup_ms;		   /* their dedup window; 0: none */
 };
 
 struct bpf_publisher;

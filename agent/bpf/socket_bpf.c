@@ -1,5 +1,13 @@
-/* Loading, configuring and reading the socket BPF programs. */
+/* Loading, configuring and reading the socket BPF programs.
+ *
+ * One object holds both sets of programs (bpf/socket_events.bpf.c); only
+ * the chosen set is loaded. The socket-hook set attaches to the cgroup v2
+ * root through BPF links, and its two tracepoint programs through raw
+ * tracepoint links, so everything detaches when the agent's descriptors
+ * close, whichever way it exits. */
 #include "socket_bpf.h"
+
+#include "cgroup_root.h"
 
 /* The skeleton declares the programs' globals, whose types come first. */
 #include "sysq_socket_event.h"
@@ -12,6 +20,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +37,22 @@ _Static_assert(SOCKET_BPF_COUNTERS == SYSQ_CNT_COUNT + 1, "counter count");
  * two, so this share is one too, as the program's wakeup test needs. */
 #define WAKEUP_SHARE 16
 
+/* More than the object has programs. */
+#define MAX_LINKS 16
+
+/* enum bpf_attach_type's BPF_CGROUP_UNIX_SENDMSG (kernel 6.7). libbpf 1.1
+ * and the uapi headers of Debian 12 predate it: the program is declared
+ * with a section libbpf knows for its type (cgroup/sendmsg4), given this
+ * expected attach type by number before loading, and attached with
+ * bpf_link_create(prog_fd, cgroup_fd, 50, NULL). The kernel's number is
+ * part of its ABI and never changes. */
+#define ATTACH_CGROUP_UNIX_SENDMSG 50
+
 struct socket_bpf {
 	struct socket_events *skel;
+	struct bpf_link *links[MAX_LINKS];
+	int nlinks;
+	int unix_link; /* the UNIX send hook's link descriptor, or -1 */
 	struct ring_buffer *rb;
 	socket_bpf_fn fn;
 	void *ctx;
@@ -44,6 +68,7 @@ static const enum counter_id counter_ids[SOCKET_BPF_COUNTERS] = {
 	[SYSQ_CNT_FILTER_PROCESS] = COUNTER_filtered_process,
 	[SYSQ_CNT_DEDUP] = COUNTER_filtered_dedup,
 	[SYSQ_CNT_RINGBUF_FULL] = COUNTER_lost_ringbuf,
+	[SYSQ_CNT_PENDING_LOST] = COUNTER_lost_pending,
 	[SYSQ_CNT_COUNT] = COUNTER_lost_bpf_missed,
 };
 
@@ -133,6 +158,7 @@ static void set_settings(struct socket_events *skel, const struct socket_bpf_opt
 	skel->rodata->cfg.self_tgid = (uint32_t)opt->self;
 	skel->rodata->cfg.wakeup_bytes = (uint32_t)(ring / WAKEUP_SHARE);
 	skel->rodata->cfg.dedup_ns = f ? (uint64_t)f->dedup_window_ms * 1000000ull : 0;
+	skel->rodata->cfg.send_dedup_ns = opt->send_dedup_ms * 1000000ull;
 	fill_port_drop(skel->bss->port_drop, f);
 }
 
@@ -203,13 +229,95 @@ static int fail(struct socket_bpf *sb, char **err, int rc, const char *step)
 	return rc;
 }
 
+/* Loads either the sys_exit program or the socket-hook set, and the
+ * datagram send hooks when sends are wanted (with the send tracepoint,
+ * which settles them, in either set). */
+static void choose_programs(struct socket_events *skel, const struct socket_bpf_options *opt)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		bool exit_prog = prog == skel->progs.sysq_sock_exit;
+		bool send_prog = prog == skel->progs.sysq_sock_sendmsg4 ||
+				 prog == skel->progs.sysq_sock_sendmsg6 ||
+				 prog == skel->progs.sysq_sock_sendmsg_unix;
+
+		if (send_prog)
+			bpf_program__set_autoload(prog, opt->sends);
+		else if (prog == skel->progs.sysq_sock_send)
+			bpf_program__set_autoload(prog, !opt->syscall_exit || opt->sends);
+		else
+			bpf_program__set_autoload(prog, exit_prog == opt->syscall_exit);
+	}
+}
+
+static int keep_link(struct socket_bpf *sb, struct bpf_link *link)
+{
+	if (!link)
+		return -errno;
+	if (sb->nlinks == MAX_LINKS) {
+		bpf_link__destroy(link);
+		return -E2BIG;
+	}
+	sb->links[sb->nlinks++] = link;
+	return 0;
+}
+
+/* Tracepoint programs attach where their section says; cgroup and
+ * sockops programs to the cgroup v2 root, through links (bpf_link_create)
+ * rather than the older attach call, so they detach with the agent. */
+static int attach_all(struct socket_bpf *sb, char **err)
+{
+	char root[PATH_MAX];
+	struct bpf_program *prog;
+	int cg = -1, rc = 0;
+
+	bpf_object__for_each_program(prog, sb->skel->obj) {
+		if (!bpf_program__autoload(prog) || rc < 0)
+			continue;
+		if (bpf_program__type(prog) == BPF_PROG_TYPE_TRACING) {
+			rc = keep_link(sb, bpf_program__attach(prog));
+			continue;
+		}
+		if (cg < 0) {
+			rc = cgroup2_root(root, sizeof(root));
+			if (rc < 0) {
+				*err = xasprintf("finding the cgroup v2 root in /proc/self/mountinfo: %s",
+						 strerror(-rc));
+				break;
+			}
+			cg = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			rc = cg < 0 ? -errno : 0;
+			if (rc < 0) {
+				*err = xasprintf("opening the cgroup v2 root %s: %s", root, strerror(-rc));
+				break;
+			}
+		}
+		if (prog == sb->skel->progs.sysq_sock_sendmsg_unix) {
+			sb->unix_link = bpf_link_create(bpf_program__fd(prog), cg,
+							ATTACH_CGROUP_UNIX_SENDMSG, NULL);
+			rc = sb->unix_link < 0 ? -errno : 0;
+		} else {
+			rc = keep_link(sb, bpf_program__attach_cgroup(prog, cg));
+		}
+	}
+	if (rc < 0 && !*err)
+		*err = xasprintf("attaching %s: %s%s", bpf_program__name(prog), strerror(-rc),
+				 hint(-rc));
+	if (cg >= 0)
+		close(cg);
+	return rc;
+}
+
 int socket_bpf_open(const struct socket_bpf_options *opt, struct socket_bpf **out, char **err)
 {
 	struct socket_bpf *sb = xcalloc(1, sizeof(*sb));
 	uint64_t ring = round_up_pow2(opt->ring_size);
 	int rc;
 
+	sb->unix_link = -1;
 	*out = NULL;
+	*err = NULL;
 	libbpf_set_print(libbpf_log);
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		return fail(sb, err, -ENOENT, "the kernel has no BTF (/sys/kernel/btf/vmlinux)");
@@ -221,6 +329,9 @@ int socket_bpf_open(const struct socket_bpf_options *opt, struct socket_bpf **ou
 	if (!sb->skel)
 		return fail(sb, err, -errno, "opening the embedded BPF object");
 	set_settings(sb->skel, opt, ring);
+	choose_programs(sb->skel, opt);
+	bpf_program__set_expected_attach_type(sb->skel->progs.sysq_sock_sendmsg_unix,
+					      (enum bpf_attach_type)ATTACH_CGROUP_UNIX_SENDMSG);
 	bpf_map__set_max_entries(sb->skel->maps.events, (uint32_t)ring);
 	rc = socket_events__load(sb->skel);
 	if (rc < 0)
@@ -228,9 +339,11 @@ int socket_bpf_open(const struct socket_bpf_options *opt, struct socket_bpf **ou
 	rc = fill_filters(sb->skel, opt->filters);
 	if (rc < 0)
 		return fail(sb, err, rc, "writing bpf_filters into the maps");
-	rc = socket_events__attach(sb->skel);
-	if (rc < 0)
-		return fail(sb, err, rc, "attaching to sys_exit");
+	rc = attach_all(sb, err);
+	if (rc < 0) {
+		socket_bpf_close(sb);
+		return rc;
+	}
 	sb->rb = ring_buffer__new(bpf_map__fd(sb->skel->maps.events), on_record, sb, NULL);
 	if (!sb->rb)
 		return fail(sb, err, -errno, "opening the ring buffer");
@@ -253,18 +366,25 @@ int socket_bpf_poll(struct socket_bpf *sb, int timeout_ms, socket_bpf_fn fn, voi
 	return more < 0 ? more : n + more;
 }
 
-/* Syscall exits the kernel did not run the program for, because it was
- * already running on that CPU (preempted, on a preemptible kernel). An
- * upper bound on socket calls missed: most exits are other syscalls. */
+/* Runs the kernel skipped because the program was already running on
+ * that CPU (preempted, on a preemptible kernel), over the loaded tracing
+ * programs. For sys_exit an upper bound on socket calls missed: most exits
+ * are other syscalls. */
 static uint64_t recursion_misses(struct socket_bpf *sb)
 {
-	struct bpf_prog_info info;
-	uint32_t len = sizeof(info);
+	struct bpf_program *prog;
+	uint64_t sum = 0;
 
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(bpf_program__fd(sb->skel->progs.sysq_sock_exit), &info, &len))
-		return 0;
-	return info.recursion_misses;
+	bpf_object__for_each_program(prog, sb->skel->obj) {
+		struct bpf_prog_info info;
+		uint32_t len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (bpf_program__autoload(prog) &&
+		    bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0)
+			sum += info.recursion_misses;
+	}
+	return sum;
 }
 
 void socket_bpf_counters(struct socket_bpf *sb, uint64_t *out)
@@ -285,6 +405,10 @@ void socket_bpf_close(struct socket_bpf *sb)
 	if (!sb)
 		return;
 	ring_buffer__free(sb->rb);
+	for (int i = 0; i < sb->nlinks; i++)
+		bpf_link__destroy(sb->links[i]);
+	if (sb->unix_link >= 0)
+		close(sb->unix_link);
 	socket_events__destroy(sb->skel);
 	free(sb->percpu);
 	free(sb);

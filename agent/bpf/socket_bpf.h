@@ -18,13 +18,16 @@
 #include <sys/types.h>
 
 /* The index of each counter matches enum sysq_bpf_counter. */
-#define SOCKET_BPF_COUNTERS 7
+#define SOCKET_BPF_COUNTERS 8
 
 struct socket_bpf_options {
 	const struct bpf_filters *filters; /* NULL: keep everything */
 	bool allow_unix;		   /* false: UNIX sockets are filtered by family */
 	uint64_t ring_size;		   /* rounded up to a power of two */
 	pid_t self;			   /* whose sockets are not events (0: none) */
+	bool syscall_exit;		   /* the sys_exit program, not the socket hooks */
+	bool sends;			   /* datagram sends to an explicit address */
+	uint64_t send_dedup_ms;		   /* their dedup window; 0: none */
 };
 
 struct socket_bpf;

@@ -19,6 +19,8 @@ const char *socket_action_name(int action)
 		return "accept";
 	case SYSQ_ACTION_LISTEN:
 		return "listen";
+	case SYSQ_ACTION_SEND:
+		return "send";
 	}
 	return NULL;
 }
@@ -119,6 +121,7 @@ int socket_decode(const void *data, size_t size, struct bpf_socket_call *out)
 	out->action = e->action;
 	out->ret = e->ret;
 	out->fd = e->fd;
+	out->collapsed = e->collapsed;
 	out->pid = e->pid;
 	out->tid = e->tid;
 	out->ppid = e->ppid;

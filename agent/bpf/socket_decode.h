@@ -18,6 +18,7 @@ struct bpf_socket_call {
 	int action; /* enum sysq_sock_action */
 	int64_t ret;
 	int fd;
+	uint32_t collapsed; /* send: repeats the kernel dropped since the endpoint's previous record */
 	uint32_t pid, tid, ppid, uid, gid, auid;
 	uint64_t cgroup_id;
 	uint64_t boot_ns; /* CLOCK_BOOTTIME, exact to a kernel tick */
@@ -40,5 +41,5 @@ struct bpf_socket_call {
 /* Returns 0, or -EINVAL for a malformed record. */
 int socket_decode(const void *data, size_t size, struct bpf_socket_call *out);
 
-/* "connect", "bind", "accept" (accept4 too) or "listen". */
+/* "connect", "bind", "accept" (accept4 too), "listen" or "send". */
 const char *socket_action_name(int action);

@@ -334,6 +334,22 @@ static int start_audit(struct daemon *d)
 	return 0;
 }
 
+/* What the default socket hooks cannot see, said once where a flag asks
+ * for it (docs/bpf.md). */
+static void warn_unseen(const struct sysq_flags *f)
+{
+	if (f->bpf_socket_syscall_exit)
+		return;
+	if (f->audit_allow_unix)
+		log_warn("bpf: UNIX socket calls are seen only with --bpf_socket_syscall_exit=true");
+	if (f->audit_allow_null_accept_socket_events)
+		log_warn("bpf: accepts that find no client are seen only with "
+			 "--bpf_socket_syscall_exit=true");
+	if (f->audit_allow_failed_socket_events)
+		log_warn("bpf: failed binds and accepts are seen only with "
+			 "--bpf_socket_syscall_exit=true");
+}
+
 /* --enable_bpf_events=auto goes on without BPF, with audit feeding the
  * tables; =true stops the daemon. */
 static int start_bpf(struct daemon *d)
@@ -344,12 +360,18 @@ static int start_bpf(struct daemon *d)
 		.allow_unix = d->flags.audit_allow_unix,
 		.ring_size = (uint64_t)d->flags.bpf_ring_buffer_size,
 		.flush_ms = (int)d->flags.bpf_flush_ms,
+		.syscall_exit = d->flags.bpf_socket_syscall_exit,
+		.sends = d->flags.enable_bpf_send_events,
+		.send_dedup_ms = (uint64_t)d->flags.bpf_send_dedup_ms,
 	};
 	bool required = strcmp(d->flags.enable_bpf_events, "true") == 0;
 	char *err = NULL;
 
-	if (!pub || bpf_publisher_start(&opt, pub, &d->bpf, &err) == 0)
+	if (!pub || bpf_publisher_start(&opt, pub, &d->bpf, &err) == 0) {
+		if (pub)
+			warn_unseen(&d->flags);
 		return 0;
+	}
 	if (required)
 		log_error("bpf: --enable_bpf_events=true, but BPF is unavailable: %s", err);
 	else

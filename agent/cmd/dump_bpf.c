@@ -9,6 +9,7 @@
 
 #include "bpf/exec_bpf.h"
 #include "bpf/socket_bpf.h"
+#include "sysq_socket_event.h"
 #include "core/flags.h"
 
 #include "common/escape.h"
@@ -69,6 +70,8 @@ static void text_event(struct strbuf *out, const struct bpf_socket_call *c)
 		text_endpoint(out, "local", &c->local);
 	if (c->have_peer)
 		text_endpoint(out, "peer", &c->peer);
+	if (c->action == SYSQ_ACTION_SEND)
+		sb_printf(out, " collapsed=%" PRIu32, c->collapsed);
 }
 
 static void json_str(struct strbuf *out, const char *key, const char *val)
@@ -104,6 +107,8 @@ static void json_event(struct strbuf *out, const struct bpf_socket_call *c)
 		json_endpoint(out, "local", &c->local);
 	if (c->have_peer)
 		json_endpoint(out, "peer", &c->peer);
+	if (c->action == SYSQ_ACTION_SEND)
+		sb_printf(out, ",\"collapsed\":%" PRIu32, c->collapsed);
 	sb_putc(out, '}');
 }
 
@@ -185,6 +190,9 @@ int dump_bpf_run(bool json, int sigfd)
 	flags_init(&defaults);
 	opt.ring_size = (uint64_t)defaults.bpf_ring_buffer_size;
 	flush_ms = (int)defaults.bpf_flush_ms;
+	opt.syscall_exit = defaults.bpf_socket_syscall_exit;
+	opt.sends = defaults.enable_bpf_send_events;
+	opt.send_dedup_ms = (uint64_t)defaults.bpf_send_dedup_ms;
 	flags_free(&defaults);
 	if (socket_bpf_open(&opt, &sb, &err) < 0) {
 		fprintf(stderr, "sysq dump: BPF is unavailable: %s\n", err);

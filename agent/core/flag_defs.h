@@ -85,6 +85,15 @@
 	  "Kernel audit backlog wait time (jiffies) set at start")                                 \
 	X(STRING, enable_bpf_events, "auto", 0, 0,                                                 \
 	  "socket_events from BPF: auto (when the kernel allows), true (required) or false")       \
+	X(BOOL, bpf_socket_syscall_exit, "false", 0, 0,                                            \
+	  "BPF socket_events from the sys_exit tracepoint: every call with its result (UNIX "     \
+	  "sockets, failures, every accept), at a cost to every syscall of every process")        \
+	X(BOOL, enable_bpf_send_events, "false", 0, 0,                                             \
+	  "socket_events 'send' rows from BPF: UDP and UNIX datagrams sent to an explicit "        \
+	  "address without connect() (sendto, sendmsg, sendmmsg)")                                \
+	X(INT, bpf_send_dedup_ms, "1000", 0, 3600000,                                              \
+	  "BPF send rows: one per process, family and remote endpoint within this many "          \
+	  "milliseconds, the repeats counted (0: every send)")                                    \
 	X(BOOL, audit_keep_socket_rules, "false", 0, 0,                                            \
 	  "Keep the audit socket rules while BPF feeds socket_events")                             \
 	X(STRING, enable_bpf_process_events, "false", 0, 0,                                        \

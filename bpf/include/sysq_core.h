@@ -22,6 +22,11 @@ struct pt_regs___sysq {
 	unsigned long si;
 	unsigned long dx;
 	unsigned long orig_ax; /* the syscall number */
+	/* The user code and stack segments a syscall entered from; 16 bits
+	 * of a union since FRED (6.9), a whole word before: libbpf sizes the
+	 * load to the running kernel's field. */
+	unsigned short cs;
+	unsigned short ss;
 };
 
 /* status has TS_COMPAT while a task runs a 32-bit syscall, whose numbers
@@ -61,6 +66,7 @@ struct path {
 
 struct file {
 	struct path f_path;
+	unsigned int f_flags; /* O_NONBLOCK: a connect returns EINPROGRESS */
 	void *private_data;
 };
 
@@ -101,6 +107,7 @@ struct css_set {
 
 struct task_struct {
 	struct thread_info thread_info;
+	void *stack; /* the syscall's registers sit at its top */
 	int pid;
 	int tgid;
 	struct task_struct *real_parent;
@@ -123,12 +130,14 @@ struct sock_common {
 	__be16 skc_dport;
 	__u16 skc_num;
 	unsigned short skc_family;
+	volatile unsigned char skc_state;
 	struct sysq_in6 skc_v6_daddr;
 	struct sysq_in6 skc_v6_rcv_saddr;
 };
 
 struct sock {
 	struct sock_common __sk_common;
+	int sk_err;
 	__u16 sk_type;
 	__u16 sk_protocol;
 };
@@ -151,6 +160,15 @@ struct unix_address {
 
 struct unix_sock {
 	struct unix_address *addr;
+};
+
+/* The context of a cgroup sock_addr program as the kernel holds it: for a
+ * UNIX socket's hook, the context's own fields carry no path, but the
+ * kernel's copy of the address is here (uaddrlen since 6.7, with the
+ * UNIX hooks). */
+struct bpf_sock_addr_kern___sysq {
+	void *uaddr;
+	__u32 uaddrlen;
 };
 
 #pragma clang attribute pop

@@ -9,7 +9,7 @@
 
 #include <linux/types.h>
 
-#define SYSQ_SOCK_EVENT_VERSION 3
+#define SYSQ_SOCK_EVENT_VERSION 4
 #define SYSQ_SOCKADDR_MAX 128 /* sizeof(struct sockaddr_storage) */
 #define SYSQ_UNIX_PATH_MAX 108
 #define SYSQ_EXE_MAX 256
@@ -21,6 +21,7 @@ enum sysq_sock_action {
 	SYSQ_ACTION_ACCEPT,
 	SYSQ_ACTION_ACCEPT4,
 	SYSQ_ACTION_LISTEN,
+	SYSQ_ACTION_SEND, /* a datagram sent to an explicit address (sendto, sendmsg, sendmmsg) */
 };
 
 /* sysq_sock_event.flags */
@@ -61,7 +62,10 @@ struct sysq_sock_event {
 	__u8 local_addr[16];
 	__u8 peer_addr[16];
 	char comm[SYSQ_COMM_LEN];
-	__u32 reserved; /* zero; keeps the variable part 8-byte aligned */
+	/* send: repeats of it (same process, family and endpoint) the kernel
+	 * dropped within the send dedup window since the previous record of
+	 * that endpoint. Also keeps the variable part 8-byte aligned. */
+	__u32 collapsed;
 };
 
 /* The most the variable part can hold. */
@@ -75,6 +79,7 @@ enum sysq_bpf_counter {
 	SYSQ_CNT_FILTER_PROCESS,
 	SYSQ_CNT_DEDUP,
 	SYSQ_CNT_RINGBUF_FULL,
+	SYSQ_CNT_PENDING_LOST, /* a call's record found no socket storage to wait in */
 	SYSQ_CNT_COUNT,
 };
 
@@ -94,6 +99,7 @@ struct sysq_sock_settings {
 	__u32 self_tgid;     /* the agent: its own sockets are not events */
 	__u32 wakeup_bytes;  /* a power of two: wake the reader at each multiple waiting */
 	__u64 dedup_ns;	     /* 0: no dedup */
+	__u64 send_dedup_ns; /* the same for sends; 0: none */
 };
 
 /* Key of the UNIX path prefix LPM trie: prefixlen counts bits. */
@@ -102,7 +108,8 @@ struct sysq_unix_prefix_key {
 	__u8 path[SYSQ_UNIX_PATH_MAX];
 };
 
-/* Key of the dedup LRU map: one entry per (process, action, endpoint). */
+/* Key of the dedup LRU map: one entry per (process, action, endpoint).
+ * Its value: when the window opened, and the repeats dropped since. */
 struct sysq_dedup_key {
 	__u32 pid;
 	__u16 action;

@@ -39,4 +39,8 @@
  * every entry there is a syscall SYSCALL records are matched against, so
  * listing one there would make audit_syscall_lookup() recognize a record
  * sysq never asked for. */
-#define SYSQ_BPF_ONLY_SYSCALLS(X) X(listen, 50, 363, 201, 284, 329, 363)
+#define SYSQ_BPF_ONLY_SYSCALLS(X)                                                                  \
+	X(listen, 50, 363, 201, 284, 329, 363)                                                     \
+	X(sendto, 44, 369, 206, 290, 335, 369)                                                     \
+	X(sendmsg, 46, 370, 211, 296, 341, 370)                                                    \
+	X(sendmmsg, 307, 345, 269, 374, 349, 358)

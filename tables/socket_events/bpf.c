@@ -8,7 +8,9 @@
  * are in progress. The difference is where those facts come from: the
  * programs read them from the socket at the call's return, so they are
  * never stale. BPF also sees listen(), which audit rules do not cover, and
- * fills tid and cgroup_id. The same flags decide which statuses make rows. */
+ * fills tid and cgroup_id. The same flags decide which statuses make rows.
+ * Datagram sends (--enable_bpf_send_events) are rows too: the destination
+ * is the remote side, and collapsed counts the repeats the kernel dropped. */
 #include "socket_events.h"
 
 #include "bpf/socket_decode.h"
@@ -34,6 +36,8 @@ static enum socket_call call_of(int action)
 	case SYSQ_ACTION_ACCEPT:
 	case SYSQ_ACTION_ACCEPT4:
 		return SOCKET_CALL_ACCEPT;
+	case SYSQ_ACTION_SEND:
+		return SOCKET_CALL_SEND;
 	default:
 		return SOCKET_CALL_LISTEN;
 	}
@@ -150,6 +154,8 @@ void socket_events_on_bpf(struct subscriber *sub, void *ctx, const void *event)
 	if (sa)
 		socket_row_named(row, call, sa);
 	set_socket_facts(row, c, status, sa);
+	if (call == SOCKET_CALL_SEND)
+		row_set_int(row, SE_collapsed, c->collapsed);
 	set_times(row, c);
 	row_set_int(row, SE_success, status != STATUS_FAILED);
 	row_set_str(row, SE_status, socket_status_names[status]);

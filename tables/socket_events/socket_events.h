@@ -11,7 +11,8 @@
 
 /* X(name, type, hidden, description) */
 #define SOCKET_EVENTS_COLUMNS(X)                                                                   \
-	X(action, TEXT, false, "bind, connect or accept")                                          \
+	X(action, TEXT, false,                                                                     \
+	  "bind, connect or accept; listen and send (datagrams to an explicit address) from BPF")  \
 	X(pid, INTEGER, false, "Process ID")                                                       \
 	X(path, TEXT, false, "Path of the process's executable")                                   \
 	X(fd, TEXT, false, "The socket's file descriptor (the call's first argument), in decimal") \
@@ -38,7 +39,10 @@
 	X(comm, TEXT, true, "The process's command name (the kernel's comm)")                      \
 	X(tid, INTEGER, true, "Thread ID of the caller (BPF rows)")                                \
 	X(cgroup_id, INTEGER, true, "ID of the caller's cgroup v2 (BPF rows)")                     \
-	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live")
+	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live") \
+	X(collapsed, INTEGER, true,                                                                \
+	  "send rows: sends to the same endpoint by the same process that the kernel dropped as "  \
+	  "repeats since the previous row for it (--bpf_send_dedup_ms)")
 
 enum socket_events_column {
 #define X(name, ...) SE_##name,
@@ -53,7 +57,13 @@ extern const char *const socket_status_names[];
 
 /* A call as far as its row goes: the audit syscall or BPF action maps to
  * one of these (accept4 is an accept). */
-enum socket_call { SOCKET_CALL_BIND, SOCKET_CALL_CONNECT, SOCKET_CALL_ACCEPT, SOCKET_CALL_LISTEN };
+enum socket_call {
+	SOCKET_CALL_BIND,
+	SOCKET_CALL_CONNECT,
+	SOCKET_CALL_ACCEPT,
+	SOCKET_CALL_LISTEN,
+	SOCKET_CALL_SEND, /* a datagram to an explicit address (BPF) */
+};
 
 /* The row's status for a call that returned `ret` (`ok` when it
  * succeeded), or -1 for a row the flags leave out. */

@@ -8,7 +8,14 @@ fill; each bpf_filters kind must drop what it names and count it; the
 programs must be gone after the daemon exits; 32-bit syscalls whose
 numbers are 64-bit socket calls must not be taken for them; and without
 CAP_BPF the daemon must fall back to audit (auto) or refuse to start
-(true)."""
+(true).
+
+Two sets of programs: the opt-in sys_exit program (EXIT), which sees every
+call of the workload, and the default socket hooks, which see its inet
+calls but not its UNIX ones nor the accept that found no client
+(docs/bpf.md). The workload cases run in both modes, each over what the
+mode sees; the UNIX-path filter case needs EXIT."""
+import errno
 import json
 import os
 import shutil
@@ -22,10 +29,14 @@ from test_socket_events import (ALL_OPTIONS, AUDIT_ONLY, COLUMNS, Workload,  # n
                                 expected_row)
 
 BPF = "--enable_bpf_events=true"
+EXIT = "--bpf_socket_syscall_exit=true"
 ALL = [o for o in ALL_OPTIONS if o != AUDIT_ONLY]
 SHARED = ("action, pid, path, fd, auid, family, protocol, local_address, remote_address, "
           "local_port, remote_port, socket, success, status, ppid, uid, gid, comm")
 PROGRAMS = ("sysq_sock_exit",)
+HOOK_PROGRAMS = ("sysq_sock_post_bind4", "sysq_sock_post_bind6", "sysq_sock_ops",
+                 "sysq_sock_connect4", "sysq_sock_connect6", "sysq_sock_release",
+                 "sysq_sock_send", "sysq_sock_recv", "sysq_sock_accept4", "sysq_sock_accept6")
 COMPAT_HELPER = os.environ.get("SYSQ_TEST_COMPAT", "sysq-test-compat")
 NO_IA32 = 77  # sysq-test-compat: int 0x80 faults, the kernel has no IA32 emulation
 
@@ -36,7 +47,7 @@ def rows_until(d, sql, count, what):
 
 
 def test_workload_rows_exact():
-    with Daemon(BPF, *ALL) as d:
+    with Daemon(BPF, EXIT, *ALL) as d:
         check(all("connect" not in r for r in audit_rules()),
               f"no audit socket rules while BPF feeds socket_events: {audit_rules()}")
         w = Workload()
@@ -60,7 +71,7 @@ def test_workload_rows_exact():
 
 def test_differential_against_audit():
     """One run, both sources: every column both fill is equal, call by call."""
-    with Daemon(BPF, "--audit_keep_socket_rules", *ALL) as d:
+    with Daemon(BPF, EXIT, "--audit_keep_socket_rules", *ALL) as d:
         w = Workload()
         try:
             base = f"SELECT {SHARED}, time FROM socket_events WHERE pid = {w.proc.pid}"
@@ -138,7 +149,7 @@ def run_filter_workload(tmp, ports, exe=sys.executable, name="workload.py"):
 
 
 def test_filters_drop_and_count():
-    d = Daemon(BPF, "--audit_allow_sockets", "--audit_allow_unix")
+    d = Daemon(BPF, EXIT, "--audit_allow_sockets", "--audit_allow_unix")
     excluded_comm = os.path.join(d.tmp, "sysqfiltproc")
     os.symlink(os.path.realpath(sys.executable), excluded_comm)  # comm = the link's name
     cfg = write_config(os.path.join(d.tmp, "sysq.conf"), {"bpf_filters": {
@@ -188,7 +199,7 @@ def sysq_programs():
 
 
 def test_no_leftovers():
-    with Daemon(BPF, "--audit_allow_sockets"):
+    with Daemon(BPF, EXIT, "--audit_allow_sockets"):
         check_eq(sysq_programs(), list(PROGRAMS), "the program is attached while running")
     # The kernel frees a program after an RCU grace period, not at close().
     wait_for(lambda: sysq_programs() == [], timeout=10,
@@ -197,7 +208,7 @@ def test_no_leftovers():
 
 def test_compat_syscalls_ignored():
     """i386 syscalls 42/43/49/50/288 through int 0x80 are not socket calls."""
-    with Daemon(BPF, "--audit_allow_sockets", "--audit_allow_failed_socket_events",
+    with Daemon(BPF, EXIT, "--audit_allow_sockets", "--audit_allow_failed_socket_events",
                 "--audit_allow_null_accept_socket_events") as d:
         p = run([COMPAT_HELPER, "47201"])
         if p.returncode == NO_IA32:
@@ -213,6 +224,306 @@ def test_compat_syscalls_ignored():
     check_eq(rows, [{"action": "connect", "remote_port": "47201"}],
              "only the real connect, none of the 32-bit calls")
 
+
+# ---- The default socket hooks ----
+
+NOT_UNIX = "(family IS NULL OR family != 1) AND status != 'no_client'"
+
+
+def hooked(step):
+    """A workload call the default hooks see: not a UNIX one, and not the
+    accept that found no client (no hook runs for it)."""
+    return step["family"] != 1 and step["status"] != "no_client"
+
+
+def row_key(r):
+    return json.dumps(r, sort_keys=True)
+
+
+def test_hooks_workload_rows_exact():
+    """The workload's inet calls, exact, from the hooks. Its UDP connects
+    are settled at their sockets' next operation, here their release, so
+    the workload ends before the rows are read."""
+    with Daemon(BPF, *ALL) as d:
+        check_eq(loaded_programs(held_program_ids(d.proc.pid)), sorted(HOOK_PROGRAMS),
+                 "the hook programs, and no sys_exit program, by default")
+        check("UNIX socket calls are seen only with --bpf_socket_syscall_exit" in d.log_text(),
+              d.log_text())
+        w = Workload()
+        wanted = [s for s in w.steps if hooked(s)]
+        w.close()
+        sql = (f"SELECT {COLUMNS} FROM socket_events WHERE pid = {w.proc.pid} "
+               "AND action != 'listen'")
+        rows = rows_until(d, sql, len(wanted), "the workload's rows from the hooks")
+        listens = d.query(f"SELECT protocol, local_port FROM socket_events WHERE "
+                          f"pid = {w.proc.pid} AND action = 'listen'")
+    check_eq(sorted(map(row_key, rows)), sorted(row_key(expected_row(s, "bpf")) for s in wanted),
+             "one exact row per inet call")
+    check_eq(len(wanted), 9, "the workload's inet calls (UDP, TCP, refused, in progress)")
+    check_eq([r["protocol"] for r in listens], ["6", "6"], "the two TCP listen() calls")
+
+
+def test_hooks_differential_against_audit():
+    """Both sources in one run, over the calls the hooks see. Audit reads
+    protocol and local side from the live sockets, so its rows are read
+    while the workload holds them; the hooks settle the UDP connects when
+    the sockets close, so theirs after."""
+    with Daemon(BPF, "--audit_keep_socket_rules", *ALL) as d:
+        w = Workload()
+        try:
+            n = len([s for s in w.steps if hooked(s)])
+            base = (f"SELECT {SHARED}, time FROM socket_events WHERE pid = {w.proc.pid} "
+                    f"AND {NOT_UNIX}")
+            audit = rows_until(d, f"{base} AND source = 'audit'", n, "audit rows")
+        finally:
+            w.close()
+        bpf = rows_until(d, f"{base} AND source = 'bpf' AND action != 'listen'", n, "BPF rows")
+    key = lambda r: row_key({k: v for k, v in r.items() if k != "time"})  # noqa: E731
+    check_eq(sorted(map(key, bpf)), sorted(map(key, audit)), "the same calls, column by column")
+    for a, b in zip(sorted(audit, key=key), sorted(bpf, key=key)):
+        check(abs(int(a["time"]) - int(b["time"])) <= 1, f"time agrees: {a} {b}")
+
+
+def test_hooks_filters_drop_and_count():
+    """The filters on the hooks: port, family, process and dedup, counted
+    as with sys_exit (UNIX calls are not seen, so none is filtered)."""
+    d = Daemon(BPF, "--audit_allow_sockets")
+    excluded_comm = os.path.join(d.tmp, "sysqfiltproc")
+    os.symlink(os.path.realpath(sys.executable), excluded_comm)
+    cfg = write_config(os.path.join(d.tmp, "sysq.conf"), {"bpf_filters": {
+        "families": ["inet"], "exclude_ports": [47301],
+        "exclude_processes": ["sysqfiltproc"], "dedup_window_ms": 60000}})
+    d.flags.append(f"--config_path={cfg}")
+    with d:
+        run_filter_workload(d.tmp, (47301, 47302, 47303))
+        run_filter_workload(d.tmp, (47311, 47312, 47313), exe=excluded_comm, name="x.py")
+        # Five blocking TCP connects to one listener: their records are
+        # built (and filtered) before the call, and TCP_CONNECT_CB must
+        # neither build nor count a dropped one again.
+        subprocess.run([sys.executable, "-c", (
+            "import socket\nl = socket.socket(); l.bind(('127.0.0.1', 47305)); l.listen(8)\n"
+            "k = [socket.create_connection(('127.0.0.1', 47305)) for _ in range(5)]\n")],
+            check=True)
+        got = rows_until(d, "SELECT action, remote_port FROM socket_events WHERE "
+                         "remote_port BETWEEN 47301 AND 47320", 3, "the rows the filters keep")
+        # At least: the counter is the host's, and another process may
+        # repeat a call within the minute too.
+        wait_for(lambda: int(d.counters("bpfsocketpublisher")["filtered_dedup"]) >= 53,
+                 what="the dedup counter")
+        c = d.counters("bpfsocketpublisher")
+    check_eq(sorted(r["remote_port"] for r in got), ["47302", "47303", "47305"],
+             "kept: the other port, one row of the UDP burst, one of the TCP burst")
+    check_eq(c["filtered_port"], "1", "the excluded port")
+    check_eq(c["filtered_family"], "1", "the inet6 connect")
+    check(int(c["filtered_process"]) >= 53, f"every inet call of the excluded process: {c}")
+    check_eq((c["lost_ringbuf"], c["lost_pending"]), ("0", "0"), "nothing lost")
+
+
+def cgroup_root():
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            pre, _, post = line.partition(" - ")
+            if post.split()[:1] == ["cgroup2"] and pre.split()[3] == "/":
+                return pre.split()[4]
+    raise AssertionError("no cgroup v2 root in /proc/self/mountinfo")
+
+
+def held_program_ids(pid):
+    """The BPF programs process pid holds, by program or link descriptor.
+    Other daemons may run on the machine: only these ids are its own."""
+    ids = set()
+    for fd in os.listdir(f"/proc/{pid}/fdinfo"):
+        try:
+            with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                text = f.read()
+        except OSError:
+            continue
+        ids.update(int(line.split()[1]) for line in text.splitlines()
+                   if line.startswith("prog_id:"))
+    return ids
+
+
+def loaded_programs(ids):
+    out = json.loads(run(["bpftool", "-j", "prog", "show"], check=True).stdout.decode())
+    return sorted(p["name"] for p in out if p["id"] in ids)
+
+
+def ids_in(value):
+    if isinstance(value, dict):
+        return {value["id"]} if "id" in value else set().union(*map(ids_in, value.values()))
+    if isinstance(value, list):
+        return set().union(*map(ids_in, value)) if value else set()
+    return set()
+
+
+def attached_to_root(ids):
+    out = run(["bpftool", "-j", "cgroup", "tree", cgroup_root()], check=True).stdout.decode()
+    return ids_in(json.loads(out)) & ids
+
+
+def cgroup_links(ids):
+    out = run(["bpftool", "-j", "link", "show"], check=True).stdout.decode()
+    return {link["prog_id"] for link in json.loads(out)
+            if link.get("type") == "cgroup" and link.get("prog_id") in ids}
+
+
+def test_hooks_no_leftovers():
+    with Daemon(BPF, "--audit_allow_sockets") as d:
+        ids = held_program_ids(d.proc.pid)
+        check_eq(loaded_programs(ids), sorted(HOOK_PROGRAMS), "the hook programs are loaded")
+        check_eq(len(attached_to_root(ids)), len(HOOK_PROGRAMS) - 2,
+                 "every program but the two tracepoint ones is attached to the cgroup root")
+    wait_for(lambda: loaded_programs(ids) == [] and attached_to_root(ids) == set(), timeout=10,
+             what="no sysq program or cgroup attachment after the daemon exits")
+
+SEND_SCRIPT = r"""
+import json, os, socket, sys, time
+d, pause = sys.argv[1], float(sys.argv[2])
+out = {}
+u4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(20):                       # one row, 19 repeats dropped
+    u4.sendto(b"x", ("127.0.0.1", 47401))
+out["u4_port"] = u4.getsockname()[1]
+u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+u6.sendto(b"x", ("::1", 47402))
+out["u6_port"] = u6.getsockname()[1]
+m = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+m.sendmsg([b"x"], [], 0, ("127.0.0.1", 47403))
+out["m_port"] = m.getsockname()[1]
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+c.connect(("127.0.0.1", 47404))
+c.send(b"x")                              # connected, no address: not a send row
+recv = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+recv.bind(os.path.join(d, "recv.sock"))
+ux = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+for _ in range(3):
+    ux.sendto(b"x", os.path.join(d, "recv.sock"))
+try:
+    ux.sendto(b"x", os.path.join(d, "missing.sock"))
+except FileNotFoundError:
+    pass
+time.sleep(pause)                         # past the dedup window
+u4.sendto(b"x", ("127.0.0.1", 47401))     # carries the 19
+print(json.dumps(out), flush=True)
+"""
+
+
+def test_datagram_sends():
+    """--enable_bpf_send_events: datagrams sent to an explicit address are
+    'send' rows, one per process and endpoint per window, the repeats
+    dropped in the kernel counted in filtered_dedup and carried by the
+    endpoint's next row in the hidden collapsed column. UNIX datagram sends
+    too (their hook attached by number: libbpf 1.1 does not know it)."""
+    with Daemon(BPF, "--audit_allow_sockets", "--audit_allow_unix",
+                "--audit_allow_failed_socket_events", "--enable_bpf_send_events",
+                "--bpf_send_dedup_ms=3000") as d:
+        script = os.path.join(d.tmp, "sends.py")
+        with open(script, "w") as f:
+            f.write(SEND_SCRIPT)
+        p = subprocess.run([sys.executable, script, d.tmp, "4"], capture_output=True)
+        check_eq(p.returncode, 0, f"send workload: {p.stderr.decode()}")
+        ports = json.loads(p.stdout)
+        sql = ("SELECT family, protocol, local_address, local_port, remote_address, "
+               "remote_port, socket, status, collapsed FROM socket_events "
+               f"WHERE action = 'send' AND comm LIKE 'python%' AND "
+               f"(remote_port BETWEEN 47401 AND 47404 OR socket LIKE '{d.tmp}/%') ORDER BY eid")
+        rows = rows_until(d, sql, 6, "the send rows")
+        c = d.counters("bpfsocketpublisher")
+        ids = held_program_ids(d.proc.pid)
+        # Debian 12's bpftool lists only the attach types it knows in
+        # `cgroup tree`, so the UNIX send hook (attach type 50) shows in
+        # `link show` alone.
+        check_eq(len(attached_to_root(ids)), len(HOOK_PROGRAMS) - 2 + 2,
+                 "the inet send hooks attached to the cgroup root")
+        check_eq(len(cgroup_links(ids)), len(HOOK_PROGRAMS) - 2 + 3,
+                 "the three send hooks linked too, the UNIX one by number")
+    wait_for(lambda: loaded_programs(ids) == [] and attached_to_root(ids) == set()
+             and cgroup_links(ids) == set(), timeout=10,
+             what="no sysq program, link or cgroup attachment after the daemon exits")
+    one = "0000:0000:0000:0000:0000:0000:0000:0001"
+    def row(family, proto, local, lport, remote, rport, sock, status, collapsed):  # noqa: E306
+        return {"family": str(family), "protocol": proto, "local_address": local,
+                "local_port": lport, "remote_address": remote, "remote_port": rport,
+                "socket": sock, "status": status, "collapsed": str(collapsed)}
+    u4, u6, m = (str(ports[k]) for k in ("u4_port", "u6_port", "m_port"))
+    recv, missing = os.path.join(d.tmp, "recv.sock"), os.path.join(d.tmp, "missing.sock")
+    check_eq(rows, [
+        row(2, "17", "0.0.0.0", u4, "127.0.0.1", "47401", None, "succeeded", 0),
+        row(10, "17", "0000:0000:0000:0000:0000:0000:0000:0000", u6, one, "47402", None,
+            "succeeded", 0),
+        row(2, "17", "0.0.0.0", m, "127.0.0.1", "47403", None, "succeeded", 0),
+        row(1, "0", None, None, None, None, recv, "succeeded", 0),
+        row(1, None, None, None, None, None, missing, "failed", 0),
+        row(2, "17", "0.0.0.0", u4, "127.0.0.1", "47401", None, "succeeded", 19),
+    ], "one row per endpoint and window; the repeats carried by the next")
+    check(int(c["filtered_dedup"]) >= 21, f"the 19 + 2 repeats counted: {c}")
+    check_eq((c["lost_ringbuf"], c["lost_pending"]), ("0", "0"), "nothing lost")
+
+
+UDP_SCRIPT = r"""
+import json, socket, sys
+ok = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+ok.connect(("127.0.0.1", 47501))
+ok.send(b"x")                              # the socket's next operation
+bad = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    bad.connect(("255.255.255.255", 47502))  # broadcast without SO_BROADCAST
+    sys.exit("the broadcast connect should fail")
+except PermissionError:
+    pass
+print(json.dumps({"port": ok.getsockname()[1]}), flush=True)
+sys.stdin.read()                           # both sockets open until told
+"""
+
+
+def test_hooks_udp_connect_settled():
+    """A UDP connect's row waits for the socket's next operation: a send
+    settles it while the process runs; a connect that failed (EACCES) is
+    settled when its socket closes, and is never 'succeeded'."""
+    with Daemon(BPF, "--audit_allow_sockets", "--audit_allow_failed_socket_events") as d:
+        script = os.path.join(d.tmp, "udp.py")
+        with open(script, "w") as f:
+            f.write(UDP_SCRIPT)
+        p = subprocess.Popen([sys.executable, script], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE)
+        try:
+            port = json.loads(p.stdout.readline())["port"]
+            sql = ("SELECT remote_address, remote_port, local_port, status FROM socket_events "
+                   f"WHERE pid = {p.pid} AND action = 'connect' ORDER BY remote_port")
+            sent = rows_until(d, sql, 1, "the connect the send settled")
+            check_eq(sent, [{"remote_address": "127.0.0.1", "remote_port": "47501",
+                             "local_port": str(port), "status": "succeeded"}],
+                     "settled by the send, while the process runs")
+        finally:
+            p.stdin.close()
+            p.wait()
+        rows = rows_until(d, sql, 2, "the failed connect, settled at close")
+    check_eq(rows[1], {"remote_address": "255.255.255.255", "remote_port": "47502",
+                       "local_port": None, "status": "failed"}, "the refused broadcast connect")
+
+
+def test_hooks_tcp_connect_fails_before_syn():
+    """TCP connects the kernel refuses before sending a SYN (a v4-mapped
+    address on an IPv6-only socket, a multicast address: ENETUNREACH) run
+    no sockops callback: their records, built before the call, are settled
+    as failed at the socket's next operation, here its close."""
+    with Daemon(BPF, "--audit_allow_sockets", "--audit_allow_failed_socket_events") as d:
+        p = subprocess.run([sys.executable, "-c", (
+            "import socket\n"
+            "s = socket.socket(socket.AF_INET6)\n"
+            "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)\n"
+            "for s, a in ((s, ('::ffff:127.0.0.1', 47601)), (socket.socket(), ('224.0.0.1', 47602))):\n"
+            "    try:\n        s.connect(a)\n    except OSError as e:\n        print(e.errno)\n")],
+            capture_output=True, check=True)
+        check_eq(p.stdout.decode().split(), [str(errno.ENETUNREACH)] * 2, "both refused")
+        rows = rows_until(d, "SELECT family, remote_address, remote_port, local_port, protocol, "
+                          "status FROM socket_events WHERE remote_port IN (47601, 47602) "
+                          "ORDER BY remote_port", 2, "the failed connects' rows")
+    check_eq(rows, [
+        {"family": "10", "remote_address": "0000:0000:0000:0000:0000:ffff:7f00:0001",
+         "remote_port": "47601", "local_port": None, "protocol": None, "status": "failed"},
+        {"family": "2", "remote_address": "224.0.0.1", "remote_port": "47602",
+         "local_port": None, "protocol": None, "status": "failed"}], "failed, never succeeded")
 
 NO_BPF = ["setpriv", "--bounding-set=-bpf,-perfmon,-sys_admin", "--inh-caps=-all"]
 
@@ -241,4 +552,7 @@ def test_fallback_to_audit():
 if __name__ == "__main__":
     main([test_workload_rows_exact, test_differential_against_audit, test_filters_drop_and_count,
           test_exe_path_follows_exec, test_include_ports, test_no_leftovers, test_compat_syscalls_ignored,
-          test_fallback_to_audit])
+          test_fallback_to_audit, test_hooks_workload_rows_exact,
+          test_hooks_differential_against_audit, test_hooks_filters_drop_and_count,
+          test_hooks_no_leftovers, test_hooks_udp_connect_settled,
+          test_hooks_tcp_connect_fails_before_syn, test_datagram_sends])

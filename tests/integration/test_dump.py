@@ -73,6 +73,35 @@ def test_dump_says_when_audit_is_off():
     check("audit is disabled" in err, f"stderr: {err!r}")
 
 
+TCP_CONNECT = ("import socket; l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(); "
+               "c = socket.socket(); c.connect(l.getsockname()); "
+               "print(c.getsockname()[1], l.getsockname()[1])")
+
+
+def test_dump_bpf():
+    """--bpf loads its own copy of the socket programs (the default socket
+    hooks) and prints each call, with the local port the kernel chose; its
+    counters on exit. Loading takes seconds, so connect until it shows."""
+    dump = Dump("--bpf")
+    deadline = time.monotonic() + 60
+    while True:
+        p = subprocess.run([sys.executable, "-c", TCP_CONNECT], capture_output=True, check=True)
+        local, port = p.stdout.decode().split()
+        try:
+            line = dump.wait_line(lambda l: l.startswith("connect ")
+                                  and f" addr=127.0.0.1:{port} " in l, timeout=1)
+            break
+        except AssertionError:
+            if dump.proc.poll() is not None:  # stderr is read only once it has exited
+                check(False, f"dump --bpf exited: {dump.proc.stderr.read()!r}")
+            check(time.monotonic() < deadline, "dump --bpf printed no connect")
+    check(f" local=127.0.0.1:{local} " in line and " ret=0 " in line and " protocol=6 " in line,
+          line)
+    check_eq(dump.interrupt(), 0, "Ctrl-C exit status")
+    err = dump.proc.stderr.read().decode()
+    check("lost_ringbuf=0" in err and "lost_pending=0" in err, f"counters: {err!r}")
+
+
 def test_bad_option():
     r = subprocess.run([SYSQ, "dump", "--type=NOPE"], capture_output=True)
     check_eq(r.returncode, 2, "exit status for an unknown type")
@@ -81,4 +110,4 @@ def test_bad_option():
 
 if __name__ == "__main__":
     main([test_dump_shows_the_exec, test_dump_json_and_type_filter,
-          test_dump_says_when_audit_is_off, test_bad_option])
+          test_dump_says_when_audit_is_off, test_dump_bpf, test_bad_option])
