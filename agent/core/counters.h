@@ -30,7 +30,7 @@
 	X(filtered_dedup, "BPF: repeats dropped in the kernel within dedup_window_ms")            \
 	X(lost_ringbuf, "BPF: events lost because the ring buffer was full")                      \
 	X(lost_bpf_missed, "BPF: syscall exits (or execs) not examined because the program was already running on that CPU") \
-	X(lost_pending, "BPF: calls lost because their record found no socket storage to wait for the result in")
+	X(lost_pending, "BPF: calls lost because their record found no socket storage to wait in for the result")
 
 enum counter_id {
 #define X(name, desc) COUNTER_##name,
