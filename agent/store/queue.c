@@ -17,7 +17,7 @@
  * grew past RING_SHRINK (not at every drain in a storm, where the writer
  * empties it often and the pushes would double it up again). */
 #define RING_MIN 1024
-#define RING_SHRINK (64 * RING_MIN)
+#define RING_SHRINK (8 * RING_MIN)
 /* What a queued row costs beyond row_footprint: its slot, and the slot
  * the doubled ring keeps spare. */
 #define SLOT_BYTES (2 * sizeof(struct row *))

@@ -38,7 +38,7 @@ struct store_options {
 	/* The queue between the publishers and the writer (queue.h): at
 	 * most queue_size rows and queue_bytes bytes of them, 0 for no bound
 	 * of that kind. Past pack_after rows waiting (0: never), a row of a
-	 * table without before_store is queued packed, in a fifth of the
+	 * table without before_store is queued packed, in a third of the
 	 * memory, so that the same bytes hold a storm's backlog. */
 	size_t queue_size;
 	size_t queue_bytes;
