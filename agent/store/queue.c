@@ -98,30 +98,32 @@ static void grow(struct row_queue *q)
 
 bool row_queue_push(struct row_queue *q, struct row *row)
 {
-	size_t bytes = 0;
-	bool was_empty;
+	bool taken = false, was_empty = false;
+	size_t bytes;
 
 	pthread_mutex_lock(&q->lock);
 	/* The count first: a queue full by count refuses without looking at
 	 * the row. */
-	if (!(q->max_rows && q->count >= q->max_rows))
+	if (!(q->max_rows && q->count >= q->max_rows)) {
 		bytes = cost(row);
-	if (!bytes || (q->max_bytes && q->bytes + bytes > q->max_bytes)) {
-		pthread_mutex_unlock(&q->lock);
-		return false;
+		taken = bytes <= UINT32_MAX && (!q->max_bytes || q->bytes + bytes <= q->max_bytes);
 	}
-	if (q->count == q->cap)
-		grow(q);
-	q->ring[(q->head + q->count) % q->cap] = row;
-	q->bytes += bytes;
-	was_empty = q->count++ == 0;
-	atomic_store_explicit(&q->length, q->count, memory_order_relaxed);
+	if (taken) {
+		if (q->count == q->cap)
+			grow(q);
+		/* Kept in the row, so that a pop need not work it out again. */
+		row->queued_bytes = (uint32_t)bytes;
+		q->ring[(q->head + q->count) % q->cap] = row;
+		q->bytes += bytes;
+		was_empty = q->count++ == 0;
+		atomic_store_explicit(&q->length, q->count, memory_order_relaxed);
+	}
 	pthread_mutex_unlock(&q->lock);
 	/* The consumer only sleeps on an empty queue, so only the first push
 	 * needs to wake it. */
 	if (was_empty)
 		pthread_cond_signal(&q->nonempty);
-	return true;
+	return taken;
 }
 
 static void deadline_after(struct timespec *ts, unsigned ms)
@@ -166,7 +168,7 @@ size_t row_queue_pop_batch(struct row_queue *q, struct row **out, size_t max,
 	q->woken = false;
 	while (n < max && q->count > 0) {
 		out[n] = q->ring[q->head];
-		q->bytes -= cost(out[n++]);
+		q->bytes -= out[n++]->queued_bytes;
 		q->head = (q->head + 1) % q->cap;
 		q->count--;
 	}

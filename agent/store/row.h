@@ -42,6 +42,9 @@ struct row {
 	 * column is kept apart. */
 	bool packed;
 	bool has_time;
+	/* What the row counts for in the store's queue while it waits there
+	 * (queue.c), so that taking it out need not work it out again. */
+	uint32_t queued_bytes;
 	int64_t time;
 };
 
