@@ -84,8 +84,10 @@ static void grow(struct row_queue *q)
 	if (q->max_rows && cap > q->max_rows)
 		cap = q->max_rows;
 	q->ring = xrealloc(q->ring, cap * sizeof(*q->ring));
-	/* The rows that wrapped to the start go after the old end, which
-	 * has room for them as the ring at least doubled or holds them all. */
+	/* Rows that wrapped round to the start move up after the old end
+	 * when they fit there (always, when the ring doubled); else, with
+	 * the ring capped at max_rows, the rows from the head to the old end
+	 * move up to the new end. */
 	if (wrapped <= cap - q->cap) {
 		memcpy(q->ring + q->cap, q->ring, wrapped * sizeof(*q->ring));
 	} else {

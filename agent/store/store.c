@@ -50,7 +50,7 @@
  * trimmed to what the last second wrote, so an idle agent gives the
  * memory back. What an idle table keeps is small: the rows it keeps are
  * spread over the pages a burst allocated, and each pins its page against
- * malloc_trim (1024 of them kept 6 MiB after a storm). */
+ * malloc_trim. */
 #define POOL_ROWS_MAX 65536
 #define POOL_ROWS_MIN 64
 

@@ -261,6 +261,47 @@ static void test_growth(void)
 	row_queue_free(q);
 }
 
+/* A count bound past the ring's first 1024 slots: the ring grows only to
+ * the bound, here with more rows wrapped round it than the growth adds
+ * slots, and keeps FIFO order up to a full queue. */
+static void test_capped_growth(void)
+{
+	struct row_queue *q = row_queue_new(1500);
+	struct row *out[16];
+	int64_t next_in = 0, next_out = 0;
+	bool ordered = true;
+	size_t n;
+
+	for (; next_in < 1000; next_in++)
+		CHECK(row_queue_push(q, tagged_row(next_in)));
+	for (int i = 0; i < 500; i++) {
+		if (row_queue_pop_batch(q, out, 1, 0) == 1) {
+			ordered &= out[0]->values[0].i == next_out++;
+			row_free(out[0]);
+		}
+	}
+	/* 500 wrapped rows when the ring grows from 1024 slots to 1500. */
+	for (;;) {
+		struct row *row = tagged_row(next_in);
+
+		if (!row_queue_push(q, row)) {
+			row_free(row);
+			break;
+		}
+		next_in++;
+	}
+	CHECK_EQ_INT(next_in - next_out, 1500);
+	while ((n = row_queue_pop_batch(q, out, 16, 0)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			ordered &= out[i]->values[0].i == next_out++;
+			row_free(out[i]);
+		}
+	}
+	CHECK(ordered);
+	CHECK_EQ_INT(next_out, next_in);
+	row_queue_free(q);
+}
+
 /* A packed row carries its BLOB, its time and nothing else, in one
  * allocation smaller than the row it was packed from. */
 static void test_packed_row(void)
@@ -288,6 +329,7 @@ int main(void)
 {
 	test_byte_bound();
 	test_growth();
+	test_capped_growth();
 	test_packed_row();
 	test_row_values();
 	test_push_full();
