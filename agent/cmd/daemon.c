@@ -163,7 +163,10 @@ static int open_store(struct daemon *d)
 		.path = d->flags.database_path,
 		.events_expiry = d->flags.events_expiry,
 		.events_max = d->flags.events_max,
-		.queue_size = (size_t)d->flags.store_queue_size,
+		/* Bytes bound the queue; past store_queue_size rows it packs
+		 * them, so that those bytes hold a storm's backlog. */
+		.queue_bytes = (size_t)d->flags.store_queue_bytes,
+		.pack_after = (size_t)d->flags.store_queue_size,
 	};
 	char *err = NULL;
 

@@ -53,7 +53,9 @@
 	X(INT, events_max, "50000", 0, INT64_MAX,                                                  \
 	  "Events buffered per table; the oldest are evicted first (0: no limit)")                 \
 	X(INT, store_queue_size, "65536", 16, 16777216,                                            \
-	  "Events waiting for the SQLite writer; more are dropped and counted")                    \
+	  "Events waiting for the SQLite writer as built; more wait packed, in less memory")       \
+	X(INT, store_queue_bytes, "167772160", 1048576, 68719476736,                               \
+	  "Bytes of events waiting for the SQLite writer; more are dropped and counted")           \
 	X(BOOL, disable_audit, "false", 0, 0, "Do not open the audit netlink socket")              \
 	X(STRING, audit_mode, "unicast", 0, 0,                                                     \
 	  "unicast: be the audit daemon; multicast: read alongside auditd without the pid")        \

@@ -104,16 +104,17 @@ static unsigned char *write_varint(unsigned char *p, uint64_t v)
 	return p;
 }
 
-/* The writer's hot path: one reservation for the whole row (no value
- * takes more than two varints plus its text, and the row's text buffer
- * holds all of its text), then plain stores. */
-void packed_encode_row(const struct row *row, const struct packed_layout *l, struct strbuf *out)
+size_t packed_encoded_max(const struct row *row, const struct packed_layout *l)
 {
-	unsigned char *start, *p, *end;
+	/* No value takes more than two varints plus its text, and the row's
+	 * text buffer holds all of its text. */
+	return (size_t)l->n * 2 * VARINT_MAX + row->text.len;
+}
 
-	sb_reserve(out, (size_t)l->n * 2 * VARINT_MAX + row->text.len);
-	start = (unsigned char *)out->buf + out->len;
-	p = end = start;
+size_t packed_encode_to(const struct row *row, const struct packed_layout *l, void *dst)
+{
+	unsigned char *start = dst, *p = dst, *end = dst;
+
 	for (unsigned i = 0; i < l->n; i++) {
 		unsigned col = l->columns[i];
 		const struct row_value *v = col < row->ncolumns ? &row->values[col] : NULL;
@@ -131,8 +132,17 @@ void packed_encode_row(const struct row *row, const struct packed_layout *l, str
 			*p++ = 0;
 		}
 	}
-	/* Trailing NULLs are left out. sb_reserve kept room for the NUL. */
-	out->len += (size_t)(end - start);
+	/* Trailing NULLs are left out. */
+	return (size_t)(end - start);
+}
+
+/* The writer's hot path: one reservation for the whole row, then plain
+ * stores. */
+void packed_encode_row(const struct row *row, const struct packed_layout *l, struct strbuf *out)
+{
+	sb_reserve(out, packed_encoded_max(row, l));
+	out->len += packed_encode_to(row, l, out->buf + out->len);
+	/* sb_reserve kept room for the NUL. */
 	out->buf[out->len] = '\0';
 }
 

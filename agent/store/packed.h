@@ -41,6 +41,11 @@ void packed_layout_free(struct packed_layout *l);
 /* The layout's column names, comma-separated: what the store records. */
 char *packed_layout_names(const struct packed_layout *l, const struct table_def *def);
 
+/* Bytes packing `row` may take at most. */
+size_t packed_encoded_max(const struct row *row, const struct packed_layout *l);
+/* Packs `row` at dst, which has room for packed_encoded_max bytes;
+ * returns the bytes written. */
+size_t packed_encode_to(const struct row *row, const struct packed_layout *l, void *dst);
 /* Appends the packed values of `row` to `out`. */
 void packed_encode_row(const struct row *row, const struct packed_layout *l, struct strbuf *out);
 

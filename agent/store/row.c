@@ -44,8 +44,42 @@ void row_free(struct row *row)
 {
 	if (!row)
 		return;
-	sb_free(&row->text);
+	if (!row->packed)
+		sb_free(&row->text);
 	free(row);
+}
+
+/* glibc's per-chunk overhead, and its rounding: what a malloc really
+ * costs, so that the queue's bound is close to the memory it holds. */
+static size_t heap_bytes(size_t n)
+{
+	return (n + sizeof(size_t) + 15) & ~(size_t)15;
+}
+
+struct row *row_new_packed(struct event_table *table, const struct row_value *time,
+			   const void *blob, size_t len)
+{
+	/* One allocation: the row, then the BLOB and a NUL (strbuf's rule). */
+	struct row *row = xmalloc(sizeof(*row) + len + 1);
+	char *buf = (char *)(row + 1);
+
+	*row = (struct row){.table = table, .packed = true};
+	memcpy(buf, blob, len);
+	buf[len] = '\0';
+	row->text = (struct strbuf){.buf = buf, .len = len, .cap = len + 1};
+	if (time && time->kind == ROW_INT) {
+		row->has_time = true;
+		row->time = time->i;
+	}
+	return row;
+}
+
+size_t row_footprint(const struct row *row)
+{
+	if (row->packed)
+		return heap_bytes(sizeof(*row) + row->text.cap);
+	return heap_bytes(sizeof(*row) + row->capacity * sizeof(struct row_value)) +
+	       (row->text.cap ? heap_bytes(row->text.cap) : 0);
 }
 
 void row_clear(struct row *row)

@@ -10,6 +10,7 @@
 
 #include "common/strbuf.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,12 +36,29 @@ struct row {
 	unsigned capacity; /* room in values[], at least ncolumns */
 	struct row_value *values;
 	struct strbuf text;
+	/* A packed row (store_submit packs rows that wait behind a long
+	 * queue): no values (capacity 0, values NULL); text holds the row's
+	 * packed BLOB (packed.h) in the row's own allocation, and the time
+	 * column is kept apart. */
+	bool packed;
+	bool has_time;
+	/* What the row counts for in the store's queue while it waits there
+	 * (queue.c), so that taking it out need not work it out again. */
+	uint32_t queued_bytes;
+	int64_t time;
 };
 
 /* A row of `ncolumns` NULL values. For a table of the store, it comes
  * from the store's spare rows when there is one (row_pool.h). */
 struct row *row_new(struct event_table *table, unsigned ncolumns);
 void row_free(struct row *row);
+/* A packed copy of `row`: its time column (kind ROW_INT, else none) and
+ * the `len` bytes of its packed values at `blob`. */
+struct row *row_new_packed(struct event_table *table, const struct row_value *time,
+			   const void *blob, size_t len);
+/* The bytes the row takes on the heap, allocator overhead included: what
+ * the store's queue counts against its bound. */
+size_t row_footprint(const struct row *row);
 /* Every value back to NULL and no text; the buffers stay. */
 void row_clear(struct row *row);
 

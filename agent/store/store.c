@@ -48,9 +48,11 @@
  * keeps the burst from allocating, which costs page faults and, with
  * glibc, arena contention between the threads. Once a second the pool is
  * trimmed to what the last second wrote, so an idle agent gives the
- * memory back. */
+ * memory back. What an idle table keeps is small: the rows it keeps are
+ * spread over the pages a burst allocated, and each pins its page against
+ * malloc_trim. */
 #define POOL_ROWS_MAX 65536
-#define POOL_ROWS_MIN 1024
+#define POOL_ROWS_MIN 64
 
 struct store {
 	struct store_options opt;
@@ -65,6 +67,8 @@ struct store {
 	bool started;
 	atomic_bool stopping;
 	time_t last_expiry;
+	size_t trim_pending; /* rows freed since the last malloc_trim */
+	size_t burst_rows;   /* rows written since the last malloc_trim */
 	sqlite3_stmt *horizon; /* read_horizon's, prepared on first use */
 };
 
@@ -124,7 +128,7 @@ int store_open(const struct store_options *opt, struct store **ret, char **err)
 		store_close(s);
 		return rc;
 	}
-	s->queue = row_queue_new(opt->queue_size);
+	s->queue = row_queue_new_bounded(opt->queue_size, opt->queue_bytes);
 	*ret = s;
 	return 0;
 }
@@ -208,6 +212,17 @@ struct event_table *store_add_table(struct store *s, const struct table_def *def
 	return t;
 }
 
+/* The row's time, false if it has none (NULL or not an integer). */
+static bool row_time(const struct row *row, int col, int64_t *time)
+{
+	if (row->packed) {
+		*time = row->time;
+		return row->has_time;
+	}
+	*time = row->values[col].i;
+	return row->values[col].kind == ROW_INT;
+}
+
 /* Notes the time of rows[0..n), just inserted by one statement: their eids
  * are consecutive and end at the last one inserted. */
 static void note_times(struct store *s, struct row **rows, size_t n)
@@ -215,22 +230,27 @@ static void note_times(struct store *s, struct row **rows, size_t n)
 	struct event_table *t = rows[0]->table;
 	int64_t eid = sqlite3_last_insert_rowid(s->db) - (int64_t)n + 1;
 	int col = t->def->time_column;
+	int64_t time;
 
 	for (size_t i = 0; i < n; i++, eid++) {
-		if (rows[i]->values[col].kind == ROW_INT)
-			time_bins_note(t, rows[i]->values[col].i, eid);
+		if (row_time(rows[i], col, &time))
+			time_bins_note(t, time, eid);
 	}
 }
 
-/* Packs rows[0..n) into t->packed, one BLOB after another; ends[i] is
- * where the BLOB of row i ends. */
+/* Packs rows[0..n) into t->packed, one BLOB after another (a row queued
+ * packed is copied as it is); ends[i] is where the BLOB of row i ends. */
 static void pack_rows(struct event_table *t, struct row **rows, size_t n, size_t *ends)
 {
 	sb_truncate(&t->packed, 0);
 	for (size_t i = 0; i < n; i++) {
-		if (t->def->before_store)
-			t->def->before_store(rows[i]);
-		packed_encode_row(rows[i], &t->layout, &t->packed);
+		if (rows[i]->packed) {
+			sb_append(&t->packed, rows[i]->text.buf, rows[i]->text.len);
+		} else {
+			if (t->def->before_store)
+				t->def->before_store(rows[i]);
+			packed_encode_row(rows[i], &t->layout, &t->packed);
+		}
 		ends[i] = t->packed.len;
 	}
 }
@@ -243,12 +263,12 @@ static int bind_rows(sqlite3_stmt *st, struct event_table *t, struct row **rows,
 	int rc = SQLITE_OK;
 
 	for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
-		const struct row_value *time = &rows[i]->values[col];
 		size_t start = i ? ends[i - 1] : 0;
 		int param = 2 * (int)i + 1;
+		int64_t time;
 
-		if (time->kind == ROW_INT)
-			rc = sqlite3_bind_int64(st, param, time->i);
+		if (row_time(rows[i], col, &time))
+			rc = sqlite3_bind_int64(st, param, time);
 		else
 			rc = sqlite3_bind_null(st, param);
 		if (rc == SQLITE_OK)
@@ -334,10 +354,12 @@ static void recycle_rows(struct store *s, struct row **rows, size_t n, struct ro
 		 * may free it, so a later table must not look at it. */
 		for (size_t j = 0; j < n; j++) {
 			if (rows[j] && rows[j]->table == t) {
+				s->trim_pending += rows[j]->packed;
 				scratch[m++] = rows[j];
 				rows[j] = NULL;
 			}
 		}
+		/* The pool frees the packed rows: they hold no values to fill. */
 		row_pool_give(t->pool, scratch, m);
 	}
 }
@@ -540,11 +562,16 @@ static void enforce_expiry(struct store *s, struct event_table *t, time_t now)
 	int64_t n;
 
 	/* The bins bound the scan: no row older than the cutoff lies past the
-	 * largest eid of a bin older than it. */
+	 * largest eid of a bin older than it. One bound, the smaller of that
+	 * and the horizon: given the two as separate terms, SQLite ranged
+	 * over the horizon (all rows, as no query reads most tables) and
+	 * filtered on the other, which read the whole table every second,
+	 * most of the writer's time under a storm once the table was large. */
 	n = delete_rows(s,
 			cached_stmt(s, &t->expire,
-				    "DELETE FROM \"%1$s\" WHERE time < ?1 AND rowid <= ?2 AND "
-				    "rowid <= (SELECT max(max_eid) FROM \"%2$s_time_bins\" WHERE bin < ?1)",
+				    "DELETE FROM \"%1$s\" WHERE time < ?1 AND rowid <= min(?2, "
+				    "coalesce((SELECT max(max_eid) FROM \"%2$s_time_bins\" WHERE bin < "
+				    "?1), -1))",
 				    t->buffer_name, t->def->name),
 			(int64_t)now - s->opt.events_expiry, horizon);
 
@@ -552,33 +579,51 @@ static void enforce_expiry(struct store *s, struct event_table *t, time_t now)
 	counter_add(t->counters, COUNTER_expired, (uint64_t)n);
 }
 
-/* Returns the rows it freed. */
-static size_t trim_pool(struct event_table *t)
+/* Returns the rows it freed. `idle`: the queue stayed empty for a whole
+ * wait, so the burst is over and its rows can go at once rather than a
+ * second later. */
+static size_t trim_pool(struct event_table *t, bool idle)
 {
-	int64_t keep = t->written_recently;
+	int64_t keep = idle ? 0 : t->written_recently;
 
 	t->written_recently = 0;
 	return row_pool_trim(t->pool, keep < POOL_ROWS_MIN ? POOL_ROWS_MIN : (size_t)keep);
 }
 
-/* Once the pools have let go of a burst's rows, glibc still holds the
- * memory in its arenas (each publisher thread allocates from its own) and
- * would keep it for good: after a 60 s storm the daemon stayed 40 MB over
- * its idle size. malloc_trim hands free pages back to the kernel; it is
- * worth its walk over the heap only after a real burst. */
+/* Once the pools have let go of a burst's rows, and the writer has freed
+ * the rows a backlog queued packed, glibc still holds the memory in its
+ * arenas (each publisher thread allocates from its own) and would keep it
+ * for good: after a 60 s storm the daemon stayed 40 MB over its idle size.
+ * malloc_trim hands free pages back to the kernel; it is worth its walk
+ * over the heap only after a real burst, and only once the backlog has
+ * drained and the stream has calmed to fewer rows a second (until then
+ * the pages would be faulted in again at once). A burst is that many rows
+ * freed, or written: a writer that keeps up with a storm frees few rows,
+ * but the rows it had in flight left the arenas just as large. */
 #define TRIM_HEAP_ROWS 4096
 
-static void trim_memory(struct store *s)
+static void trim_memory(struct store *s, bool idle)
 {
-	size_t freed = 0;
+	int64_t recent = 0;
+	bool calm;
 
-	for (size_t i = 0; i < s->ntables; i++)
-		freed += trim_pool(s->tables[i]);
-	if (freed >= TRIM_HEAP_ROWS)
+	for (size_t i = 0; i < s->ntables; i++) {
+		recent += s->tables[i]->written_recently;
+		s->trim_pending += trim_pool(s->tables[i], idle);
+	}
+	calm = (idle || recent < TRIM_HEAP_ROWS) &&
+	       row_queue_length_hint(s->queue) < TRIM_HEAP_ROWS;
+	if (calm && (s->trim_pending >= TRIM_HEAP_ROWS || s->burst_rows >= TRIM_HEAP_ROWS)) {
+		/* The burst also filled the writer's page cache (up to its
+		 * 2 MiB), which it fills again when the next burst comes. */
+		sqlite3_db_release_memory(s->db);
 		malloc_trim(0);
+		s->trim_pending = s->burst_rows = 0;
+	}
 }
 
-static void maintain(struct store *s)
+/* The writer's upkeep, after each batch and each empty wait (`idle`). */
+static void maintain(struct store *s, bool idle)
 {
 	time_t now = time(NULL);
 	bool due = now - s->last_expiry >= EXPIRY_INTERVAL_S;
@@ -592,10 +637,10 @@ static void maintain(struct store *s)
 		if (due)
 			time_bins_prune(s->db, s->tables[i]);
 	}
-	if (due) {
-		trim_memory(s);
+	if (due || idle)
+		trim_memory(s, idle);
+	if (due)
 		s->last_expiry = now;
-	}
 }
 
 static void *writer_main(void *arg)
@@ -613,7 +658,8 @@ static void *writer_main(void *arg)
 		}
 		if (n > 0)
 			write_batch(s, batch, n);
-		maintain(s);
+		s->burst_rows += n;
+		maintain(s, n == 0);
 		if (n == 0 && atomic_load(&s->stopping) && row_queue_length(s->queue) == 0)
 			break;
 	}
@@ -637,7 +683,7 @@ int store_start(struct store *s, char **err)
 	if (rc < 0)
 		return rc;
 	checkpointer_attach(s->checkpointer, s->db);
-	maintain(s);
+	maintain(s, false);
 	rc = pthread_create(&s->writer, NULL, writer_main, s);
 	if (rc != 0) {
 		*err = xasprintf("cannot start the store writer: %s", strerror(rc));
@@ -648,10 +694,38 @@ int store_start(struct store *s, char **err)
 	return 0;
 }
 
+/* Packs on the stack up to this many bytes, then copies into the row. */
+#define PACK_STACK 2048
+
+/* A packed copy of `row`, which goes back to its table's pool. The writer
+ * would pack it anyway: done here, the work only moves threads, and a
+ * socket_events row waits in about 240 bytes instead of 770. Tables with
+ * before_store are left as they are, as that must run on the writer. */
+static struct row *pack_for_queue(struct event_table *t, struct row *row)
+{
+	unsigned char stack[PACK_STACK];
+	size_t max = packed_encoded_max(row, &t->layout);
+	unsigned char *buf = max <= sizeof(stack) ? stack : xmalloc(max);
+	size_t len = packed_encode_to(row, &t->layout, buf);
+	unsigned col = (unsigned)t->def->time_column;
+	struct row *packed = row_new_packed(t, col < row->ncolumns ? &row->values[col] : NULL,
+					    buf, len);
+
+	if (buf != stack)
+		free(buf);
+	row_pool_give(t->pool, &row, 1);
+	return packed;
+}
+
 void store_submit(struct store *s, struct row *row)
 {
+	struct event_table *t = row->table;
+
+	if (s->opt.pack_after && !row->packed && !t->def->before_store &&
+	    row_queue_length_hint(s->queue) >= s->opt.pack_after)
+		row = pack_for_queue(t, row);
 	if (!row_queue_push(s->queue, row)) {
-		counter_add(row->table->counters, COUNTER_drop_queue_full, 1);
+		counter_add(t->counters, COUNTER_drop_queue_full, 1);
 		row_free(row);
 	}
 }
@@ -711,4 +785,9 @@ struct event_table *store_find_table(const struct store *s, const char *name)
 size_t store_queue_length(struct store *s)
 {
 	return row_queue_length(s->queue);
+}
+
+size_t store_queue_bytes(struct store *s)
+{
+	return row_queue_bytes(s->queue);
 }

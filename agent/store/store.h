@@ -35,7 +35,14 @@ struct store_options {
 	const char *path;
 	int64_t events_expiry; /* seconds; 0 keeps rows until events_max */
 	int64_t events_max;    /* rows per table; 0 for no limit */
+	/* The queue between the publishers and the writer (queue.h): at
+	 * most queue_size rows and queue_bytes bytes of them, 0 for no bound
+	 * of that kind. Past pack_after rows waiting (0: never), a row of a
+	 * table without before_store is queued packed, in a third of the
+	 * memory, so that the same bytes hold a storm's backlog. */
 	size_t queue_size;
+	size_t queue_bytes;
+	size_t pack_after;
 };
 
 struct event_table {
@@ -84,8 +91,9 @@ struct event_table *store_add_table(struct store *s, const struct table_def *def
 
 int store_start(struct store *s, char **err);
 
-/* Queues a row for writing, taking ownership. A full queue frees the row
- * and counts drop_queue_full on its table. */
+/* Queues a row for writing, taking ownership; behind a long queue, as a
+ * packed copy (the row goes back to its table's pool). A full queue frees
+ * the row and counts drop_queue_full on its table. */
 void store_submit(struct store *s, struct row *row);
 
 /* Writes what is queued, then stops the writer thread. */
@@ -97,5 +105,6 @@ size_t store_table_count(const struct store *s);
 struct event_table *store_table_at(const struct store *s, size_t i);
 struct event_table *store_find_table(const struct store *s, const char *name);
 
-/* Rows waiting in the queue now. */
+/* Rows waiting in the queue now, and the bytes they take. */
 size_t store_queue_length(struct store *s);
+size_t store_queue_bytes(struct store *s);

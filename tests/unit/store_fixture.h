@@ -47,14 +47,13 @@ static inline void fixture_dir(struct fixture *fx)
 	snprintf(fx->path, sizeof(fx->path), "%s/sysq.db", fx->dir);
 }
 
-/* Opens the store and adds the table; the counters start at zero. */
-static inline bool fixture_open(struct fixture *fx, int64_t expiry, int64_t max, size_t queue_size)
+/* Opens the store with `opt` (its path is the fixture's) and adds the
+ * table; the counters start at zero. */
+static inline bool fixture_open_with(struct fixture *fx, struct store_options opt)
 {
-	struct store_options opt = {.path = fx->path,
-				    .events_expiry = expiry,
-				    .events_max = max,
-				    .queue_size = queue_size};
 	char *err = NULL;
+
+	opt.path = fx->path;
 
 	memset(&fx->counters, 0, sizeof(fx->counters));
 	if (!CHECK_EQ_INT(store_open(&opt, &fx->store, &err), 0)) {
@@ -70,6 +69,14 @@ static inline bool fixture_open(struct fixture *fx, int64_t expiry, int64_t max,
 		return false;
 	}
 	return true;
+}
+
+/* Opens the store and adds the table; the counters start at zero. */
+static inline bool fixture_open(struct fixture *fx, int64_t expiry, int64_t max, size_t queue_size)
+{
+	return fixture_open_with(fx, (struct store_options){.events_expiry = expiry,
+							    .events_max = max,
+							    .queue_size = queue_size});
 }
 
 static inline bool fixture_start(struct fixture *fx)

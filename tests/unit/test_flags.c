@@ -221,6 +221,29 @@ static void test_int_errors(void)
 	flags_free(&c.flags);
 }
 
+/* The queue's byte bound: its default, its range, and the bounds
+ * themselves, beside the count that is still accepted. */
+static void test_queue_bytes(void)
+{
+	struct parse_ctx c;
+
+	ctx_init(&c);
+	CHECK_EQ_INT(PARSE(&c, "--store_queue_size=100"), 0);
+	CHECK_EQ_INT(c.flags.store_queue_bytes, 167772160);
+	CHECK_EQ_INT(c.flags.store_queue_size, 100);
+	CHECK_EQ_INT(PARSE(&c, "--store_queue_bytes=1048576"), 0);
+	CHECK_EQ_INT(c.flags.store_queue_bytes, 1048576);
+	CHECK_EQ_INT(PARSE(&c, "--store_queue_bytes=68719476736"), 0);
+	CHECK_EQ_INT(c.flags.store_queue_bytes, 68719476736LL);
+	flags_free(&c.flags);
+	CHECK_PARSE_ERROR("--store_queue_bytes=1048575",
+			  "--store_queue_bytes: 1048575 is out of range [1048576, 68719476736]");
+	CHECK_PARSE_ERROR("--store_queue_bytes=68719476737",
+			  "--store_queue_bytes: 68719476737 is out of range [1048576, 68719476736]");
+	CHECK_PARSE_ERROR("--store_queue_bytes=1M",
+			  "--store_queue_bytes: '1M' is not an integer");
+}
+
 static void test_word_errors(void)
 {
 	struct parse_ctx c;
@@ -413,6 +436,7 @@ int main(void)
 	test_value_forms();
 	test_bool_spellings();
 	test_int_errors();
+	test_queue_bytes();
 	test_word_errors();
 	test_flagfile_lines();
 	test_flagfile_errors();

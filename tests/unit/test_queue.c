@@ -2,8 +2,11 @@
  * producer never waits), batches come out in FIFO order across the ring's
  * wrap and respect `max`, an empty pop times out with 0, and both a push
  * and row_queue_wake end a consumer's wait early. Timing bounds are loose
- * so a loaded machine does not fail them. Also the rows themselves: text
- * beyond the space reserved up front, and decimal text of any int64. */
+ * so a loaded machine does not fail them. A queue bounded by bytes
+ * refuses the row that would pass the bound, grows its ring past its
+ * first size in FIFO order (also when the rows wrapped round it) and
+ * frees its bytes as rows leave. Also the rows themselves: text beyond the
+ * space reserved up front, decimal text of any int64, and packed copies. */
 #include "store/queue.h"
 #include "store/row.h"
 
@@ -197,8 +200,137 @@ static void test_row_values(void)
 	row_free(row);
 }
 
+/* Bytes, not a count: a queue that holds three rows refuses the fourth,
+ * and takes it once one has left. */
+static void test_byte_bound(void)
+{
+	struct row *probe = tagged_row(0);
+	/* A row's footprint and its two ring slots. */
+	size_t one = row_footprint(probe) + 2 * sizeof(struct row *);
+	struct row_queue *q = row_queue_new_bounded(0, 3 * one + one / 2);
+	struct row *extra = tagged_row(99);
+
+	row_free(probe);
+	for (int i = 0; i < 3; i++)
+		CHECK(row_queue_push(q, tagged_row(i)));
+	CHECK_EQ_UINT(row_queue_bytes(q), 3 * one);
+	CHECK(!row_queue_push(q, extra));
+	CHECK_POP(q, 1, 1, 0);
+	CHECK_EQ_UINT(row_queue_bytes(q), 2 * one);
+	CHECK(row_queue_push(q, extra));
+	CHECK_POP(q, 2, 2, 1);
+	CHECK_POP(q, 1, 1, 99);
+	CHECK_EQ_UINT(row_queue_bytes(q), 0);
+	row_queue_free(q);
+}
+
+/* Far past the ring's first 1024 slots, with the rows wrapped round it
+ * when it grows, every row comes out once and in order. */
+static void test_growth(void)
+{
+	struct row_queue *q = row_queue_new_bounded(0, 0);
+	struct row *out[16];
+	int64_t next_in = 0, next_out = 0;
+	bool ordered = true;
+
+	/* Push 10, pop 9: the head walks round the ring as it fills. */
+	while (next_in < 300000) {
+		size_t n;
+
+		for (int i = 0; i < 10; i++)
+			CHECK(row_queue_push(q, tagged_row(next_in++)));
+		n = row_queue_pop_batch(q, out, 9, 0);
+		for (size_t i = 0; i < n; i++) {
+			ordered &= out[i]->values[0].i == next_out++;
+			row_free(out[i]);
+		}
+	}
+	CHECK_EQ_UINT(row_queue_length(q), (size_t)(next_in - next_out));
+	for (size_t n; (n = row_queue_pop_batch(q, out, 16, 0)) > 0;) {
+		for (size_t i = 0; i < n; i++) {
+			ordered &= out[i]->values[0].i == next_out++;
+			row_free(out[i]);
+		}
+	}
+	CHECK(ordered);
+	CHECK_EQ_INT(next_out, next_in);
+	CHECK_EQ_UINT(row_queue_bytes(q), 0);
+	/* Drained, the ring went back to its first size; it grows again. */
+	CHECK(row_queue_push(q, tagged_row(1)));
+	CHECK_POP(q, 1, 1, 1);
+	row_queue_free(q);
+}
+
+/* A count bound past the ring's first 1024 slots: the ring grows only to
+ * the bound, here with more rows wrapped round it than the growth adds
+ * slots, and keeps FIFO order up to a full queue. */
+static void test_capped_growth(void)
+{
+	struct row_queue *q = row_queue_new(1500);
+	struct row *out[16];
+	int64_t next_in = 0, next_out = 0;
+	bool ordered = true;
+	size_t n;
+
+	for (; next_in < 1000; next_in++)
+		CHECK(row_queue_push(q, tagged_row(next_in)));
+	for (int i = 0; i < 500; i++) {
+		if (row_queue_pop_batch(q, out, 1, 0) == 1) {
+			ordered &= out[0]->values[0].i == next_out++;
+			row_free(out[0]);
+		}
+	}
+	/* 500 wrapped rows when the ring grows from 1024 slots to 1500. */
+	for (;;) {
+		struct row *row = tagged_row(next_in);
+
+		if (!row_queue_push(q, row)) {
+			row_free(row);
+			break;
+		}
+		next_in++;
+	}
+	CHECK_EQ_INT(next_in - next_out, 1500);
+	while ((n = row_queue_pop_batch(q, out, 16, 0)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			ordered &= out[i]->values[0].i == next_out++;
+			row_free(out[i]);
+		}
+	}
+	CHECK(ordered);
+	CHECK_EQ_INT(next_out, next_in);
+	row_queue_free(q);
+}
+
+/* A packed row carries its BLOB, its time and nothing else, in one
+ * allocation smaller than the row it was packed from. */
+static void test_packed_row(void)
+{
+	struct row_value time = {.i = 1234, .kind = ROW_INT};
+	struct row_value none = {.kind = ROW_NULL};
+	struct row *full = row_new(NULL, 20);
+	struct row *p = row_new_packed(NULL, &time, "\x01\x02\0z", 4);
+	struct row *q = row_new_packed(NULL, &none, "", 0);
+
+	CHECK(p->packed);
+	CHECK(p->has_time);
+	CHECK_EQ_INT(p->time, 1234);
+	CHECK_EQ_UINT(p->text.len, 4);
+	CHECK(memcmp(p->text.buf, "\x01\x02\0z", 4) == 0);
+	CHECK(!q->has_time);
+	CHECK_EQ_UINT(q->text.len, 0);
+	CHECK(row_footprint(p) < row_footprint(full));
+	row_free(full);
+	row_free(p);
+	row_free(q);
+}
+
 int main(void)
 {
+	test_byte_bound();
+	test_growth();
+	test_capped_growth();
+	test_packed_row();
 	test_row_values();
 	test_push_full();
 	test_fifo_batches();

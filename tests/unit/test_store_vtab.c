@@ -6,7 +6,9 @@
  * batches, which the time bins must cover), the 10-digit eid text, eid
  * order, exact bytes, and the store's limits: events_max eviction,
  * events_expiry (with eids that keep growing across a restart, and with
- * old and new times interleaved) and drops when the queue is full. */
+ * old and new times interleaved) and drops when the queue is full, by
+ * count or by bytes. Rows queued packed behind a long queue read back the
+ * same as the rows queued as built. */
 #include "store/store.h"
 #include "sql/catalog.h"
 
@@ -448,6 +450,83 @@ static void test_queue_full(void)
 	fixture_remove(&fx);
 }
 
+/* The memory one test row takes while it waits as built. */
+static size_t built_row_bytes(void)
+{
+	struct row *row = row_new(NULL, NCOLS);
+	size_t n;
+
+	row_set_int(row, COL_time, 1);
+	row_set_str(row, COL_name, "x");
+	n = row_footprint(row);
+	row_free(row);
+	return n;
+}
+
+/* Rows submitted past pack_after wait packed; the rows read back are the
+ * same, values, NULLs, time bounds and eids included. */
+static void test_packed_queue(void)
+{
+	struct fixture fx;
+	struct catalog cat = {0};
+	sqlite3 *db;
+
+	fixture_dir(&fx);
+	if (!fixture_open_with(&fx, (struct store_options){.queue_bytes = 1 << 20, .pack_after = 2}))
+		return;
+	/* Queued before the writer starts: r1 and r2 as built, the rest
+	 * packed, which take less memory each. */
+	for (int i = 1; i <= 5; i++) {
+		char name[8], secret[8];
+
+		snprintf(name, sizeof(name), "r%d", i);
+		snprintf(secret, sizeof(secret), "s%d", i);
+		submit(&fx, i * 100, name, i == 3 ? NULL : secret);
+	}
+	CHECK_EQ_UINT(store_queue_length(fx.store), 5);
+	CHECK(store_queue_bytes(fx.store) > 2 * built_row_bytes());
+	CHECK(store_queue_bytes(fx.store) < 4 * built_row_bytes());
+	if (fixture_start(&fx))
+		store_stop(fx.store);
+	CHECK_EQ_UINT(counter(&fx, COUNTER_stored), 5);
+	CHECK_EQ_UINT(counter(&fx, COUNTER_drop_queue_full), 0);
+	CHECK_EQ_UINT(store_queue_bytes(fx.store), 0);
+	cat.store = fx.store;
+	db = open_query_db(&fx, &cat);
+	if (db) {
+		CHECK_QUERY(db, NAMES_WHERE("1"), "r1,r2,r3,r4,r5");
+		CHECK_QUERY(db, NAMES_WHERE("time >= 300"), "r3,r4,r5");
+		CHECK_QUERY(db, NAMES_WHERE("time = 400"), "r4");
+		CHECK_QUERY(db, NAMES_WHERE("secret IS NULL"), "r3");
+		CHECK_QUERY(db, "SELECT secret FROM unit_events WHERE name = 'r5'", "s5");
+		CHECK_QUERY(db, "SELECT eid FROM unit_events WHERE name = 'r4'", "0000000004");
+		sqlite3_close(db);
+	}
+	store_close(fx.store);
+	fixture_remove(&fx);
+}
+
+/* A queue bounded by bytes drops, and counts, the row that would pass the
+ * bound; what it took is written. */
+static void test_queue_bytes_full(void)
+{
+	struct fixture fx;
+
+	fixture_dir(&fx);
+	/* Room for three rows with their slots in the queue, not four. */
+	if (!fixture_open_with(&fx, (struct store_options){.queue_bytes = 4 * built_row_bytes()}))
+		return;
+	for (int i = 0; i < 10; i++)
+		submit(&fx, i, "x", NULL);
+	CHECK_EQ_UINT(counter(&fx, COUNTER_drop_queue_full), 7);
+	CHECK_EQ_UINT(store_queue_length(fx.store), 3);
+	if (fixture_start(&fx))
+		store_stop(fx.store);
+	CHECK_EQ_UINT(counter(&fx, COUNTER_stored), 3);
+	store_close(fx.store);
+	fixture_remove(&fx);
+}
+
 static void test_open_error(void)
 {
 	struct store_options opt = {.path = "/nonexistent-sysq-unit-test/sysq.db",
@@ -472,6 +551,8 @@ int main(void)
 	test_time_bounds_out_of_order();
 	test_expiry_interleaved();
 	test_queue_full();
+	test_packed_queue();
+	test_queue_bytes_full();
 	test_open_error();
 	return check_finish();
 }
