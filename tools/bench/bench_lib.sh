@@ -5,10 +5,11 @@
 # sysq_pid, which stop_sysq clears.
 
 # Every loss counter of sysq_events, summed over its rows: in the kernel
-# (BPF ring buffer full, program runs missed) and in the agent (malformed,
+# (BPF ring buffer full, program runs missed, records with no socket
+# storage to wait in) and in the agent (malformed,
 # queue full, write errors, expired, evicted).
-SYSQ_LOSS_SQL="SELECT sum(lost_ringbuf + lost_bpf_missed + drop_malformed + drop_queue_full
-	+ drop_write_error + expired + evicted) FROM sysq_events"
+SYSQ_LOSS_SQL="SELECT sum(lost_ringbuf + lost_bpf_missed + lost_pending + drop_malformed
+	+ drop_queue_full + drop_write_error + expired + evicted) FROM sysq_events"
 
 # kernel.bpf_stats_enabled times every BPF program run (two clock reads
 # each), which slows every BPF configuration; say so when it is on.

@@ -133,15 +133,12 @@ rss_kb() {
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
 }
 
-# Memory of the BPF maps pid $1 holds, in KiB (bpftool's memlock).
+# Memory of the BPF maps pid $1 holds, in KiB: the memlock of each map
+# whose descriptor it has open (/proc/PID/fdinfo), each map counted once.
 bpf_map_kb() {
-	bpftool map show -j 2>/dev/null | python3 -c '
-import json, sys
-pid = int(sys.argv[1])
-maps = json.load(sys.stdin)
-print(sum(m.get("bytes_memlock", 0) for m in maps
-          if any(p.get("pid") == pid for p in m.get("pids", []))) // 1024)' "$1" 2>/dev/null ||
-		echo 0
+	cat /proc/"$1"/fdinfo/* 2>/dev/null |
+		awk '$1 == "memlock:" { m = $2 } $1 == "map_id:" && !seen[$2]++ { kb += m / 1024 }
+			END { printf "%d\n", kb }'
 }
 
 # ---- measurement --------------------------------------------------------------

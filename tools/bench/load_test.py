@@ -30,8 +30,8 @@ import tempfile
 import threading
 import time
 
-LOSS_COLUMNS = ("lost_ringbuf", "lost_bpf_missed", "drop_malformed", "drop_queue_full",
-                "drop_write_error", "expired", "evicted")
+LOSS_COLUMNS = ("lost_ringbuf", "lost_bpf_missed", "lost_pending", "drop_malformed",
+                "drop_queue_full", "drop_write_error", "expired", "evicted")
 
 
 def die(msg):
