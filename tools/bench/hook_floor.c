@@ -7,6 +7,7 @@
  * process is under it), --sys-exit an empty program on tp_btf/sys_exit.
  * Prints "ready" once attached, then waits for SIGINT or SIGTERM and
  * prints what each program counted. The links die with the process. */
+#include "bpf/cgroup_root.h"
 #include "hook_floor.skel.h"
 
 #include <errno.h>
@@ -24,26 +25,6 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/* The mount point of the cgroup v2 hierarchy (cgroup2 in mountinfo: at
- * /sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host). */
-static int cgroup2_root(char *dir, size_t size)
-{
-	char line[4096], mnt[4096];
-	FILE *f = fopen("/proc/self/mountinfo", "r");
-	int found = 0;
-
-	if (!f)
-		return -errno;
-	while (!found && fgets(line, sizeof(line), f)) {
-		const char *sep = strstr(line, " - cgroup2 ");
-
-		if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1)
-			found = snprintf(dir, size, "%s", mnt) < (int)size;
-	}
-	fclose(f);
-	return found ? 0 : -ENOENT;
-}
-
 static int attach_connect4(struct hook_floor *skel)
 {
 	char root[4096];
@@ -51,7 +32,8 @@ static int attach_connect4(struct hook_floor *skel)
 	int fd, err = cgroup2_root(root, sizeof(root));
 
 	if (err) {
-		fprintf(stderr, "hook_floor: no cgroup2 mount in /proc/self/mountinfo\n");
+		fprintf(stderr, "hook_floor: no cgroup2 root in /proc/self/mountinfo: %s\n",
+			strerror(-err));
 		return err;
 	}
 	fd = open(root, O_RDONLY | O_DIRECTORY);
