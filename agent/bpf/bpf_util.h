@@ -1,7 +1,6 @@
 /* What every BPF source of the agent does the same way around libbpf:
  * route libbpf's messages to sysq's log, explain a load error in one
- * line, size a ring buffer, sum a per-CPU counter. exec_bpf.c uses these;
- * socket_bpf.c still has its own copies, written before this file. */
+ * line, size a ring buffer, sum a per-CPU counter. */
 #pragma once
 
 #include <stdint.h>

@@ -7,6 +7,7 @@
  * close, whichever way it exits. */
 #include "socket_bpf.h"
 
+#include "bpf_util.h"
 #include "cgroup_root.h"
 
 /* The skeleton declares the programs' globals, whose types come first. */
@@ -22,7 +23,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,43 +75,6 @@ static const enum counter_id counter_ids[SOCKET_BPF_COUNTERS] = {
 enum counter_id socket_bpf_counter_id(int i)
 {
 	return counter_ids[i];
-}
-
-/* libbpf's own messages (verifier logs included) are for --verbose; the
- * reason a load failed is reported by the caller in one line. A verifier
- * log comes as one message of many lines, each logged on its own. */
-static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	char *text, *line, *save = NULL;
-
-	if (level == LIBBPF_DEBUG || !log_is_verbose())
-		return 0;
-	if (vasprintf(&text, fmt, ap) < 0)
-		return 0;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		log_debug("libbpf: %s", line);
-	free(text);
-	return 0;
-}
-
-static uint64_t round_up_pow2(uint64_t v)
-{
-	uint64_t p = 4096;
-
-	while (p < v)
-		p <<= 1;
-	return p;
-}
-
-static const char *hint(int err)
-{
-	if (err == EPERM)
-		return " (the agent needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)";
-	if (err == ENOENT || err == ESRCH)
-		return " (the kernel lacks a type or tracepoint the programs use)";
-	if (err == EACCES || err == EINVAL)
-		return " (rejected by the verifier; run the daemon with --verbose for its log)";
-	return "";
 }
 
 static void set_port_bit(__u64 *bits, uint16_t port, bool on)
@@ -224,7 +187,7 @@ static int on_record(void *ctx, void *data, size_t size)
 
 static int fail(struct socket_bpf *sb, char **err, int rc, const char *step)
 {
-	*err = xasprintf("%s: %s%s", step, strerror(-rc), hint(-rc));
+	*err = xasprintf("%s: %s%s", step, strerror(-rc), bpf_util_hint(-rc));
 	socket_bpf_close(sb);
 	return rc;
 }
@@ -303,7 +266,7 @@ static int attach_all(struct socket_bpf *sb, char **err)
 	}
 	if (rc < 0 && !*err)
 		*err = xasprintf("attaching %s: %s%s", bpf_program__name(prog), strerror(-rc),
-				 hint(-rc));
+				 bpf_util_hint(-rc));
 	if (cg >= 0)
 		close(cg);
 	return rc;
@@ -312,13 +275,13 @@ static int attach_all(struct socket_bpf *sb, char **err)
 int socket_bpf_open(const struct socket_bpf_options *opt, struct socket_bpf **out, char **err)
 {
 	struct socket_bpf *sb = xcalloc(1, sizeof(*sb));
-	uint64_t ring = round_up_pow2(opt->ring_size);
+	uint64_t ring = bpf_util_ring_size(opt->ring_size);
 	int rc;
 
 	sb->unix_link = -1;
 	*out = NULL;
 	*err = NULL;
-	libbpf_set_print(libbpf_log);
+	bpf_util_set_print();
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		return fail(sb, err, -ENOENT, "the kernel has no BTF (/sys/kernel/btf/vmlinux)");
 	sb->ncpus = libbpf_num_possible_cpus();
@@ -390,14 +353,8 @@ static uint64_t recursion_misses(struct socket_bpf *sb)
 void socket_bpf_counters(struct socket_bpf *sb, uint64_t *out)
 {
 	out[SYSQ_CNT_COUNT] = recursion_misses(sb);
-	for (uint32_t i = 0; i < SYSQ_CNT_COUNT; i++) {
-		out[i] = 0;
-		if (bpf_map__lookup_elem(sb->skel->maps.counters, &i, sizeof(i), sb->percpu,
-					 (size_t)sb->ncpus * sizeof(*sb->percpu), 0) < 0)
-			continue;
-		for (int c = 0; c < sb->ncpus; c++)
-			out[i] += sb->percpu[c];
-	}
+	for (uint32_t i = 0; i < SYSQ_CNT_COUNT; i++)
+		out[i] = bpf_util_percpu_sum(sb->skel->maps.counters, i, sb->percpu, sb->ncpus);
 }
 
 void socket_bpf_close(struct socket_bpf *sb)
