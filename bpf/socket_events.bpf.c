@@ -169,6 +169,8 @@ static __always_inline void tcp_state(struct bpf_sock_ops *skops)
 	}
 	submit(&p->rec, p->size);
 	bpf_sk_storage_delete(&pending, sk);
+	/* Settled: the socket's later state changes need not run this. */
+	bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags & ~BPF_SOCK_OPS_STATE_CB_FLAG);
 }
 
 SEC("sockops")
@@ -213,7 +215,10 @@ static __always_inline void connect_pre(struct bpf_sock_addr *ctx)
 	}
 	if (!caller_call(&c, SYSQ_ACTION_CONNECT, RET_PENDING))
 		return;
-	kind = sk->type == SOCK_DGRAM ? PENDING_UDP : PENDING_TCP_PRE;
+	/* Only TCP reaches TCP_CONNECT_CB; any other protocol (UDP, and
+	 * stream ones such as SCTP or MPTCP's own socket) is settled from what
+	 * the socket shows at its next operation. */
+	kind = sk->protocol == IPPROTO_TCP ? PENDING_TCP_PRE : PENDING_UDP;
 	if (build(&c)) {
 		keep_pending(sk, c.s, kind);
 	} else if (kind == PENDING_TCP_PRE) {
@@ -253,8 +258,9 @@ int sysq_sock_release(struct bpf_sock *ctx)
 }
 
 /* The socket's first send or receive after a UDP connect settles it; a
- * datagram send's own return settles the send (ret: bytes, or -errno). */
-static __always_inline void resolve_on_io(struct sock *sk, int ret)
+ * datagram send's own return (sent: the send tracepoint; ret: bytes, or
+ * -errno) settles the send, which a receive on another thread must not. */
+static __always_inline void resolve_on_io(struct sock *sk, int ret, bool sent)
 {
 	struct pending *p = bpf_sk_storage_get(&pending, sk, 0, 0);
 	struct peer_view v = {};
@@ -262,6 +268,8 @@ static __always_inline void resolve_on_io(struct sock *sk, int ret)
 	if (!p)
 		return;
 	if (p->kind == PENDING_SEND) {
+		if (!sent)
+			return;
 		p->rec.ret = ret < 0 ? ret : 0;
 		submit(&p->rec, p->size);
 	} else if (p->kind == PENDING_UDP || p->kind == PENDING_TCP_PRE) {
@@ -276,14 +284,14 @@ static __always_inline void resolve_on_io(struct sock *sk, int ret)
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(sysq_sock_send, struct sock *sk, int ret, int flags)
 {
-	resolve_on_io(sk, ret);
+	resolve_on_io(sk, ret, true);
 	return 0;
 }
 
 SEC("tp_btf/sock_recv_length")
 int BPF_PROG(sysq_sock_recv, struct sock *sk, int ret, int flags)
 {
-	resolve_on_io(sk, 0);
+	resolve_on_io(sk, 0, false);
 	return 0;
 }
 

@@ -236,10 +236,12 @@ static int attach_all(struct socket_bpf *sb, char **err)
 	int cg = -1, rc = 0;
 
 	bpf_object__for_each_program(prog, sb->skel->obj) {
-		if (!bpf_program__autoload(prog) || rc < 0)
+		if (!bpf_program__autoload(prog))
 			continue;
 		if (bpf_program__type(prog) == BPF_PROG_TYPE_TRACING) {
 			rc = keep_link(sb, bpf_program__attach(prog));
+			if (rc < 0)
+				break; /* prog names the one that failed */
 			continue;
 		}
 		if (cg < 0) {
@@ -263,6 +265,8 @@ static int attach_all(struct socket_bpf *sb, char **err)
 		} else {
 			rc = keep_link(sb, bpf_program__attach_cgroup(prog, cg));
 		}
+		if (rc < 0)
+			break;
 	}
 	if (rc < 0 && !*err)
 		*err = xasprintf("attaching %s: %s%s", bpf_program__name(prog), strerror(-rc),

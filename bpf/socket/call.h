@@ -40,6 +40,18 @@ static __always_inline bool is_accept(__u32 action)
 
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
+/* The file behind descriptor fd of the current task, or NULL. */
+static __always_inline struct file *fd_file(struct task_struct *task, int fd)
+{
+	struct fdtable *fdt = task->files->fdt;
+	struct file *file;
+
+	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
+		return NULL;
+	file = fdt->fd[fd];
+	return file ? bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file)) : NULL;
+}
+
 /* The socket behind descriptor fd of the current task, or NULL. The file
  * must point back at the socket, so a descriptor that is not a socket (or
  * was swapped by another thread) is not misread. This runs before the
@@ -49,16 +61,11 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
  * bpf_rdonly_cast. */
 static __always_inline struct sock *fd_sock(struct task_struct *task, int fd)
 {
-	struct fdtable *fdt = task->files->fdt;
-	struct file *file = NULL;
+	struct file *file = fd_file(task, fd);
 	struct socket *sock;
 
-	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
-		return NULL;
-	file = fdt->fd[fd];
 	if (!file)
 		return NULL;
-	file = bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file));
 	sock = bpf_rdonly_cast(file->private_data, bpf_core_type_id_kernel(struct socket));
 	if (!sock || (__u64)sock->file != (__u64)file)
 		return NULL;

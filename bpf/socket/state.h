@@ -37,13 +37,16 @@ enum {
 #define ECONNABORTED 103
 #define ENOTCONN 107
 #define O_NONBLOCK 04000
-#define SOCK_DGRAM 2
+#define IPPROTO_TCP 6
 #define TCP_ESTABLISHED 1
 #define TCP_CLOSE 7
 /* x86-64's kernel stack: 16 KiB, or 32 KiB with KASAN. The registers a
  * syscall saved sit at its top; syscall_regs() tells the two apart by the
  * 64-bit user segments saved there. */
 #define THREAD_SIZE 16384
+/* TOP_OF_KERNEL_STACK_PADDING of a kernel built with FRED: the saved
+ * registers end this far below the top of the stack. */
+#define FRED_STACK_PADDING 16
 #define USER_CS 0x33 /* __USER_CS: a 64-bit task's code segment */
 #define USER_SS 0x2b /* __USER_DS */
 /* The result of a connect or send that has not returned yet: no connect

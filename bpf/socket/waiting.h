@@ -6,14 +6,14 @@
 
 #include "record.h"
 
-/* The registers saved at byte `size` of the task's kernel stack, when
- * they are a 64-bit syscall's; else NULL. Read through an untrusted
+/* The registers saved just below byte `top` of the task's kernel stack,
+ * when they are a 64-bit syscall's; else NULL. Read through an untrusted
  * pointer, so a wrong guess reads a stray word, never faults. */
-static __always_inline struct pt_regs___sysq *regs_at(struct task_struct *task, __u64 size)
+static __always_inline struct pt_regs___sysq *regs_at(struct task_struct *task, __u64 top)
 {
-	__u64 top = (__u64)task->stack + size;
+	__u64 end = (__u64)task->stack + top;
 	struct pt_regs___sysq *regs =
-		bpf_rdonly_cast((void *)(top - bpf_core_type_size(struct pt_regs___sysq)),
+		bpf_rdonly_cast((void *)(end - bpf_core_type_size(struct pt_regs___sysq)),
 				bpf_core_type_id_kernel(struct pt_regs___sysq));
 
 	return regs->cs == USER_CS && regs->ss == USER_SS ? regs : NULL;
@@ -21,12 +21,20 @@ static __always_inline struct pt_regs___sysq *regs_at(struct task_struct *task, 
 
 /* The registers the current syscall's entry saved at the top of the
  * task's kernel stack (x86-64 task_pt_regs()), whichever size the stack
- * is; NULL for a kernel thread or a 32-bit syscall. */
+ * is and whether or not the kernel keeps FRED's 16 bytes of padding above
+ * them (CONFIG_X86_FRED, 6.9 on); NULL for a kernel thread or a 32-bit
+ * syscall. */
 static __always_inline struct pt_regs___sysq *syscall_regs(struct task_struct *task)
 {
 	struct pt_regs___sysq *regs = regs_at(task, THREAD_SIZE);
 
-	return regs ? regs : regs_at(task, 2 * THREAD_SIZE);
+	if (!regs)
+		regs = regs_at(task, THREAD_SIZE - FRED_STACK_PADDING);
+	if (!regs)
+		regs = regs_at(task, 2 * THREAD_SIZE);
+	if (!regs)
+		regs = regs_at(task, 2 * THREAD_SIZE - FRED_STACK_PADDING);
+	return regs;
 }
 
 static __always_inline bool is_send(long nr)
@@ -83,7 +91,9 @@ int sysq_sock_post_bind6(struct bpf_sock *ctx)
 }
 
 /* Keeps the record built in s until the call's result is known. A record
- * that finds no room for its socket storage is counted as lost. */
+ * that finds no room for its socket storage is counted as lost, and so is
+ * one still waiting there that this one displaces (two threads sending on
+ * one socket at once: the socket has one slot). */
 static __always_inline void keep_pending(struct bpf_sock *sk, struct scratch *s, __u32 kind)
 {
 	struct pending *p = bpf_sk_storage_get(&pending, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
@@ -93,6 +103,8 @@ static __always_inline void keep_pending(struct bpf_sock *sk, struct scratch *s,
 		count(SYSQ_CNT_PENDING_LOST);
 		return;
 	}
+	if (p->kind && p->kind != PENDING_TCP_SKIP)
+		count(SYSQ_CNT_PENDING_LOST);
 	p->kind = kind;
 	p->size = size;
 	bpf_probe_read_kernel(&p->rec, size, &s->rec);
@@ -209,17 +221,5 @@ static __always_inline void settle(struct pending *p, const struct peer_view *v)
 		p->rec.ret = -ENOTCONN;
 		submit(&p->rec, p->size);
 	}
-}
-
-/* The file behind descriptor fd of the current task, or NULL. */
-static __always_inline struct file *fd_file(struct task_struct *task, int fd)
-{
-	struct fdtable *fdt = task->files->fdt;
-	struct file *file;
-
-	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
-		return NULL;
-	file = fdt->fd[fd];
-	return file ? bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file)) : NULL;
 }
 
