@@ -1,10 +1,12 @@
-/* Store: SQLite schema, writer thread, batched inserts, limits. */
+/* Store: SQLite schema, writer thread, batched inserts; the limits it
+ * applies between batches are limits.c's. */
 #include "store.h"
 
 #include "checkpointer.h"
 #include "cursors.h"
 #include "db.h"
 #include "integrity.h"
+#include "buffer_limits.h"
 #include "queue.h"
 #include "sql_util.h"
 #include "store_schema.h"
@@ -18,7 +20,6 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -69,7 +70,7 @@ struct store {
 	time_t last_expiry;
 	size_t trim_pending; /* rows freed since the last malloc_trim */
 	size_t burst_rows;   /* rows written since the last malloc_trim */
-	sqlite3_stmt *horizon; /* read_horizon's, prepared on first use */
+	struct store_limits limits; /* events_max and events_expiry */
 };
 
 /* The writer's connection settings and the tables every store has. */
@@ -123,6 +124,8 @@ int store_open(const struct store_options *opt, struct store **ret, char **err)
 		rc = setup_db(s, err);
 	if (rc >= 0 && salvage.moved_to)
 		store_salvage_write(s->db, &salvage);
+	s->limits = (struct store_limits){.db = s->db, .events_max = opt->events_max,
+					  .events_expiry = opt->events_expiry};
 	store_salvage_free(&salvage);
 	if (rc < 0) {
 		store_close(s);
@@ -339,9 +342,6 @@ static void count_batch_rows(struct row **rows, size_t n)
 		rows[i]->table->batch_total++;
 }
 
-static void enforce_max_in_batch(struct store *s);
-static void apply_eviction(struct store *s, struct event_table *t, int64_t n, int64_t unread);
-
 /* Hands each table its rows of the batch back for reuse, emptying rows[];
  * `scratch` has room for the whole batch. */
 static void recycle_rows(struct store *s, struct row **rows, size_t n, struct row **scratch)
@@ -379,7 +379,7 @@ static void settle_batch(struct store *s, struct row **rows, size_t n, bool comm
 		counter_add(t->counters, COUNTER_drop_write_error, (uint64_t)(t->batch_total - stored));
 		atomic_fetch_add(&t->buffered, stored);
 		if (committed && t->batch_evicted > 0)
-			apply_eviction(s, t, t->batch_evicted, t->batch_unread);
+			limits_count_eviction(&s->limits, t, t->batch_evicted, t->batch_unread);
 		t->batch_total = t->batch_rows = t->batch_evicted = t->batch_unread = 0;
 	}
 	recycle_rows(s, rows, n, scratch);
@@ -406,8 +406,8 @@ static void write_batch(struct store *s, struct row **rows, size_t n)
 		}
 		time_bins_discard(s->tables[i]);
 	}
-	if (committed)
-		enforce_max_in_batch(s);
+	for (size_t i = 0; i < s->ntables && committed; i++)
+		limits_evict_for_batch(&s->limits, s->tables[i]);
 	if (committed && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		log_warn("store: commit failed: %s", sqlite3_errmsg(s->db));
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -415,168 +415,6 @@ static void write_batch(struct store *s, struct row **rows, size_t n)
 	}
 	settle_batch(s, rows, n, committed, mine);
 	free(mine);
-}
-
-/* Returns the statement in *slot, preparing it from the formatted SQL on
- * first use; it stays prepared until store_close. NULL if SQLite refuses
- * (sqlite3_errmsg says why); the next call tries again. */
-static sqlite3_stmt *cached_stmt(struct store *s, void **slot, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static sqlite3_stmt *cached_stmt(struct store *s, void **slot, const char *fmt, ...)
-{
-	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *st = NULL;
-	va_list ap;
-
-	if (*slot)
-		return *slot;
-	va_start(ap, fmt);
-	sb_vprintf(&sql, fmt, ap);
-	va_end(ap);
-	if (sqlite3_prepare_v3(s->db, sb_str(&sql), -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-	    SQLITE_OK)
-		st = NULL;
-	sb_free(&sql);
-	*slot = st;
-	return st;
-}
-
-/* Runs a DELETE on one buffer table (NULL if it could not be prepared)
- * and returns how many rows went. */
-static int64_t delete_rows(struct store *s, sqlite3_stmt *st, int64_t arg, int64_t limit)
-{
-	int64_t n = 0;
-
-	if (!st) {
-		log_warn("store: %s", sqlite3_errmsg(s->db));
-		return 0;
-	}
-	sqlite3_bind_int64(st, 1, arg);
-	sqlite3_bind_int64(st, 2, limit);
-	if (sqlite3_step(st) == SQLITE_DONE)
-		n = sqlite3_changes64(s->db);
-	else
-		log_warn("store: %s", sqlite3_errmsg(s->db));
-	/* Every use binds both parameters, so none needs clearing. */
-	sqlite3_reset(st);
-	return n;
-}
-
-/* The oldest event some scheduled query has not read yet is the one after
- * this eid; INT64_MAX when no query reads the table. */
-static int64_t read_horizon(struct store *s, struct event_table *t)
-{
-	if (!s->horizon)
-		s->horizon = cursors_horizon_stmt(s->db);
-	if (!s->horizon) {
-		log_warn("store: %s", sqlite3_errmsg(s->db));
-		return INT64_MAX;
-	}
-	return cursors_horizon(s->horizon, t->def->name);
-}
-
-static int64_t count_unread(struct store *s, struct event_table *t, int64_t over, int64_t horizon)
-{
-	sqlite3_stmt *st = cached_stmt(s, &t->count_unread,
-				       "SELECT count(*) FROM (SELECT rowid FROM \"%s\" ORDER BY rowid "
-				       "LIMIT ?2) WHERE rowid > ?1",
-				       t->buffer_name);
-	int64_t n = 0;
-
-	if (!st)
-		return 0;
-	sqlite3_bind_int64(st, 1, horizon);
-	sqlite3_bind_int64(st, 2, over);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return n;
-}
-
-/* Deletes the `over` oldest rows; *unread counts those a scheduled query
- * had not read (0 if the DELETE failed, as it then removed nothing).
- * Returns how many went. */
-static int64_t evict_oldest(struct store *s, struct event_table *t, int64_t over,
-			    int64_t *unread)
-{
-	int64_t horizon = read_horizon(s, t);
-	int64_t n;
-
-	/* No rowid is above INT64_MAX: with no cursor on the table, no
-	 * evicted row is unread. */
-	*unread = horizon == INT64_MAX ? 0 : count_unread(s, t, over, horizon);
-	n = delete_rows(s,
-			cached_stmt(s, &t->evict,
-				    "DELETE FROM \"%1$s\" WHERE rowid IN "
-				    "(SELECT rowid FROM \"%1$s\" ORDER BY rowid LIMIT ?2)",
-				    t->buffer_name),
-			0, over);
-	if (n != over)
-		*unread = 0; /* a failed DELETE removed nothing */
-	return n;
-}
-
-static void apply_eviction(struct store *s, struct event_table *t, int64_t n, int64_t unread)
-{
-	atomic_fetch_sub(&t->buffered, n);
-	counter_add(t->counters, COUNTER_evicted, (uint64_t)n);
-	counter_add(t->counters, COUNTER_evicted_unread, (uint64_t)unread);
-	if (n > 0)
-		log_info("store: %s over events_max (%lld): evicted the %lld oldest events, %lld "
-			 "not yet read by a scheduled query",
-			 t->def->name, (long long)s->opt.events_max, (long long)n, (long long)unread);
-}
-
-/* events_max wins over unread rows: the buffer must stay bounded. */
-static void enforce_max(struct store *s, struct event_table *t)
-{
-	int64_t over = atomic_load(&t->buffered) - s->opt.events_max;
-	int64_t unread, n;
-
-	if (s->opt.events_max <= 0 || over <= 0)
-		return;
-	n = evict_oldest(s, t, over, &unread);
-	apply_eviction(s, t, n, unread);
-}
-
-/* Evicts, in the batch's transaction, for the tables the batch writes to. */
-static void enforce_max_in_batch(struct store *s)
-{
-	if (s->opt.events_max <= 0)
-		return;
-	for (size_t i = 0; i < s->ntables; i++) {
-		struct event_table *t = s->tables[i];
-		int64_t over = atomic_load(&t->buffered) + t->batch_rows - s->opt.events_max;
-
-		if (t->batch_total == 0 || over <= 0)
-			continue;
-		t->batch_evicted = evict_oldest(s, t, over, &t->batch_unread);
-	}
-}
-
-/* Expired rows go unless a scheduled query has yet to read them. */
-static void enforce_expiry(struct store *s, struct event_table *t, time_t now)
-{
-	int64_t horizon = read_horizon(s, t);
-	int64_t n;
-
-	/* The bins bound the scan: no row older than the cutoff lies past the
-	 * largest eid of a bin older than it. One bound, the smaller of that
-	 * and the horizon: given the two as separate terms, SQLite ranged
-	 * over the horizon (all rows, as no query reads most tables) and
-	 * filtered on the other, which read the whole table every second,
-	 * most of the writer's time under a storm once the table was large. */
-	n = delete_rows(s,
-			cached_stmt(s, &t->expire,
-				    "DELETE FROM \"%1$s\" WHERE time < ?1 AND rowid <= min(?2, "
-				    "coalesce((SELECT max(max_eid) FROM \"%2$s_time_bins\" WHERE bin < "
-				    "?1), -1))",
-				    t->buffer_name, t->def->name),
-			(int64_t)now - s->opt.events_expiry, horizon);
-
-	atomic_fetch_sub(&t->buffered, n);
-	counter_add(t->counters, COUNTER_expired, (uint64_t)n);
 }
 
 /* Returns the rows it freed. `idle`: the queue stayed empty for a whole
@@ -627,12 +465,11 @@ static void maintain(struct store *s, bool idle)
 {
 	time_t now = time(NULL);
 	bool due = now - s->last_expiry >= EXPIRY_INTERVAL_S;
-	bool expire = due && s->opt.events_expiry > 0;
 
 	for (size_t i = 0; i < s->ntables; i++) {
-		if (expire)
-			enforce_expiry(s, s->tables[i], now);
-		enforce_max(s, s->tables[i]);
+		if (due)
+			limits_expire(&s->limits, s->tables[i], now);
+		limits_enforce_max(&s->limits, s->tables[i]);
 		/* Expiry and events_max evictions leave bins of deleted rows. */
 		if (due)
 			time_bins_prune(s->db, s->tables[i]);
@@ -750,7 +587,7 @@ void store_close(struct store *s)
 	 * with one still prepared. */
 	for (size_t i = 0; i < s->ntables; i++)
 		free_table(s->tables[i]);
-	sqlite3_finalize(s->horizon);
+	limits_close(&s->limits);
 	free(s->tables);
 	row_queue_free(s->queue);
 	sqlite3_close(s->db);
