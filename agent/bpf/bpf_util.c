@@ -52,15 +52,39 @@ uint64_t bpf_util_ring_size(uint64_t v)
 	return p;
 }
 
-uint64_t bpf_util_percpu_sum(const struct bpf_map *map, uint32_t key, uint64_t *scratch,
-			     int ncpus)
+uint64_t bpf_util_percpu_sum(const struct bpf_map *map, uint32_t key, uint64_t *scratch, int ncpus)
 {
 	uint64_t sum = 0;
 
-	if (bpf_map__lookup_elem(map, &key, sizeof(key), scratch,
-				 (size_t)ncpus * sizeof(*scratch), 0) < 0)
+	if (bpf_map__lookup_elem(map, &key, sizeof(key), scratch, (size_t)ncpus * sizeof(*scratch),
+				 0) < 0)
 		return 0;
 	for (int c = 0; c < ncpus; c++)
 		sum += scratch[c];
 	return sum;
+}
+
+int bpf_util_set_add(struct bpf_map *map, const void *key, size_t key_size)
+{
+	uint8_t one = 1;
+
+	return bpf_map__update_elem(map, key, key_size, &one, sizeof(one), BPF_ANY) < 0 ? -errno
+											: 0;
+}
+
+int bpf_util_set_add_comms(struct bpf_map *map, size_t comm_size, char **names, size_t n)
+{
+	char comm[64];
+	int rc;
+
+	if (comm_size > sizeof(comm))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		memset(comm, 0, comm_size);
+		strncpy(comm, names[i], comm_size - 1);
+		rc = bpf_util_set_add(map, comm, comm_size);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }

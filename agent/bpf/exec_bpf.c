@@ -53,14 +53,6 @@ static uint32_t filter_bits(const struct bpf_filters *f)
 	       (f->nexclude_exec_paths ? SYSQ_EXEC_FILTER_PATHS : 0);
 }
 
-static int put(struct bpf_map *map, const void *key, size_t key_size)
-{
-	uint8_t one = 1;
-
-	return bpf_map__update_elem(map, key, key_size, &one, sizeof(one), BPF_ANY) < 0 ? -errno
-											   : 0;
-}
-
 static int fill_paths(struct bpf_map *map, char **prefixes, size_t n)
 {
 	int rc;
@@ -73,22 +65,7 @@ static int fill_paths(struct bpf_map *map, char **prefixes, size_t n)
 			return -EINVAL;
 		memcpy(key.path, prefixes[i], len);
 		key.prefixlen = (uint32_t)(len * 8);
-		rc = put(map, &key, sizeof(key));
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-static int fill_processes(struct bpf_map *map, char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		char comm[SYSQ_EXEC_COMM_LEN] = {0};
-
-		int rc;
-
-		strncpy(comm, names[i], sizeof(comm) - 1);
-		rc = put(map, comm, sizeof(comm));
+		rc = bpf_util_set_add(map, &key, sizeof(key));
 		if (rc < 0)
 			return rc;
 	}
@@ -104,8 +81,8 @@ static int fill_filters(struct process_events *skel, const struct bpf_filters *f
 	rc = fill_paths(skel->maps.exec_exclude_paths, f->exclude_exec_paths,
 			f->nexclude_exec_paths);
 	return rc ? rc
-		  : fill_processes(skel->maps.exec_exclude_processes, f->exclude_processes,
-				   f->nexclude_processes);
+		  : bpf_util_set_add_comms(skel->maps.exec_exclude_processes, SYSQ_EXEC_COMM_LEN,
+					   f->exclude_processes, f->nexclude_processes);
 }
 
 static int on_record(void *ctx, void *data, size_t size)

@@ -125,16 +125,11 @@ static void set_settings(struct socket_events *skel, const struct socket_bpf_opt
 	fill_port_drop(skel->bss->port_drop, f);
 }
 
-static int put(struct bpf_map *map, const void *key, size_t key_size)
-{
-	uint8_t one = 1;
-
-	return bpf_map__update_elem(map, key, key_size, &one, sizeof(one), BPF_ANY);
-}
-
 /* "@name" is an abstract name: the kernel's form starts with a NUL. */
 static int fill_unix_prefixes(struct bpf_map *map, char **prefixes, size_t n)
 {
+	int rc;
+
 	for (size_t i = 0; i < n; i++) {
 		struct sysq_unix_prefix_key key = {0};
 		size_t len = strlen(prefixes[i]);
@@ -145,20 +140,9 @@ static int fill_unix_prefixes(struct bpf_map *map, char **prefixes, size_t n)
 		if (key.path[0] == '@')
 			key.path[0] = '\0';
 		key.prefixlen = (uint32_t)(len * 8);
-		if (put(map, &key, sizeof(key)) < 0)
-			return -errno;
-	}
-	return 0;
-}
-
-static int fill_excluded_processes(struct bpf_map *map, char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		char comm[SYSQ_COMM_LEN] = {0};
-
-		strncpy(comm, names[i], sizeof(comm) - 1);
-		if (put(map, comm, sizeof(comm)) < 0)
-			return -errno;
+		rc = bpf_util_set_add(map, &key, sizeof(key));
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -172,8 +156,8 @@ static int fill_filters(struct socket_events *skel, const struct bpf_filters *f)
 	rc = fill_unix_prefixes(skel->maps.exclude_unix_prefixes, f->exclude_unix_prefixes,
 				     f->nexclude_unix_prefixes);
 	return rc ? rc
-		  : fill_excluded_processes(skel->maps.exclude_processes, f->exclude_processes,
-					    f->nexclude_processes);
+		  : bpf_util_set_add_comms(skel->maps.exclude_processes, SYSQ_COMM_LEN,
+					   f->exclude_processes, f->nexclude_processes);
 }
 
 static int on_record(void *ctx, void *data, size_t size)
