@@ -24,19 +24,6 @@
 #error "x86-64 only: the exec program reads the syscall number from x86-64 registers"
 #endif
 
-#define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall */
-
-/* A length clamped in a 64-bit register, so the verifier sees the bound
- * on the very value passed on (see socket_events.bpf.c). */
-#define CLAMP(n, max)                                                                              \
-	({                                                                                         \
-		__u64 __n = (n);                                                                   \
-		if (__n > (max))                                                                   \
-			__n = (max);                                                               \
-		barrier_var(__n);                                                                  \
-		__n;                                                                               \
-	})
-
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 
 /* Fields the exec program reads beyond sysq_core.h's. The ___exec flavors

@@ -34,6 +34,7 @@ struct pt_regs___sysq {
 struct thread_info {
 	__u32 status;
 };
+#define TS_COMPAT 0x0002
 
 typedef struct {
 	unsigned int val;
@@ -172,3 +173,15 @@ struct bpf_sock_addr_kern___sysq {
 };
 
 #pragma clang attribute pop
+
+/* A length clamped in a 64-bit register: clang 14 otherwise clamps a
+ * 32-bit copy and passes the unclamped one, which the verifier rejects.
+ * (barrier_var is bpf_helpers.h's, which every program includes.) */
+#define CLAMP(n, max)                                                                              \
+	({                                                                                         \
+		__u64 __n = (n);                                                                   \
+		if (__n > (max))                                                                   \
+			__n = (max);                                                               \
+		barrier_var(__n);                                                                  \
+		__n;                                                                               \
+	})

@@ -53,23 +53,11 @@ enum {
  * returns 1, and it reads as "not succeeded" to every test below (a send's
  * port and status never look at it). */
 #define RET_PENDING 1
-#define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall */
 
 #define PATH_SCRATCH 1024
 #define PATH_END 512 /* the exe path is built backwards from here */
 #define MAX_PATH_COMPONENTS 32
 #define COPY_BLOCK 32
-
-/* A length clamped in a 64-bit register: clang 14 otherwise clamps a
- * 32-bit copy and passes the unclamped one, which the verifier rejects. */
-#define CLAMP(n, max)                                                                              \
-	({                                                                                         \
-		__u64 __n = (n);                                                                   \
-		if (__n > (max))                                                                   \
-			__n = (max);                                                               \
-		barrier_var(__n);                                                                  \
-		__n;                                                                               \
-	})
 
 const volatile struct sysq_sock_settings cfg;
 
