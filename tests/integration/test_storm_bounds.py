@@ -51,8 +51,19 @@ def sanitized():
 
 
 def rss(pid):
-    with open(f"/proc/{pid}/status") as f:
-        return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
+    """Resident memory the daemon could give back: all of it but the BPF
+    maps' (the ring buffer is mapped twice and stays resident once read,
+    up to 2 x --bpf_ring_buffer_size, a fixed cost of the flag rather than
+    memory the storm took)."""
+    total, name = 0, ""
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            fields = line.split()
+            if "-" in fields[0]:
+                name = fields[5] if len(fields) > 5 else ""
+            elif fields[0] == "Rss:" and "bpf" not in name:
+                total += int(fields[1]) * 1024
+    return total
 
 
 class Sampler(threading.Thread):

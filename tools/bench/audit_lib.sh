@@ -2,7 +2,7 @@
 # that change them (syscall_overhead.sh, host_tax.sh), sourced by them.
 #
 # The sourcing script sets AUDITCTL, AUDITD, AUDITD_PIDFILE, BENCH_KEY,
-# RULE_SYSCALLS, BACKLOG_LIMIT, BACKLOG_WAIT_TIME and tmp (its temp dir),
+# RULE_SYSCALLS, BACKLOG_LIMIT, BACKLOG_WAIT_TIME, LOCK and tmp (its temp dir),
 # defines die and log, and calls save_state before it changes anything.
 # Only rules keyed BENCH_KEY or sysq that were not there at the start are
 # ever deleted, and audit is never disabled if it was found enabled.
@@ -123,5 +123,25 @@ stop_auditd() {
 	auditd_pid=
 	if [[ $auditd_pidfile_existed == 0 && -e $AUDITD_PIDFILE ]]; then
 		rm -f "$AUDITD_PIDFILE"
+	fi
+}
+
+# Before a run changes anything: refuses audit that is locked or owned by
+# a daemon, and notes whether auditd's pidfile was there already.
+audit_preflight() {
+	local owner
+	[[ -e $AUDITD_PIDFILE ]] && auditd_pidfile_existed=1
+	[[ $(audit_get enabled) != 2 ]] || die "audit is locked (enabled 2): cannot add rules"
+	owner=$(audit_get pid)
+	[[ $owner == 0 ]] || die "pid $owner owns the audit socket; stop it first"
+}
+
+# Holds LOCK, the flock every user of the audit socket here takes, until
+# the script exits (fd 9), waiting for it if another holds it.
+take_audit_lock() {
+	exec 9>"$LOCK"
+	if ! flock -n 9; then
+		log "waiting for $LOCK (another user of the audit socket)"
+		flock 9
 	fi
 }

@@ -85,3 +85,20 @@ cpu_ticks() {
 	}
 	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0
 }
+
+# Measures the configurations $@ ROUNDS times, interleaved so machine noise
+# hits them alike (the order rotates every round): measure_<config> ROUND
+# leaves `result`, appended to $tmp/results as "ROUND CONFIG RESULT".
+run_rounds() {
+	local -a order=("$@")
+	local round i cfg
+	: >"$tmp/results"
+	for ((round = 1; round <= ROUNDS; round++)); do
+		for ((i = 0; i < ${#order[@]}; i++)); do
+			cfg=${order[$(((round + i) % ${#order[@]}))]}
+			log "round $round: $cfg"
+			"measure_$cfg" "$round"
+			echo "$round $cfg $result" >>"$tmp/results"
+		done
+	done
+}

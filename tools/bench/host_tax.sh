@@ -354,7 +354,6 @@ usable_configs() {
 }
 
 main() {
-	local round i cfg
 	local -a order
 	[[ $(id -u) == 0 ]] || die "must run as root"
 	[[ -x $SYSQ && -x $LOOP && -x $FLOOR ]] ||
@@ -363,29 +362,14 @@ main() {
 	[[ -z $SYSQ_PREV || -x $SYSQ_PREV ]] || die "SYSQ_PREV=$SYSQ_PREV is not an executable"
 	CONFIGS=$(usable_configs)
 	read -ra order <<<"$CONFIGS"
-	exec 9>"$LOCK"
-	if ! flock -n 9; then
-		log "waiting for $LOCK (another user of the audit socket)"
-		flock 9
-	fi
+	take_audit_lock
 	tmp=$(mktemp -d /tmp/sysq-hosttax.XXXXXX)
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
-	[[ -e $AUDITD_PIDFILE ]] && auditd_pidfile_existed=1
-	[[ $(audit_get enabled) != 2 ]] || die "audit is locked (enabled 2): cannot add rules"
-	i=$(audit_get pid)
-	[[ $i == 0 ]] || die "pid $i owns the audit socket; stop it first"
+	audit_preflight
 	save_state
 	log "audit state at start: $(audit_settings)"
-	: >"$tmp/results"
-	for ((round = 1; round <= ROUNDS; round++)); do
-		for ((i = 0; i < ${#order[@]}; i++)); do
-			cfg=${order[$(((round + i) % ${#order[@]}))]}
-			log "round $round: $cfg"
-			"measure_$cfg" "$round"
-			echo "$round $cfg $result" >>"$tmp/results"
-		done
-	done
+	run_rounds "${order[@]}"
 	report
 }
 

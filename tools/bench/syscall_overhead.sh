@@ -414,7 +414,6 @@ cleanup() {
 }
 
 main() {
-	local round i cfg
 	local -a order
 	read -ra order <<<"$CONFIGS"
 	[[ $(id -u) == 0 ]] || die "must run as root"
@@ -422,30 +421,15 @@ main() {
 	[[ -x $DRIVER && -x $SINK ]] || die "no $(basename "$DRIVER") or audit_sink in $build/tools/bench"
 	[[ -x $AUDITD && -x $AUDITCTL ]] || die "needs Debian's auditd package"
 	[[ " $CONFIGS " != *" bpftrace "* || -x $BPFTRACE ]] || die "needs bpftrace for CONFIGS=bpftrace"
-	exec 9>"$LOCK"
-	if ! flock -n 9; then
-		log "waiting for $LOCK (another user of the audit socket)"
-		flock 9
-	fi
+	take_audit_lock
 	tmp=$(mktemp -d /tmp/sysq-bench.XXXXXX)
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
-	[[ -e $AUDITD_PIDFILE ]] && auditd_pidfile_existed=1
-	[[ $(audit_get enabled) != 2 ]] || die "audit is locked (enabled 2): cannot add rules"
-	i=$(audit_get pid)
-	[[ $i == 0 ]] || die "pid $i owns the audit socket; stop it first"
+	audit_preflight
 	kauditd=$(pgrep -x kauditd | head -n 1) || die "no kauditd thread"
 	save_state
 	log "audit state at start: $(audit_settings)"
-	: >"$tmp/results"
-	for ((round = 1; round <= ROUNDS; round++)); do
-		for ((i = 0; i < ${#order[@]}; i++)); do
-			cfg=${order[$(((round + i) % ${#order[@]}))]}
-			log "round $round: $cfg"
-			"measure_$cfg" "$round"
-			echo "$round $cfg $result" >>"$tmp/results"
-		done
-	done
+	run_rounds "${order[@]}"
 	report
 }
 
