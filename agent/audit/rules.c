@@ -38,13 +38,20 @@ struct audit_rule_data *audit_rule_build(const struct audit_abi *abi,
 	r->fields[0] = AUDIT_ARCH;
 	r->values[0] = abi->arch;
 	r->fieldflags[0] = AUDIT_EQUAL;
-	r->fields[1] = AUDIT_FILTERKEY;
-	r->values[1] = (uint32_t)keylen;
-	r->fieldflags[1] = AUDIT_EQUAL;
-	r->field_count = 2;
-	r->buflen = (uint32_t)keylen;
-	memcpy(r->buf, key, keylen);
+	r->field_count = 1;
+	audit_rule_add_key(r, key, keylen);
 	return r;
+}
+
+void audit_rule_add_key(struct audit_rule_data *rule, const char *key, size_t keylen)
+{
+	uint32_t i = rule->field_count++;
+
+	rule->fields[i] = AUDIT_FILTERKEY;
+	rule->values[i] = (uint32_t)keylen;
+	rule->fieldflags[i] = AUDIT_EQUAL;
+	rule->buflen = (uint32_t)keylen;
+	memcpy(rule->buf, key, keylen);
 }
 
 /* Fields whose value is a length of text in buf, in field order. */

@@ -30,6 +30,10 @@ struct audit_rule_data *audit_rule_build(const struct audit_abi *abi,
 					 size_t *len);
 
 /* True if the rule's key list (keys joined by \x01) contains `key`. */
+/* Appends the field `key=KEY` to a rule allocated with keylen bytes of
+ * buf to spare, as the last field (buf holds only the key). */
+void audit_rule_add_key(struct audit_rule_data *rule, const char *key, size_t keylen);
+
 bool audit_rule_has_key(const struct audit_rule_data *rule, size_t len, const char *key);
 
 /* Adds a rule per ABI for the wanted syscalls. On failure the rules added

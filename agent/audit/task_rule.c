@@ -26,12 +26,7 @@ struct audit_rule_data *audit_task_rule_build(const char *key, size_t *len)
 	/* The task list ignores the mask; all ones is what auditctl sends
 	 * for a rule without -S. */
 	memset(r->mask, 0xff, sizeof(r->mask));
-	r->fields[0] = AUDIT_FILTERKEY;
-	r->values[0] = (uint32_t)keylen;
-	r->fieldflags[0] = AUDIT_EQUAL;
-	r->field_count = 1;
-	r->buflen = (uint32_t)keylen;
-	memcpy(r->buf, key, keylen);
+	audit_rule_add_key(r, key, keylen);
 	return r;
 }
 
