@@ -62,7 +62,9 @@ int BPF_PROG(sysq_sock_exit, struct pt_regs___sysq *regs, long ret)
 	if (!c.call.action)
 		return 0;
 	c.task = bpf_get_current_task_btf();
-	c.s = caller_scratch(c.task);
+	if (!reported_caller(c.task))
+		return 0;
+	c.s = take_scratch();
 	if (!c.s)
 		return 0;
 	c.call.a0 = regs->di;
@@ -71,6 +73,7 @@ int BPF_PROG(sysq_sock_exit, struct pt_regs___sysq *regs, long ret)
 	c.call.ret = ret;
 	if (build(&c))
 		submit(&c.s->rec, c.s->rec.size);
+	scratch_release(&c);
 	return 0;
 }
 
@@ -113,10 +116,31 @@ static __always_inline void tcp_connect_after_pre(struct bpf_sock_ops *skops,
 /* TCP_CONNECT_CB, inside connect() once the local port is chosen: a
  * non-blocking connect returns EINPROGRESS from here; a blocking one waits
  * for the handshake, so its record waits for the state change. */
+static __always_inline void tcp_connect_call(struct bpf_sock_ops *skops, struct bpf_sock *sk,
+					     struct pending *p, struct call_ctx *c)
+{
+	struct file *file;
+
+	if (!caller_call(c, SYSQ_ACTION_CONNECT, RET_PENDING))
+		return;
+	file = fd_file(c->task, (int)c->call.a0);
+	if (!file)
+		return;
+	if (file->f_flags & O_NONBLOCK) {
+		c->call.ret = -EINPROGRESS;
+		if (build(c))
+			submit(&c->s->rec, c->s->rec.size);
+		return;
+	}
+	if (!build(c))
+		return;
+	bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_STATE_CB_FLAG);
+	keep_pending(sk, p, c->s, PENDING_TCP);
+}
+
 static __always_inline void tcp_connect(struct bpf_sock_ops *skops)
 {
 	struct call_ctx c = {};
-	struct file *file;
 	struct bpf_sock *sk = skops->sk;
 	struct pending *p;
 
@@ -127,21 +151,8 @@ static __always_inline void tcp_connect(struct bpf_sock_ops *skops)
 		tcp_connect_after_pre(skops, sk, p);
 		return;
 	}
-	if (!caller_call(&c, SYSQ_ACTION_CONNECT, RET_PENDING))
-		return;
-	file = fd_file(c.task, (int)c.call.a0);
-	if (!file)
-		return;
-	if (file->f_flags & O_NONBLOCK) {
-		c.call.ret = -EINPROGRESS;
-		if (build(&c))
-			submit(&c.s->rec, c.s->rec.size);
-		return;
-	}
-	if (!build(&c))
-		return;
-	bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_STATE_CB_FLAG);
-	keep_pending(sk, c.s, PENDING_TCP);
+	tcp_connect_call(skops, sk, p, &c);
+	scratch_release(&c);
 }
 
 /* A blocking TCP connect ends when its socket is ESTABLISHED (connect()
@@ -190,13 +201,35 @@ int sysq_sock_ops(struct bpf_sock_ops *skops)
 	return 1;
 }
 
+/* The address of a sock_addr hook (a connect's peer, accept's peer, a
+ * send's destination) as a sockaddr in s->data, the form a record's
+ * address takes. */
+static __always_inline void named_from_ctx(struct call_ctx *c, struct bpf_sock_addr *ctx,
+					   __u16 family)
+{
+	__u8 *sa = c->s->data;
+
+	__builtin_memset(sa, 0, 28);
+	*(__u16 *)sa = family;
+	*(__u16 *)(sa + 2) = (__u16)ctx->user_port; /* network order, as stored */
+	if (family == AF_INET) {
+		*(__u32 *)(sa + 4) = ctx->user_ip4;
+		c->salen = 16;
+	} else {
+		for (int i = 0; i < 4; i++)
+			*(__u32 *)(sa + 8 + 4 * i) = ctx->user_ip6[i];
+		c->salen = 28;
+	}
+	c->sa_read = 1;
+}
+
 /* Before a connect: the record is built now, with the call's time and
  * process, and waits in socket storage for the result: a UDP one until the
  * socket's next operation, a TCP one until TCP_CONNECT_CB (or, when the
  * connect fails before its SYN, the socket's next operation). A TCP
  * connect the filters drop leaves a mark, so TCP_CONNECT_CB neither
  * builds nor counts it again. */
-static __always_inline void connect_pre(struct bpf_sock_addr *ctx)
+static __always_inline void connect_pre(struct bpf_sock_addr *ctx, __u16 family)
 {
 	struct bpf_sock *sk = ctx->sk;
 	struct peer_view v = {};
@@ -211,34 +244,40 @@ static __always_inline void connect_pre(struct bpf_sock_addr *ctx)
 		/* The socket's previous connect: its state is still that one's. */
 		view_of_bpf_sock(sk, &v);
 		settle(p, &v);
-		bpf_sk_storage_delete(&pending, sk);
+		p->kind = PENDING_EMPTY;
 	}
 	if (!caller_call(&c, SYSQ_ACTION_CONNECT, RET_PENDING))
 		return;
+	/* The hook has the socket and the address the caller named: no
+	 * descriptor lookup, no read of user memory. */
+	c.sk = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct sock));
+	c.sk_known = 1;
+	named_from_ctx(&c, ctx, family);
 	/* Only TCP reaches TCP_CONNECT_CB; any other protocol (UDP, and
 	 * stream ones such as SCTP or MPTCP's own socket) is settled from what
 	 * the socket shows at its next operation. */
 	kind = sk->protocol == IPPROTO_TCP ? PENDING_TCP_PRE : PENDING_UDP;
 	if (build(&c)) {
-		keep_pending(sk, c.s, kind);
+		keep_pending(sk, p, c.s, kind);
 	} else if (kind == PENDING_TCP_PRE) {
 		p = bpf_sk_storage_get(&pending, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 		if (p)
 			p->kind = PENDING_TCP_SKIP;
 	}
+	scratch_release(&c);
 }
 
 SEC("cgroup/connect4")
 int sysq_sock_connect4(struct bpf_sock_addr *ctx)
 {
-	connect_pre(ctx);
+	connect_pre(ctx, AF_INET);
 	return 1;
 }
 
 SEC("cgroup/connect6")
 int sysq_sock_connect6(struct bpf_sock_addr *ctx)
 {
-	connect_pre(ctx);
+	connect_pre(ctx, AF_INET6);
 	return 1;
 }
 
@@ -278,7 +317,10 @@ static __always_inline void resolve_on_io(struct sock *sk, int ret, bool sent)
 	} else {
 		return;
 	}
-	bpf_sk_storage_delete(&pending, sk);
+	if (p->kind == PENDING_TCP_PRE)
+		bpf_sk_storage_delete(&pending, sk);
+	else
+		p->kind = PENDING_EMPTY;
 }
 
 SEC("tp_btf/sock_send_length")
@@ -295,27 +337,6 @@ int BPF_PROG(sysq_sock_recv, struct sock *sk, int ret, int flags)
 	return 0;
 }
 
-/* The address of a sock_addr hook (accept's peer, a send's destination)
- * as a sockaddr in s->data, the form a record's address takes. */
-static __always_inline void named_from_ctx(struct call_ctx *c, struct bpf_sock_addr *ctx,
-					   __u16 family)
-{
-	__u8 *sa = c->s->data;
-
-	__builtin_memset(sa, 0, 28);
-	*(__u16 *)sa = family;
-	*(__u16 *)(sa + 2) = (__u16)ctx->user_port; /* network order, as stored */
-	if (family == AF_INET) {
-		*(__u32 *)(sa + 4) = ctx->user_ip4;
-		c->salen = 16;
-	} else {
-		for (int i = 0; i < 4; i++)
-			*(__u32 *)(sa + 8 + 4 * i) = ctx->user_ip6[i];
-		c->salen = 28;
-	}
-	c->sa_read = 1;
-}
-
 /* accept() that asks for the peer's address reads it through getname on
  * the new socket, which runs these hooks in the accepting process before
  * accept() returns; the new descriptor is not installed yet, and nothing
@@ -327,16 +348,17 @@ static __always_inline void accept_peer(struct bpf_sock_addr *ctx, __u16 family)
 	struct bpf_sock *sk = ctx->sk;
 	struct tcp_sock *tp;
 
-	if (!sk || !caller_call(&c, SYSQ_ACTION_ACCEPT, 0))
+	if (!sk)
 		return;
 	tp = bpf_skc_to_tcp_sock(sk);
-	if (!tp)
+	if (!tp || !caller_call(&c, SYSQ_ACTION_ACCEPT, 0))
 		return;
 	c.sk = (struct sock *)tp;
 	c.sk_known = 1;
 	named_from_ctx(&c, ctx, family);
 	if (build(&c))
 		submit(&c.s->rec, c.s->rec.size);
+	scratch_release(&c);
 }
 
 SEC("cgroup/getpeername4")
@@ -384,7 +406,7 @@ static __always_inline void datagram_send(struct bpf_sock_addr *ctx, __u16 famil
 		/* A connect's record still waiting: the socket is past it. */
 		view_of_bpf_sock(sk, &v);
 		resolve_udp(p, &v);
-		bpf_sk_storage_delete(&pending, sk);
+		p->kind = PENDING_EMPTY;
 	}
 	if (!caller_call(&c, SYSQ_ACTION_SEND, RET_PENDING))
 		return;
@@ -393,7 +415,8 @@ static __always_inline void datagram_send(struct bpf_sock_addr *ctx, __u16 famil
 	else
 		named_from_ctx(&c, ctx, family);
 	if (build(&c))
-		keep_pending(sk, c.s, PENDING_SEND);
+		keep_pending(sk, p, c.s, PENDING_SEND);
+	scratch_release(&c);
 }
 
 /* cgroup sendmsg programs decide whether the datagram goes: always yes. */

@@ -69,6 +69,7 @@ static const enum counter_id counter_ids[SOCKET_BPF_COUNTERS] = {
 	[SYSQ_CNT_DEDUP] = COUNTER_filtered_dedup,
 	[SYSQ_CNT_RINGBUF_FULL] = COUNTER_lost_ringbuf,
 	[SYSQ_CNT_PENDING_LOST] = COUNTER_lost_pending,
+	[SYSQ_CNT_SCRATCH_BUSY] = COUNTER_lost_bpf_busy,
 	[SYSQ_CNT_COUNT] = COUNTER_lost_bpf_missed,
 };
 

@@ -18,7 +18,7 @@
 #include <sys/types.h>
 
 /* The index of each counter matches enum sysq_bpf_counter. */
-#define SOCKET_BPF_COUNTERS 8
+#define SOCKET_BPF_COUNTERS 9
 
 struct socket_bpf_options {
 	const struct bpf_filters *filters; /* NULL: keep everything */

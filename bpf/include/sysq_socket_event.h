@@ -80,6 +80,7 @@ enum sysq_bpf_counter {
 	SYSQ_CNT_DEDUP,
 	SYSQ_CNT_RINGBUF_FULL,
 	SYSQ_CNT_PENDING_LOST, /* a call's record found no socket storage to wait in */
+	SYSQ_CNT_SCRATCH_BUSY, /* a hook found its CPU's scratch taken (take_scratch) */
 	SYSQ_CNT_COUNT,
 };
 

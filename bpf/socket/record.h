@@ -278,18 +278,40 @@ static __always_inline void record(struct call_ctx *c)
 	e->size = sizeof(*e) + end;
 }
 
-/* The scratch of the current call, or NULL when the caller's calls are
- * not reported: 32-bit syscalls (other numbers, other registers) and the
- * agent's own. */
-static __always_inline struct scratch *caller_scratch(struct task_struct *task)
+/* False when the caller's calls are not reported: 32-bit syscalls (other
+ * numbers, other registers) and the agent's own. */
+static __always_inline bool reported_caller(struct task_struct *task)
+{
+	if (bpf_core_field_exists(task->thread_info) && (task->thread_info.status & TS_COMPAT))
+		return false;
+	return (__u32)task->tgid != cfg.self_tgid;
+}
+
+/* This CPU's scratch, taken for one record, or NULL when it is taken. The
+ * cgroup hooks run preemptible, pinned to their CPU only, so a task
+ * preempted while it builds a record can let another task's hook run on
+ * the same CPU: that one counts its call lost (lost_bpf_busy) instead of
+ * mixing two records in one scratch. An atomic exchange, as preemption
+ * may fall between a test and a store. scratch_release() gives it back. */
+static __always_inline struct scratch *take_scratch(void)
 {
 	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
 
-	if (bpf_core_field_exists(task->thread_info) && (task->thread_info.status & TS_COMPAT))
+	if (!s)
 		return NULL;
-	if ((__u32)task->tgid == cfg.self_tgid)
+	if (__sync_lock_test_and_set(&s->busy, 1)) {
+		count(SYSQ_CNT_SCRATCH_BUSY);
 		return NULL;
-	return bpf_map_lookup_elem(&scratch_map, &zero);
+	}
+	return s;
+}
+
+/* Every path that took c->s gives it back through here. */
+static __always_inline void scratch_release(struct call_ctx *c)
+{
+	if (c->s)
+		*(volatile __u32 *)&c->s->busy = 0;
 }
 
 /* Filters the call in c and builds its record in c->s; false when the

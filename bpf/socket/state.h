@@ -97,6 +97,7 @@ struct scratch {
 	__u64 tick;	      /* jiffies when tick_boot_ns was read */
 	__u64 tick_boot_ns;
 	char path[PATH_SCRATCH];
+	__u32 busy; /* a program is building a record here (take_scratch) */
 };
 
 /* Per process: building a path walks every dentry up to the root, far
@@ -171,6 +172,14 @@ enum pending_kind {
 	PENDING_UDP,
 	PENDING_SEND,
 };
+
+/* A settled UDP connect or send leaves its storage in place, empty
+ * (kind 0), for the socket's next one: a datagram socket may connect or
+ * send to a named address per call, and freeing and allocating storage
+ * each time (an allocation, a memory-cgroup charge and an RCU free) cost
+ * more than the rest of the record. A TCP socket connects once, so its
+ * storage is deleted when settled. What stays is freed with the socket. */
+#define PENDING_EMPTY 0
 
 struct pending {
 	__u32 kind;

@@ -43,16 +43,15 @@ static __always_inline bool is_send(long nr)
 }
 
 /* Fills c for the syscall the caller is in, when it is `want` (accept
- * stands for accept4 too), with `ret` as its result. False otherwise: a
- * hook reached from elsewhere (io_uring, a kernel socket, getpeername
- * itself) is not that call. */
+ * stands for accept4 too), with `ret` as its result, and takes this CPU's
+ * scratch for its record. False otherwise: a hook reached from elsewhere
+ * (io_uring, a kernel socket, getpeername itself) is not that call. */
 static __always_inline bool caller_call(struct call_ctx *c, __u32 want, long ret)
 {
 	struct pt_regs___sysq *regs;
 
 	c->task = bpf_get_current_task_btf();
-	c->s = caller_scratch(c->task);
-	if (!c->s)
+	if (!reported_caller(c->task))
 		return false;
 	regs = syscall_regs(c->task);
 	if (!regs)
@@ -64,7 +63,9 @@ static __always_inline bool caller_call(struct call_ctx *c, __u32 want, long ret
 	c->call.a1 = regs->si;
 	c->call.a2 = regs->dx;
 	c->call.ret = ret;
-	return true;
+	/* Taken last: the caller gives it back with scratch_release(). */
+	c->s = take_scratch();
+	return c->s != NULL;
 }
 
 /* A call that has succeeded by the time its hook runs: recorded now. */
@@ -74,6 +75,7 @@ static __always_inline void record_done(__u32 action)
 
 	if (caller_call(&c, action, 0) && build(&c))
 		submit(&c.s->rec, c.s->rec.size);
+	scratch_release(&c);
 }
 
 SEC("cgroup/post_bind4")
@@ -90,15 +92,19 @@ int sysq_sock_post_bind6(struct bpf_sock *ctx)
 	return 1;
 }
 
-/* Keeps the record built in s until the call's result is known. A record
- * that finds no room for its socket storage is counted as lost, and so is
- * one still waiting there that this one displaces (two threads sending on
- * one socket at once: the socket has one slot). */
-static __always_inline void keep_pending(struct bpf_sock *sk, struct scratch *s, __u32 kind)
+/* Keeps the record built in s until the call's result is known, in p,
+ * the socket's storage when the caller already looked it up, else in
+ * storage made now. A record that finds no room for its socket storage is
+ * counted as lost, and so is one still waiting there that this one
+ * displaces (two threads sending on one socket at once: the socket has
+ * one slot). */
+static __always_inline void keep_pending(struct bpf_sock *sk, struct pending *p,
+					 struct scratch *s, __u32 kind)
 {
-	struct pending *p = bpf_sk_storage_get(&pending, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	__u32 size = CLAMP(s->rec.size, sizeof(s->rec) + SYSQ_SOCK_EVENT_DATA_MAX);
 
+	if (!p)
+		p = bpf_sk_storage_get(&pending, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!p) {
 		count(SYSQ_CNT_PENDING_LOST);
 		return;

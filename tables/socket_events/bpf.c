@@ -147,10 +147,12 @@ void socket_events_on_bpf(struct subscriber *sub, void *ctx, const void *event)
 	row = row_new(tc->table, SE_COUNT);
 	row_set_str(row, SE_action, socket_action_name(c->action));
 	set_process(row, c);
-	/* A failed accept names no address, and audit leaves its family NULL;
-	 * c->family is the listening socket's, known only to BPF. */
+	/* The family of the address the call names, as audit logs it (an
+	 * IPv4 address named on an IPv6 socket is AF_INET), else the
+	 * socket's. A failed accept names no address, and audit leaves its
+	 * family NULL; c->family is the listening socket's, known only to BPF. */
 	if (!is_accept(c->action) || c->ret >= 0)
-		row_set_int(row, SE_family, c->family);
+		row_set_int(row, SE_family, c->recorded.family ? c->recorded.family : c->family);
 	if (sa)
 		socket_row_named(row, call, sa);
 	set_socket_facts(row, c, status, sa);

@@ -502,6 +502,99 @@ def test_hooks_udp_connect_settled():
                        "local_port": None, "status": "failed"}, "the refused broadcast connect")
 
 
+RECONNECT_SCRIPT = r"""
+import ctypes, json, socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+s.connect(("127.0.0.1", 47511))
+s.send(b"x")                     # settles the first; its storage stays, empty
+s.connect(("127.0.0.1", 47512))  # reuses it
+s.connect(("127.0.0.1", 47513))  # settles the second
+port = s.getsockname()[1]
+s.close()                        # settles the third
+# An AF_INET address on an AF_INET6 socket runs the IPv4 connect hook.
+s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+sin = struct.pack("=H", socket.AF_INET) + struct.pack("!H", 47514) + socket.inet_aton("127.0.0.1") + bytes(8)
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.connect(s6.fileno(), ctypes.c_char_p(sin), len(sin)) != 0:
+    sys.exit("connect: errno %d" % ctypes.get_errno())
+port6 = s6.getsockname()[1]
+s6.close()
+print(json.dumps({"port": port, "port6": port6}), flush=True)
+"""
+
+
+def test_hooks_udp_reconnects():
+    """One UDP socket connected again and again: each connect's row is
+    settled by the send, the next connect or the close that follows it,
+    with the storage the first one made reused; and an IPv4 address named
+    on an IPv6 socket."""
+    with Daemon(BPF) as d:
+        script = os.path.join(d.tmp, "reconnect.py")
+        with open(script, "w") as f:
+            f.write(RECONNECT_SCRIPT)
+        p = subprocess.Popen([sys.executable, script], stdout=subprocess.PIPE)
+        out = p.communicate()[0]
+        check_eq(p.returncode, 0, "the reconnecting script")
+        ports = json.loads(out)
+        sql = ("SELECT family, remote_address, remote_port, local_port, status FROM socket_events "
+               f"WHERE pid = {p.pid} AND action = 'connect' ORDER BY remote_port")
+        rows = rows_until(d, sql, 4, "four settled connects")
+    want = [{"family": "2", "remote_address": "127.0.0.1", "remote_port": str(47511 + i),
+             "local_port": str(ports["port"]), "status": "succeeded"} for i in range(3)]
+    want.append({"family": "2", "remote_address": "127.0.0.1", "remote_port": "47514",
+                 "local_port": str(ports["port6"]), "status": "succeeded"})
+    check_eq(rows, want, "every connect of a reconnected socket, and IPv4 on IPv6")
+
+
+CONTEND_SCRIPT = r"""
+import os, socket, sys, time
+# Each worker connects to its own ports only, so a row naming another
+# worker's port would be two records mixed in one CPU's scratch.
+base, seconds = int(sys.argv[1]), float(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+n, end = 0, time.monotonic() + seconds
+while time.monotonic() < end:
+    s.connect(("127.0.0.1", base + n % 10))
+    n += 1
+s.close()
+print(n, flush=True)
+"""
+
+
+def test_hooks_contended_cpu():
+    """Workers sharing one CPU, each preempting the others while their
+    connects build records in that CPU's scratch: every row belongs to the
+    worker that made the call, and every call is stored or counted lost."""
+    workers = 4
+    with Daemon(BPF, "--events_max=100000000") as d:
+        script = os.path.join(d.tmp, "contend.py")
+        with open(script, "w") as f:
+            f.write(CONTEND_SCRIPT)
+        procs = [subprocess.Popen(["taskset", "-c", "0", sys.executable, script,
+                                   str(47600 + 10 * w), "3"], stdout=subprocess.PIPE)
+                 for w in range(workers)]
+        made = {p.pid: int(p.communicate()[0]) for p in procs}
+        pids = ", ".join(str(pid) for pid in made)
+        sql = (f"SELECT pid, remote_port, count(*) AS n FROM socket_events WHERE pid IN ({pids}) "
+               "AND action = 'connect' GROUP BY pid, remote_port")
+
+        def settled():
+            c = d.counters("bpfsocketpublisher")
+            lost = sum(int(c[k]) for k in ("lost_bpf_busy", "lost_pending", "lost_ringbuf"))
+            rows = d.query(sql)
+            return (rows, lost) if sum(int(r["n"]) for r in rows) + lost >= sum(made.values()) else None
+        rows, lost = wait_for(settled, what="every connect stored or counted")
+    base = {p.pid: 47600 + 10 * w for w, p in enumerate(procs)}
+    for r in rows:
+        port = int(r["remote_port"])
+        check(base[int(r["pid"])] <= port < base[int(r["pid"])] + 10,
+              f"row of pid {r['pid']} names another worker's port: {r}")
+    print(f"made {sum(made.values())}, lost {lost}", flush=True)
+    check_eq(sum(int(r["n"]) for r in rows) + lost, sum(made.values()),
+             "rows plus counted losses, against the calls made")
+
+
 def test_hooks_tcp_connect_fails_before_syn():
     """TCP connects the kernel refuses before sending a SYN (a v4-mapped
     address on an IPv6-only socket, a multicast address: ENETUNREACH) run
@@ -554,5 +647,5 @@ if __name__ == "__main__":
           test_exe_path_follows_exec, test_include_ports, test_no_leftovers, test_compat_syscalls_ignored,
           test_fallback_to_audit, test_hooks_workload_rows_exact,
           test_hooks_differential_against_audit, test_hooks_filters_drop_and_count,
-          test_hooks_no_leftovers, test_hooks_udp_connect_settled,
+          test_hooks_no_leftovers, test_hooks_udp_connect_settled, test_hooks_udp_reconnects, test_hooks_contended_cpu,
           test_hooks_tcp_connect_fails_before_syn, test_datagram_sends])

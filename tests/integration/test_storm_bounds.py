@@ -39,7 +39,7 @@ ASAN_QUARANTINE = 256 * MIB
 # end), so its RSS bound grows by twice the difference.
 ASAN_RING = 32 * MIB
 DEFAULT_RING = 8 * MIB
-LOSSES = ("lost_ringbuf", "lost_bpf_missed", "lost_pending", "drop_malformed",
+LOSSES = ("lost_ringbuf", "lost_bpf_missed", "lost_pending", "lost_bpf_busy", "drop_malformed",
           "drop_queue_full", "drop_write_error", "expired", "evicted")
 
 

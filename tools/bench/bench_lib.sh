@@ -6,9 +6,9 @@
 
 # Every loss counter of sysq_events, summed over its rows: in the kernel
 # (BPF ring buffer full, program runs missed, records with no socket
-# storage to wait in) and in the agent (malformed,
+# storage to wait in, a CPU's scratch taken by a preempted program) and in the agent (malformed,
 # queue full, write errors, expired, evicted).
-SYSQ_LOSS_SQL="SELECT sum(lost_ringbuf + lost_bpf_missed + lost_pending + drop_malformed
+SYSQ_LOSS_SQL="SELECT sum(lost_ringbuf + lost_bpf_missed + lost_pending + lost_bpf_busy + drop_malformed
 	+ drop_queue_full + drop_write_error + expired + evicted) FROM sysq_events"
 
 # kernel.bpf_stats_enabled times every BPF program run (two clock reads

@@ -84,7 +84,7 @@ awk -v c="$calls" -v ns="$ns" 'BEGIN { printf "calls: %d in %.2f s (%.0f/s, %.2f
 echo "rows for the calls in socket_events: $rows"
 echo "loss counters (sysq_events, every row):"
 "$SYSQ" shell --line --control_socket="$tmp/sysq.sock" "SELECT name, events, stored,
-	lost_ringbuf, lost_bpf_missed, lost_pending, drop_malformed, drop_queue_full, drop_write_error,
+	lost_ringbuf, lost_bpf_missed, lost_pending, lost_bpf_busy, drop_malformed, drop_queue_full, drop_write_error,
 	expired, evicted FROM sysq_events" | sed 's/^/  /'
 echo "agent CPU: $(awk -v t="$(cpu_ticks "$sysq_pid")" -v hz="$(getconf CLK_TCK)" \
 	'BEGIN { printf "%.1f s", t / hz }')" \

@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 
-LOSS_COLUMNS = ("lost_ringbuf", "lost_bpf_missed", "lost_pending", "drop_malformed",
+LOSS_COLUMNS = ("lost_ringbuf", "lost_bpf_missed", "lost_pending", "lost_bpf_busy", "drop_malformed",
                 "drop_queue_full", "drop_write_error", "expired", "evicted")
 
 

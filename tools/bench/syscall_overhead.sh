@@ -31,12 +31,16 @@
 #                      ports, so every call is dropped in the kernel
 #   bpftrace           a bpftrace one-liner printing pid, comm and fd of
 #                      every connect (tracepoint syscalls:sys_enter_connect)
+#   prev_bpf, prev_bpf_filtered
+#                      sysq_bpf and sysq_bpf_filtered with the sysq binary
+#                      SYSQ_PREV names (the previous commit's, say), side
+#                      by side in the same rounds; only when it is set
 # auditd and floor get the kernel backlog settings sysq applies by default.
 # Beside the times it reports the kernel's `lost` counter, how many of the
 # calls each agent recorded (an agent that drops records looks cheaper),
 # and the CPU time the agent process and the kauditd thread used.
 #
-# Environment: WORKLOAD (exec), ROUNDS (5), N (3000 calls per measurement;
+# Environment: WORKLOAD (exec), SYSQ_PREV, ROUNDS (5), N (3000 calls per measurement;
 # 20000 for connect), WARMUP (200 before each), CONFIGS (exec: "baseline
 # sysq sysq_low auditd floor"; connect: all seven),
 # BACKLOG_LIMIT (4096) and BACKLOG_WAIT_TIME (0), the defaults of sysq's
@@ -97,7 +101,7 @@ connect)
 	SYSQ_FLAGS=(--enable_bpf_events=false --events_max=100000000 --audit_allow_process_events=false --audit_allow_sockets
 		--audit_allow_accept_socket_events=false)
 	SYSQ_TABLE=socket_events
-	CONFIGS=${CONFIGS:-baseline sysq_bpf sysq_bpf_filtered sysq auditd bpftrace floor}
+	CONFIGS=${CONFIGS:-baseline sysq_bpf sysq_bpf_filtered sysq auditd bpftrace floor${SYSQ_PREV:+ prev_bpf prev_bpf_filtered}}
 	TARGETS="sysq:floor:1.1 sysq_bpf:baseline:1.25 sysq_bpf_filtered:baseline:1.05"
 	;;
 *)
@@ -235,10 +239,21 @@ measure_sysq_bpf() {
 }
 
 measure_sysq_bpf_filtered() {
-	local dir=$tmp/sysq_bpf_filtered.$1
+	local dir=$tmp/${2:-sysq}_bpf_filtered.$1
 	mkdir -p "$dir"
 	echo '{"bpf_filters": {"exclude_ports": [7, 9]}}' >"$dir/sysq.conf"
 	measure_bpf "$dir" --config_path="$dir/sysq.conf"
+}
+
+# The same two with the binary SYSQ_PREV names, whose sysq_events may
+# predate lost_bpf_busy.
+measure_prev_bpf() {
+	SYSQ=$SYSQ_PREV SYSQ_LOSS_SQL=${SYSQ_LOSS_SQL/ + lost_bpf_busy/} measure_bpf "$tmp/prev_bpf.$1"
+}
+
+measure_prev_bpf_filtered() {
+	SYSQ=$SYSQ_PREV SYSQ_LOSS_SQL=${SYSQ_LOSS_SQL/ + lost_bpf_busy/} \
+		measure_sysq_bpf_filtered "$1" prev
 }
 
 # bpftrace needs tracefs for tracepoints; mounted here if it is not.
