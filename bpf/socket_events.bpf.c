@@ -105,7 +105,7 @@ static __always_inline void tcp_connect_after_pre(struct bpf_sock_ops *skops,
 	file = fd_file(task, p->rec.fd);
 	if (file && (file->f_flags & O_NONBLOCK)) {
 		p->rec.ret = -EINPROGRESS;
-		submit(&p->rec, p->size);
+		submit_waiting(p);
 		bpf_sk_storage_delete(&pending, sk);
 		return;
 	}
@@ -178,7 +178,7 @@ static __always_inline void tcp_state(struct bpf_sock_ops *skops)
 		p->rec.ret = tp && ((struct sock *)tp)->sk_err ? -((struct sock *)tp)->sk_err
 							    : -ECONNABORTED;
 	}
-	submit(&p->rec, p->size);
+	submit_waiting(p);
 	bpf_sk_storage_delete(&pending, sk);
 	/* Settled: the socket's later state changes need not run this. */
 	bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags & ~BPF_SOCK_OPS_STATE_CB_FLAG);
@@ -310,7 +310,7 @@ static __always_inline void resolve_on_io(struct sock *sk, int ret, bool sent)
 		if (!sent)
 			return;
 		p->rec.ret = ret < 0 ? ret : 0;
-		submit(&p->rec, p->size);
+		submit_waiting(p);
 	} else if (p->kind == PENDING_UDP || p->kind == PENDING_TCP_PRE) {
 		view_of_sock(sk, &v);
 		settle(p, &v);

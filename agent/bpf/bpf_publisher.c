@@ -7,6 +7,7 @@
 #include "common/xalloc.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -113,14 +114,33 @@ void bpf_publisher_tick(struct bpf_publisher *bp)
 		counter_set(&bp->pub->counters, socket_bpf_counter_id(i), c[i]);
 }
 
+/* Records still waiting in socket storage for their call's result when
+ * the programs are gone never reach the table: counted lost, and said. */
+static void count_waiting_at_stop(struct bpf_publisher *bp)
+{
+	struct sysq_counters *c = &bp->pub->counters;
+	uint64_t waiting = counter_get(c, COUNTER_bpf_waiting);
+
+	if (!waiting)
+		return;
+	counter_add(c, COUNTER_lost_pending, waiting);
+	counter_set(c, COUNTER_bpf_waiting, 0);
+	log_warn("bpf: %" PRIu64 " socket calls were still waiting for their result (a UDP "
+		 "socket connected and not used since, a TCP handshake under way) and are not "
+		 "in socket_events; counted in lost_pending",
+		 waiting);
+}
+
 void bpf_publisher_stop(struct bpf_publisher *bp)
 {
 	if (!bp)
 		return;
 	atomic_store(&bp->stop, true);
 	pthread_join(bp->thread, NULL);
+	socket_bpf_detach(bp->sb);
 	socket_bpf_poll(bp->sb, 0, deliver, bp); /* what arrived since */
 	bpf_publisher_tick(bp);
+	count_waiting_at_stop(bp);
 	atomic_store(&bp->pub->active, false);
 	socket_bpf_close(bp->sb);
 	free(bp);

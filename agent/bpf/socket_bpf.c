@@ -70,6 +70,7 @@ static const enum counter_id counter_ids[SOCKET_BPF_COUNTERS] = {
 	[SYSQ_CNT_RINGBUF_FULL] = COUNTER_lost_ringbuf,
 	[SYSQ_CNT_PENDING_LOST] = COUNTER_lost_pending,
 	[SYSQ_CNT_SCRATCH_BUSY] = COUNTER_lost_bpf_busy,
+	[SYSQ_CNT_WAITING] = COUNTER_bpf_waiting,
 	[SYSQ_CNT_COUNT] = COUNTER_lost_bpf_missed,
 };
 
@@ -344,6 +345,21 @@ void socket_bpf_counters(struct socket_bpf *sb, uint64_t *out)
 	out[SYSQ_CNT_COUNT] = recursion_misses(sb);
 	for (uint32_t i = 0; i < SYSQ_CNT_COUNT; i++)
 		out[i] = bpf_util_percpu_sum(sb->skel->maps.counters, i, sb->percpu, sb->ncpus);
+	/* The gauge's CPUs are read one after another: a record settled on a
+	 * CPU read before the one that made it wait can take the sum below
+	 * zero for a moment. */
+	if (out[SYSQ_CNT_WAITING] > INT64_MAX)
+		out[SYSQ_CNT_WAITING] = 0;
+}
+
+void socket_bpf_detach(struct socket_bpf *sb)
+{
+	for (int i = 0; i < sb->nlinks; i++)
+		bpf_link__destroy(sb->links[i]);
+	sb->nlinks = 0;
+	if (sb->unix_link >= 0)
+		close(sb->unix_link);
+	sb->unix_link = -1;
 }
 
 void socket_bpf_close(struct socket_bpf *sb)
@@ -351,10 +367,7 @@ void socket_bpf_close(struct socket_bpf *sb)
 	if (!sb)
 		return;
 	ring_buffer__free(sb->rb);
-	for (int i = 0; i < sb->nlinks; i++)
-		bpf_link__destroy(sb->links[i]);
-	if (sb->unix_link >= 0)
-		close(sb->unix_link);
+	socket_bpf_detach(sb);
 	socket_events__destroy(sb->skel);
 	free(sb->percpu);
 	free(sb);

@@ -18,7 +18,7 @@
 #include <sys/types.h>
 
 /* The index of each counter matches enum sysq_bpf_counter. */
-#define SOCKET_BPF_COUNTERS 9
+#define SOCKET_BPF_COUNTERS 10
 
 struct socket_bpf_options {
 	const struct bpf_filters *filters; /* NULL: keep everything */
@@ -48,5 +48,9 @@ enum counter_id socket_bpf_counter_id(int i);
 
 /* Sums the per-CPU counters into out[SOCKET_BPF_COUNTERS]. */
 void socket_bpf_counters(struct socket_bpf *sb, uint64_t *out);
+
+/* Detaches every program, so no record is made or settled after it;
+ * what is in the ring stays readable until socket_bpf_close(). */
+void socket_bpf_detach(struct socket_bpf *sb);
 
 void socket_bpf_close(struct socket_bpf *sb);

@@ -31,7 +31,8 @@
 	X(lost_ringbuf, "BPF: events lost because the ring buffer was full")                      \
 	X(lost_bpf_missed, "BPF: syscall exits (or execs) not examined because the program was already running on that CPU") \
 	X(lost_pending, "BPF: calls lost because their record found no socket storage to wait in for the result") \
-	X(lost_bpf_busy, "BPF: socket calls lost because a program preempted on that CPU was building a record there")
+	X(lost_bpf_busy, "BPF: socket calls lost because a program preempted on that CPU was building a record there") \
+	X(bpf_waiting, "BPF: socket calls whose record waits in socket storage for the call's result, now (not a loss; those still waiting at stop are added to lost_pending)")
 
 enum counter_id {
 #define X(name, desc) COUNTER_##name,

@@ -81,6 +81,10 @@ enum sysq_bpf_counter {
 	SYSQ_CNT_RINGBUF_FULL,
 	SYSQ_CNT_PENDING_LOST, /* a call's record found no socket storage to wait in */
 	SYSQ_CNT_SCRATCH_BUSY, /* a hook found its CPU's scratch taken (take_scratch) */
+	/* Not a loss: +1 per record put to wait in socket storage, -1 per one
+	 * that leaves it (settled, or displaced and counted lost), so the sum
+	 * over CPUs is how many wait now. */
+	SYSQ_CNT_WAITING,
 	SYSQ_CNT_COUNT,
 };
 

@@ -16,6 +16,16 @@ static __always_inline void count(__u32 idx)
 		*c += 1;
 }
 
+/* Takes one off counter idx: the per-CPU values of a gauge such as
+ * SYSQ_CNT_WAITING add up, in 64-bit wrapping arithmetic, to its value. */
+static __always_inline void uncount(__u32 idx)
+{
+	__u64 *c = bpf_map_lookup_elem(&counters, &idx);
+
+	if (c)
+		*c -= 1;
+}
+
 static __always_inline __u32 action_of(long nr)
 {
 	switch (nr) {

@@ -109,11 +109,21 @@ static __always_inline void keep_pending(struct bpf_sock *sk, struct pending *p,
 		count(SYSQ_CNT_PENDING_LOST);
 		return;
 	}
-	if (p->kind && p->kind != PENDING_TCP_SKIP)
+	if (p->kind && p->kind != PENDING_TCP_SKIP) {
 		count(SYSQ_CNT_PENDING_LOST);
+		uncount(SYSQ_CNT_WAITING);
+	}
+	count(SYSQ_CNT_WAITING);
 	p->kind = kind;
 	p->size = size;
 	bpf_probe_read_kernel(&p->rec, size, &s->rec);
+}
+
+/* Hands a waiting record to the agent, its result now known. */
+static __always_inline void submit_waiting(struct pending *p)
+{
+	uncount(SYSQ_CNT_WAITING);
+	submit(&p->rec, p->size);
 }
 
 /* What a socket says about its sides when a waiting connect is settled. */
@@ -213,7 +223,7 @@ static __always_inline void resolve_udp(struct pending *p, const struct peer_vie
 	p->rec.ret = ok ? 0 : -ENOTCONN;
 	if (ok)
 		take_sides(p, v);
-	submit(&p->rec, p->size);
+	submit_waiting(p);
 }
 
 /* A waiting connect settled at the socket's next operation: a UDP one by
@@ -225,7 +235,7 @@ static __always_inline void settle(struct pending *p, const struct peer_view *v)
 		resolve_udp(p, v);
 	} else if (p->kind == PENDING_TCP_PRE) {
 		p->rec.ret = -ENOTCONN;
-		submit(&p->rec, p->size);
+		submit_waiting(p);
 	}
 }
 

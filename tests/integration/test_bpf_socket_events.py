@@ -18,6 +18,7 @@ mode sees; the UNIX-path filter case needs EXIT."""
 import errno
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -547,6 +548,50 @@ def test_hooks_udp_reconnects():
     check_eq(rows, want, "every connect of a reconnected socket, and IPv4 on IPv6")
 
 
+IDLE_SCRIPT = r"""
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect(("127.0.0.1", 47521))  # waits: the socket is not used again yet
+print("connected", flush=True)
+if sys.stdin.readline().strip() == "send":
+    s.send(b"x")                 # settles it
+    print("sent", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_hooks_waiting_counted():
+    """A connect whose socket is not used again waits, shown live in
+    bpf_waiting; a send settles it into a row; one still waiting when the
+    daemon stops is counted in lost_pending and said in the log."""
+    d = Daemon(BPF)
+    with d:
+        script = os.path.join(d.tmp, "idle.py")
+        with open(script, "w") as f:
+            f.write(IDLE_SCRIPT)
+        procs = [subprocess.Popen([sys.executable, script], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        for p in procs:
+            check_eq(p.stdout.readline().strip(), "connected", "the idle connect")
+        wait_for(lambda: int(d.counters("bpfsocketpublisher")["bpf_waiting"]) >= 2,
+                 what="two connects waiting")
+        procs[0].stdin.write("send\n")
+        procs[0].stdin.flush()
+        check_eq(procs[0].stdout.readline().strip(), "sent", "the settling send")
+        rows_until(d, f"SELECT status FROM socket_events WHERE pid = {procs[0].pid}", 1,
+                   "the settled connect's row")
+        # The gauge is the host's: other processes' connects may wait too.
+        c = d.counters("bpfsocketpublisher")
+        check(int(c["bpf_waiting"]) >= 1, f"the other connect still waiting: {c}")
+        check_eq(c["lost_pending"], "0", "nothing lost while running")
+        d.stop()
+        for p in procs:
+            p.stdin.close()
+            p.wait()
+    said = re.search(r"bpf: (\d+) socket calls were still waiting", d.log_text())
+    check(said and int(said.group(1)) >= 1, f"the stop counts the waiting one: {d.log_text()}")
+
+
 CONTEND_SCRIPT = r"""
 import os, socket, sys, time
 # Each worker connects to its own ports only, so a row naming another
@@ -648,4 +693,5 @@ if __name__ == "__main__":
           test_fallback_to_audit, test_hooks_workload_rows_exact,
           test_hooks_differential_against_audit, test_hooks_filters_drop_and_count,
           test_hooks_no_leftovers, test_hooks_udp_connect_settled, test_hooks_udp_reconnects, test_hooks_contended_cpu,
+          test_hooks_waiting_counted,
           test_hooks_tcp_connect_fails_before_syn, test_datagram_sends])
