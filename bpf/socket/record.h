@@ -5,80 +5,34 @@
 #pragma once
 
 #include "call.h"
+#include "sysq_path.h"
 
-/* State of the walk from the executable's dentry up to the root. */
-struct exe_walk {
-	struct dentry *d;
-	struct dentry *root; /* of the current mount */
-	struct mount *mnt;
-	struct scratch *s;
-	__u64 mnt_offset; /* of struct vfsmount inside struct mount */
-	__u32 off;	  /* the path starts at s->path[off] */
-	__u32 truncated;
-};
-
-/* One step up: a path component, or a hop from a mount's root to its
- * mount point. Returns 1 to stop. A bpf_loop() callback, so the verifier
- * checks one step instead of every combination of steps. */
-static long exe_walk_step(__u64 index, void *arg)
+/* Builds the path of exe into s->exe as audit's exe= and the exec
+ * program give it (sysq_path.h): relative to the task's root, so a
+ * process in a container or a chroot reads as it sees itself. A path
+ * longer than a record holds keeps its end, the executable's name, and
+ * is marked truncated. */
+static __always_inline void build_exe_path(struct task_struct *task, struct file *exe,
+					   struct scratch *s)
 {
-	/* Locals, not w->...: BPF_CORE_READ would relocate struct exe_walk. */
-	struct exe_walk *w = arg;
-	struct dentry *d = w->d;
-	struct mount *mnt = w->mnt;
-	struct dentry *parent = BPF_CORE_READ(d, d_parent);
-	const unsigned char *name;
-	__u32 len, off = w->off;
+	struct fs_struct___sock *fs = ((struct task_struct___sock *)task)->fs;
+	__u32 truncated = 0, off = SYSQ_PATH_END, len;
 
-	if (d == w->root || d == parent) {
-		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
-
-		if (up == mnt)
-			return 1; /* the root of the mount tree */
-		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = up;
-		w->root = BPF_CORE_READ(up, mnt.mnt_root);
-		return 0;
+	if (exe)
+		off = sysq_path_build(&exe->f_path, fs ? &fs->root : NULL, s->path, &truncated);
+	len = SYSQ_PATH_END - off;
+	if (len > SYSQ_EXE_MAX - 1) {
+		off += len - (SYSQ_EXE_MAX - 1);
+		len = SYSQ_EXE_MAX - 1;
+		truncated = 1;
 	}
-	len = BPF_CORE_READ(d, d_name.len);
-	name = BPF_CORE_READ(d, d_name.name);
-	if (len + 1 > off - (PATH_END - (SYSQ_EXE_MAX - 1))) {
-		w->truncated = 1;
-		return 1;
-	}
-	off -= len;
-	bpf_probe_read_kernel(w->s->path + (off & (PATH_END - 1)), len & (SYSQ_EXE_MAX - 1), name);
-	off -= 1;
-	w->s->path[off & (PATH_END - 1)] = '/';
-	w->off = off;
-	w->d = parent;
-	return 0;
-}
-
-/* Builds the path of exe into s->exe, crossing mount points, as d_path()
- * would from the global root. The walk goes backwards in s->path. */
-static __always_inline void build_exe_path(struct file *exe, struct scratch *s)
-{
-	struct exe_walk w = {.s = s, .off = PATH_END,
-			     .mnt_offset = bpf_core_field_offset(struct mount, mnt)};
-	struct vfsmount *vmnt;
-	__u32 len;
-
-	if (exe) {
-		vmnt = BPF_CORE_READ(exe, f_path.mnt);
-		w.d = BPF_CORE_READ(exe, f_path.dentry);
-		w.mnt = (struct mount *)((char *)vmnt - w.mnt_offset);
-		w.root = BPF_CORE_READ(vmnt, mnt_root);
-		bpf_loop(MAX_PATH_COMPONENTS, exe_walk_step, &w, 0);
-	}
-	/* The walk keeps the path under SYSQ_EXE_MAX; the mask says so to
-	 * the verifier, and the barrier stops clang from dropping it. */
-	len = PATH_END - w.off;
+	/* The mask says len < SYSQ_EXE_MAX to the verifier; the barrier
+	 * stops clang from dropping it. */
 	barrier_var(len);
 	len &= SYSQ_EXE_MAX - 1;
-	bpf_probe_read_kernel(s->exe.path, len, s->path + (w.off & (PATH_END - 1)));
+	bpf_probe_read_kernel(s->exe.path, len, s->path + (off & (SYSQ_PATH_END - 1)));
 	s->exe.len = len;
-	s->exe.truncated = w.truncated;
+	s->exe.truncated = truncated;
 }
 
 static __always_inline bool same_image(const struct exe_entry *x, __u32 tgid, __u64 exec_id,
@@ -128,7 +82,7 @@ static __always_inline const struct exe_entry *exe_of(struct task_struct *task, 
 		if (same_image(hit, tgid, exec_id, mm, exe))
 			return &s->exe;
 	}
-	build_exe_path(exe, s);
+	build_exe_path(task, exe, s);
 	bpf_map_update_elem(&exe_cache, &tgid, &s->exe, BPF_ANY);
 	return &s->exe;
 }

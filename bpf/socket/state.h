@@ -6,6 +6,7 @@
 #pragma once
 
 #include "sysq_core.h"
+#include "sysq_path.h"
 #include "sysq_socket_event.h"
 #include "sysq_syscalls.h"
 
@@ -20,6 +21,21 @@
 #ifndef __TARGET_ARCH_x86
 #error "x86-64 only: the socket programs match x86-64 syscall numbers and read x86-64 registers"
 #endif
+
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+
+/* The task's root, which the executable's path is relative to. The ___sock
+ * flavors name the same kernel types (CO-RE ignores the suffix) without
+ * redeclaring sysq_core.h's. */
+struct fs_struct___sock {
+	struct path root;
+};
+
+struct task_struct___sock {
+	struct fs_struct___sock *fs;
+};
+
+#pragma clang attribute pop
 
 /* The x86-64 number of every syscall in the shared table, as NR_<name>. */
 enum {
@@ -54,9 +70,6 @@ enum {
  * port and status never look at it). */
 #define RET_PENDING 1
 
-#define PATH_SCRATCH 1024
-#define PATH_END 512 /* the exe path is built backwards from here */
-#define MAX_PATH_COMPONENTS 32
 #define COPY_BLOCK 32
 
 const volatile struct sysq_sock_settings cfg;
@@ -96,7 +109,7 @@ struct scratch {
 	struct exe_entry exe; /* the image this CPU recorded last */
 	__u64 tick;	      /* jiffies when tick_boot_ns was read */
 	__u64 tick_boot_ns;
-	char path[PATH_SCRATCH];
+	char path[SYSQ_PATH_BUF]; /* where the executable's path is built */
 	__u32 busy; /* a program is building a record here (take_scratch) */
 };
 

@@ -592,6 +592,25 @@ def test_hooks_waiting_counted():
     check(said and int(said.group(1)) >= 1, f"the stop counts the waiting one: {d.log_text()}")
 
 
+def test_hooks_chroot_path():
+    """The executable's path of a chrooted process is relative to its
+    root, as audit's exe= is: a process chrooted into a bind mount of /
+    reads the host's own path, from BPF and from audit alike."""
+    exe = os.path.realpath(sys.executable)
+    with Daemon(BPF, "--audit_allow_sockets", "--audit_keep_socket_rules") as d:
+        root = os.path.join(d.tmp, "root")
+        os.mkdir(root)
+        code = "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).connect(('127.0.0.1', 47531))"
+        # A private mount namespace, so the bind mount goes with the process.
+        p = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c",
+                              f"mount --bind / {root} && exec chroot {root} {exe} -c \"{code}\""])
+        check_eq(p.wait(), 0, "the chrooted connect")
+        rows = rows_until(d, "SELECT source, path FROM socket_events WHERE remote_port = 47531 "
+                          "ORDER BY source", 2, "the chrooted connect from both sources")
+    check_eq(rows, [{"source": "audit", "path": exe}, {"source": "bpf", "path": exe}],
+             "the path as the chrooted process sees it")
+
+
 CONTEND_SCRIPT = r"""
 import os, socket, sys, time
 # Each worker connects to its own ports only, so a row naming another
@@ -693,5 +712,5 @@ if __name__ == "__main__":
           test_fallback_to_audit, test_hooks_workload_rows_exact,
           test_hooks_differential_against_audit, test_hooks_filters_drop_and_count,
           test_hooks_no_leftovers, test_hooks_udp_connect_settled, test_hooks_udp_reconnects, test_hooks_contended_cpu,
-          test_hooks_waiting_counted,
+          test_hooks_waiting_counted, test_hooks_chroot_path,
           test_hooks_tcp_connect_fails_before_syn, test_datagram_sends])
