@@ -110,7 +110,11 @@ int metrics_http_start(const struct listen_addr *addr, const char *text,
 	struct metrics_http *h;
 
 	if (fd < 0) {
-		*err = xasprintf("--metrics_listen: cannot listen on %s: %s", text, strerror(-fd));
+		/* The packaged unit allows only AF_UNIX and AF_NETLINK. */
+		*err = xasprintf("--metrics_listen: cannot listen on %s: %s%s", text, strerror(-fd),
+				 fd == -EAFNOSUPPORT ? " (a systemd unit's RestrictAddressFamilies= "
+						       "must allow it: see docs/metrics.md)"
+						     : "");
 		return fd;
 	}
 	if (addr->sa.ss_family == AF_INET6)
