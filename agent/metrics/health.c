@@ -34,15 +34,16 @@ static bool audit_healthy(const struct metrics_sources *src, struct strbuf *reas
 
 static bool store_healthy(const struct metrics_sources *src, struct strbuf *reasons)
 {
-	int64_t stalled = src->store ? store_writer_stalled_ms(src->store) : 0;
+	size_t waiting = 0;
+	int64_t stalled = src->store ? store_writer_stalled_ms(src->store, &waiting) : 0;
 
 	if (stalled < src->stall_ms)
 		return true;
 	if (reasons)
 		sb_printf(reasons,
 			  "store: the writer has finished no write for %" PRId64
-			  " s while rows wait (%zu queued)\n",
-			  stalled / 1000, store_queue_length(src->store));
+			  " s while %zu rows wait\n",
+			  stalled / 1000, waiting);
 	return false;
 }
 

@@ -155,7 +155,7 @@ static void store(struct strbuf *out, const struct metrics_sources *src)
 	expo_single(out, "sysq_store_writer_stalled_seconds", METRIC_GAUGE,
 		    "Seconds rows have waited on a writer that finished no write (0: none "
 		    "waits, or the writer keeps up)",
-		    (uint64_t)store_writer_stalled_ms(src->store) / 1000);
+		    (uint64_t)store_writer_stalled_ms(src->store, NULL) / 1000);
 	sb_printf(&wal, "%s-wal", src->db_path);
 	expo_single(out, "sysq_database_size_bytes", METRIC_GAUGE, "Size of the database file",
 		    file_size(src->db_path));

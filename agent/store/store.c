@@ -653,14 +653,17 @@ size_t store_queue_bytes(struct store *s)
 	return row_queue_bytes(s->queue);
 }
 
-int64_t store_writer_stalled_ms(struct store *s)
+int64_t store_writer_stalled_ms(struct store *s, size_t *waiting)
 {
+	size_t rows = 0;
 	int64_t since;
 
-	if (!s->started)
-		return 0;
-	if (atomic_load_explicit(&s->in_hand, memory_order_relaxed) == 0 &&
-	    row_queue_length_hint(s->queue) == 0)
+	if (s->started)
+		rows = atomic_load_explicit(&s->in_hand, memory_order_relaxed) +
+		       row_queue_length_hint(s->queue);
+	if (waiting)
+		*waiting = rows;
+	if (rows == 0)
 		return 0;
 	since = monotonic_ms() - atomic_load_explicit(&s->progress_ms, memory_order_relaxed);
 	return since > 0 ? since : 0;

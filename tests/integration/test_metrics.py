@@ -37,7 +37,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(__file__))
 from sysqtest import (SYSQ, Daemon, TestFailure, audit_netlink_socket, audit_request,  # noqa: E402
                       audit_send_user_message, check, check_eq, exec_workload, main, run,
-                      wait_for)
+                      wait_for, write_config)
 
 AUDIT_USER = 1005
 USER_AUTH = 1100  # a user_events row, as PAM sends it
@@ -212,11 +212,17 @@ def test_prometheus_scrape():
     port = free_port()
     tmp = tempfile.mkdtemp(prefix="sysq-metrics-")
     textfile = os.path.join(tmp, "sysq.prom")
+    # One query that works and one that fails when it runs (malformed
+    # JSON), each every second.
+    conf_dir = tempfile.mkdtemp(prefix="sysq-metrics-conf-")
+    config = write_config(os.path.join(conf_dir, "sysq.conf"), {"schedule": {
+        "ok": {"query": "SELECT 1 AS one", "interval": 1},
+        "broken": {"query": "SELECT json_extract('{', '$') AS x", "interval": 1}}})
     prom = None
     try:
         with Daemon(f"--metrics_listen=127.0.0.1:{port}", f"--metrics_textfile={textfile}",
                     "--metrics_interval=1", "--audit_allow_sockets=true",
-                    "--events_max=10") as d:
+                    "--events_max=10", f"--config_path={config}") as d:
             base = f"http://127.0.0.1:{port}"
             prom = Prometheus(f"127.0.0.1:{port}")
             wait_for(prom.ready, timeout=30, interval=0.5, what="Prometheus to be ready")
@@ -259,6 +265,14 @@ def test_prometheus_scrape():
             print(f"{len(compared)} drop counters equal in SQL and Prometheus, "
                   f"kernel_lost={drops[key_lost]}, user_events evicted={drops[key_evicted]}")
 
+            runs = wait_for(lambda: (lambda r, f: (r, f) if r and f and r[0] >= 2 and f[0] >= 1
+                                     else None)(
+                [int(s["value"][1]) for s in prom.query("sysq_scheduled_query_runs_total")],
+                [int(s["value"][1]) for s in prom.query("sysq_scheduled_query_failures_total")]),
+                timeout=15, what="scheduled query runs and failures in Prometheus")
+            check(runs[1][0] < runs[0][0], f"only some runs failed: {runs}")
+            check("schedule: query broken failed" in d.log_text(), "the failure is logged")
+
             check_eq(http(base + "/nope")[0], 404, "GET of another path")
             check_eq(http(base + "/metrics/")[0], 404, "GET /metrics/")
             check_eq(http(base + "/metrics", "POST", b"x=1")[0], 405, "POST /metrics")
@@ -271,6 +285,7 @@ def test_prometheus_scrape():
         if prom:
             prom.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(conf_dir, ignore_errors=True)
 
 
 def healthz(port):

@@ -118,7 +118,7 @@ static void sleep_ms(long ms)
 static bool wait_stalled(struct store *s, bool stalled, long ms)
 {
 	for (long t = 0; t < ms; t += 50) {
-		if ((store_writer_stalled_ms(s) > 500) == stalled)
+		if ((store_writer_stalled_ms(s, NULL) > 500) == stalled)
 			return true;
 		sleep_ms(50);
 	}
