@@ -108,7 +108,7 @@ static void drops(struct strbuf *out, const struct metrics_sources *src)
 	}
 }
 
-static void audit(struct strbuf *out, const struct metrics_sources *src)
+static void audit_gauges(struct strbuf *out, const struct metrics_sources *src)
 {
 	struct audit_publisher_health h;
 
@@ -143,7 +143,7 @@ static uint64_t resident_bytes(void)
 	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
-static void store(struct strbuf *out, const struct metrics_sources *src)
+static void store_gauges(struct strbuf *out, const struct metrics_sources *src)
 {
 	struct strbuf wal = STRBUF_INIT;
 
@@ -164,7 +164,7 @@ static void store(struct strbuf *out, const struct metrics_sources *src)
 	sb_free(&wal);
 }
 
-static void process(struct strbuf *out, const struct metrics_sources *src)
+static void process_gauges(struct strbuf *out, const struct metrics_sources *src)
 {
 	uint64_t runs = 0, failures = 0;
 
@@ -192,7 +192,7 @@ void metrics_render(const struct metrics_sources *src, struct strbuf *out)
 	publishers(out, src);
 	tables(out, src);
 	drops(out, src);
-	audit(out, src);
-	store(out, src);
-	process(out, src);
+	audit_gauges(out, src);
+	store_gauges(out, src);
+	process_gauges(out, src);
 }
