@@ -333,6 +333,17 @@ static void persist_pid(struct audit_publisher *ap, uint32_t owner)
 		atomic_store(&ap->pending_pid_seq, (unsigned)seq);
 }
 
+/* Without --audit_persist the pid stays lost, but sysq_events and
+ * /healthz must say that no record is read any more. */
+static void note_pid_lost(struct audit_publisher *ap, uint32_t owner)
+{
+	if (atomic_exchange(&ap->registered, false))
+		log_warn("audit: the audit pid is now %u, not sysq's; no audit records are read "
+			 "(--audit_persist=false: sysq does not take it back)",
+			 owner);
+	atomic_store(&ap->pub->active, false);
+}
+
 bool audit_publisher_tick(struct audit_publisher *ap)
 {
 	struct audit_status st;
@@ -349,6 +360,8 @@ bool audit_publisher_tick(struct audit_publisher *ap)
 	if (st.pid != (uint32_t)ap->self) {
 		if (ap->opt.persist)
 			persist_pid(ap, st.pid);
+		else
+			note_pid_lost(ap, st.pid);
 		return false;
 	}
 	/* The kernel's word settles it, even if the ACK raced past. */
