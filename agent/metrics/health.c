@@ -28,7 +28,8 @@ static bool audit_healthy(const struct metrics_sources *src, struct strbuf *reas
 			  " owns the audit socket\n",
 			  h.owner);
 	else
-		sb_puts(reasons, "audit: not reading audit records: sysq is not the audit daemon\n");
+		sb_puts(reasons,
+			"audit: not reading audit records: sysq is not the audit daemon\n");
 	return false;
 }
 

@@ -14,9 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define MAX_CLIENTS 16
+#define MAX_CLIENTS	 16
 #define CLIENT_TIMEOUT_S 10
-#define TEXT_FORMAT "text/plain; version=0.0.4; charset=utf-8"
+#define TEXT_FORMAT	 "text/plain; version=0.0.4; charset=utf-8"
 
 struct metrics_http {
 	struct MHD_Daemon *mhd;
@@ -28,12 +28,13 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, struct s
 {
 	size_t len = body->len;
 	char *text = sb_detach(body);
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	enum MHD_Result rc;
 
-	if (!r)
+	if (!r) {
+		free(text);
 		return MHD_NO;
+	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET");
@@ -76,7 +77,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	(void)upload_size;
 	(void)con_cls;
 	if (!metrics && !health)
-		return reply_text(c, MHD_HTTP_NOT_FOUND, "not found: sysq serves /metrics and /healthz\n");
+		return reply_text(c, MHD_HTTP_NOT_FOUND,
+				  "not found: sysq serves /metrics and /healthz\n");
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0)
 		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed: only GET\n");
 	if (health)
@@ -112,10 +114,11 @@ int metrics_http_start(const struct listen_addr *addr, const char *text,
 
 	if (fd < 0) {
 		/* The packaged unit allows only AF_UNIX and AF_NETLINK. */
-		*err = xasprintf("--metrics_listen: cannot listen on %s: %s%s", text, strerror(-fd),
-				 fd == -EAFNOSUPPORT ? " (a systemd unit's RestrictAddressFamilies= "
-						       "must allow it: see docs/metrics.md)"
-						     : "");
+		*err =
+		    xasprintf("--metrics_listen: cannot listen on %s: %s%s", text, strerror(-fd),
+			      fd == -EAFNOSUPPORT ? " (a systemd unit's RestrictAddressFamilies= "
+						    "must allow it: see docs/metrics.md)"
+						  : "");
 		return fd;
 	}
 	if (addr->sa.ss_family == AF_INET6)

@@ -69,8 +69,7 @@ static int split(const char *text, char *host, size_t size, const char **port, b
 	return 0;
 }
 
-int listen_addr_parse(const char *text, struct listen_addr *out,
-		      char err[LISTEN_ADDR_ERROR_MAX])
+int listen_addr_parse(const char *text, struct listen_addr *out, char err[LISTEN_ADDR_ERROR_MAX])
 {
 	char host[INET6_ADDRSTRLEN + 1];
 	const char *port_text;

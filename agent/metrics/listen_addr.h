@@ -19,5 +19,4 @@ struct listen_addr {
 
 /* Parses `text` (NUL-terminated). Returns 0, or -EINVAL with `err` saying
  * what is wrong (without the flag's name, which the caller adds). */
-int listen_addr_parse(const char *text, struct listen_addr *out,
-		      char err[LISTEN_ADDR_ERROR_MAX]);
+int listen_addr_parse(const char *text, struct listen_addr *out, char err[LISTEN_ADDR_ERROR_MAX]);

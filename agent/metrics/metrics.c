@@ -41,7 +41,8 @@ int metrics_start(const struct sysq_flags *flags, const struct metrics_sources *
 		if (rc < 0)
 			*err = xasprintf("--metrics_listen: %s", why);
 		else
-			rc = metrics_http_start(&addr, flags->metrics_listen, &m->src, &m->http, err);
+			rc = metrics_http_start(&addr, flags->metrics_listen, &m->src, &m->http,
+						err);
 	}
 	if (rc == 0 && flags->metrics_textfile[0])
 		rc = metrics_textfile_start(flags->metrics_textfile, (int)flags->metrics_interval,

@@ -147,8 +147,8 @@ static void store_gauges(struct strbuf *out, const struct metrics_sources *src)
 {
 	struct strbuf wal = STRBUF_INIT;
 
-	expo_single(out, "sysq_store_queue_rows", METRIC_GAUGE,
-		    "Rows waiting for the store writer", store_queue_length(src->store));
+	expo_single(out, "sysq_store_queue_rows", METRIC_GAUGE, "Rows waiting for the store writer",
+		    store_queue_length(src->store));
 	expo_single(out, "sysq_store_queue_bytes", METRIC_GAUGE,
 		    "Bytes the rows waiting for the store writer take",
 		    store_queue_bytes(src->store));

@@ -99,7 +99,8 @@ static void *textfile_main(void *arg)
 	pthread_mutex_lock(&t->lock);
 	while (!t->stopping) {
 		next.tv_sec += t->interval_s;
-		while (!t->stopping && pthread_cond_timedwait(&t->wake, &t->lock, &next) != ETIMEDOUT)
+		while (!t->stopping &&
+		       pthread_cond_timedwait(&t->wake, &t->lock, &next) != ETIMEDOUT)
 			;
 		/* Written once more on stop, so the file ends with the
 		 * final counts. */

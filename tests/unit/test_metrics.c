@@ -55,9 +55,9 @@ static void test_every_drop_has_a_reason(void)
 static void test_listen_addr(void)
 {
 	static const char *const bad[] = {
-		"",	      "9750",	   ":9750",	      "localhost:9750", "127.0.0.1",
-		"127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:80x",  "[::1:80",
-		"::1:80",     "[]:80",	   "[127.0.0.1]:80",  "1.2.3:80",	"127.0.0.1:+80",
+	    "",		  "9750",	 ":9750",	    "localhost:9750", "127.0.0.1",
+	    "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:80x",  "[::1:80",
+	    "::1:80",	  "[]:80",	 "[127.0.0.1]:80",  "1.2.3:80",	      "127.0.0.1:+80",
 	};
 	char err[LISTEN_ADDR_ERROR_MAX];
 	struct listen_addr a;
@@ -92,12 +92,15 @@ static void test_render(void)
 	counter_set(&pub->counters, COUNTER_events, 11);
 	counter_set(&sub->counters, COUNTER_evicted, 3);
 	counter_set(&sub->counters, COUNTER_stored, 5);
-	metrics_render(&(struct metrics_sources){.pubsub = ps, .store = fx.store,
-						 .db_path = fx.path, .stall_ms = 1000},
-		       &out);
-	CHECK_CONTAINS(sb_str(&out), "\nsysq_events_dropped_total{publisher=\"auditeventpublisher\","
-				     "reason=\"kernel_lost\"} 7\n");
-	CHECK_CONTAINS(sb_str(&out), "\nsysq_publisher_events_total{publisher=\"auditeventpublisher\"} 11\n");
+	metrics_render(
+	    &(struct metrics_sources){
+		.pubsub = ps, .store = fx.store, .db_path = fx.path, .stall_ms = 1000},
+	    &out);
+	CHECK_CONTAINS(sb_str(&out),
+		       "\nsysq_events_dropped_total{publisher=\"auditeventpublisher\","
+		       "reason=\"kernel_lost\"} 7\n");
+	CHECK_CONTAINS(sb_str(&out),
+		       "\nsysq_publisher_events_total{publisher=\"auditeventpublisher\"} 11\n");
 	CHECK_CONTAINS(sb_str(&out), "\nsysq_events_dropped_total{table=\"unit_events\","
 				     "reason=\"evicted\"} 3\n");
 	CHECK_CONTAINS(sb_str(&out), "\nsysq_events_stored_total{table=\"unit_events\"} 5\n");
