@@ -15,6 +15,7 @@ build_packages=(
     clang llvm bpftool
     libbpf-dev libelf-dev zlib1g-dev libsqlite3-dev libcjson-dev
     dpkg-dev         # dpkg-shlibdeps: the .deb's Depends, for cpack -G DEB
+    libmicrohttpd-dev  # --metrics_listen: the Prometheus /metrics and /healthz endpoint
 )
 test_packages=(
     python3          # integration tests and their harness
@@ -24,6 +25,7 @@ test_packages=(
     libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for clang
     rsyslog          # a real syslog daemon for the syslog results logger test
     systemd          # systemd-analyze verify on the packaged unit
+    prometheus       # a real Prometheus server scrapes /metrics; promtool checks the format
 )
 
 packages=("${build_packages[@]}")

@@ -230,6 +230,16 @@ static int first_registration(struct audit_publisher *ap, char **err)
 	return rc;
 }
 
+/* Keeps what audit_publisher_health reports from the kernel's status. */
+static void note_status(struct audit_publisher *ap, const struct audit_status *st)
+{
+	uint32_t other = st->pid != (uint32_t)ap->self ? st->pid : 0;
+
+	atomic_store_explicit(&ap->status_backlog, st->backlog, memory_order_relaxed);
+	atomic_store_explicit(&ap->status_backlog_limit, st->backlog_limit, memory_order_relaxed);
+	atomic_store_explicit(&ap->other_owner, other, memory_order_relaxed);
+}
+
 int audit_publisher_start(const struct audit_publisher_options *opt, struct publisher *pub,
 			  struct audit_publisher **ret, char **err)
 {
@@ -248,6 +258,7 @@ int audit_publisher_start(const struct audit_publisher_options *opt, struct publ
 	if (rc == 0 && audit_nl_get_status(&ap->ctl, &st) == 0) {
 		ap->lost_known = true;
 		ap->lost_last = st.lost;
+		note_status(ap, &st);
 	}
 	if (rc == 0)
 		rc = opt->multicast ? join_multicast(ap, err) : first_registration(ap, err);
@@ -322,6 +333,17 @@ static void persist_pid(struct audit_publisher *ap, uint32_t owner)
 		atomic_store(&ap->pending_pid_seq, (unsigned)seq);
 }
 
+/* Without --audit_persist the pid stays lost, but sysq_events and
+ * /healthz must say that no record is read any more. */
+static void note_pid_lost(struct audit_publisher *ap, uint32_t owner)
+{
+	if (atomic_exchange(&ap->registered, false))
+		log_warn("audit: the audit pid is now %u, not sysq's; no audit records are read "
+			 "(--audit_persist=false: sysq does not take it back)",
+			 owner);
+	atomic_store(&ap->pub->active, false);
+}
+
 bool audit_publisher_tick(struct audit_publisher *ap)
 {
 	struct audit_status st;
@@ -331,12 +353,15 @@ bool audit_publisher_tick(struct audit_publisher *ap)
 	if (audit_nl_get_status(&ap->ctl, &st) < 0)
 		return false;
 	account_lost(ap, st.lost);
+	note_status(ap, &st);
 	audit_task_rule_check(&ap->ctl, &ap->task_rule);
 	if (ap->opt.multicast)
 		return false; /* the audit pid is not ours to keep */
 	if (st.pid != (uint32_t)ap->self) {
 		if (ap->opt.persist)
 			persist_pid(ap, st.pid);
+		else
+			note_pid_lost(ap, st.pid);
 		return false;
 	}
 	/* The kernel's word settles it, even if the ACK raced past. */
@@ -350,6 +375,15 @@ bool audit_publisher_tick(struct audit_publisher *ap)
 		configured = ap->config_applied;
 	}
 	return configured;
+}
+
+void audit_publisher_health(const struct audit_publisher *ap, struct audit_publisher_health *out)
+{
+	out->reading = atomic_load(&ap->pub->active);
+	out->multicast = ap->opt.multicast;
+	out->owner = atomic_load_explicit(&ap->other_owner, memory_order_relaxed);
+	out->backlog = atomic_load_explicit(&ap->status_backlog, memory_order_relaxed);
+	out->backlog_limit = atomic_load_explicit(&ap->status_backlog_limit, memory_order_relaxed);
 }
 
 int audit_publisher_stop(struct audit_publisher *ap)

@@ -64,6 +64,18 @@ const struct audit_state *audit_publisher_state(const struct audit_publisher *ap
  * sysq's after start-up), so the caller can save the new state. */
 bool audit_publisher_tick(struct audit_publisher *ap);
 
+/* What another thread (the metrics endpoint) may read at any time: all
+ * atomics, as of the last tick. */
+struct audit_publisher_health {
+	bool reading;	 /* sysq holds the audit pid (or the multicast tap) */
+	bool multicast;
+	uint32_t owner;	 /* with !reading: the process that owns the pid, or 0 */
+	uint32_t backlog;	/* records in the kernel's backlog queue */
+	uint32_t backlog_limit; /* the kernel's backlog_limit */
+};
+
+void audit_publisher_health(const struct audit_publisher *ap, struct audit_publisher_health *out);
+
 /* Stops the reader, undoes the configuration and frees everything.
  * Returns 0 if the audit state was restored completely. */
 int audit_publisher_stop(struct audit_publisher *ap);

@@ -47,6 +47,12 @@ struct audit_publisher {
 	uint32_t waiting_for; /* live owner of the audit pid, already logged */
 	bool lost_known;
 	uint32_t lost_last;
+	/* The kernel's status at the last tick, for audit_publisher_health
+	 * (read by other threads): its backlog, its limit, and the audit
+	 * pid when it is another process's (0 when sysq's or free). */
+	_Atomic uint32_t status_backlog;
+	_Atomic uint32_t status_backlog_limit;
+	_Atomic uint32_t other_owner;
 	uint64_t incomplete_seen;
 	struct strbuf debug_line;
 	char *slots;

@@ -9,6 +9,7 @@
 #include "bpf/bpf_publisher.h"
 #include "bpf/exec_publisher.h"
 #include "control/server.h"
+#include "metrics/metrics.h"
 #include "scheduler/scheduler.h"
 #include "store/integrity.h"
 #include "store/meta.h"
@@ -56,6 +57,7 @@ struct daemon {
 	struct control_server *control;
 	struct config cfg; /* until the scheduler takes it */
 	struct scheduler *scheduler;
+	struct metrics *metrics; /* NULL unless --metrics_listen or --metrics_textfile */
 };
 
 static void usage(FILE *out)
@@ -442,6 +444,39 @@ static int start_scheduler(struct daemon *d)
 	return 0;
 }
 
+/* A bad --metrics_listen is a flag error: exit 2, like a flag's parser. */
+static int check_metrics_flags(const struct daemon *d)
+{
+	char *err = NULL;
+
+	if (metrics_check_flags(&d->flags, &err) == 0)
+		return 0;
+	fprintf(stderr, "sysq daemon: %s\n", err);
+	free(err);
+	return 2;
+}
+
+/* Last, once everything it reads runs. */
+static int start_metrics(struct daemon *d)
+{
+	struct metrics_sources src = {
+		.pubsub = d->pubsub,
+		.store = d->store,
+		.audit = d->audit,
+		.scheduler = d->scheduler,
+		.db_path = d->flags.database_path,
+		.stall_ms = d->flags.metrics_stall_seconds * 1000,
+	};
+	char *err = NULL;
+
+	if (metrics_start(&d->flags, &src, &d->metrics, &err) < 0) {
+		log_error("%s", err);
+		free(err);
+		return 1;
+	}
+	return 0;
+}
+
 static void reload_config(struct daemon *d)
 {
 	struct config cfg;
@@ -494,6 +529,9 @@ static void run_loop(struct daemon *d)
 
 static void shutdown_daemon(struct daemon *d)
 {
+	/* First: it reads everything below. */
+	metrics_stop(d->metrics);
+	d->metrics = NULL;
 	scheduler_stop(d->scheduler);
 	control_server_stop(d->control);
 	if (d->audit) {
@@ -543,6 +581,7 @@ int daemon_main(int argc, char **argv)
 	}
 	rc = parse_flags(&d, argc, argv);
 	rc = rc ? rc : daemon_config_load(&d.flags, &d.cfg);
+	rc = rc ? rc : check_metrics_flags(&d);
 	if (rc || d.flags.config_check) {
 		if (!rc)
 			printf("sysq daemon: flags and config are valid (%s: %zu scheduled "
@@ -576,6 +615,7 @@ int daemon_main(int argc, char **argv)
 	rc = rc ? rc : start_audit(&d);
 	rc = rc ? rc : start_control(&d);
 	rc = rc ? rc : start_scheduler(&d);
+	rc = rc ? rc : start_metrics(&d);
 	if (rc == 0) {
 		log_info("sysq started: %zu event table(s), database %s; query with: sysq shell "
 			 "--control_socket=%s",

@@ -105,4 +105,14 @@
 	X(INT, bpf_ring_buffer_size, "8388608", 65536, 1073741824,                                 \
 	  "Bytes of the BPF ring buffer, rounded up to a power of two")                                         \
 	X(INT, bpf_flush_ms, "100", 1, 10000,                                                      \
-	  "Most milliseconds a BPF event waits in the ring buffer before it is read")
+	  "Most milliseconds a BPF event waits in the ring buffer before it is read")                    \
+	X(STRING, metrics_listen, "", 0, 0,                                                        \
+	  "ADDR:PORT (numeric, e.g. 127.0.0.1:9750 or [::1]:9750) to serve Prometheus "           \
+	  "GET /metrics and /healthz on (empty: off)")                                            \
+	X(STRING, metrics_textfile, "", 0, 0,                                                      \
+	  "File to write the metrics to every metrics_interval, atomically, for "                 \
+	  "node_exporter's textfile collector (empty: off)")                                      \
+	X(INT, metrics_interval, "15", 1, 86400, "Seconds between two writes of metrics_textfile") \
+	X(INT, metrics_stall_seconds, "10", 1, 86400,                                              \
+	  "Seconds rows may wait on a store writer that finishes no write before /healthz "       \
+	  "reports it stalled")

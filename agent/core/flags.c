@@ -61,6 +61,13 @@ static bool is_choice(enum flag_id id, const char *value)
 	}
 }
 
+/* String flags where "" means none or off. */
+static bool may_be_empty(enum flag_id id)
+{
+	return id == FLAG_flagfile || id == FLAG_config_path || id == FLAG_metrics_listen ||
+	       id == FLAG_metrics_textfile;
+}
+
 static void *flag_slot(struct sysq_flags *flags, enum flag_id id)
 {
 	return (char *)flags + flag_defs[id].offset;
@@ -169,7 +176,7 @@ int flags_set(struct sysq_flags *flags, enum flag_id id, const char *value,
 		break;
 	}
 	case FLAG_KIND_STRING:
-		if (!*value && id != FLAG_flagfile && id != FLAG_config_path) {
+		if (!*value && !may_be_empty(id)) {
 			snprintf(err, FLAG_ERROR_MAX, "--%s: the value is empty", def->name);
 			return -EINVAL;
 		}

@@ -153,7 +153,9 @@ void sched_run_and_log(struct scheduler *s, const struct scheduled_query *q)
 	/* A snapshot is the whole result, whatever the table. */
 	bool optimize = s->flags->events_optimize && !q->snapshot;
 
+	atomic_fetch_add_explicit(&s->runs, 1, memory_order_relaxed);
 	if (runner_run(s->runner, q->name, q->sql, optimize, &res, &err) < 0) {
+		atomic_fetch_add_explicit(&s->failures, 1, memory_order_relaxed);
 		log_warn("schedule: query %s failed: %s", q->name, err);
 		free(err);
 		return;

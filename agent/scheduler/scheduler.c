@@ -205,3 +205,9 @@ void scheduler_stop(struct scheduler *s)
 	pthread_join(s->thread, NULL);
 	free_scheduler(s);
 }
+
+void scheduler_counts(struct scheduler *s, uint64_t *runs, uint64_t *failures)
+{
+	*runs = atomic_load_explicit(&s->runs, memory_order_relaxed);
+	*failures = atomic_load_explicit(&s->failures, memory_order_relaxed);
+}

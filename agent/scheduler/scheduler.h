@@ -13,6 +13,8 @@
 
 #include "core/flags.h"
 
+#include <stdint.h>
+
 struct catalog;
 struct config;
 struct scheduler;
@@ -26,3 +28,7 @@ int scheduler_start(const struct sysq_flags *flags, const struct catalog *cat,
 void scheduler_reload(struct scheduler *s, struct config *cfg);
 
 void scheduler_stop(struct scheduler *s);
+
+/* Scheduled query runs since start, and those of them that failed (the
+ * query returned an error; it was logged). Any thread may call it. */
+void scheduler_counts(struct scheduler *s, uint64_t *runs, uint64_t *failures);

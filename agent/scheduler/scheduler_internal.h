@@ -55,6 +55,10 @@ struct scheduler {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	atomic_bool stopping;
+	/* Since start: query runs, and those that ended in an error
+	 * (scheduler_counts). */
+	_Atomic uint64_t runs;
+	_Atomic uint64_t failures;
 	bool has_pending;
 	struct config pending;
 };

@@ -70,6 +70,11 @@ struct store {
 	time_t last_expiry;
 	size_t trim_pending; /* rows freed since the last malloc_trim */
 	size_t burst_rows;   /* rows written since the last malloc_trim */
+	/* For store_writer_stalled_ms: when the writer last came back from
+	 * a wait or a write (CLOCK_MONOTONIC ms), and rows it has taken from
+	 * the queue but not yet written. Written by the writer only. */
+	_Atomic int64_t progress_ms;
+	_Atomic size_t in_hand;
 	struct store_limits limits; /* events_max and events_expiry */
 };
 
@@ -480,6 +485,22 @@ static void maintain(struct store *s, bool idle)
 		s->last_expiry = now;
 }
 
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The writer is alive and has nothing in hand: it just finished a write
+ * or a wait. */
+static void note_progress(struct store *s)
+{
+	atomic_store_explicit(&s->in_hand, 0, memory_order_relaxed);
+	atomic_store_explicit(&s->progress_ms, monotonic_ms(), memory_order_relaxed);
+}
+
 static void *writer_main(void *arg)
 {
 	struct store *s = arg;
@@ -493,10 +514,12 @@ static void *writer_main(void *arg)
 			nanosleep(&(struct timespec){.tv_nsec = COMMIT_LINGER_MS * 1000000L}, NULL);
 			n += row_queue_pop_batch(s->queue, batch + n, WRITE_BATCH - n, 0);
 		}
+		atomic_store_explicit(&s->in_hand, n, memory_order_relaxed);
 		if (n > 0)
 			write_batch(s, batch, n);
 		s->burst_rows += n;
 		maintain(s, n == 0);
+		note_progress(s);
 		if (n == 0 && atomic_load(&s->stopping) && row_queue_length(s->queue) == 0)
 			break;
 	}
@@ -521,6 +544,7 @@ int store_start(struct store *s, char **err)
 		return rc;
 	checkpointer_attach(s->checkpointer, s->db);
 	maintain(s, false);
+	note_progress(s);
 	rc = pthread_create(&s->writer, NULL, writer_main, s);
 	if (rc != 0) {
 		*err = xasprintf("cannot start the store writer: %s", strerror(rc));
@@ -627,4 +651,20 @@ size_t store_queue_length(struct store *s)
 size_t store_queue_bytes(struct store *s)
 {
 	return row_queue_bytes(s->queue);
+}
+
+int64_t store_writer_stalled_ms(struct store *s, size_t *waiting)
+{
+	size_t rows = 0;
+	int64_t since;
+
+	if (s->started)
+		rows = atomic_load_explicit(&s->in_hand, memory_order_relaxed) +
+		       row_queue_length_hint(s->queue);
+	if (waiting)
+		*waiting = rows;
+	if (rows == 0)
+		return 0;
+	since = monotonic_ms() - atomic_load_explicit(&s->progress_ms, memory_order_relaxed);
+	return since > 0 ? since : 0;
 }

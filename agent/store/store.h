@@ -108,3 +108,12 @@ struct event_table *store_find_table(const struct store *s, const char *name);
 /* Rows waiting in the queue now, and the bytes they take. */
 size_t store_queue_length(struct store *s);
 size_t store_queue_bytes(struct store *s);
+
+/* How long rows have waited for a writer that made no progress, in ms, and
+ * in `waiting` (if not NULL) how many rows wait, in its hands or queued: 0
+ * while the writer keeps finishing writes (or waits for rows, the queue
+ * empty). It comes back from a wait at least once a second and from a
+ * write as soon as SQLite does, so a large value means SQLite is stuck:
+ * another process holds the database's write lock, or the disk does not
+ * answer. Any thread may call it; it reads two atomics and takes no lock. */
+int64_t store_writer_stalled_ms(struct store *s, size_t *waiting);

@@ -338,9 +338,21 @@ def bpf_records():
     write(h, "short_record", sock_event(1, 2, sockaddr=sin)[:100])
 
 
+def listen_addrs():
+    """--metrics_listen values, good and bad."""
+    h = "fuzz_listen_addr"
+    for name, text in [("v4", "127.0.0.1:9750"), ("v4_any", "0.0.0.0:65535"),
+                       ("v6", "[::1]:9750"), ("v6_mapped", "[::ffff:10.0.0.1]:80"),
+                       ("port_only", ":9750"), ("no_port", "127.0.0.1"),
+                       ("name", "localhost:9750"), ("port_zero", "127.0.0.1:0"),
+                       ("v6_unbracketed", "::1:80"), ("v6_open", "[::1:80"),
+                       ("long_port", "127.0.0.1:000009750"), ("empty_v6", "[]:1")]:
+        write(h, name, text.encode())
+
+
 def main():
     for harness in ("fuzz_record", "fuzz_event", "fuzz_flagfile", "fuzz_wire", "fuzz_rule",
-                    "fuzz_config", "fuzz_bpf_record"):
+                    "fuzz_config", "fuzz_bpf_record", "fuzz_listen_addr"):
         clear(harness)
     records()
     events()
@@ -349,6 +361,7 @@ def main():
     rules()
     configs()
     bpf_records()
+    listen_addrs()
 
 
 if __name__ == "__main__":

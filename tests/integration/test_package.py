@@ -98,6 +98,9 @@ def check_installed_layout(version):
     depends = run(["dpkg-query", "-W", "-f=${Depends}", "sysq"]).stdout.decode()
     for lib in ("libc6", "libsqlite3-0", "libcjson1", "zlib1g"):
         check(lib in depends, f"Depends names {lib}: {depends}")
+    # The metrics endpoint's library and page (docs/metrics.md).
+    check("libmicrohttpd" in depends, f"Depends names libmicrohttpd: {depends}")
+    check(os.path.isfile("/usr/share/doc/sysq/metrics.md"), "doc metrics.md installed")
 
 
 def check_defaults_and_packs():

@@ -1,0 +1,198 @@
+/* Every metric sysq exposes, read from the daemon's parts as sysq_events
+ * reads them (docs/metrics.md). Nothing here runs SQL or waits on another
+ * thread: counters and gauges are atomics, the publisher and table lists
+ * do not change once the daemon runs, and the database's size is a stat(). */
+#include "sources.h"
+
+#include "drop_reasons.h"
+#include "exposition.h"
+
+#include "audit/publisher.h"
+#include "scheduler/scheduler.h"
+#include "store/store.h"
+
+#include "common/strbuf.h"
+#include "core/pubsub.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void publisher_counter(struct strbuf *out, const struct metrics_sources *src,
+			      const char *name, enum counter_id id, const char *help)
+{
+	expo_family(out, name, METRIC_COUNTER, help);
+	for (size_t i = 0; i < pubsub_publisher_count(src->pubsub); i++) {
+		struct publisher *p = pubsub_publisher_at(src->pubsub, i);
+		struct metric_label l = {"publisher", p->name};
+
+		expo_sample(out, name, &l, 1, counter_get(&p->counters, id));
+	}
+}
+
+static void table_counter(struct strbuf *out, const struct metrics_sources *src, const char *name,
+			  enum counter_id id, const char *help)
+{
+	expo_family(out, name, METRIC_COUNTER, help);
+	for (size_t i = 0; i < pubsub_subscriber_count(src->pubsub); i++) {
+		struct subscriber *s = pubsub_subscriber_at(src->pubsub, i);
+		struct metric_label l = {"table", s->name};
+
+		expo_sample(out, name, &l, 1, counter_get(&s->counters, id));
+	}
+}
+
+static void publishers(struct strbuf *out, const struct metrics_sources *src)
+{
+	expo_family(out, "sysq_publisher_active", METRIC_GAUGE,
+		    "1 while the publisher runs and reads its source (sysq_events.active)");
+	for (size_t i = 0; i < pubsub_publisher_count(src->pubsub); i++) {
+		struct publisher *p = pubsub_publisher_at(src->pubsub, i);
+		struct metric_label l = {"publisher", p->name};
+
+		expo_sample(out, "sysq_publisher_active", &l, 1, atomic_load(&p->active));
+	}
+	publisher_counter(out, src, "sysq_publisher_events_total", COUNTER_events,
+			  "Events the publisher read from its source and published "
+			  "(sysq_events.events of the publisher)");
+	publisher_counter(out, src, "sysq_publisher_wakeups_total", COUNTER_refreshes,
+			  "Times the publisher's reader woke up to read (sysq_events.refreshes)");
+}
+
+static void tables(struct strbuf *out, const struct metrics_sources *src)
+{
+	table_counter(out, src, "sysq_events_total", COUNTER_events,
+		      "Rows the table built from its publishers' events (sysq_events.events "
+		      "of the table)");
+	table_counter(out, src, "sysq_events_stored_total", COUNTER_stored,
+		      "Rows written to the event store (sysq_events.stored)");
+	expo_family(out, "sysq_events_buffered", METRIC_GAUGE,
+		    "Rows the table holds now (sysq_events.buffered)");
+	for (size_t i = 0; i < pubsub_subscriber_count(src->pubsub); i++) {
+		struct subscriber *s = pubsub_subscriber_at(src->pubsub, i);
+		struct event_table *t = store_find_table(src->store, s->name);
+		struct metric_label l = {"table", s->name};
+		int64_t n = t ? atomic_load(&t->buffered) : 0;
+
+		expo_sample(out, "sysq_events_buffered", &l, 1, n > 0 ? (uint64_t)n : 0);
+	}
+}
+
+/* One sample per reason that can happen on this kind of row. */
+static void drops_of(struct strbuf *out, const char *kind, const char *name,
+		     const struct sysq_counters *c, unsigned on)
+{
+	for (unsigned id = 0; id < COUNTER_COUNT; id++) {
+		const struct drop_reason *r = &drop_reasons[id];
+		struct metric_label l[2] = {{kind, name}, {"reason", r->reason}};
+
+		if (r->reason && (r->on & on))
+			expo_sample(out, "sysq_events_dropped_total", l, 2, counter_get(c, id));
+	}
+}
+
+static void drops(struct strbuf *out, const struct metrics_sources *src)
+{
+	expo_family(out, "sysq_events_dropped_total", METRIC_COUNTER,
+		    "Events lost, filtered or deleted, by publisher or table and reason (the "
+		    "sysq_events column of each reason: docs/metrics.md)");
+	for (size_t i = 0; i < pubsub_publisher_count(src->pubsub); i++) {
+		struct publisher *p = pubsub_publisher_at(src->pubsub, i);
+
+		drops_of(out, "publisher", p->name, &p->counters, DROP_ON_PUBLISHER);
+	}
+	for (size_t i = 0; i < pubsub_subscriber_count(src->pubsub); i++) {
+		struct subscriber *s = pubsub_subscriber_at(src->pubsub, i);
+
+		drops_of(out, "table", s->name, &s->counters, DROP_ON_TABLE);
+	}
+}
+
+static void audit_gauges(struct strbuf *out, const struct metrics_sources *src)
+{
+	struct audit_publisher_health h;
+
+	if (!src->audit)
+		return;
+	audit_publisher_health(src->audit, &h);
+	expo_single(out, "sysq_audit_backlog", METRIC_GAUGE,
+		    "Records in the kernel's audit backlog, as of the last once-a-second check",
+		    h.backlog);
+	expo_single(out, "sysq_audit_backlog_limit", METRIC_GAUGE,
+		    "The kernel's audit backlog limit: past it records are lost (kernel_lost)",
+		    h.backlog_limit);
+}
+
+static uint64_t file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
+static uint64_t resident_bytes(void)
+{
+	FILE *f = fopen("/proc/self/statm", "re");
+	unsigned long long size = 0, resident = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu %llu", &size, &resident) != 2)
+		resident = 0;
+	fclose(f);
+	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+static void store_gauges(struct strbuf *out, const struct metrics_sources *src)
+{
+	struct strbuf wal = STRBUF_INIT;
+
+	expo_single(out, "sysq_store_queue_rows", METRIC_GAUGE, "Rows waiting for the store writer",
+		    store_queue_length(src->store));
+	expo_single(out, "sysq_store_queue_bytes", METRIC_GAUGE,
+		    "Bytes the rows waiting for the store writer take",
+		    store_queue_bytes(src->store));
+	expo_single(out, "sysq_store_writer_stalled_seconds", METRIC_GAUGE,
+		    "Seconds rows have waited on a writer that finished no write (0: none "
+		    "waits, or the writer keeps up)",
+		    (uint64_t)store_writer_stalled_ms(src->store, NULL) / 1000);
+	sb_printf(&wal, "%s-wal", src->db_path);
+	expo_single(out, "sysq_database_size_bytes", METRIC_GAUGE, "Size of the database file",
+		    file_size(src->db_path));
+	expo_single(out, "sysq_database_wal_size_bytes", METRIC_GAUGE,
+		    "Size of the database's write-ahead log", file_size(sb_str(&wal)));
+	sb_free(&wal);
+}
+
+static void process_gauges(struct strbuf *out, const struct metrics_sources *src)
+{
+	uint64_t runs = 0, failures = 0;
+
+	expo_single(out, "sysq_resident_memory_bytes", METRIC_GAUGE,
+		    "Resident memory of the daemon", resident_bytes());
+	if (src->scheduler)
+		scheduler_counts(src->scheduler, &runs, &failures);
+	expo_single(out, "sysq_scheduled_query_runs_total", METRIC_COUNTER,
+		    "Scheduled query runs since the daemon started", runs);
+	expo_single(out, "sysq_scheduled_query_failures_total", METRIC_COUNTER,
+		    "Scheduled query runs that ended in an error (logged) since the daemon "
+		    "started",
+		    failures);
+}
+
+void metrics_render(const struct metrics_sources *src, struct strbuf *out)
+{
+	struct metric_label version = {"version", SYSQ_VERSION};
+
+	expo_family(out, "sysq_build_info", METRIC_GAUGE, "Always 1; the version is a label");
+	expo_sample(out, "sysq_build_info", &version, 1, 1);
+	expo_single(out, "sysq_healthy", METRIC_GAUGE,
+		    "1 when /healthz would answer 200, else 0 (docs/metrics.md)",
+		    metrics_health(src, NULL));
+	publishers(out, src);
+	tables(out, src);
+	drops(out, src);
+	audit_gauges(out, src);
+	store_gauges(out, src);
+	process_gauges(out, src);
+}
