@@ -25,4 +25,5 @@ const struct drop_reason drop_reasons[COUNTER_COUNT] = {
 	[COUNTER_lost_ringbuf] = {"ringbuf", PUB},
 	[COUNTER_lost_bpf_missed] = {"bpf_missed", PUB},
 	[COUNTER_lost_pending] = {"bpf_pending", PUB},
+	[COUNTER_lost_bpf_busy] = {"bpf_busy", PUB},
 };

@@ -57,6 +57,16 @@ static void publishers(struct strbuf *out, const struct metrics_sources *src)
 			  "(sysq_events.events of the publisher)");
 	publisher_counter(out, src, "sysq_publisher_wakeups_total", COUNTER_refreshes,
 			  "Times the publisher's reader woke up to read (sysq_events.refreshes)");
+	expo_family(out, "sysq_bpf_waiting", METRIC_GAUGE,
+		    "Socket calls whose record waits in the kernel for the call's result "
+		    "(sysq_events.bpf_waiting)");
+	for (size_t i = 0; i < pubsub_publisher_count(src->pubsub); i++) {
+		struct publisher *p = pubsub_publisher_at(src->pubsub, i);
+		struct metric_label l = {"publisher", p->name};
+
+		expo_sample(out, "sysq_bpf_waiting", &l, 1,
+			    counter_get(&p->counters, COUNTER_bpf_waiting));
+	}
 }
 
 static void tables(struct strbuf *out, const struct metrics_sources *src)

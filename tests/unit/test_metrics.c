@@ -38,7 +38,8 @@ static void test_escaping(void)
 static void test_every_drop_has_a_reason(void)
 {
 	for (unsigned i = 0; i < COUNTER_COUNT; i++) {
-		bool counted = i == COUNTER_events || i == COUNTER_stored || i == COUNTER_refreshes;
+		bool counted = i == COUNTER_events || i == COUNTER_stored || i == COUNTER_refreshes ||
+			       i == COUNTER_bpf_waiting;
 
 		if (counted) {
 			CHECK(drop_reasons[i].reason == NULL);
