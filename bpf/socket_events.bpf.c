@@ -146,7 +146,7 @@ static __always_inline void tcp_connect(struct bpf_sock_ops *skops)
 
 	if (!sk)
 		return;
-	p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	p = waiting_on(sk);
 	if (p && (p->kind == PENDING_TCP_PRE || p->kind == PENDING_TCP_SKIP)) {
 		tcp_connect_after_pre(skops, sk, p);
 		return;
@@ -166,7 +166,7 @@ static __always_inline void tcp_state(struct bpf_sock_ops *skops)
 
 	if (!sk || (state != TCP_ESTABLISHED && state != TCP_CLOSE))
 		return;
-	p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	p = waiting_on(sk);
 	if (!p || p->kind != PENDING_TCP)
 		return;
 	if (state == TCP_ESTABLISHED) {
@@ -239,7 +239,7 @@ static __always_inline void connect_pre(struct bpf_sock_addr *ctx, __u16 family)
 
 	if (!sk)
 		return;
-	p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	p = waiting_on(sk);
 	if (p && (p->kind == PENDING_UDP || p->kind == PENDING_TCP_PRE)) {
 		/* The socket's previous connect: its state is still that one's. */
 		view_of_bpf_sock(sk, &v);
@@ -284,7 +284,7 @@ int sysq_sock_connect6(struct bpf_sock_addr *ctx)
 SEC("cgroup/sock_release")
 int sysq_sock_release(struct bpf_sock *ctx)
 {
-	struct pending *p = bpf_sk_storage_get(&pending, ctx, 0, 0);
+	struct pending *p = waiting_on(ctx);
 	struct peer_view v = {};
 
 	/* This hook's context may not read the local side (only post_bind
@@ -301,7 +301,7 @@ int sysq_sock_release(struct bpf_sock *ctx)
  * -errno) settles the send, which a receive on another thread must not. */
 static __always_inline void resolve_on_io(struct sock *sk, int ret, bool sent)
 {
-	struct pending *p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	struct pending *p = waiting_on(sk);
 	struct peer_view v = {};
 
 	if (!p)
@@ -401,7 +401,7 @@ static __always_inline void datagram_send(struct bpf_sock_addr *ctx, __u16 famil
 
 	if (!sk)
 		return;
-	p = bpf_sk_storage_get(&pending, sk, 0, 0);
+	p = waiting_on(sk);
 	if (p && p->kind == PENDING_UDP) {
 		/* A connect's record still waiting: the socket is past it. */
 		view_of_bpf_sock(sk, &v);

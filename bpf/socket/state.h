@@ -35,6 +35,11 @@ struct task_struct___sock {
 	struct fs_struct___sock *fs;
 };
 
+/* Whether the socket has BPF storage at all (waiting.h's has_storage()). */
+struct sock___sock {
+	void *sk_bpf_storage;
+};
+
 #pragma clang attribute pop
 
 /* The x86-64 number of every syscall in the shared table, as NR_<name>. */

@@ -119,6 +119,22 @@ static __always_inline void keep_pending(struct bpf_sock *sk, struct pending *p,
 	bpf_probe_read_kernel(&p->rec, size, &s->rec);
 }
 
+/* False when the socket has no BPF storage, so no record waits there:
+ * most sockets never get any, and the send, receive and release hooks run
+ * for every socket on the host, so one load spares them a helper call. */
+static __always_inline bool has_storage(void *sk)
+{
+	struct sock___sock *s = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct sock___sock));
+
+	return !bpf_core_field_exists(s->sk_bpf_storage) || s->sk_bpf_storage;
+}
+
+/* The record waiting in the socket's storage, or NULL. */
+static __always_inline struct pending *waiting_on(void *sk)
+{
+	return has_storage(sk) ? bpf_sk_storage_get(&pending, sk, 0, 0) : NULL;
+}
+
 /* Hands a waiting record to the agent, its result now known. */
 static __always_inline void submit_waiting(struct pending *p)
 {
