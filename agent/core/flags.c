@@ -104,7 +104,7 @@ int flags_find(const char *name, size_t len)
 	return -1;
 }
 
-static int parse_bool(const char *s, bool *ret)
+int flags_parse_bool(const char *s, bool *ret)
 {
 	static const char *const yes[] = {"true", "1", "yes", "y", "t", "on"};
 	static const char *const no[] = {"false", "0", "no", "n", "f", "off"};
@@ -145,7 +145,7 @@ int flags_set(struct sysq_flags *flags, enum flag_id id, const char *value,
 
 	switch (def->kind) {
 	case FLAG_KIND_BOOL:
-		if (parse_bool(value, slot) < 0) {
+		if (flags_parse_bool(value, slot) < 0) {
 			snprintf(err, FLAG_ERROR_MAX, "--%s: '%s' is not a boolean (true or false)",
 				 def->name, value);
 			return -EINVAL;

@@ -53,6 +53,10 @@ extern const struct flag_def flag_defs[FLAG_COUNT];
 void flags_init(struct sysq_flags *flags);
 void flags_free(struct sysq_flags *flags);
 
+/* Parses a boolean as the flags take one (true/false, 1/0, yes/no, on/off,
+ * any case). Returns 0 or -EINVAL. */
+int flags_parse_bool(const char *s, bool *ret);
+
 /* Looks a flag up by name; returns its id or -1. */
 int flags_find(const char *name, size_t len);
 
