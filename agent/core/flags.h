@@ -33,6 +33,9 @@ struct sysq_flags {
 	SYSQ_FLAGS(X)
 #undef X
 	enum flag_source source[FLAG_COUNT];
+	/* One line per osquery flag that was accepted but ignored
+	 * (osquery_flags.h), for the caller to report; NULL if none. */
+	char *ignored;
 };
 
 struct flag_def {
@@ -65,7 +68,9 @@ int flags_set(struct sysq_flags *flags, enum flag_id id, const char *value,
 	      enum flag_source source, char err[FLAG_ERROR_MAX]);
 
 /* Parses argv[0..argc) as flags, reading the flagfile first, so command-line
- * flags win. Arguments that are not flags are errors. Returns 0 or -EINVAL
+ * flags win. Arguments that are not flags are errors. An osquery flag that
+ * sysq ignores adds a line to flags->ignored (once per name); one that
+ * sysq refuses is an error saying why (osquery_flags.h). Returns 0 or -EINVAL
  * (err names the flag or file), or -ENOENT for a missing explicit flagfile.
  * `flagfile_note` receives a one-line note when the default flagfile is
  * absent (the caller logs it), else "" . */
