@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #define HISTORY_SIZE 1000
 
@@ -174,8 +175,10 @@ static void configure(struct editor *ed)
 	el_set(ed->el, EL_EDITOR, "emacs");
 	el_set(ed->el, EL_PROMPT, prompt_text);
 	el_set(ed->el, EL_HIST, history, ed->hist);
-	el_set(ed->el, EL_ADDFN, "sysq-complete", "Complete a dot command, table or column name",
-	       on_tab);
+	/* The wide call: libedit keeps these (static) strings as they are,
+	 * where the narrow one leaks a copy of each. */
+	el_wset(ed->el, EL_ADDFN, L"sysq-complete", L"Complete a dot command, table or column name",
+		on_tab);
 	el_set(ed->el, EL_BIND, "^I", "sysq-complete", NULL);
 	/* The user's ~/.editrc may rebind keys, as in other libedit tools. */
 	el_source(ed->el, NULL);

@@ -36,7 +36,8 @@ class Terminal:
     """`sysq shell` on a pty, with HOME and TERM of the test's choosing."""
 
     def __init__(self, daemon, home, term="xterm"):
-        env = {"HOME": home, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "TERM": term}
+        # The test's environment (ASAN_OPTIONS under ASan) with our HOME.
+        env = dict(os.environ, HOME=home, TERM=term)
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             try:
@@ -95,18 +96,27 @@ class Terminal:
         os.close(self.fd)
 
 
-def client_threads(daemon):
-    """The daemon's control-socket client threads: one per connected shell,
-    gone once its connection ended and its query stopped."""
+def client_thread_times(daemon):
+    """CPU ticks (user + system) of each of the daemon's control-socket
+    client threads: one per connected shell, gone once its connection ended
+    and its query stopped."""
     task_dir = f"/proc/{daemon.proc.pid}/task"
-    names = []
+    times = {}
     for tid in os.listdir(task_dir):
         try:
             with open(f"{task_dir}/{tid}/comm") as f:
-                names.append(f.read().strip())
+                if f.read().strip() != "sysq-client":
+                    continue
+            with open(f"{task_dir}/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            times[tid] = int(fields[11]) + int(fields[12])
         except FileNotFoundError:
             pass
-    return names.count("sysq-client")
+    return times
+
+
+def client_threads(daemon):
+    return len(client_thread_times(daemon))
 
 
 def test_edit_complete_cancel():
@@ -146,9 +156,11 @@ def test_edit_complete_cancel():
 
             # Ctrl-C stops a running query in the daemon, and the shell lives.
             t.send(ENDLESS)
-            wait_for(lambda: client_threads(d) == 1, timeout=10, what="the query running")
             time.sleep(1)
-            check_eq(client_threads(d), 1, "the endless query still runs before Ctrl-C")
+            before = client_thread_times(d)
+            check_eq(len(before), 1, "one client thread serves the shell")
+            wait_for(lambda: (now := client_thread_times(d)).keys() == before.keys()
+                     and now != before, timeout=10, what="the endless query to use CPU")
             at = t.read_until(b"query cancelled", start=t.send(CTRL_C))
             at = t.prompt(at)
             wait_for(lambda: client_threads(d) == 0, timeout=10,
@@ -206,7 +218,7 @@ def test_not_a_terminal():
     with Daemon("--disable_audit") as d:
         r = subprocess.run([SYSQ, "shell", f"--control_socket={d.sock}"],
                            input=b"SELECT 5 AS five;\n", capture_output=True,
-                           env={"HOME": home, "PATH": "/usr/bin:/bin"})
+                           env=dict(os.environ, HOME=home))
         check_eq(r.returncode, 0, "exit status")
         check(b"| 5    |" in r.stdout and b"sysq>" not in r.stdout, f"output: {r.stdout!r}")
         check(not os.path.exists(os.path.join(home, ".sysq_history")), "no history written")
