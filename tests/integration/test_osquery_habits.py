@@ -95,16 +95,19 @@ IGNORED = ["disable_watchdog", "watchdog_level", "watchdog_memory_limit",
            "disable_logging"]
 
 
-def write_flagfile(text):
-    fd, path = tempfile.mkstemp(prefix="sysq-osquery-", suffix=".flags")
+def write_flagfile(directory, text):
+    fd, path = tempfile.mkstemp(dir=directory, suffix=".flags")
     with os.fdopen(fd, "w") as f:
         f.write(text)
     return path
 
 
 def test_osquery_flagfile_accepted():
-    flagfile = write_flagfile(OSQUERY_FLAGS)
-    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    with tempfile.TemporaryDirectory(prefix="sysq-osquery-") as tmp:
+        check_osquery_flagfile(tmp, write_flagfile(tmp, OSQUERY_FLAGS))
+
+
+def check_osquery_flagfile(tmp, flagfile):
     r = run([SYSQ, "daemon", f"--flagfile={flagfile}", "--config_path=", "--config_check",
              f"--database_path={tmp}/db", "--watchdog_level", "2", "--nodisable_watchdog"])
     err = r.stderr.decode()
@@ -129,18 +132,24 @@ def test_osquery_flagfile_accepted():
         check_eq(r.stderr, b"", "the shell warns about nothing")
 
 
+REFUSED = [
+    ("--utc=false\n", "--utc=false", "sysq writes every time in UTC"),
+    ("--disable_logging=true\n", "--disable_logging=true", "always writes its schedule"),
+    ("--logger_mode=420\n", "--logger_mode=420", "mode 0640"),
+    ("--extensions_require=custom\n", "--extensions_require=custom",
+     "a required extension can never be there"),
+]
+
+
 def test_osquery_flags_refused():
-    for text, flag, why in [
-            ("--utc=false\n", "--utc=false", "sysq writes every time in UTC"),
-            ("--disable_logging=true\n", "--disable_logging=true", "always writes its schedule"),
-            ("--logger_mode=420\n", "--logger_mode=420", "mode 0640"),
-            ("--extensions_require=custom\n", "--extensions_require=custom",
-             "a required extension can never be there")]:
-        flagfile = write_flagfile("--disable_watchdog=true\n" + text)
-        r = run([SYSQ, "daemon", f"--flagfile={flagfile}", "--config_path=", "--config_check"])
-        err = r.stderr.decode()
-        check_eq(r.returncode, 2, f"exit status for {flag} in a flagfile: {err}")
-        check(f"{flagfile}:2:3: {flag}: " in err and why in err, f"message: {err!r}")
+    with tempfile.TemporaryDirectory(prefix="sysq-osquery-") as tmp:
+        for text, flag, why in REFUSED:
+            flagfile = write_flagfile(tmp, "--disable_watchdog=true\n" + text)
+            r = run([SYSQ, "daemon", f"--flagfile={flagfile}", "--config_path=",
+                     "--config_check"])
+            err = r.stderr.decode()
+            check_eq(r.returncode, 2, f"exit status for {flag} in a flagfile: {err}")
+            check(f"{flagfile}:2:3: {flag}: " in err and why in err, f"message: {err!r}")
     r = run([SYSQ, "daemon", "--flagfile=", "--config_path=", "--config_check", "--noutc"])
     check_eq(r.returncode, 2, "exit status for --noutc")
     check(b"sysq daemon: --noutc: sysq writes every time in UTC" in r.stderr,

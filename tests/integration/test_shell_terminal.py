@@ -120,8 +120,8 @@ def client_threads(daemon):
 
 
 def test_edit_complete_cancel():
-    home = tempfile.mkdtemp(prefix="sysq-home-")
-    with Daemon("--disable_audit", "--control_query_timeout=600") as d:
+    with tempfile.TemporaryDirectory(prefix="sysq-home-") as home, \
+            Daemon("--disable_audit", "--control_query_timeout=600") as d:
         t = Terminal(d, home)
         try:
             at = t.prompt(0)
@@ -183,9 +183,9 @@ def history_mode(path):
 
 
 def test_history_persists():
-    home = tempfile.mkdtemp(prefix="sysq-home-")
-    history = os.path.join(home, ".sysq_history")
-    with Daemon("--disable_audit") as d:
+    with tempfile.TemporaryDirectory(prefix="sysq-home-") as home, \
+            Daemon("--disable_audit") as d:
+        history = os.path.join(home, ".sysq_history")
         t = Terminal(d, home)
         try:
             at = t.prompt(0)
@@ -214,8 +214,8 @@ def test_history_persists():
 
 def test_not_a_terminal():
     """Without a terminal nothing is edited or remembered."""
-    home = tempfile.mkdtemp(prefix="sysq-home-")
-    with Daemon("--disable_audit") as d:
+    with tempfile.TemporaryDirectory(prefix="sysq-home-") as home, \
+            Daemon("--disable_audit") as d:
         r = subprocess.run([SYSQ, "shell", f"--control_socket={d.sock}"],
                            input=b"SELECT 5 AS five;\n", capture_output=True,
                            env=dict(os.environ, HOME=home))
