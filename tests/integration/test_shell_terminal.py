@@ -62,9 +62,19 @@ class Terminal:
                     time.sleep(0.1)
         return self.out.find(marker, start) + len(marker)
 
+    def editing(self):
+        """Whether the line editor reads: libedit prints the prompt, then
+        takes the terminal out of canonical mode. A key sent before that is
+        handled by the kernel's line discipline (Ctrl-D would be its
+        end-of-file), not by the editor."""
+        return not termios.tcgetattr(self.fd)[3] & termios.ICANON
+
     def prompt(self, start):
-        """Waits for a fresh prompt after `start`; returns where it ends."""
-        return self.read_until(b"sysq> ", start=start)
+        """Waits for a fresh prompt after `start` and for the editor to
+        read; returns where the prompt ends."""
+        end = self.read_until(b"sysq> ", start=start)
+        wait_for(self.editing, timeout=10, interval=0.02, what="the line editor")
+        return end
 
     def send(self, keys):
         mark = len(self.out)
@@ -110,7 +120,7 @@ def client_thread_times(daemon):
             with open(f"{task_dir}/{tid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             times[tid] = int(fields[11]) + int(fields[12])
-        except FileNotFoundError:
+        except OSError:  # the thread ended while we looked
             pass
     return times
 
