@@ -14,6 +14,7 @@ build_packages=(
     build-essential cmake pkg-config
     clang llvm bpftool
     libbpf-dev libelf-dev zlib1g-dev libsqlite3-dev libcjson-dev
+    libedit-dev      # sysq shell: line editing, history, completion
     dpkg-dev         # dpkg-shlibdeps: the .deb's Depends, for cpack -G DEB
     libmicrohttpd-dev  # --metrics_listen: the Prometheus /metrics and /healthz endpoint
 )

@@ -19,4 +19,5 @@ regenerate() { # FILE "help flags"
     rm -f "$tmp.gen"
 }
 regenerate docs/configuration.md "help flags"
+regenerate docs/configuration.md "help osquery-flags"
 regenerate docs/tables.md "help tables"

@@ -94,6 +94,9 @@ static int parse_flags(struct daemon *d, int argc, char **argv)
 	log_set_verbose(d->flags.verbose);
 	if (note[0])
 		log_info("%s", note);
+	/* One warning per ignored osquery flag, each on its own line. */
+	for (const char *p = d->flags.ignored; p && *p; p += strcspn(p, "\n") + 1)
+		log_warn("%.*s", (int)strcspn(p, "\n"), p);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "core/counters.h"
 #include "core/flags.h"
+#include "core/osquery_flags.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,7 +21,8 @@ void help_usage(FILE *out)
 		     "  dump     print audit records live (debug trace)\n"
 		     "  restore  undo the audit changes of a daemon that died (SIGKILL, OOM)\n"
 		     "  help     this text; `sysq help flags` and `sysq help tables` print\n"
-		     "           the flag and table references\n\n"
+		     "           the flag and table references, `sysq help osquery-flags`\n"
+		     "           the osquery flags sysq ignores or refuses\n\n"
 		     "`sysq <command> --help` describes a command; `sysq --version` prints the "
 		     "version.\n");
 }
@@ -33,6 +35,25 @@ static void print_flags(void)
 
 		printf("| `--%s` | %s | `%s` | %s |\n", f->name, flag_kind_name(f->kind),
 		       f->default_text, f->description);
+	}
+}
+
+/* The osquery flags sysq does not have: what it does with each and why. */
+static void print_osquery_flags(void)
+{
+	puts("| osquery flag | sysq | why |\n|---|---|---|");
+	for (size_t i = 0; i < osquery_flags_count; i++) {
+		const struct osquery_flag *f = &osquery_flags[i];
+		const char *what = f->action == OSQUERY_FLAG_IGNORED ? "ignored, with a warning" :
+				   "refused (exit 2)";
+
+		printf("| `--%s%s` | ", f->name, f->prefix ? "*" : "");
+		if (f->action == OSQUERY_FLAG_REFUSED && f->same_as_sysq)
+			printf("ignored when `%s`, with a warning; otherwise refused (exit 2)",
+			       f->same_as_sysq);
+		else
+			fputs(what, stdout);
+		printf(" | %s |\n", f->reason);
 	}
 }
 
@@ -64,6 +85,10 @@ int help_main(int argc, char **argv)
 {
 	if (argc == 1 && strcmp(argv[0], "flags") == 0) {
 		print_flags();
+		return 0;
+	}
+	if (argc == 1 && strcmp(argv[0], "osquery-flags") == 0) {
+		print_osquery_flags();
 		return 0;
 	}
 	if (argc == 1 && strcmp(argv[0], "tables") == 0) {

@@ -1,5 +1,6 @@
 /* Flag table, command-line and flagfile parsing. */
 #include "flags.h"
+#include "osquery_flags.h"
 
 #include "common/fsutil.h"
 #include "common/strbuf.h"
@@ -111,7 +112,7 @@ int flags_find(const char *name, size_t len)
 	return -1;
 }
 
-static int parse_bool(const char *s, bool *ret)
+int flags_parse_bool(const char *s, bool *ret)
 {
 	static const char *const yes[] = {"true", "1", "yes", "y", "t", "on"};
 	static const char *const no[] = {"false", "0", "no", "n", "f", "off"};
@@ -152,7 +153,7 @@ int flags_set(struct sysq_flags *flags, enum flag_id id, const char *value,
 
 	switch (def->kind) {
 	case FLAG_KIND_BOOL:
-		if (parse_bool(value, slot) < 0) {
+		if (flags_parse_bool(value, slot) < 0) {
 			snprintf(err, FLAG_ERROR_MAX, "--%s: '%s' is not a boolean (true or false)",
 				 def->name, value);
 			return -EINVAL;
@@ -210,6 +211,8 @@ void flags_init(struct sysq_flags *flags)
 
 void flags_free(struct sysq_flags *flags)
 {
+	free(flags->ignored);
+	flags->ignored = NULL;
 	for (int i = 0; i < FLAG_COUNT; i++) {
 		if (flag_defs[i].kind == FLAG_KIND_STRING) {
 			free(*(char **)flag_slot(flags, (enum flag_id)i));
@@ -239,9 +242,11 @@ struct flag_word {
 	bool negated;	    /* --noname for a bool flag */
 	const char *value;  /* NULL when there was no '=' */
 	size_t name_column; /* 0-based offset of the name in the word */
+	size_t name_len;
 };
 
-/* Splits "--name=value" / "--name" / "--noname". Returns 0, or -EINVAL with
+/* Splits "--name=value" / "--name" / "--noname". Returns 0, -ENOENT for a
+ * name sysq does not have, or -EINVAL for a word that is not a flag, with
  * err naming the word. `value` points into `word`. */
 static int split_flag_word(const char *word, struct flag_word *ret, char err[FLAG_ERROR_MAX])
 {
@@ -262,6 +267,7 @@ static int split_flag_word(const char *word, struct flag_word *ret, char err[FLA
 	eq = strchr(name, '=');
 	len = eq ? (size_t)(eq - name) : strlen(name);
 	ret->name_column = (size_t)(name - word);
+	ret->name_len = len;
 	ret->value = eq ? eq + 1 : NULL;
 	ret->negated = false;
 	id = flags_find(name, len);
@@ -274,9 +280,76 @@ static int split_flag_word(const char *word, struct flag_word *ret, char err[FLA
 	}
 	if (id < 0) {
 		snprintf(err, FLAG_ERROR_MAX, "unknown flag --%.*s", (int)len, name);
-		return -EINVAL;
+		return -ENOENT;
 	}
 	ret->id = id;
+	return 0;
+}
+
+/* Adds "osquery flag --NAME ignored: REASON" to flags->ignored, once per
+ * name however often the flag is given. */
+static void note_ignored(struct sysq_flags *flags, const char *name, size_t len,
+			 const char *reason)
+{
+	char *key = xasprintf("osquery flag --%.*s ignored:", (int)len, name);
+	struct strbuf all = STRBUF_INIT;
+
+	if (!flags->ignored || !strstr(flags->ignored, key)) {
+		sb_puts(&all, flags->ignored ? flags->ignored : "");
+		sb_printf(&all, "%s %s\n", key, reason);
+		free(flags->ignored);
+		flags->ignored = sb_detach(&all);
+	}
+	free(key);
+}
+
+/* Whether a refused osquery bool's value is the one that means what sysq
+ * does anyway (--utc=true, --disable_logging=false). */
+static bool same_as_sysq(const struct osquery_flag *f, const char *value, bool negated)
+{
+	bool given, wanted;
+
+	if (!f->same_as_sysq || !f->is_bool)
+		return false;
+	if (negated)
+		given = false;
+	else if (!value)
+		given = true;
+	else if (flags_parse_bool(value, &given) < 0)
+		return false;
+	flags_parse_bool(f->same_as_sysq, &wanted);
+	return given == wanted;
+}
+
+/* An osquery flag sysq does not have (osquery_flags.h), given as
+ * name[0..len) with `value` after its '=' (or NULL). Returns 0 when it is
+ * ignored (the warning noted; *takes_next: on the command line its value
+ * is the next word), -EINVAL with err saying why when it is refused, or
+ * -ENOENT when osquery's list does not have it either (err untouched). */
+static int osquery_word(struct sysq_flags *flags, const char *name, size_t len, const char *value,
+			bool *takes_next, char err[FLAG_ERROR_MAX])
+{
+	const struct osquery_flag *f = osquery_flag_find(name, len);
+	const char *given = name; /* as written, for the error */
+	size_t given_len = len;
+	bool negated = false;
+
+	if (!f && len > 2 && strncmp(name, "no", 2) == 0 && !value) {
+		f = osquery_flag_find(name + 2, len - 2);
+		negated = f && f->is_bool;
+		f = negated ? f : NULL;
+		name += negated ? 2 : 0;
+		len -= negated ? 2 : 0;
+	}
+	if (!f)
+		return -ENOENT;
+	*takes_next = !value && !negated && !f->is_bool;
+	if (f->action == OSQUERY_FLAG_REFUSED && !same_as_sysq(f, value, negated)) {
+		snprintf(err, FLAG_ERROR_MAX, "--%.*s%s%s: %s", (int)given_len, given,
+			 value ? "=" : "", value ? value : "", f->reason);
+		return -EINVAL;
+	}
+	note_ignored(flags, name, len, f->reason);
 	return 0;
 }
 
@@ -312,8 +385,22 @@ static int apply_file_line(struct sysq_flags *flags, const char *text, size_t *c
 			   char msg[FLAG_ERROR_MAX])
 {
 	struct flag_word w;
+	bool takes_next;
+	int rc = split_flag_word(text, &w, msg);
 
-	if (split_flag_word(text, &w, msg) < 0) {
+	if (rc == -ENOENT) {
+		/* The name ends at a blank too: "--watchdog_level 1" names
+		 * watchdog_level (in a flagfile a value follows an '='). */
+		size_t len = strcspn(text + w.name_column, " \t=");
+
+		rc = osquery_word(flags, text + w.name_column, len < w.name_len ? len : w.name_len,
+				  w.value, &takes_next, msg);
+		if (rc == -EINVAL)
+			*column += w.name_column;
+		if (rc != -ENOENT)
+			return rc;
+	}
+	if (rc < 0) {
 		const char *name = text + w.name_column;
 		size_t len = strcspn(name, " \t=");
 
@@ -438,8 +525,18 @@ int flags_parse(struct sysq_flags *flags, int argc, char **argv, char err[FLAG_E
 		const char *value;
 
 		ret = split_flag_word(argv[i], &w, err);
+		if (ret == -ENOENT) {
+			bool takes_next = false;
+
+			ret = osquery_word(flags, argv[i] + w.name_column, w.name_len, w.value,
+					   &takes_next, err);
+			if (ret == 0) {
+				i += takes_next && i + 1 < argc;
+				continue;
+			}
+		}
 		if (ret < 0)
-			return ret;
+			return -EINVAL;
 		value = w.value;
 		/* "--name value" for flags that take one; bool flags never
 		 * consume the next word, as with gflags. */

@@ -33,6 +33,9 @@ struct sysq_flags {
 	SYSQ_FLAGS(X)
 #undef X
 	enum flag_source source[FLAG_COUNT];
+	/* One line per osquery flag that was accepted but ignored
+	 * (osquery_flags.h), for the caller to report; NULL if none. */
+	char *ignored;
 };
 
 struct flag_def {
@@ -53,6 +56,10 @@ extern const struct flag_def flag_defs[FLAG_COUNT];
 void flags_init(struct sysq_flags *flags);
 void flags_free(struct sysq_flags *flags);
 
+/* Parses a boolean as the flags take one (true/false, 1/0, yes/no, on/off,
+ * any case). Returns 0 or -EINVAL. */
+int flags_parse_bool(const char *s, bool *ret);
+
 /* Looks a flag up by name; returns its id or -1. */
 int flags_find(const char *name, size_t len);
 
@@ -61,7 +68,9 @@ int flags_set(struct sysq_flags *flags, enum flag_id id, const char *value,
 	      enum flag_source source, char err[FLAG_ERROR_MAX]);
 
 /* Parses argv[0..argc) as flags, reading the flagfile first, so command-line
- * flags win. Arguments that are not flags are errors. Returns 0 or -EINVAL
+ * flags win. Arguments that are not flags are errors. An osquery flag that
+ * sysq ignores adds a line to flags->ignored (once per name); one that
+ * sysq refuses is an error saying why (osquery_flags.h). Returns 0 or -EINVAL
  * (err names the flag or file), or -ENOENT for a missing explicit flagfile.
  * `flagfile_note` receives a one-line note when the default flagfile is
  * absent (the caller logs it), else "" . */

@@ -46,6 +46,13 @@ int client_reconnect(struct client *c)
 	return rc;
 }
 
+void client_disconnect(struct client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
 void client_close(struct client *c)
 {
 	if (c->fd >= 0)

@@ -14,6 +14,8 @@ struct client {
 int client_connect(struct client *c, const char *path);
 /* Drops the connection (keeping the path) and opens a fresh one. */
 int client_reconnect(struct client *c);
+/* Closes the socket but keeps the path, for a later client_reconnect. */
+void client_disconnect(struct client *c);
 void client_close(struct client *c);
 
 enum client_result {

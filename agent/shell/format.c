@@ -12,6 +12,7 @@
 struct formatter {
 	enum output_mode mode;
 	bool headers;
+	const char *separator; /* list mode */
 	FILE *out;
 	size_t ncols;
 	char **names;	  /* escaped for the terminal, or raw for JSON keys */
@@ -47,8 +48,14 @@ struct formatter *formatter_new(enum output_mode mode, bool headers, FILE *out)
 
 	f->mode = mode;
 	f->headers = headers;
+	f->separator = "|";
 	f->out = out;
 	return f;
+}
+
+void formatter_set_separator(struct formatter *f, const char *sep)
+{
+	f->separator = sep;
 }
 
 static void reset(struct formatter *f)
@@ -131,7 +138,7 @@ void formatter_columns(struct formatter *f, size_t n, const struct shell_value *
 		fputs("[\n", f->out);
 	if (f->mode == OUTPUT_LIST && f->headers) {
 		for (size_t i = 0; i < n; i++)
-			fprintf(f->out, "%s%s", i ? "|" : "", f->names[i]);
+			fprintf(f->out, "%s%s", i ? f->separator : "", f->names[i]);
 		fputc('\n', f->out);
 	}
 	if (f->mode == OUTPUT_CSV && f->headers) {
@@ -192,7 +199,7 @@ static void row_list(struct formatter *f, const struct shell_value *values)
 	for (size_t i = 0; i < f->ncols; i++) {
 		char *text = terminal_text(&values[i]);
 
-		fprintf(f->out, "%s%s", i ? "|" : "", text);
+		fprintf(f->out, "%s%s", i ? f->separator : "", text);
 		free(text);
 	}
 	fputc('\n', f->out);

@@ -28,6 +28,9 @@ struct formatter;
 
 struct formatter *formatter_new(enum output_mode mode, bool headers, FILE *out);
 void formatter_free(struct formatter *f);
+/* What separates values in list mode ("|" unless set); the caller keeps
+ * the string alive. */
+void formatter_set_separator(struct formatter *f, const char *sep);
 
 /* One statement's result: columns, then rows, then end. */
 void formatter_columns(struct formatter *f, size_t n, const struct shell_value *names);

@@ -1,9 +1,11 @@
-/* sysq shell: argument handling, one-shot queries and the interactive loop
- * with its dot commands. */
+/* sysq shell: argument handling, one-shot queries, scripts on stdin and
+ * the dot commands. The terminal's loop is in interactive.c. */
 #include "shell.h"
 
+#include "cancel.h"
 #include "client.h"
 #include "format.h"
+#include "session.h"
 
 #include "common/strbuf.h"
 #include "common/xalloc.h"
@@ -25,22 +27,16 @@
 #define BUSY_FIRST_DELAY_MS 20
 #define BUSY_MAX_DELAY_MS   500
 
-struct shell {
-	struct client client;
-	enum output_mode mode;
-	bool headers;
-	bool timer;
-	bool interactive;
-};
-
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: sysq shell [--json|--csv|--line] [--control_socket=PATH] "
-		"[--flagfile=PATH] [\"SQL\"]\n"
+		"usage: sysq shell [--json|--csv|--line|--list] [--header=false] "
+		"[--separator=SEP]\n"
+		"                  [--control_socket=PATH] [--flagfile=PATH] [\"SQL\" | \".COMMAND\"]\n"
 		"\n"
-		"Queries the running sysq daemon. With SQL as an argument, or on stdin, it\n"
-		"prints the rows and exits; otherwise it starts an interactive shell (.help).\n");
+		"Queries the running sysq daemon. With SQL or a dot command as an argument, or\n"
+		"on stdin, it prints the rows and exits; otherwise it starts an interactive\n"
+		"shell (.help).\n");
 }
 
 static void print_error(const char *msg)
@@ -69,13 +65,37 @@ static void busy_backoff(int *delay_ms)
 	*delay_ms = *delay_ms * 2 > BUSY_MAX_DELAY_MS ? BUSY_MAX_DELAY_MS : *delay_ms * 2;
 }
 
-/* Runs `sql`, sending it again on a fresh connection when nothing of the
- * answer arrived: the daemon was full (retried with backoff for up to
+/* One try of `sql` on the current connection, which Ctrl-C may shut. */
+static int query_once(struct shell *sh, const char *sql, struct formatter *fmt, char **error)
+{
+	int rc;
+
+	if (sh->client.fd < 0) {
+		/* Ctrl-C closed the last one. */
+		rc = client_reconnect(&sh->client);
+		if (rc < 0)
+			return rc;
+	}
+	if (sh->interactive) {
+		/* Armed before the check: a Ctrl-C after it shuts the socket. */
+		cancel_arm(sh->client.fd);
+		if (cancel_pending()) {
+			cancel_disarm();
+			*error = NULL;
+			return CLIENT_LOST_UNANSWERED;
+		}
+	}
+	rc = client_query(&sh->client, sql, fmt, error);
+	cancel_disarm();
+	return rc;
+}
+
+/* Sends `sql` again on a fresh connection when nothing of the answer
+ * arrived: the daemon was full (retried with backoff for up to
  * BUSY_RETRY_S), or closed the connection (idle, or lost before the first
- * frame: tried once more). Returns as client_query; a daemon still full
- * at the end is CLIENT_BUSY with its message in *error. */
-static int query_retrying(struct shell *sh, const char *sql, struct formatter *fmt,
-			  char **error)
+ * frame: tried once more). A daemon still full at the end is CLIENT_BUSY
+ * with its message in *error. Ctrl-C stops the retries too. */
+int shell_query(struct shell *sh, const char *sql, struct formatter *fmt, char **error)
 {
 	struct timespec t0;
 	int delay_ms = BUSY_FIRST_DELAY_MS, rc;
@@ -83,12 +103,16 @@ static int query_retrying(struct shell *sh, const char *sql, struct formatter *f
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		rc = client_query(&sh->client, sql, fmt, error);
+		rc = query_once(sh, sql, fmt, error);
+		if (cancel_pending())
+			break;
 		if (rc == CLIENT_BUSY && seconds_since(&t0) < BUSY_RETRY_S)
 			busy_backoff(&delay_ms);
 		else if ((rc == CLIENT_IDLE_CLOSED || rc == CLIENT_LOST_UNANSWERED) && !resent)
 			resent = true;
 		else
+			break;
+		if (cancel_pending())
 			break;
 		free(*error);
 		*error = NULL;
@@ -116,20 +140,43 @@ static void print_failure(struct shell *sh, int rc, const char *error)
 			sh->client.path, strerror(-rc));
 }
 
-/* Runs one SQL text and prints the result. Returns 0, 1 on a query
- * error, or -errno when the daemon connection failed. */
-static int run_sql(struct shell *sh, const char *sql)
+/* After Ctrl-C: the connection was shut to stop the query, so the next
+ * query opens a fresh one. Returns true if the query was cut short. */
+static bool took_cancel(struct shell *sh, int rc)
 {
-	struct formatter *fmt = formatter_new(sh->mode, sh->headers, stdout);
-	struct timespec t0, t1;
+	if (!sh->interactive || !cancel_take())
+		return false;
+	client_disconnect(&sh->client);
+	/* A write to the terminal cut by the signal may have left the
+	 * stream's error flag set. */
+	clearerr(stdout);
+	return rc != CLIENT_OK;
+}
+
+static struct formatter *new_formatter(struct shell *sh, FILE *out)
+{
+	struct formatter *fmt = formatter_new(sh->mode, sh->headers, out);
+
+	formatter_set_separator(fmt, sh->separator);
+	return fmt;
+}
+
+int shell_run_sql(struct shell *sh, const char *sql)
+{
+	struct formatter *fmt = new_formatter(sh, stdout);
+	struct timespec t0;
 	char *error = NULL;
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = query_retrying(sh, sql, fmt, &error);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	rc = shell_query(sh, sql, fmt, &error);
 	formatter_free(fmt);
-	print_failure(sh, rc, error);
+	if (took_cancel(sh, rc)) {
+		fputs("Error: query cancelled (Ctrl-C)\n", stderr);
+		rc = 1;
+	} else {
+		print_failure(sh, rc, error);
+	}
 	free(error);
 	/* A full daemon fails this query only; a connection that closed twice
 	 * unanswered is as good as lost. */
@@ -138,8 +185,7 @@ static int run_sql(struct shell *sh, const char *sql)
 	else if (rc > CLIENT_QUERY_ERROR)
 		rc = -ECONNRESET;
 	if (sh->timer)
-		printf("Run Time: %.3fs\n",
-		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		printf("Run Time: %.3fs\n", seconds_since(&t0));
 	return rc;
 }
 
@@ -168,7 +214,7 @@ static int run_listing(struct shell *sh, const char *sql)
 
 	sh->mode = OUTPUT_LIST;
 	sh->headers = false;
-	rc = run_sql(sh, sql);
+	rc = shell_run_sql(sh, sql);
 	sh->mode = saved;
 	sh->headers = headers;
 	return rc;
@@ -225,36 +271,75 @@ static void dot_help(void)
 	puts(".tables [PATTERN]  List tables (LIKE pattern)\n"
 	     ".schema [TABLE]    Show CREATE TABLE statements, hidden columns marked\n"
 	     ".mode MODE         pretty, json, csv, line or list\n"
-	     ".headers on|off    Column names in pretty and csv output\n"
+	     ".separator SEP     What separates values in list mode (default |)\n"
+	     ".headers on|off    Column names in pretty, csv and list output\n"
 	     ".timer on|off      Print how long each query took\n"
 	     ".help              This list\n"
 	     ".quit, .exit       Leave the shell");
 }
 
-/* Handles a dot command. Returns 1 to quit, 0 otherwise. */
-static int dot_command(struct shell *sh, char *line)
+/* Sets list mode's separator; "\t", "\n" and "\\" are a tab, a newline
+ * and a backslash, as the sqlite3 shell reads them. */
+static void set_separator(struct shell *sh, const char *text)
 {
-	char *cmd = strtok(line, " \t\r\n");
-	char *arg = strtok(NULL, " \t\r\n");
+	struct strbuf sep = STRBUF_INIT;
+
+	for (; *text; text++) {
+		if (text[0] == '\\' && (text[1] == 't' || text[1] == 'n' || text[1] == '\\')) {
+			text++;
+			sb_putc(&sep, *text == 't' ? '\t' : *text == 'n' ? '\n' : '\\');
+		} else {
+			sb_putc(&sep, *text);
+		}
+	}
+	free(sh->separator);
+	sh->separator = sb_detach(&sep);
+}
+
+/* The settings a dot command changes; false for a bad argument. */
+static bool dot_setting(struct shell *sh, const char *cmd, const char *arg)
+{
 	int mode;
 
-	if (strcmp(cmd, ".quit") == 0 || strcmp(cmd, ".exit") == 0)
-		return 1;
-	if (strcmp(cmd, ".tables") == 0)
-		dot_tables(sh, arg);
-	else if (strcmp(cmd, ".schema") == 0)
-		dot_schema(sh, arg);
-	else if (strcmp(cmd, ".mode") == 0 && arg && (mode = output_mode_parse(arg)) >= 0)
+	if (strcmp(cmd, ".mode") == 0 && arg && (mode = output_mode_parse(arg)) >= 0) {
 		sh->mode = (enum output_mode)mode;
-	else if (strcmp(cmd, ".headers") == 0 && parse_on_off(arg, &sh->headers))
-		;
-	else if (strcmp(cmd, ".timer") == 0 && parse_on_off(arg, &sh->timer))
-		;
+		return true;
+	}
+	if (strcmp(cmd, ".separator") == 0 && arg) {
+		set_separator(sh, arg);
+		return true;
+	}
+	if (strcmp(cmd, ".headers") == 0)
+		return parse_on_off(arg, &sh->headers);
+	if (strcmp(cmd, ".timer") == 0)
+		return parse_on_off(arg, &sh->timer);
+	return false;
+}
+
+/* Runs a dot command. Returns 0, 1 for an unknown or incomplete command
+ * or a failed listing, or -errno when the connection is lost; sets *quit
+ * for .quit and .exit. */
+static int dot_command(struct shell *sh, const char *text, bool *quit)
+{
+	char *line = xstrdup(text), *save = NULL;
+	char *cmd = strtok_r(line, " \t\r\n", &save);
+	char *arg = strtok_r(NULL, " \t\r\n", &save);
+	int rc = 0;
+
+	if (strcmp(cmd, ".quit") == 0 || strcmp(cmd, ".exit") == 0)
+		*quit = true;
+	else if (strcmp(cmd, ".tables") == 0)
+		rc = dot_tables(sh, arg);
+	else if (strcmp(cmd, ".schema") == 0)
+		rc = dot_schema(sh, arg);
 	else if (strcmp(cmd, ".help") == 0)
 		dot_help();
-	else
+	else if (!dot_setting(sh, cmd, arg)) {
 		fprintf(stderr, "Error: unknown or incomplete command: %s (try .help)\n", cmd);
-	return 0;
+		rc = 1;
+	}
+	free(line);
+	return rc;
 }
 
 static bool is_blank(const char *s)
@@ -266,49 +351,47 @@ static bool is_blank(const char *s)
 	return true;
 }
 
-/* Reads statements and dot commands from stdin, with prompts when it is a
- * terminal. Returns 0, or 1 if any query failed (for scripts). */
+int shell_take_line(struct shell *sh, struct strbuf *pending, const char *line, bool *quit)
+{
+	int rc;
+
+	if (pending->len == 0 && line[0] == '.') {
+		/* A failed dot command does not fail a script, as before. */
+		rc = dot_command(sh, line, quit);
+		return rc < 0 ? rc : 0;
+	}
+	sb_puts(pending, line);
+	if (is_blank(sb_str(pending))) {
+		sb_truncate(pending, 0);
+		return 0;
+	}
+	/* SQLite's own tokenizer decides when the statement is whole. */
+	if (!sqlite3_complete(sb_str(pending)))
+		return 0;
+	rc = shell_run_sql(sh, sb_str(pending));
+	sb_truncate(pending, 0);
+	return rc;
+}
+
+/* Reads statements and dot commands from stdin that is not a terminal.
+ * Returns 0, or 1 if any query failed (for scripts). */
 static int read_loop(struct shell *sh)
 {
 	struct strbuf pending = STRBUF_INIT;
 	char *line = NULL;
 	size_t cap = 0;
 	int status = 0, rc = 0;
+	bool quit = false;
 
-	if (sh->interactive)
-		printf("sysq shell: connected to %s. Type .help for commands; end SQL with ';'.\n",
-		       sh->client.path);
-	for (;;) {
-		if (sh->interactive) {
-			fputs(pending.len ? "   ...> " : "sysq> ", stdout);
-			fflush(stdout);
-		}
-		if (getline(&line, &cap, stdin) < 0)
-			break;
-		if (pending.len == 0 && line[0] == '.') {
-			if (dot_command(sh, line))
-				break;
-			continue;
-		}
-		sb_puts(&pending, line);
-		if (is_blank(sb_str(&pending))) {
-			sb_truncate(&pending, 0);
-			continue;
-		}
-		/* SQLite's own tokenizer decides when the statement is whole. */
-		if (!sqlite3_complete(sb_str(&pending)))
-			continue;
-		rc = run_sql(sh, sb_str(&pending));
+	while (!quit && getline(&line, &cap, stdin) >= 0) {
+		rc = shell_take_line(sh, &pending, line, &quit);
 		status |= rc != 0;
-		sb_truncate(&pending, 0);
 		if (rc < 0)
 			break;
 	}
 	/* A last statement without its ';' still runs at end of input. */
 	if (rc >= 0 && !is_blank(sb_str(&pending)))
-		status |= run_sql(sh, sb_str(&pending)) != 0;
-	if (sh->interactive)
-		putchar('\n');
+		status |= shell_run_sql(sh, sb_str(&pending)) != 0;
 	free(line);
 	sb_free(&pending);
 	return status;
@@ -320,24 +403,54 @@ struct shell_args {
 	int flag_argc;
 };
 
+/* osqueryi's output options: --json, --csv, --line, --list,
+ * --header[=BOOL] (--noheader) and --separator=SEP (or --separator SEP). Returns 1 if
+ * `arg` was one, 0 if not, 2 for a bad value. */
+static int output_option(struct shell *sh, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i];
+	bool on;
+
+	if (strcmp(arg, "--json") == 0 || strcmp(arg, "--csv") == 0 ||
+	    strcmp(arg, "--line") == 0 || strcmp(arg, "--list") == 0) {
+		sh->mode = (enum output_mode)output_mode_parse(arg + 2);
+	} else if (strcmp(arg, "--header") == 0 || strcmp(arg, "--noheader") == 0) {
+		sh->headers = arg[2] == 'h';
+	} else if (strncmp(arg, "--header=", 9) == 0) {
+		if (flags_parse_bool(arg + 9, &on) < 0) {
+			fprintf(stderr, "sysq shell: --header: '%s' is not a boolean (true or false)\n",
+				arg + 9);
+			return 2;
+		}
+		sh->headers = on;
+	} else if (strncmp(arg, "--separator", 11) == 0 && (arg[11] == '=' || !arg[11])) {
+		if (!arg[11] && *i + 1 >= argc) {
+			fprintf(stderr, "sysq shell: --separator needs a value\n");
+			return 2;
+		}
+		set_separator(sh, arg[11] ? arg + 12 : argv[++*i]);
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
 /* Splits the shell's own options from the flags that locate the socket.
  * Returns 0, 1 for --help, or 2 for bad usage. */
 static int parse_args(struct shell *sh, struct shell_args *a, int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
 		const char *arg = argv[i];
+		int rc;
 
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
 			return 1;
-		if (strcmp(arg, "--json") == 0)
-			sh->mode = OUTPUT_JSON;
-		else if (strcmp(arg, "--csv") == 0)
-			sh->mode = OUTPUT_CSV;
-		else if (strcmp(arg, "--line") == 0)
-			sh->mode = OUTPUT_LINE;
-		else if ((strncmp(arg, "--control_socket", 16) == 0 ||
-			  strncmp(arg, "--flagfile", 10) == 0) &&
-			 a->flag_argc < 3) {
+		if ((rc = output_option(sh, argc, argv, &i)) != 0) {
+			if (rc == 2)
+				return 2;
+		} else if ((strncmp(arg, "--control_socket", 16) == 0 ||
+			    strncmp(arg, "--flagfile", 10) == 0) &&
+			   a->flag_argc < 3) {
 			a->flag_argv[a->flag_argc++] = argv[i];
 			if (!strchr(arg, '=') && i + 1 < argc)
 				a->flag_argv[a->flag_argc++] = argv[++i];
@@ -373,38 +486,65 @@ static int resolve_socket(struct shell_args *a, char **ret)
 	return 0;
 }
 
-int shell_main(int argc, char **argv)
+/* The SQL argument, or a dot command in its place as osqueryi takes one
+ * (".tables", ".schema process_events"). Returns the exit status. */
+static int run_argument(struct shell *sh, const char *text)
 {
-	struct shell sh = {.mode = OUTPUT_PRETTY, .headers = true};
-	struct shell_args args = {0};
-	char *path = NULL;
-	int rc;
+	const char *p = text;
+	bool quit = false;
 
-	rc = parse_args(&sh, &args, argc, argv);
-	if (rc) {
-		usage(rc == 1 ? stdout : stderr);
-		return rc == 1 ? 0 : 2;
-	}
-	rc = resolve_socket(&args, &path);
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '.')
+		return dot_command(sh, p, &quit) == 0 ? 0 : 1;
+	return shell_run_sql(sh, text) == 0 ? 0 : 1;
+}
+
+static int connect_daemon(struct shell *sh, struct shell_args *args)
+{
+	char *path = NULL;
+	int rc = resolve_socket(args, &path);
+
 	if (rc)
 		return rc;
-	rc = client_connect(&sh.client, path);
-	if (rc < 0) {
+	rc = client_connect(&sh->client, path);
+	if (rc < 0)
 		fprintf(stderr,
 			"sysq shell: cannot connect to the sysq daemon at %s: %s\n"
 			"Is `sysq daemon` running? Use --control_socket=PATH for another socket.\n",
 			path, strerror(-rc));
-		client_close(&sh.client);
-		free(path);
-		return 1;
-	}
 	free(path);
+	return rc < 0 ? 1 : 0;
+}
+
+int shell_main(int argc, char **argv)
+{
+	struct shell sh = {.client = {.fd = -1}, .mode = OUTPUT_PRETTY, .headers = true};
+	struct shell_args args = {0};
+	int rc;
+
+	sh.separator = xstrdup("|");
+	rc = parse_args(&sh, &args, argc, argv);
+	if (rc) {
+		usage(rc == 1 ? stdout : stderr);
+		rc = rc == 1 ? 0 : 2;
+		goto out;
+	}
+	rc = connect_daemon(&sh, &args);
+	if (rc)
+		goto out;
 	srand((unsigned)getpid() ^ (unsigned)time(NULL));
 	sh.interactive = !args.sql && isatty(STDIN_FILENO);
 	if (args.sql)
-		rc = run_sql(&sh, args.sql) == 0 ? 0 : 1;
+		rc = run_argument(&sh, args.sql);
+	else if (sh.interactive)
+		rc = interactive_main(&sh);
 	else
 		rc = read_loop(&sh);
+out:
 	client_close(&sh.client);
+	free(sh.separator);
+	name_list_free(&sh.tables);
+	name_list_free(&sh.columns);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /* fuzz_flagfile: the flagfile parser, flags_load_file.
  *
  * Covers line splitting (getline), whitespace trimming, comments, the
- * "--name[=value]", "-name" and "--noname" word forms, flag lookup, the
+ * "--name[=value]", "-name" and "--noname" word forms, flag lookup (with
+ * the osquery flags sysq ignores or refuses), the
  * bool/int/string value parsers with their range checks, the refusal of
  * --flagfile inside a flagfile, and the file:line:column error messages.
  * After loading, every flag is rendered with flags_value_text as the

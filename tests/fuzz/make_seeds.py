@@ -153,6 +153,9 @@ def flagfiles():
           b"--audit_allow_config=true\n--audit_persist=true\n"
           b"--audit_allow_process_events=true\n--events_expiry=3600\n"
           b"--events_max=50000\n--audit_backlog_wait_time=0\n")
+    write(h, "osquery_ignored", b"--disable_watchdog=true\n--watchdog_level=0\n"
+          b"--watchdog_level 1\n--utc\n--disable_logging=false\n--read_max=1\n--events_max=9\n")
+    write(h, "osquery_refused", b"--disable_watchdog\n--utc=false\n")
     write(h, "bools", b"--daemonize=yes\n--verbose=OFF\n--audit_debug=t\n--disable_events=0\n")
     write(h, "crlf_no_final_newline", b"--verbose\r\n--events_max=5\r\n--pidfile=/tmp/p")
     write(h, "unknown_flag", b"--verbose\n--no_such_flag=1\n")

@@ -2,7 +2,9 @@
  * --a b, bare and negated bools, bool spellings), range and type errors
  * that name the flag, and flagfiles: comments, blank lines, whitespace,
  * errors located as path:LINE:COL:, --flagfile refused inside a flagfile,
- * command line over flagfile, missing explicit and default flagfiles.
+ * command line over flagfile, missing explicit and default flagfiles;
+ * osquery flags sysq ignores (one note per name, their values skipped) or
+ * refuses (a message saying why), on the command line and in flagfiles.
  * test_single_dash_flagfile fails on purpose: it shows a bug, see there. */
 #include "core/flags.h"
 
@@ -429,6 +431,97 @@ static void test_single_dash_flagfile(void)
 	remove_temp(path);
 }
 
+/* The lines of flags->ignored that name `flag`. */
+static int ignored_count(const struct sysq_flags *f, const char *flag)
+{
+	char key[128];
+	int n = 0;
+
+	snprintf(key, sizeof(key), "osquery flag --%s ignored: ", flag);
+	for (const char *p = f->ignored; p && (p = strstr(p, key)); p += strlen(key))
+		n++;
+	return n;
+}
+
+static void test_osquery_flags_ignored(void)
+{
+	struct parse_ctx c;
+
+	ctx_init(&c);
+	CHECK_EQ_INT(PARSE(&c, "--watchdog_level", "2", "--events_max=7", "--disable_watchdog",
+			   "--watchdog_memory_limit=300", "--nodisable_watchdog", "--utc",
+			   "--disable_logging=false", "--extensions_socket", "/x.em", "--verbose"),
+		     0);
+	/* The value words were skipped, not taken for flags or errors. */
+	CHECK_EQ_INT(c.flags.events_max, 7);
+	CHECK(c.flags.verbose);
+	CHECK_EQ_INT(ignored_count(&c.flags, "watchdog_level"), 1);
+	CHECK_EQ_INT(ignored_count(&c.flags, "watchdog_memory_limit"), 1);
+	CHECK_EQ_INT(ignored_count(&c.flags, "disable_watchdog"), 1);
+	CHECK_EQ_INT(ignored_count(&c.flags, "utc"), 1);
+	CHECK_EQ_INT(ignored_count(&c.flags, "disable_logging"), 1);
+	CHECK_EQ_INT(ignored_count(&c.flags, "extensions_socket"), 1);
+	CHECK_CONTAINS(c.flags.ignored, "osquery flag --utc ignored: sysq writes every time in UTC");
+	flags_free(&c.flags);
+	CHECK(c.flags.ignored == NULL);
+
+	/* sysq's own flags are never taken for osquery's. */
+	ctx_init(&c);
+	CHECK_EQ_INT(PARSE(&c, "--events_max=5"), 0);
+	CHECK(c.flags.ignored == NULL);
+	flags_free(&c.flags);
+}
+
+static void test_osquery_flags_refused(void)
+{
+	struct parse_ctx c;
+
+	CHECK_PARSE_ERROR("--utc=false", "--utc=false: sysq writes every time in UTC; it cannot "
+					 "write local times (--utc=false)");
+	CHECK_PARSE_ERROR("--noutc", "--noutc: sysq writes every time in UTC; it cannot write "
+				     "local times (--utc=false)");
+	CHECK_PARSE_ERROR("--disable_logging", "--disable_logging: sysq always writes its "
+					       "schedule's results; remove the queries you do "
+					       "not want logged");
+	CHECK_PARSE_ERROR("--logger_mode=420", "--logger_mode=420: sysq creates its results log "
+					       "mode 0640 and cannot use another mode");
+	CHECK_PARSE_ERROR("--extensions_require=a", "--extensions_require=a: sysq loads no osquery "
+						    "extensions, so a required extension can "
+						    "never be there");
+	/* A family prefix alone, or a negated flag that takes a value, is no
+	 * osquery flag. */
+	CHECK_PARSE_ERROR("--watchdog_", "unknown flag --watchdog_");
+	CHECK_PARSE_ERROR("--noread_max", "unknown flag --noread_max");
+
+	/* An error after ignored flags still fails the parse. */
+	ctx_init(&c);
+	CHECK_EQ_INT(PARSE(&c, "--disable_watchdog", "--enable_syslog"), -EINVAL);
+	CHECK_CONTAINS(c.err, "--enable_syslog: sysq has no syslog_events table");
+	flags_free(&c.flags);
+}
+
+static void test_osquery_flagfile(void)
+{
+	char *path = write_temp("# from osquery\n--disable_watchdog=true\n--watchdog_level=0\n"
+				"  --watchdog_level=1\n--events_max=9\n--read_max 100\n");
+	char err[FLAG_ERROR_MAX] = "";
+	struct sysq_flags f;
+
+	flags_init(&f);
+	if (CHECK_EQ_INT(flags_load_file(&f, path, err), 0)) {
+		CHECK_EQ_INT(f.events_max, 9);
+		CHECK_EQ_INT(ignored_count(&f, "disable_watchdog"), 1);
+		CHECK_EQ_INT(ignored_count(&f, "watchdog_level"), 1);
+		CHECK_EQ_INT(ignored_count(&f, "read_max"), 1);
+	}
+	flags_free(&f);
+	remove_temp(path);
+	/* A refused flag is located like any other error. */
+	CHECK_FILE_ERROR("--verbose\n  --disable_tables=users\n", "2:5:",
+			 "--disable_tables=users: sysq cannot leave tables out; the queries you "
+			 "do not want must leave them out");
+}
+
 int main(void)
 {
 	test_defaults();
@@ -443,5 +536,8 @@ int main(void)
 	test_cli_over_flagfile();
 	test_flagfile_presence();
 	test_single_dash_flagfile();
+	test_osquery_flags_ignored();
+	test_osquery_flags_refused();
+	test_osquery_flagfile();
 	return check_finish();
 }
