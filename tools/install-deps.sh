@@ -14,6 +14,7 @@ build_packages=(
     build-essential cmake pkg-config
     clang llvm bpftool
     libbpf-dev libelf-dev zlib1g-dev libsqlite3-dev libcjson-dev
+    libcurl4-openssl-dev  # the fleet client's HTTPS (agent/remote)
     dpkg-dev         # dpkg-shlibdeps: the .deb's Depends, for cpack -G DEB
 )
 test_packages=(
@@ -24,6 +25,7 @@ test_packages=(
     libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for clang
     rsyslog          # a real syslog daemon for the syslog results logger test
     systemd          # systemd-analyze verify on the packaged unit
+    openssl          # the fleet tests' CA, server and client certificates
 )
 
 packages=("${build_packages[@]}")

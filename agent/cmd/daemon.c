@@ -9,6 +9,7 @@
 #include "bpf/bpf_publisher.h"
 #include "bpf/exec_publisher.h"
 #include "control/server.h"
+#include "remote/remote.h"
 #include "scheduler/scheduler.h"
 #include "store/integrity.h"
 #include "store/meta.h"
@@ -56,6 +57,7 @@ struct daemon {
 	struct control_server *control;
 	struct config cfg; /* until the scheduler takes it */
 	struct scheduler *scheduler;
+	struct remote *remote; /* NULL unless --config_plugin=tls */
 };
 
 static void usage(FILE *out)
@@ -442,9 +444,58 @@ static int start_scheduler(struct daemon *d)
 	return 0;
 }
 
+/* The fleet client hands each new config over as SIGHUP would. */
+static void apply_remote_config(void *arg, struct config *cfg)
+{
+	struct daemon *d = arg;
+
+	scheduler_reload(d->scheduler, cfg);
+}
+
+static int start_remote(struct daemon *d)
+{
+	struct remote_options opt = {
+		.flags = &d->flags,
+		.cat = &d->catalog,
+		.apply = apply_remote_config,
+		.arg = d,
+	};
+	char *err = NULL;
+
+	remote_warn_unsupported(&d->flags);
+	if (!remote_wanted(&d->flags))
+		return 0;
+	if (remote_start(&opt, &d->remote, &err) < 0) {
+		log_error("fleet: %s", err);
+		free(err);
+		return 1;
+	}
+	return 0;
+}
+
+/* osquery_info.instance_id and --host_identifier=instance: made once per
+ * database. */
+static int ensure_instance_id(struct daemon *d)
+{
+	char *id = NULL;
+
+	if (store_meta_instance_id(d->flags.database_path, &id) < 0) {
+		log_error("cannot save the instance id in %s", d->flags.database_path);
+		return 1;
+	}
+	free(id);
+	return 0;
+}
+
 static void reload_config(struct daemon *d)
 {
 	struct config cfg;
+
+	if (d->remote) {
+		log_info("SIGHUP: fetching the config from the fleet server");
+		remote_refresh(d->remote);
+		return;
+	}
 
 	if (daemon_config_reload(&d->flags, &cfg) == 0)
 		scheduler_reload(d->scheduler, &cfg);
@@ -494,6 +545,9 @@ static void run_loop(struct daemon *d)
 
 static void shutdown_daemon(struct daemon *d)
 {
+	/* First: it hands configs to the scheduler. */
+	remote_stop(d->remote);
+	d->remote = NULL;
 	scheduler_stop(d->scheduler);
 	control_server_stop(d->control);
 	if (d->audit) {
@@ -561,6 +615,7 @@ int daemon_main(int argc, char **argv)
 	rc = block_signals(&d);
 	rc = rc ? rc : prepare_paths(&d);
 	rc = rc ? rc : open_store(&d);
+	rc = rc ? rc : ensure_instance_id(&d);
 	rc = rc ? rc : add_tables(&d);
 	if (rc == 0) {
 		char *err = NULL;
@@ -576,6 +631,7 @@ int daemon_main(int argc, char **argv)
 	rc = rc ? rc : start_audit(&d);
 	rc = rc ? rc : start_control(&d);
 	rc = rc ? rc : start_scheduler(&d);
+	rc = rc ? rc : start_remote(&d);
 	if (rc == 0) {
 		log_info("sysq started: %zu event table(s), database %s; query with: sysq shell "
 			 "--control_socket=%s",

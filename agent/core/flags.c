@@ -23,8 +23,10 @@ const struct flag_def flag_defs[FLAG_COUNT] = {
 /* String flags that accept only some values. */
 static const char *const *const flag_choices[FLAG_COUNT] = {
 	[FLAG_audit_mode] = (const char *const[]){"unicast", "multicast", NULL},
-	[FLAG_host_identifier] = (const char *const[]){"hostname", "uuid", NULL},
-	[FLAG_logger_plugin] = (const char *const[]){"filesystem", "syslog", NULL},
+	[FLAG_host_identifier] = (const char *const[]){"hostname", "uuid", "instance", "ephemeral",
+							"specified", NULL},
+	[FLAG_logger_plugin] = (const char *const[]){"filesystem", "syslog", "tls", NULL},
+	[FLAG_config_plugin] = (const char *const[]){"filesystem", "tls", NULL},
 	[FLAG_enable_bpf_events] = (const char *const[]){"auto", "true", "false", NULL},
 	[FLAG_enable_bpf_process_events] = (const char *const[]){"auto", "true", "false", NULL},
 };
@@ -169,7 +171,9 @@ int flags_set(struct sysq_flags *flags, enum flag_id id, const char *value,
 		break;
 	}
 	case FLAG_KIND_STRING:
-		if (!*value && id != FLAG_flagfile && id != FLAG_config_path) {
+		/* A flag whose default is empty ("not set") may be set empty. */
+		if (!*value && def->default_text[0] && id != FLAG_flagfile &&
+		    id != FLAG_config_path) {
 			snprintf(err, FLAG_ERROR_MAX, "--%s: the value is empty", def->name);
 			return -EINVAL;
 		}

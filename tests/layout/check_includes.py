@@ -19,7 +19,7 @@ ROOTS = [os.path.join(ROOT, "agent"), os.path.join(ROOT, "bpf", "include")]
 # Top first; a folder may include itself and anything after it.
 LAYERS = [
     "agent/cmd",
-    "agent/control", "agent/scheduler", "agent/shell",
+    "agent/control", "agent/scheduler", "agent/shell", "agent/remote",
     "agent/logger",
     "tables",
     "agent/sql",
@@ -33,12 +33,13 @@ LAYERS = [
 ]
 # Same-rank folders that may not include each other unless listed here.
 SAME_RANK = {
-    "agent/control": 1, "agent/scheduler": 1, "agent/shell": 1,
-    "agent/audit": 8, "agent/bpf": 8,
+    "agent/control": 1, "agent/scheduler": 1, "agent/shell": 1, "agent/remote": 1,
+    "agent/audit": LAYERS.index("agent/audit"), "agent/bpf": LAYERS.index("agent/audit"),
 }
 ALLOWED = {
     ("agent/scheduler", "agent/control"),  # the query watch (control/watch.h)
     ("agent/shell", "agent/control"),  # the wire protocol (control/wire.h)
+    ("agent/remote", "agent/scheduler"),  # the host identifier (scheduler/host.h)
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
