@@ -65,15 +65,16 @@ static int secret_from_file(const char *path, char **secret, char **err)
 	int rc;
 
 	if (fd < 0) {
-		*err = xasprintf("the enroll secret %s: %s", path, strerror(errno));
-		return -errno;
+		rc = -errno;
+		*err = xasprintf("the enroll secret %s: %s", path, strerror(-rc));
+		return rc;
 	}
 	rc = check_secret_file(fd, path, err);
 	if (rc == 0) {
 		n = read(fd, buf, SECRET_MAX);
 		if (n < 0) {
 			rc = -errno;
-			*err = xasprintf("the enroll secret %s: %s", path, strerror(errno));
+			*err = xasprintf("the enroll secret %s: %s", path, strerror(-rc));
 		}
 	}
 	close(fd);

@@ -12,6 +12,7 @@ certificate are refused. No audit socket is used (--disable_audit)."""
 import json
 import os
 import platform
+import signal
 import socket
 import sys
 import tempfile
@@ -219,6 +220,31 @@ def test_node_invalid_reenrolls():
         server.stop()
 
 
+def test_sighup_fetches_and_bad_config_keeps_running():
+    server = FleetServer(CERTS, SECRET)
+    server.config = {"schedule": QUERY}
+    try:
+        with Daemon(*fleet_flags(server)) as d:
+            wait_results(d)
+            # Invalid (no interval): refused, the running schedule stays.
+            server.config = {"schedule": {"broken": {"query": "SELECT 1"}}}
+            d.proc.send_signal(signal.SIGHUP)
+            wait_for(lambda: "the running config stays" in d.log_text(), timeout=20,
+                     what="the invalid config refused")
+            check("has no \"interval\"" in d.log_text(), "the log says what is wrong")
+            before = len(d.results("fleet_q"))
+            wait_for(lambda: len(d.results("fleet_q")) > before, timeout=20,
+                     what="the running schedule to go on")
+            # A valid one replaces it at the next SIGHUP.
+            server.config = {"schedule": {"fleet_q2": {"query": "SELECT 2 AS two",
+                                                       "interval": 1, "snapshot": True}}}
+            d.proc.send_signal(signal.SIGHUP)
+            wait_for(lambda: d.results("fleet_q2"), timeout=20, what="the new config's query")
+            check_eq(len(server.seen(ENROLL)), 1, "one enrollment for all three fetches")
+    finally:
+        server.stop()
+
+
 def refused(server, *extra, ca=None, what):
     with Daemon(*fleet_flags(server, "--tls_enroll_max_attempts=1",
                              "--config_tls_max_attempts=1", *extra, ca=ca)) as d:
@@ -265,4 +291,4 @@ def test_flags_checked():
 if __name__ == "__main__":
     main([test_host_tables, test_flags_checked, test_enroll_config_and_restart,
           test_wrong_secret_backoff, test_secret_file_permissions, test_node_invalid_reenrolls,
-          test_tls_refusals, test_mutual_tls])
+          test_sighup_fetches_and_bad_config_keeps_running, test_tls_refusals, test_mutual_tls])
