@@ -26,6 +26,7 @@ test_packages=(
     rsyslog          # a real syslog daemon for the syslog results logger test
     systemd          # systemd-analyze verify on the packaged unit
     openssl          # the fleet tests' CA, server and client certificates
+    curl             # the fleet test's TLS 1.1 client (the old server answers it)
 )
 
 packages=("${build_packages[@]}")

@@ -474,15 +474,14 @@ static int start_remote(struct daemon *d)
 }
 
 /* osquery_info.instance_id and --host_identifier=instance: made once per
- * database. */
+ * database. Not fatal here: only --host_identifier=instance needs it, and
+ * the scheduler says so if it cannot have it. */
 static int ensure_instance_id(struct daemon *d)
 {
 	char *id = NULL;
 
-	if (store_meta_instance_id(d->flags.database_path, &id) < 0) {
-		log_error("cannot save the instance id in %s", d->flags.database_path);
-		return 1;
-	}
+	if (store_meta_instance_id(d->flags.database_path, &id) < 0)
+		log_warn("cannot save the instance id in %s", d->flags.database_path);
 	free(id);
 	return 0;
 }

@@ -7,11 +7,15 @@ signed by it, a server certificate for another name (a wrong-hostname
 case), a second CA nobody trusts, and a client certificate for mutual TLS.
 
 The server records every request (path, headers, JSON body, time) and has
-switches: a wrong enroll secret is refused with FleetDM's
+switches: replies are gzip-compressed when the request accepts gzip; a
+wrong enroll secret is refused with FleetDM's
 {"error", "node_invalid": true}; invalidate_keys() makes every node key
 unknown, so the next config request gets node_invalid; require_client_cert
-makes the handshake ask for a client certificate signed by the CA.
+makes the handshake ask for a client certificate signed by the CA, and
+no_auth serves the config without a node key (such servers know hosts by
+their certificate); tls11 speaks TLS 1.1 at most.
 """
+import gzip
 import http.server
 import json
 import os
@@ -57,9 +61,11 @@ def make_certs(d):
 
 
 class FleetServer:
-    def __init__(self, certs, secret, cert="server", require_client_cert=False):
+    def __init__(self, certs, secret, cert="server", require_client_cert=False,
+                 no_auth=False, tls11=False):
         self.certs = certs
         self.secret = secret
+        self.no_auth = no_auth  # a server that knows hosts by certificate only
         self.config = {}
         self.requests = []
         self.keys = set()
@@ -68,6 +74,10 @@ class FleetServer:
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         base = os.path.dirname(certs["ca"])
         ctx.load_cert_chain(os.path.join(base, f"{cert}.pem"), os.path.join(base, f"{cert}.key"))
+        if tls11:  # an old server: TLS 1.1 at most, which sysq must refuse
+            ctx.minimum_version = ssl.TLSVersion.TLSv1
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
         if require_client_cert:
             ctx.verify_mode = ssl.CERT_REQUIRED
             ctx.load_verify_locations(certs["ca"])
@@ -88,6 +98,9 @@ class FleetServer:
                 status, reply = server.answer(self.path, dict(self.headers), body)
                 data = json.dumps(reply).encode()
                 self.send_response(status)
+                if "gzip" in self.headers.get("Accept-Encoding", ""):
+                    data = gzip.compress(data)
+                    self.send_header("Content-Encoding", "gzip")
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -121,7 +134,8 @@ class FleetServer:
                 self.keys.add(key)
                 return 200, {"node_key": key}
             if path == CONFIG:
-                if not isinstance(body, dict) or body.get("node_key") not in self.keys:
+                if not self.no_auth and (not isinstance(body, dict) or
+                                         body.get("node_key") not in self.keys):
                     return 401, {"error": "authentication error: invalid node key",
                                  "node_invalid": True}
                 return 200, self.config

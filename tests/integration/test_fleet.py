@@ -14,6 +14,7 @@ import os
 import platform
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -39,8 +40,9 @@ def secret_file(text=SECRET, mode=0o600):
 def fleet_flags(server, *extra, secret=None, ca=None):
     return ["--disable_audit", "--config_plugin=tls", f"--tls_hostname={server.hostname}",
             f"--tls_server_certs={ca or CERTS['ca']}", f"--enroll_tls_endpoint={ENROLL}",
-            f"--config_tls_endpoint={CONFIG}",
-            f"--enroll_secret_path={secret or secret_file()}", *extra]
+            f"--config_tls_endpoint={CONFIG}"] + \
+        ([] if secret == "" else [f"--enroll_secret_path={secret or secret_file()}"]) + \
+        list(extra)
 
 
 def os_release():
@@ -245,6 +247,43 @@ def test_sighup_fetches_and_bad_config_keeps_running():
         server.stop()
 
 
+def test_secret_env_identifier_and_gzip():
+    server = FleetServer(CERTS, SECRET)
+    server.config = {"schedule": QUERY}
+    os.environ["SYSQ_TEST_ENROLL_SECRET"] = SECRET
+    try:
+        with Daemon(*fleet_flags(server, "--enroll_secret_env=SYSQ_TEST_ENROLL_SECRET",
+                                 "--host_identifier=specified",
+                                 "--specified_identifier=fleet-host-7",
+                                 "--tls_accept_gzip", secret="")) as d:
+            wait_results(d)  # the config came gzip-compressed
+            enroll = server.seen(ENROLL)[0]
+            check_eq(enroll["body"]["host_identifier"], "fleet-host-7", "host_identifier")
+            check("gzip" in server.seen(CONFIG)[0]["headers"].get("Accept-Encoding", ""),
+                  "the config request accepts gzip")
+            check_eq(d.results("fleet_q")[0]["hostIdentifier"], "fleet-host-7",
+                     "results carry the same identifier")
+    finally:
+        del os.environ["SYSQ_TEST_ENROLL_SECRET"]
+        server.stop()
+
+
+def test_disable_enrollment_with_client_cert():
+    server = FleetServer(CERTS, SECRET, require_client_cert=True, no_auth=True)
+    server.config = {"schedule": QUERY}
+    try:
+        with Daemon(*fleet_flags(server, "--disable_enrollment",
+                                 f"--tls_client_cert={CERTS['client']}",
+                                 f"--tls_client_key={CERTS['client_key']}", secret="")) as d:
+            wait_results(d)
+            check_eq(server.seen(ENROLL), [], "no enrollment")
+            cfg = server.seen(CONFIG)[0]
+            check("node_key" not in cfg["body"] and "Authorization" not in cfg["headers"],
+                  "no node key is sent")
+    finally:
+        server.stop()
+
+
 def refused(server, *extra, ca=None, what):
     with Daemon(*fleet_flags(server, "--tls_enroll_max_attempts=1",
                              "--config_tls_max_attempts=1", *extra, ca=ca)) as d:
@@ -264,6 +303,18 @@ def test_tls_refusals():
     try:
         log = refused(server, what="a certificate for another host name")
         check("localhost" in log or "name" in log, f"the error names the host: {log}")
+    finally:
+        server.stop()
+    server = FleetServer(CERTS, SECRET, tls11=True)
+    try:
+        # The same server answers a client that allows TLS 1.1, so the
+        # refusal below is sysq's minimum version, not a broken server.
+        r = subprocess.run(["curl", "-sS", "--tlsv1.1", "--tls-max", "1.1", "--ciphers",
+                            "DEFAULT@SECLEVEL=0", "--cacert", CERTS["ca"], "-d", "{}",
+                            f"https://{server.hostname}{ENROLL}"], capture_output=True)
+        check(b"enroll failed" in r.stdout, f"a TLS 1.1 client gets an answer: {r}")
+        server.requests.clear()
+        refused(server, what="a server that speaks only TLS 1.1")
     finally:
         server.stop()
 
@@ -291,4 +342,5 @@ def test_flags_checked():
 if __name__ == "__main__":
     main([test_host_tables, test_flags_checked, test_enroll_config_and_restart,
           test_wrong_secret_backoff, test_secret_file_permissions, test_node_invalid_reenrolls,
-          test_sighup_fetches_and_bad_config_keeps_running, test_tls_refusals, test_mutual_tls])
+          test_sighup_fetches_and_bad_config_keeps_running, test_secret_env_identifier_and_gzip,
+          test_disable_enrollment_with_client_cert, test_tls_refusals, test_mutual_tls])
