@@ -19,6 +19,8 @@ const struct snapshot_module *const snapshot_modules[] = {
 	&osquery_info_module,
 	&system_info_module,
 	&platform_info_module,
+	&uptime_module,
+	&kernel_info_module,
 	NULL,
 };
 

@@ -91,6 +91,8 @@ extern const struct snapshot_module os_version_module;
 extern const struct snapshot_module osquery_info_module;
 extern const struct snapshot_module system_info_module;
 extern const struct snapshot_module platform_info_module;
+extern const struct snapshot_module uptime_module;
+extern const struct snapshot_module kernel_info_module;
 extern const struct snapshot_module *const snapshot_modules[];
 
 /* The snapshot table named `name`, or NULL. */

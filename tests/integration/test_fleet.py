@@ -106,6 +106,26 @@ def test_host_tables():
             check_eq(pi, [], "platform_info without DMI")
         else:
             check_eq(pi[0]["vendor"], vendor, "platform_info.vendor")
+        up = d.query("SELECT * FROM uptime")[0]
+        total = int(up["total_seconds"])
+        proc_up = float(open("/proc/uptime").read().split()[0])
+        check(abs(total - proc_up) <= 3, f"uptime.total_seconds {total} vs /proc/uptime {proc_up}")
+        check_eq(int(up["days"]) * 86400 + int(up["hours"]) * 3600 + int(up["minutes"]) * 60 +
+                 int(up["seconds"]), total, "uptime's parts add up")
+
+        ki = d.query("SELECT * FROM kernel_info")[0]
+        check_eq(ki["version"], platform.release(), "kernel_info.version (uname -r)")
+        words = open("/proc/cmdline").read().split()
+        check_eq(ki["arguments"], " ".join(w for w in words if not w.startswith(
+            ("BOOT_IMAGE=", "root="))), "kernel_info.arguments")
+        root = [w[5:] for w in words if w.startswith("root=")]
+        check_eq(ki["device"], root[0] if root else "", "kernel_info.device")
+
+        flags = {r["name"]: r for r in d.query("SELECT * FROM osquery_flags")}
+        check_eq(flags["config_refresh"]["value"], "0", "osquery_flags.config_refresh")
+        check_eq(flags["disable_audit"]["value"], "true", "osquery_flags.disable_audit")
+        check_eq(flags["disable_audit"]["shell_only"], "0", "osquery_flags.shell_only")
+
         # The instance id stays with the database.
         instance = info["instance_id"]
     with Daemon("--disable_audit", tmp=d.tmp) as d2:
