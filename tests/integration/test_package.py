@@ -98,6 +98,9 @@ def check_installed_layout(version):
     depends = run(["dpkg-query", "-W", "-f=${Depends}", "sysq"]).stdout.decode()
     for lib in ("libc6", "libsqlite3-0", "libcjson1", "zlib1g"):
         check(lib in depends, f"Depends names {lib}: {depends}")
+    # The fleet client's HTTPS library, and its operator doc.
+    check("libcurl4" in depends, f"Depends names libcurl4: {depends}")
+    check(os.path.isfile("/usr/share/doc/sysq/fleet.md"), "doc fleet.md installed")
 
 
 def check_defaults_and_packs():
