@@ -165,4 +165,10 @@
 	X(INT, distributed_tls_max_attempts, "3", 0, INT64_MAX,                                    \
 	  "Not supported yet: accepted and ignored")                                              \
 	X(INT, distributed_denylist_duration, "86400", 0, INT64_MAX,                               \
-	  "Not supported yet: accepted and ignored")
+	  "Not supported yet: accepted and ignored")                                              \
+	X(INT, tls_session_timeout, "3600", 0, INT64_MAX, "Not supported yet: accepted and ignored") \
+	X(BOOL, tls_dump, "false", 0, 0, "Not supported yet: accepted and ignored")               \
+	X(BOOL, disable_carver, "true", 0, 0, "Not supported yet: accepted and ignored")          \
+	X(STRING, carver_start_endpoint, "", 0, 0, "Not supported yet: accepted and ignored")     \
+	X(STRING, carver_continue_endpoint, "", 0, 0, "Not supported yet: accepted and ignored")  \
+	X(INT, carver_block_size, "8192", 0, INT64_MAX, "Not supported yet: accepted and ignored")

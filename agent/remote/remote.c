@@ -50,6 +50,9 @@ static const enum flag_id unsupported[] = {
 	FLAG_disable_distributed,	    FLAG_distributed_interval,
 	FLAG_distributed_tls_read_endpoint, FLAG_distributed_tls_write_endpoint,
 	FLAG_distributed_tls_max_attempts,  FLAG_distributed_denylist_duration,
+	FLAG_tls_session_timeout,	    FLAG_tls_dump,
+	FLAG_disable_carver,		    FLAG_carver_start_endpoint,
+	FLAG_carver_continue_endpoint,	    FLAG_carver_block_size,
 };
 
 void remote_warn_unsupported(const struct sysq_flags *flags)

@@ -352,6 +352,46 @@ def test_mutual_tls():
         server.stop()
 
 
+def test_osquery_flagfile_for_fleet():
+    """A flagfile written for osquery and a Fleet server starts sysq
+    unchanged: what is built works, the rest is named in one warning."""
+    server = FleetServer(CERTS, SECRET)
+    server.config = {"schedule": QUERY}
+    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    flagfile = os.path.join(tmp, "osquery.flags")
+    with open(flagfile, "w") as f:
+        f.write("\n".join([
+            f"--enroll_secret_path={secret_file()}", f"--tls_server_certs={CERTS['ca']}",
+            f"--tls_hostname={server.hostname}", "--host_identifier=instance",
+            "--enroll_tls_endpoint=/api/osquery/enroll", "--config_plugin=tls",
+            "--config_tls_endpoint=/api/osquery/config", "--config_refresh=10",
+            "--disable_distributed=false", "--distributed_plugin=tls",
+            "--distributed_interval=10", "--distributed_tls_max_attempts=3",
+            "--distributed_tls_read_endpoint=/api/osquery/distributed/read",
+            "--distributed_tls_write_endpoint=/api/osquery/distributed/write",
+            "--logger_plugin=tls", "--logger_tls_endpoint=/api/osquery/log",
+            "--logger_tls_period=10", "--disable_carver=false",
+            "--carver_start_endpoint=/api/osquery/carve/begin",
+            "--carver_continue_endpoint=/api/osquery/carve/block",
+            "--carver_block_size=2000000", "--tls_session_timeout=3600", ""]))
+    # The last --flagfile wins over the harness's empty one.
+    d = Daemon(f"--flagfile={flagfile}", "--disable_audit", tmp=tmp)
+    try:
+        with d:
+            wait_results(d)
+            warnings = [line for line in d.log_text().splitlines()
+                        if "not supported yet" in line]
+            check_eq(len(warnings), 1, f"one warning: {warnings}")
+            for name in ("logger_plugin=tls", "disable_distributed", "distributed_interval",
+                         "logger_tls_endpoint", "disable_carver", "carver_block_size"):
+                check(name in warnings[0], f"the warning names {name}: {warnings[0]}")
+            instance = d.query("SELECT instance_id FROM osquery_info")[0]["instance_id"]
+            check_eq(server.seen(ENROLL)[0]["body"]["host_identifier"], instance,
+                     "--host_identifier=instance enrolls with osquery_info.instance_id")
+    finally:
+        server.stop()
+
+
 def test_flags_checked():
     d = Daemon("--disable_audit", "--config_plugin=tls", "--tls_hostname=localhost:1")
     d.start(wait=False)
@@ -360,7 +400,7 @@ def test_flags_checked():
 
 
 if __name__ == "__main__":
-    main([test_host_tables, test_flags_checked, test_enroll_config_and_restart,
+    main([test_host_tables, test_flags_checked, test_osquery_flagfile_for_fleet, test_enroll_config_and_restart,
           test_wrong_secret_backoff, test_secret_file_permissions, test_node_invalid_reenrolls,
           test_sighup_fetches_and_bad_config_keeps_running, test_secret_env_identifier_and_gzip,
           test_disable_enrollment_with_client_cert, test_tls_refusals, test_mutual_tls])
