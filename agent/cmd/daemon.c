@@ -576,6 +576,14 @@ static void shutdown_daemon(struct daemon *d)
 	flags_free(&d->flags);
 }
 
+/* Where the config came from, for --config_check. */
+static const char *config_source(const struct sysq_flags *flags)
+{
+	if (remote_wanted(flags))
+		return "the config the fleet server last sent";
+	return flags->config_path[0] ? flags->config_path : "no config";
+}
+
 static bool wants_help(int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
@@ -600,8 +608,7 @@ int daemon_main(int argc, char **argv)
 		if (!rc)
 			printf("sysq daemon: flags and config are valid (%s: %zu scheduled "
 			       "queries)\n",
-			       d.flags.config_path[0] ? d.flags.config_path : "no config",
-			       d.cfg.nqueries);
+			       config_source(&d.flags), d.cfg.nqueries);
 		config_free(&d.cfg);
 		flags_free(&d.flags);
 		return rc;

@@ -20,7 +20,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sysqtest import Daemon, check, check_eq, main, wait_for  # noqa: E402
+from sysqtest import SYSQ, Daemon, check, check_eq, main, run, wait_for  # noqa: E402
 from fleet_server import CONFIG, ENROLL, FleetServer, make_certs  # noqa: E402
 
 SECRET = "fleet-test-secret"
@@ -397,10 +397,18 @@ def test_flags_checked():
     d.start(wait=False)
     check_eq(d.proc.wait(timeout=15), 2, "exit status without the endpoints")
     check("--config_plugin=tls needs --config_tls_endpoint" in d.log_text(), d.log_text())
+    # --config_check validates the fleet flags and the saved config alone.
+    r = run([SYSQ, "daemon", "--flagfile=", "--config_check", "--config_plugin=tls",
+             "--tls_hostname=localhost:1", "--config_tls_endpoint=/config",
+             "--enroll_tls_endpoint=/enroll", "--enroll_secret_env=X",
+             f"--database_path={d.db}"])
+    check_eq(r.returncode, 0, f"--config_check: {r.stderr.decode()}")
+    check(b"the config the fleet server last sent" in r.stdout, r.stdout.decode())
 
 
 if __name__ == "__main__":
-    main([test_host_tables, test_flags_checked, test_osquery_flagfile_for_fleet, test_enroll_config_and_restart,
+    main([test_host_tables, test_flags_checked, test_osquery_flagfile_for_fleet,
+          test_enroll_config_and_restart,
           test_wrong_secret_backoff, test_secret_file_permissions, test_node_invalid_reenrolls,
           test_sighup_fetches_and_bad_config_keeps_running, test_secret_env_identifier_and_gzip,
           test_disable_enrollment_with_client_cert, test_tls_refusals, test_mutual_tls])
