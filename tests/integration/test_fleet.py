@@ -9,9 +9,10 @@ query logs results) and kept for a restart without the server; a wrong
 secret is retried with a growing wait; node_invalid makes the client
 enroll again; an untrusted CA, a wrong host name and a missing client
 certificate are refused. No audit socket is used (--disable_audit)."""
-import json
+import atexit
 import os
 import platform
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,13 +25,22 @@ from sysqtest import SYSQ, Daemon, check, check_eq, main, run, wait_for  # noqa:
 from fleet_server import CONFIG, ENROLL, FleetServer, make_certs  # noqa: E402
 
 SECRET = "fleet-test-secret"
-CERTS = make_certs(tempfile.mkdtemp(prefix="sysq-fleet-certs-"))
+
+
+def private_dir():
+    """A temp directory removed at exit: keys and secrets do not linger."""
+    path = tempfile.mkdtemp(prefix="sysq-fleet-")
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+CERTS = make_certs(private_dir())
 QUERY = {"fleet_q": {"query": "SELECT 'from-the-server' AS origin", "interval": 1,
                      "snapshot": True}}
 
 
 def secret_file(text=SECRET, mode=0o600):
-    path = os.path.join(tempfile.mkdtemp(prefix="sysq-fleet-"), "secret")
+    path = os.path.join(private_dir(), "secret")
     with open(path, "w") as f:
         f.write(text + "\n")
     os.chmod(path, mode)
