@@ -55,4 +55,12 @@ static void fill_sysq_flags(const void *ctx, struct snapshot_rows *out)
 const struct snapshot_module sysq_flags_module = {
 	.def = &sysq_flags_def,
 	.fill = fill_sysq_flags,
+	/* Fleet managers read flags under osquery's name (FleetDM's detail
+	 * query asks for config_refresh, distributed_interval...). */
+	.view_sql = "CREATE TEMP VIEW osquery_flags AS "
+		    "SELECT name, type, description, default_value, value, 0 AS shell_only "
+		    "FROM sysq_flags",
+	.view_doc = "### osquery_flags\n\nA view over `sysq_flags` with osquery's columns: "
+		    "`name`, `type`, `description`, `default_value`, `value`, and `shell_only`, "
+		    "always 0 (sysq has no shell-only flags).\n",
 };

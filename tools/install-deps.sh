@@ -15,6 +15,7 @@ build_packages=(
     clang llvm bpftool
     libbpf-dev libelf-dev zlib1g-dev libsqlite3-dev libcjson-dev
     libedit-dev      # sysq shell: line editing, history, completion
+    libcurl4-openssl-dev  # the fleet client's HTTPS (agent/remote)
     dpkg-dev         # dpkg-shlibdeps: the .deb's Depends, for cpack -G DEB
     libmicrohttpd-dev  # --metrics_listen: the Prometheus /metrics and /healthz endpoint
 )
@@ -27,6 +28,8 @@ test_packages=(
     rsyslog          # a real syslog daemon for the syslog results logger test
     systemd          # systemd-analyze verify on the packaged unit
     prometheus       # a real Prometheus server scrapes /metrics; promtool checks the format
+    openssl          # the fleet tests' CA, server and client certificates
+    curl             # the fleet test's TLS 1.1 client (the old server answers it)
 )
 
 packages=("${build_packages[@]}")

@@ -10,6 +10,7 @@
 #include "bpf/exec_publisher.h"
 #include "control/server.h"
 #include "metrics/metrics.h"
+#include "remote/remote.h"
 #include "scheduler/scheduler.h"
 #include "store/integrity.h"
 #include "store/meta.h"
@@ -58,6 +59,7 @@ struct daemon {
 	struct config cfg; /* until the scheduler takes it */
 	struct scheduler *scheduler;
 	struct metrics *metrics; /* NULL unless --metrics_listen or --metrics_textfile */
+	struct remote *remote; /* NULL unless --config_plugin=tls */
 };
 
 static void usage(FILE *out)
@@ -480,9 +482,57 @@ static int start_metrics(struct daemon *d)
 	return 0;
 }
 
+/* The fleet client hands each new config over as SIGHUP would. */
+static void apply_remote_config(void *arg, struct config *cfg)
+{
+	struct daemon *d = arg;
+
+	scheduler_reload(d->scheduler, cfg);
+}
+
+static int start_remote(struct daemon *d)
+{
+	struct remote_options opt = {
+		.flags = &d->flags,
+		.cat = &d->catalog,
+		.apply = apply_remote_config,
+		.arg = d,
+	};
+	char *err = NULL;
+
+	remote_warn_unsupported(&d->flags);
+	if (!remote_wanted(&d->flags))
+		return 0;
+	if (remote_start(&opt, &d->remote, &err) < 0) {
+		log_error("fleet: %s", err);
+		free(err);
+		return 1;
+	}
+	return 0;
+}
+
+/* osquery_info.instance_id and --host_identifier=instance: made once per
+ * database. Not fatal here: only --host_identifier=instance needs it, and
+ * the scheduler says so if it cannot have it. */
+static int ensure_instance_id(struct daemon *d)
+{
+	char *id = NULL;
+
+	if (store_meta_instance_id(d->flags.database_path, &id) < 0)
+		log_warn("cannot save the instance id in %s", d->flags.database_path);
+	free(id);
+	return 0;
+}
+
 static void reload_config(struct daemon *d)
 {
 	struct config cfg;
+
+	if (d->remote) {
+		log_info("SIGHUP: fetching the config from the fleet server");
+		remote_refresh(d->remote);
+		return;
+	}
 
 	if (daemon_config_reload(&d->flags, &cfg) == 0)
 		scheduler_reload(d->scheduler, &cfg);
@@ -535,6 +585,9 @@ static void shutdown_daemon(struct daemon *d)
 	/* First: it reads everything below. */
 	metrics_stop(d->metrics);
 	d->metrics = NULL;
+	/* First: it hands configs to the scheduler. */
+	remote_stop(d->remote);
+	d->remote = NULL;
 	scheduler_stop(d->scheduler);
 	control_server_stop(d->control);
 	if (d->audit) {
@@ -564,6 +617,14 @@ static void shutdown_daemon(struct daemon *d)
 	flags_free(&d->flags);
 }
 
+/* Where the config came from, for --config_check. */
+static const char *config_source(const struct sysq_flags *flags)
+{
+	if (remote_wanted(flags))
+		return "the config the fleet server last sent";
+	return flags->config_path[0] ? flags->config_path : "no config";
+}
+
 static bool wants_help(int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
@@ -589,8 +650,7 @@ int daemon_main(int argc, char **argv)
 		if (!rc)
 			printf("sysq daemon: flags and config are valid (%s: %zu scheduled "
 			       "queries)\n",
-			       d.flags.config_path[0] ? d.flags.config_path : "no config",
-			       d.cfg.nqueries);
+			       config_source(&d.flags), d.cfg.nqueries);
 		config_free(&d.cfg);
 		flags_free(&d.flags);
 		return rc;
@@ -603,6 +663,7 @@ int daemon_main(int argc, char **argv)
 	rc = block_signals(&d);
 	rc = rc ? rc : prepare_paths(&d);
 	rc = rc ? rc : open_store(&d);
+	rc = rc ? rc : ensure_instance_id(&d);
 	rc = rc ? rc : add_tables(&d);
 	if (rc == 0) {
 		char *err = NULL;
@@ -619,6 +680,7 @@ int daemon_main(int argc, char **argv)
 	rc = rc ? rc : start_control(&d);
 	rc = rc ? rc : start_scheduler(&d);
 	rc = rc ? rc : start_metrics(&d);
+	rc = rc ? rc : start_remote(&d);
 	if (rc == 0) {
 		log_info("sysq started: %zu event table(s), database %s; query with: sysq shell "
 			 "--control_socket=%s",

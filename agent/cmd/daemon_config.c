@@ -1,11 +1,14 @@
 /* Loading and reloading the daemon's config. */
 #include "daemon_config.h"
 
+#include "remote/remote.h"
+
 #include "common/log.h"
 #include "common/strbuf.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void log_warnings(const struct strbuf *warnings)
@@ -25,12 +28,42 @@ static bool no_config(const struct sysq_flags *flags)
 	return flags->config_path[0] == '\0';
 }
 
+/* --config_plugin=tls: the config the server last sent runs until the
+ * server answers (agent/remote/). */
+static int load_saved_tls_config(struct sysq_flags *flags, struct config *cfg)
+{
+	struct strbuf err = STRBUF_INIT, warnings = STRBUF_INIT;
+	char *why = NULL;
+	int rc = remote_check_flags(flags, &why);
+
+	if (rc < 0) {
+		fprintf(stderr, "sysq daemon: %s\n", why);
+		free(why);
+		return 2;
+	}
+	rc = remote_saved_config_load(flags, cfg, &err, &warnings);
+	log_warnings(&warnings);
+	if (rc < 0)
+		log_warn("fleet: the saved config is not valid, starting without one: %s",
+			 sb_str(&err));
+	else if (cfg->path)
+		log_info("fleet: running the config the server last sent (%zu scheduled "
+			 "queries) until it answers",
+			 cfg->nqueries);
+	log_set_verbose(flags->verbose);
+	sb_free(&err);
+	sb_free(&warnings);
+	return 0;
+}
+
 int daemon_config_load(struct sysq_flags *flags, struct config *cfg)
 {
 	struct strbuf err = STRBUF_INIT, warnings = STRBUF_INIT;
 	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
+	if (remote_wanted(flags))
+		return load_saved_tls_config(flags, cfg);
 	if (no_config(flags))
 		return 0;
 	rc = config_load(flags->config_path, flags, cfg, &err, &warnings);

@@ -7,8 +7,10 @@
 
 /* Loads --config_path into `cfg`, applying its options to `flags`. A
  * config missing at the default path, or an empty --config_path, gives an
- * empty config. Returns 0, or 2 after printing "sysq daemon: file:line:col:
- * message" to stderr. Warnings are logged. */
+ * empty config. With --config_plugin=tls it loads the config the fleet
+ * server last sent instead (none: empty), after checking the fleet flags.
+ * Returns 0, or 2 after printing "sysq daemon: file:line:col: message" (or
+ * the missing fleet flag) to stderr. Warnings are logged. */
 int daemon_config_load(struct sysq_flags *flags, struct config *cfg);
 
 /* Re-reads --config_path for SIGHUP. Options are validated but take

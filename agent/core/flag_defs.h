@@ -19,7 +19,8 @@
 	X(STRING, logger_path, "/var/log/sysq", 0, 0,                                              \
 	  "Directory of sysq.results.log, the scheduled query results")                           \
 	X(STRING, logger_plugin, "filesystem", 0, 0,                                               \
-	  "Where results go: filesystem, syslog, or both (filesystem,syslog)")                     \
+	  "Where results go: filesystem, syslog, or both (filesystem,syslog); tls is accepted "    \
+	  "and not supported yet")                                                                 \
 	X(BOOL, logger_rotate, "false", 0, 0, "Rotate sysq.results.log by size, gzip-compressed")  \
 	X(INT, logger_rotate_size, "26214400", 1024, INT64_MAX,                                    \
 	  "Bytes at which the results log is rotated")                                             \
@@ -30,7 +31,8 @@
 	  "Datagram socket the syslog logger writes to")                                           \
 	X(BOOL, logger_numerics, "false", 0, 0, "Log integer columns as JSON numbers")             \
 	X(STRING, host_identifier, "hostname", 0, 0,                                               \
-	  "hostIdentifier of results: hostname or uuid (the machine's UUID)")                      \
+	  "hostIdentifier of results and enrollment: hostname, uuid (the machine's UUID), "        \
+	  "instance, ephemeral or specified")                                                     \
 	X(INT, schedule_epoch, "0", 0, INT64_MAX, "The epoch field of results lines")              \
 	X(STRING, database_path, "/var/lib/sysq/sysq.db", 0, 0, "SQLite event store")              \
 	X(STRING, control_socket, "/run/sysq/sysq.sock", 0, 0,                                     \
@@ -115,4 +117,68 @@
 	X(INT, metrics_interval, "15", 1, 86400, "Seconds between two writes of metrics_textfile") \
 	X(INT, metrics_stall_seconds, "10", 1, 86400,                                              \
 	  "Seconds rows may wait on a store writer that finishes no write before /healthz "       \
-	  "reports it stalled")
+	  "reports it stalled")                                                                   \
+	SYSQ_FLEET_FLAGS(X)
+
+/* The fleet client (agent/remote/, docs/fleet.md): osquery's TLS remote
+ * API under osquery's names and defaults. The last group is accepted so an
+ * osquery flagfile starts sysq, and named in one warning when set. */
+#define SYSQ_FLEET_FLAGS(X)                                                                        \
+	X(STRING, config_plugin, "filesystem", 0, 0,                                               \
+	  "Where the config comes from: filesystem (--config_path) or tls (the fleet server)")    \
+	X(STRING, tls_hostname, "", 0, 0, "Fleet server as host[:port]; endpoints are paths on it") \
+	X(STRING, tls_server_certs, "", 0, 0,                                                      \
+	  "PEM file of the CAs that verify the fleet server (empty: the system's CAs)")           \
+	X(STRING, tls_client_cert, "", 0, 0, "PEM client certificate for mutual TLS")             \
+	X(STRING, tls_client_key, "", 0, 0, "PEM key of --tls_client_cert")                       \
+	X(STRING, proxy_hostname, "", 0, 0, "HTTPS proxy for the fleet server, as host[:port]")   \
+	X(BOOL, tls_accept_gzip, "false", 0, 0, "Ask the fleet server for gzip-compressed replies") \
+	X(BOOL, tls_session_reuse, "true", 0, 0,                                                   \
+	  "Keep the TLS connection and session to the fleet server between requests")            \
+	X(STRING, enroll_tls_endpoint, "", 0, 0, "Path of the enrollment endpoint")               \
+	X(STRING, enroll_secret_path, "", 0, 0,                                                    \
+	  "File holding the enroll secret (root-owned, not readable by group or others)")         \
+	X(STRING, enroll_secret_env, "", 0, 0,                                                     \
+	  "Environment variable holding the enroll secret, when --enroll_secret_path is empty")   \
+	X(STRING, specified_identifier, "", 0, 0,                                                  \
+	  "The host identifier when --host_identifier=specified")                                 \
+	X(INT, tls_enroll_max_attempts, "12", 0, 1000000,                                          \
+	  "Enrollment attempts before a request gives up (0: no limit)")                          \
+	X(INT, tls_enroll_max_interval, "600", 1, 86400,                                           \
+	  "Most seconds between two enrollment attempts (the wait grows as n squared)")           \
+	X(BOOL, enroll_always, "false", 0, 0, "Enroll again at every start, dropping the node key") \
+	X(BOOL, disable_enrollment, "false", 0, 0,                                                 \
+	  "Never enroll: for servers that identify hosts by their client certificate")            \
+	X(BOOL, disable_reenrollment, "false", 0, 0,                                               \
+	  "Do not enroll again when the server calls the node key invalid")                       \
+	X(STRING, config_tls_endpoint, "", 0, 0, "Path of the config endpoint")                   \
+	X(INT, config_refresh, "0", 0, 604800,                                                     \
+	  "Seconds between two fetches of the config from the server (0: at start only)")         \
+	X(INT, config_tls_refresh, "0", 0, 604800, "Another name of --config_refresh")            \
+	X(INT, config_tls_max_attempts, "3", 1, 100, "Tries of one config fetch before it fails")  \
+	X(INT, config_accelerated_refresh, "300", 1, 604800,                                       \
+	  "Seconds before the next config fetch after one failed")                                \
+	X(STRING, logger_tls_endpoint, "", 0, 0, "Not supported yet: accepted and ignored")       \
+	X(INT, logger_tls_period, "4", 1, 86400, "Not supported yet: accepted and ignored")       \
+	X(INT, logger_tls_max_lines, "1024", 1, INT64_MAX, "Not supported yet: accepted and ignored") \
+	X(INT, logger_tls_max_linesize, "1048576", 1, INT64_MAX,                                   \
+	  "Not supported yet: accepted and ignored")                                              \
+	X(BOOL, logger_tls_compress, "false", 0, 0, "Not supported yet: accepted and ignored")    \
+	X(INT, buffered_log_max, "1000000", 0, INT64_MAX, "Not supported yet: accepted and ignored") \
+	X(BOOL, tls_disable_status_log, "false", 0, 0, "Not supported yet: accepted and ignored") \
+	X(STRING, distributed_plugin, "tls", 0, 0, "Not supported yet: accepted and ignored")     \
+	X(BOOL, disable_distributed, "true", 0, 0, "Not supported yet: accepted and ignored")     \
+	X(INT, distributed_interval, "60", 0, INT64_MAX, "Not supported yet: accepted and ignored") \
+	X(STRING, distributed_tls_read_endpoint, "", 0, 0, "Not supported yet: accepted and ignored") \
+	X(STRING, distributed_tls_write_endpoint, "", 0, 0,                                        \
+	  "Not supported yet: accepted and ignored")                                              \
+	X(INT, distributed_tls_max_attempts, "3", 0, INT64_MAX,                                    \
+	  "Not supported yet: accepted and ignored")                                              \
+	X(INT, distributed_denylist_duration, "86400", 0, INT64_MAX,                               \
+	  "Not supported yet: accepted and ignored")                                              \
+	X(INT, tls_session_timeout, "3600", 0, INT64_MAX, "Not supported yet: accepted and ignored") \
+	X(BOOL, tls_dump, "false", 0, 0, "Not supported yet: accepted and ignored")               \
+	X(BOOL, disable_carver, "true", 0, 0, "Not supported yet: accepted and ignored")          \
+	X(STRING, carver_start_endpoint, "", 0, 0, "Not supported yet: accepted and ignored")     \
+	X(STRING, carver_continue_endpoint, "", 0, 0, "Not supported yet: accepted and ignored")  \
+	X(INT, carver_block_size, "8192", 0, INT64_MAX, "Not supported yet: accepted and ignored")

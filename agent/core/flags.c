@@ -24,8 +24,10 @@ const struct flag_def flag_defs[FLAG_COUNT] = {
 /* String flags that accept only some values. */
 static const char *const *const flag_choices[FLAG_COUNT] = {
 	[FLAG_audit_mode] = (const char *const[]){"unicast", "multicast", NULL},
-	[FLAG_host_identifier] = (const char *const[]){"hostname", "uuid", NULL},
-	[FLAG_logger_plugin] = (const char *const[]){"filesystem", "syslog", NULL},
+	[FLAG_host_identifier] = (const char *const[]){"hostname", "uuid", "instance", "ephemeral",
+							"specified", NULL},
+	[FLAG_logger_plugin] = (const char *const[]){"filesystem", "syslog", "tls", NULL},
+	[FLAG_config_plugin] = (const char *const[]){"filesystem", "tls", NULL},
 	[FLAG_enable_bpf_events] = (const char *const[]){"auto", "true", "false", NULL},
 	[FLAG_enable_bpf_process_events] = (const char *const[]){"auto", "true", "false", NULL},
 };
@@ -65,8 +67,8 @@ static bool is_choice(enum flag_id id, const char *value)
 /* String flags where "" means none or off. */
 static bool may_be_empty(enum flag_id id)
 {
-	return id == FLAG_flagfile || id == FLAG_config_path || id == FLAG_metrics_listen ||
-	       id == FLAG_metrics_textfile;
+	/* A flag whose default is empty ("not set") may be set empty. */
+	return !flag_defs[id].default_text[0] || id == FLAG_flagfile || id == FLAG_config_path;
 }
 
 static void *flag_slot(struct sysq_flags *flags, enum flag_id id)

@@ -39,7 +39,10 @@ int results_logger_open(const struct sysq_flags *flags, struct results_logger **
 {
 	struct results_logger *l = xcalloc(1, sizeof(*l));
 
-	if (plugin_enabled(flags->logger_plugin, "filesystem")) {
+	/* Results for the fleet server (tls) are not shipped yet: they stay
+	 * in the results log rather than being lost (docs/fleet.md). */
+	if (plugin_enabled(flags->logger_plugin, "filesystem") ||
+	    plugin_enabled(flags->logger_plugin, "tls")) {
 		struct results_file_options opt = {
 			.dir = flags->logger_path,
 			.rotate = flags->logger_rotate,

@@ -3,6 +3,7 @@
 #include "table_module.h"
 
 #include <stddef.h>
+#include <string.h>
 
 const struct table_module *const table_modules[] = {
 	&process_events_module,
@@ -14,6 +15,12 @@ const struct table_module *const table_modules[] = {
 const struct snapshot_module *const snapshot_modules[] = {
 	&sysq_events_module,
 	&sysq_flags_module,
+	&os_version_module,
+	&osquery_info_module,
+	&system_info_module,
+	&platform_info_module,
+	&uptime_module,
+	&kernel_info_module,
 	NULL,
 };
 
@@ -40,4 +47,13 @@ struct subscriber *table_subscribe(struct pubsub *ps, const struct table_module 
 		pubsub_subscribe(ps, sub, id, m->on_event[id]);
 	}
 	return sub;
+}
+
+const struct snapshot_module *snapshot_module_find(const char *name)
+{
+	for (size_t i = 0; snapshot_modules[i]; i++) {
+		if (strcmp(snapshot_modules[i]->def->name, name) == 0)
+			return snapshot_modules[i];
+	}
+	return NULL;
 }

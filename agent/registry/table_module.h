@@ -87,4 +87,13 @@ struct snapshot_module {
 /* The snapshot tables (tables/), and all of them, NULL-terminated. */
 extern const struct snapshot_module sysq_events_module;
 extern const struct snapshot_module sysq_flags_module;
+extern const struct snapshot_module os_version_module;
+extern const struct snapshot_module osquery_info_module;
+extern const struct snapshot_module system_info_module;
+extern const struct snapshot_module platform_info_module;
+extern const struct snapshot_module uptime_module;
+extern const struct snapshot_module kernel_info_module;
 extern const struct snapshot_module *const snapshot_modules[];
+
+/* The snapshot table named `name`, or NULL. */
+const struct snapshot_module *snapshot_module_find(const char *name);

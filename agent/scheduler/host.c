@@ -1,85 +1,84 @@
-/* Host identity for results lines and sharding. */
+/* Host identity for results lines, enrollment and sharding. */
 #include "host.h"
 
+#include "store/meta.h"
+
+#include "common/hostinfo.h"
 #include "common/xalloc.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <stdbool.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* The first line of a small file, trimmed; NULL if unreadable or empty. */
-static char *first_line(const char *path)
-{
-	char buf[128];
-	FILE *f = fopen(path, "re");
-	size_t n;
+static pthread_once_t ephemeral_once = PTHREAD_ONCE_INIT;
+static char *ephemeral_id;
 
-	if (!f)
-		return NULL;
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	n = strcspn(buf, "\r\n");
-	while (n > 0 && isspace((unsigned char)buf[n - 1]))
-		n--;
-	return n ? xstrndup(buf, n) : NULL;
+/* One random id per process: the scheduler and the fleet client must
+ * name the host alike. */
+static void make_ephemeral(void)
+{
+	ephemeral_id = random_uuid();
 }
 
-static bool all_hex(const char *s, size_t n)
+static char *from_uuid(char **err)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (!isxdigit((unsigned char)s[i]))
-			return false;
-	}
-	return s[n] == '\0';
-}
+	char *uuid = host_uuid();
 
-/* /etc/machine-id holds 32 hex digits; show them as a UUID. */
-static char *machine_id_uuid(void)
-{
-	char *id = first_line("/etc/machine-id");
-	char *uuid;
-
-	if (!id || !all_hex(id, 32)) {
-		free(id);
-		return NULL;
-	}
-	uuid = xasprintf("%.8s-%.4s-%.4s-%.4s-%.12s", id, id + 8, id + 12, id + 16, id + 20);
-	free(id);
+	if (!uuid)
+		*err = xstrdup("--host_identifier=uuid: neither /sys/class/dmi/id/product_uuid "
+			       "nor /etc/machine-id is readable");
 	return uuid;
 }
 
-char *host_identifier(const char *kind, char **err)
+static char *from_instance(const struct sysq_flags *flags, char **err)
+{
+	char *id = NULL;
+
+	if (store_meta_instance_id(flags->database_path, &id) < 0)
+		*err = xasprintf("--host_identifier=instance: cannot read or save the instance "
+				 "id in %s",
+				 flags->database_path);
+	return id;
+}
+
+static char *from_hostname(char **err)
 {
 	char name[256];
 
-	if (strcmp(kind, "uuid") == 0) {
-		char *uuid = first_line("/sys/class/dmi/id/product_uuid");
-
-		if (!uuid)
-			uuid = machine_id_uuid();
-		if (!uuid)
-			*err = xstrdup("--host_identifier=uuid: neither "
-				       "/sys/class/dmi/id/product_uuid nor /etc/machine-id is "
-				       "readable");
-		else
-			for (char *p = uuid; *p; p++)
-				*p = (char)toupper((unsigned char)*p);
-		return uuid;
-	}
 	if (gethostname(name, sizeof(name)) < 0) {
 		*err = xasprintf("--host_identifier=hostname: %s", strerror(errno));
 		return NULL;
 	}
 	name[sizeof(name) - 1] = '\0';
 	return xstrdup(name);
+}
+
+char *host_identifier(const struct sysq_flags *flags, char **err)
+{
+	const char *kind = flags->host_identifier;
+
+	if (strcmp(kind, "uuid") == 0)
+		return from_uuid(err);
+	if (strcmp(kind, "instance") == 0)
+		return from_instance(flags, err);
+	if (strcmp(kind, "specified") == 0) {
+		if (flags->specified_identifier[0])
+			return xstrdup(flags->specified_identifier);
+		*err = xstrdup("--host_identifier=specified needs --specified_identifier");
+		return NULL;
+	}
+	if (strcmp(kind, "ephemeral") == 0) {
+		pthread_once(&ephemeral_once, make_ephemeral);
+		if (ephemeral_id)
+			return xstrdup(ephemeral_id);
+		*err = xstrdup("--host_identifier=ephemeral: cannot read a random UUID");
+		return NULL;
+	}
+	return from_hostname(err);
 }
 
 /* FNV-1a: stable across builds and machines, which is all sharding needs. */

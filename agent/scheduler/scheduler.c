@@ -157,7 +157,7 @@ int scheduler_start(const struct sysq_flags *flags, const struct catalog *cat,
 	s->flags = flags;
 	s->cat = cat;
 	init_sync(s);
-	s->host = host_identifier(flags->host_identifier, err);
+	s->host = host_identifier(flags, err);
 	rc = s->host ? open_state_db(s, db_path, err) : -EINVAL;
 	if (rc == 0)
 		rc = runner_open(db_path, cat, s->state_db, flags->events_optimize,

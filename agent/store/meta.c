@@ -3,6 +3,7 @@
 
 #include "db.h"
 
+#include "common/hostinfo.h"
 #include "common/log.h"
 #include "common/xalloc.h"
 
@@ -86,5 +87,22 @@ int store_meta_set(const char *db_path, const char *key, const char *value)
 		return -EIO;
 	rc = store_meta_set_on(db, key, value);
 	sqlite3_close(db);
+	return rc;
+}
+
+int store_meta_instance_id(const char *db_path, char **ret)
+{
+	char *id = NULL;
+	int rc = store_meta_get(db_path, META_INSTANCE_ID, &id);
+
+	if (rc != -ENOENT)
+		goto out;
+	id = random_uuid();
+	rc = id ? store_meta_set(db_path, META_INSTANCE_ID, id) : -EIO;
+out:
+	if (rc == 0)
+		*ret = id;
+	else
+		free(id);
 	return rc;
 }

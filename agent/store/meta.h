@@ -15,11 +15,22 @@
 #define META_REPLACED_TIME "database_replaced_time"
 #define META_REPLACED_AS "database_replaced_as"
 #define META_REPLACED_REASON "database_replaced_reason"
+/* The fleet client's state (docs/fleet.md): this installation's instance
+ * id (osquery_info.instance_id, --host_identifier=instance), the node key
+ * the server gave at enrollment, and the last config the server sent that
+ * was valid, run at the next start when the server is out of reach. */
+#define META_INSTANCE_ID "instance_id"
+#define META_NODE_KEY "tls_node_key"
+#define META_TLS_CONFIG "tls_config"
 
 /* Returns 0 with *ret set (free it), -ENOENT, or -EIO. */
 int store_meta_get(const char *db_path, const char *key, char **ret);
 /* Sets or, with value NULL, deletes a key. Returns 0 or -EIO. */
 int store_meta_set(const char *db_path, const char *key, const char *value);
+
+/* The instance id, created (a random UUID) on first use. Returns 0 with
+ * *ret set (free it), or -EIO. */
+int store_meta_instance_id(const char *db_path, char **ret);
 
 /* The same on a connection the caller holds, creating sysq_meta if
  * needed: for the store writer while it sets up a fresh database. */

@@ -299,6 +299,26 @@ def configs():
     write(h, "absolute_pack", b'{"packs": {"p": "/nonexistent-sysq-fuzz/pack.conf"}}')
 
 
+def remote_replies():
+    h = "fuzz_remote_reply"
+    write(h, "enroll_ok", b'{"node_key": "FvCVrexvNMFe1p6PgOk71b15hblHWC3i"}')
+    write(h, "enroll_id", b'{"id": "abc", "node_key": ""}')
+    write(h, "enroll_refused", b'{"error": "enroll failed: no matching secret found", '
+                               b'"node_invalid": true}')
+    write(h, "key_with_newline", b'{"node_key": "a\\r\\nX-Evil: 1"}')
+    write(h, "error_object", b'{"error": {"code": 5, "text": "\\u0000\\n"}}')
+    write(h, "config_fleet", b'{"options": {"distributed_interval": 10, "logger_tls_period": 10,'
+                             b' "pack_delimiter": "/", "tls_hostname": "evil:443", '
+                             b'"logger_path": "/etc"}, "decorators": {"load": ["SELECT 1 AS a"]},'
+                             b' "packs": {"Global": {"queries": {"q": {"query": "SELECT 1", '
+                             b'"interval": 10}}}, "local": "/etc/shadow"}, '
+                             b'"schedule": {"s": {"query": "SELECT 2", "interval": 5, '
+                             b'"snapshot": true}}}')
+    write(h, "config_node_invalid", b'{"node_invalid": true, "schedule": {}}')
+    write(h, "not_object", b'[1, 2]')
+    write(h, "truncated", b'{"node_key": "abc')
+
+
 def clear(harness):
     """Removes generated seeds; regression-* inputs (crashes found by
     fuzzing, now fixed) are kept."""
@@ -356,6 +376,7 @@ def listen_addrs():
 def main():
     for harness in ("fuzz_record", "fuzz_event", "fuzz_flagfile", "fuzz_wire", "fuzz_rule",
                     "fuzz_config", "fuzz_bpf_record", "fuzz_listen_addr"):
+                    "fuzz_config", "fuzz_bpf_record", "fuzz_remote_reply"):
         clear(harness)
     records()
     events()
@@ -365,6 +386,7 @@ def main():
     configs()
     bpf_records()
     listen_addrs()
+    remote_replies()
 
 
 if __name__ == "__main__":

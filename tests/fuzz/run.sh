@@ -28,13 +28,13 @@ case $seconds in
 esac
 here=$(cd "$(dirname "$0")" && pwd)
 [ $# -gt 0 ] || set -- fuzz_record fuzz_event fuzz_flagfile fuzz_wire fuzz_rule fuzz_config \
-	fuzz_bpf_record fuzz_packed fuzz_sql
+	fuzz_bpf_record fuzz_packed fuzz_sql fuzz_remote_reply
 
 dict_for() {
 	case $1 in
 	fuzz_record | fuzz_event) echo "$here/dict/audit.dict" ;;
 	fuzz_flagfile) echo "$here/dict/flagfile.dict" ;;
-	fuzz_config) echo "$here/dict/config.dict" ;;
+	fuzz_config | fuzz_remote_reply) echo "$here/dict/config.dict" ;;
 	fuzz_sql) echo "$here/dict/sql.dict" ;;
 	*) echo "" ;;
 	esac

@@ -101,6 +101,9 @@ def check_installed_layout(version):
     # The metrics endpoint's library and page (docs/metrics.md).
     check("libmicrohttpd" in depends, f"Depends names libmicrohttpd: {depends}")
     check(os.path.isfile("/usr/share/doc/sysq/metrics.md"), "doc metrics.md installed")
+    # The fleet client's HTTPS library, and its operator doc.
+    check("libcurl4" in depends, f"Depends names libcurl4: {depends}")
+    check(os.path.isfile("/usr/share/doc/sysq/fleet.md"), "doc fleet.md installed")
 
 
 def check_defaults_and_packs():

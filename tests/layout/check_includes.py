@@ -20,7 +20,7 @@ ROOTS = [os.path.join(ROOT, "agent"), os.path.join(ROOT, "bpf", "include")]
 LAYERS = [
     "agent/cmd",
     "agent/metrics",
-    "agent/control", "agent/scheduler", "agent/shell",
+    "agent/control", "agent/scheduler", "agent/shell", "agent/remote",
     "agent/logger",
     "tables",
     "agent/sql",
@@ -34,12 +34,14 @@ LAYERS = [
 ]
 # Same-rank folders that may not include each other unless listed here.
 SAME_RANK = {
-    "agent/control": 2, "agent/scheduler": 2, "agent/shell": 2,
-    "agent/audit": 9, "agent/bpf": 9,
+    "agent/control": LAYERS.index("agent/control"), "agent/scheduler": LAYERS.index("agent/control"),
+    "agent/shell": LAYERS.index("agent/control"), "agent/remote": LAYERS.index("agent/control"),
+    "agent/audit": LAYERS.index("agent/audit"), "agent/bpf": LAYERS.index("agent/audit"),
 }
 ALLOWED = {
     ("agent/scheduler", "agent/control"),  # the query watch (control/watch.h)
     ("agent/shell", "agent/control"),  # the wire protocol (control/wire.h)
+    ("agent/remote", "agent/scheduler"),  # the host identifier (scheduler/host.h)
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

@@ -21,6 +21,7 @@ install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/docs/install.md
         ${CMAKE_SOURCE_DIR}/docs/configuration.md ${CMAKE_SOURCE_DIR}/docs/scheduler.md
         ${CMAKE_SOURCE_DIR}/docs/tables.md ${CMAKE_SOURCE_DIR}/docs/troubleshooting.md
         ${CMAKE_SOURCE_DIR}/docs/audit.md ${CMAKE_SOURCE_DIR}/docs/metrics.md
+        ${CMAKE_SOURCE_DIR}/docs/fleet.md
         DESTINATION share/doc/sysq COMPONENT package EXCLUDE_FROM_ALL)
 
 set(CPACK_GENERATOR DEB)

@@ -1,0 +1,154 @@
+"""A fleet server for the tests: osquery's TLS remote API (enroll and
+config) answered the way FleetDM answers it, on 127.0.0.1 over real TLS.
+
+Certificates are made at test time with the openssl command line in a
+temporary directory: a CA, a server certificate for localhost/127.0.0.1
+signed by it, a server certificate for another name (a wrong-hostname
+case), a second CA nobody trusts, and a client certificate for mutual TLS.
+
+The server records every request (path, headers, JSON body, time) and has
+switches: replies are gzip-compressed when the request accepts gzip; a
+wrong enroll secret is refused with FleetDM's
+{"error", "node_invalid": true}; invalidate_keys() makes every node key
+unknown, so the next config request gets node_invalid; require_client_cert
+makes the handshake ask for a client certificate signed by the CA, and
+no_auth serves the config without a node key (such servers know hosts by
+their certificate); tls11 speaks TLS 1.1 at most.
+"""
+import gzip
+import http.server
+import json
+import os
+import secrets
+import ssl
+import subprocess
+import threading
+import time
+
+ENROLL = "/api/osquery/enroll"
+CONFIG = "/api/osquery/config"
+
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def make_certs(d):
+    """Writes the CAs and certificates into directory d; returns their paths."""
+    def ca(name):
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", f"/CN={name}", "-keyout", f"{name}.key", "-out", f"{name}.pem", cwd=d)
+
+    def signed(name, san, usage):
+        with open(os.path.join(d, f"{name}.ext"), "w") as f:
+            f.write(f"subjectAltName={san}\nextendedKeyUsage={usage}\n")
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
+                "-keyout", f"{name}.key", "-out", f"{name}.csr", cwd=d)
+        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-days", "2", "-extfile", f"{name}.ext",
+                "-out", f"{name}.pem", cwd=d)
+
+    ca("ca")
+    ca("other_ca")
+    signed("server", "DNS:localhost,IP:127.0.0.1", "serverAuth")
+    signed("wrong_name", "DNS:other.example", "serverAuth")
+    signed("client", "DNS:client", "clientAuth")
+    for name in os.listdir(d):
+        os.chmod(os.path.join(d, name), 0o600)
+    return {n: os.path.join(d, f"{n}.pem") for n in
+            ("ca", "other_ca", "server", "wrong_name", "client")} | {
+                "client_key": os.path.join(d, "client.key")}
+
+
+class FleetServer:
+    def __init__(self, certs, secret, cert="server", require_client_cert=False,
+                 no_auth=False, tls11=False):
+        self.certs = certs
+        self.secret = secret
+        self.no_auth = no_auth  # a server that knows hosts by certificate only
+        self.config = {}
+        self.requests = []
+        self.keys = set()
+        self.lock = threading.Lock()
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        base = os.path.dirname(certs["ca"])
+        ctx.load_cert_chain(os.path.join(base, f"{cert}.pem"), os.path.join(base, f"{cert}.key"))
+        if tls11:  # an old server: TLS 1.1 at most, which sysq must refuse
+            ctx.minimum_version = ssl.TLSVersion.TLSv1
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+        if require_client_cert:
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            ctx.load_verify_locations(certs["ca"])
+        self.handshake_errors = 0
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", "0"))
+                raw = self.rfile.read(length)
+                try:
+                    body = json.loads(raw)
+                except ValueError:
+                    body = None
+                status, reply = server.answer(self.path, dict(self.headers), body)
+                data = json.dumps(reply).encode()
+                self.send_response(status)
+                if "gzip" in self.headers.get("Accept-Encoding", ""):
+                    data = gzip.compress(data)
+                    self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        class Server(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                server.handshake_errors += 1
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
+        self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def hostname(self):
+        return f"localhost:{self.port}"
+
+    def answer(self, path, headers, body):
+        with self.lock:
+            self.requests.append({"path": path, "headers": headers, "body": body,
+                                  "time": time.monotonic()})
+            if path == ENROLL:
+                if not isinstance(body, dict) or body.get("enroll_secret") != self.secret:
+                    return 401, {"error": "enroll failed: no matching secret found",
+                                 "node_invalid": True}
+                key = secrets.token_urlsafe(24)
+                self.keys.add(key)
+                return 200, {"node_key": key}
+            if path == CONFIG:
+                if not self.no_auth and (not isinstance(body, dict) or
+                                         body.get("node_key") not in self.keys):
+                    return 401, {"error": "authentication error: invalid node key",
+                                 "node_invalid": True}
+                return 200, self.config
+            return 404, {"error": "not found"}
+
+    def invalidate_keys(self):
+        with self.lock:
+            self.keys.clear()
+
+    def seen(self, path):
+        with self.lock:
+            return [r for r in self.requests if r["path"] == path]
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,424 @@
+#!/usr/bin/env python3
+"""The fleet client against a real TLS server on 127.0.0.1 (fleet_server.py,
+answering as FleetDM does), and the host tables it enrolls with, compared
+with what Python reads from the system itself.
+
+Enrollment sends the secret, identifier, platform_type and host_details
+with osquery's headers; the server's config is applied (its scheduled
+query logs results) and kept for a restart without the server; a wrong
+secret is retried with a growing wait; node_invalid makes the client
+enroll again; an untrusted CA, a wrong host name and a missing client
+certificate are refused. No audit socket is used (--disable_audit)."""
+import atexit
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from sysqtest import SYSQ, Daemon, check, check_eq, main, run, wait_for  # noqa: E402
+from fleet_server import CONFIG, ENROLL, FleetServer, make_certs  # noqa: E402
+
+SECRET = "fleet-test-secret"
+
+
+def private_dir():
+    """A temp directory removed at exit: keys and secrets do not linger."""
+    path = tempfile.mkdtemp(prefix="sysq-fleet-")
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+CERTS = make_certs(private_dir())
+QUERY = {"fleet_q": {"query": "SELECT 'from-the-server' AS origin", "interval": 1,
+                     "snapshot": True}}
+
+
+def secret_file(text=SECRET, mode=0o600):
+    path = os.path.join(private_dir(), "secret")
+    with open(path, "w") as f:
+        f.write(text + "\n")
+    os.chmod(path, mode)
+    return path
+
+
+def fleet_flags(server, *extra, secret=None, ca=None):
+    return ["--disable_audit", "--config_plugin=tls", f"--tls_hostname={server.hostname}",
+            f"--tls_server_certs={ca or CERTS['ca']}", f"--enroll_tls_endpoint={ENROLL}",
+            f"--config_tls_endpoint={CONFIG}"] + \
+        ([] if secret == "" else [f"--enroll_secret_path={secret or secret_file()}"]) + \
+        list(extra)
+
+
+def os_release():
+    values = {}
+    path = "/etc/os-release" if os.path.exists("/etc/os-release") else "/usr/lib/os-release"
+    with open(path) as f:
+        for line in f:
+            key, sep, value = line.strip().partition("=")
+            if sep and not key.startswith("#"):
+                values[key] = value.strip('"').strip("'")
+    return values
+
+
+def read(path):
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def test_host_tables():
+    with Daemon("--disable_audit") as d:
+        osv = d.query("SELECT * FROM os_version")
+        rel = os_release()
+        check_eq(len(osv), 1, "os_version rows")
+        check_eq(osv[0]["name"], rel.get("NAME"), "os_version.name")
+        check_eq(osv[0]["platform"], rel.get("ID"), "os_version.platform")
+        check_eq(osv[0]["codename"], rel.get("VERSION_CODENAME", ""), "os_version.codename")
+        check_eq(osv[0]["major"], rel.get("VERSION_ID", "0").split(".")[0], "os_version.major")
+        check_eq(osv[0]["arch"], platform.machine(), "os_version.arch (uname -m)")
+
+        si = d.query("SELECT * FROM system_info")[0]
+        check_eq(si["hostname"], socket.gethostname(), "system_info.hostname")
+        check_eq(int(si["cpu_logical_cores"]), os.cpu_count(), "system_info.cpu_logical_cores")
+        meminfo = dict(line.split(":", 1) for line in open("/proc/meminfo"))
+        check_eq(int(si["physical_memory"]), int(meminfo["MemTotal"].split()[0]) * 1024,
+                 "system_info.physical_memory (MemTotal)")
+        uuid = read("/sys/class/dmi/id/product_uuid")
+        if uuid is None:
+            mid = read("/etc/machine-id")
+            uuid = f"{mid[:8]}-{mid[8:12]}-{mid[12:16]}-{mid[16:20]}-{mid[20:]}"
+        check_eq(si["uuid"], uuid.upper(), "system_info.uuid")
+        check_eq(si["hardware_vendor"], read("/sys/class/dmi/id/sys_vendor") or "",
+                 "system_info.hardware_vendor")
+
+        info = d.query("SELECT * FROM osquery_info")[0]
+        check_eq(int(info["pid"]), d.proc.pid, "osquery_info.pid")
+        check_eq(info["uuid"], si["uuid"], "osquery_info.uuid")
+        with open(f"/proc/{d.proc.pid}/stat") as f:
+            ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        booted = time.time() - float(open("/proc/uptime").read().split()[0])
+        started = booted + ticks / os.sysconf("SC_CLK_TCK")
+        check(abs(int(info["start_time"]) - started) <= 3,
+              f"osquery_info.start_time {info['start_time']} vs /proc: {started:.0f}")
+        check(len(info["instance_id"]) == 36, f"osquery_info.instance_id: {info}")
+
+        pi = d.query("SELECT * FROM platform_info")
+        vendor = read("/sys/class/dmi/id/bios_vendor")
+        if vendor is None:
+            check_eq(pi, [], "platform_info without DMI")
+        else:
+            check_eq(pi[0]["vendor"], vendor, "platform_info.vendor")
+        up = d.query("SELECT * FROM uptime")[0]
+        total = int(up["total_seconds"])
+        proc_up = float(open("/proc/uptime").read().split()[0])
+        check(abs(total - proc_up) <= 3, f"uptime.total_seconds {total} vs /proc/uptime {proc_up}")
+        check_eq(int(up["days"]) * 86400 + int(up["hours"]) * 3600 + int(up["minutes"]) * 60 +
+                 int(up["seconds"]), total, "uptime's parts add up")
+
+        ki = d.query("SELECT * FROM kernel_info")[0]
+        check_eq(ki["version"], platform.release(), "kernel_info.version (uname -r)")
+        words = open("/proc/cmdline").read().split()
+        check_eq(ki["arguments"], " ".join(w for w in words if not w.startswith(
+            ("BOOT_IMAGE=", "root="))), "kernel_info.arguments")
+        root = [w[5:] for w in words if w.startswith("root=")]
+        check_eq(ki["device"], root[0] if root else "", "kernel_info.device")
+
+        flags = {r["name"]: r for r in d.query("SELECT * FROM osquery_flags")}
+        check_eq(flags["config_refresh"]["value"], "0", "osquery_flags.config_refresh")
+        check_eq(flags["disable_audit"]["value"], "true", "osquery_flags.disable_audit")
+        check_eq(flags["disable_audit"]["shell_only"], "0", "osquery_flags.shell_only")
+
+        # The instance id stays with the database.
+        instance = info["instance_id"]
+    with Daemon("--disable_audit", tmp=d.tmp) as d2:
+        check_eq(d2.query("SELECT instance_id FROM osquery_info")[0]["instance_id"], instance,
+                 "instance_id after a restart")
+
+
+def wait_results(d, timeout=20):
+    wait_for(lambda: d.results("fleet_q"), timeout=timeout, what="the server's query results")
+    rows = d.results("fleet_q")[-1]["snapshot"]
+    check_eq(rows, [{"origin": "from-the-server"}], "the server's query results")
+
+
+def test_enroll_config_and_restart():
+    server = FleetServer(CERTS, SECRET)
+    server.config = {"schedule": QUERY,
+                     "options": {"tls_hostname": "elsewhere:443", "logger_tls_period": 10}}
+    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    flags = fleet_flags(server)
+    try:
+        with Daemon(*flags, tmp=tmp) as d:
+            wait_results(d)
+            enrolls = server.seen(ENROLL)
+            check_eq(len(enrolls), 1, "enroll requests")
+            e = enrolls[0]
+            check_eq(e["body"]["enroll_secret"], SECRET, "enroll_secret")
+            check_eq(e["body"]["host_identifier"], socket.gethostname(), "host_identifier")
+            check_eq(e["body"]["platform_type"], "9", "platform_type")
+            details = e["body"]["host_details"]
+            for table in ("os_version", "osquery_info", "system_info"):
+                check(table in details, f"host_details has {table}: {list(details)}")
+            check(all(isinstance(v, str) for t in details.values() for v in t.values()),
+                  "every host_details value is a string")
+            check_eq(details["os_version"]["platform"], os_release().get("ID"),
+                     "host_details.os_version.platform")
+            check_eq(details["osquery_info"]["pid"], str(d.proc.pid), "host_details pid")
+            check_eq(e["headers"].get("Content-Type"), "application/json", "Content-Type")
+            check_eq(e["headers"].get("Accept"), "application/json", "Accept")
+            check("User-Agent" in e["headers"], "a User-Agent")
+            check("Authorization" not in e["headers"], "no Authorization before a key")
+            cfg = server.seen(CONFIG)[0]
+            key = cfg["body"]["node_key"]
+            check(key in server.keys, "the config request carries the issued node key")
+            check_eq(cfg["headers"].get("Authorization"), f"NodeKey {key}", "Authorization")
+            log = d.log_text()
+            check("tls_hostname" in log and "ignored" in log,
+                  "a server's start-up option is refused with a warning")
+            check(SECRET not in log and key not in log, "no secret or node key in the log")
+            d.shell("SELECT 1")
+        # A restart with the server up: the saved node key, no new enrollment.
+        with Daemon(*flags, tmp=tmp) as d:
+            wait_for(lambda: len(server.seen(CONFIG)) >= 2, timeout=20,
+                     what="a config request after the restart")
+            check_eq(len(server.seen(ENROLL)), 1, "enroll requests after a restart")
+            check("logger_tls_period" in d.log_text() and "not supported yet" in d.log_text(),
+                  "the saved config's unsupported option is named in a warning")
+    finally:
+        server.stop()
+    # The server is gone: the saved config still runs after a restart.
+    os.unlink(os.path.join(tmp, "log", "sysq.results.log"))
+    with Daemon(*flags, "--config_tls_max_attempts=1", tmp=tmp) as d:
+        wait_results(d)
+        check("running the config the server last sent" in d.log_text(),
+              "the log says the saved config runs")
+
+
+def test_wrong_secret_backoff():
+    server = FleetServer(CERTS, SECRET)
+    try:
+        with Daemon(*fleet_flags(server, "--tls_enroll_max_attempts=3",
+                                 "--config_tls_max_attempts=1",
+                                 secret=secret_file("not-the-secret"))) as d:
+            wait_for(lambda: "enrollment failed after 3 attempt(s)" in d.log_text(),
+                     timeout=30, what="enrollment to give up")
+            times = [r["time"] for r in server.seen(ENROLL)]
+            check_eq(len(times), 3, "enroll attempts")
+            # Waits of 1 s then 4 s (n squared): the second is longer.
+            check(times[2] - times[1] > times[1] - times[0] + 1.5,
+                  f"the wait grows: {[round(b - a, 1) for a, b in zip(times, times[1:])]}")
+            check_eq(server.seen(CONFIG), [], "no config request without a node key")
+            check("not-the-secret" not in d.log_text(), "the secret is not logged")
+    finally:
+        server.stop()
+
+
+def test_secret_file_permissions():
+    server = FleetServer(CERTS, SECRET)
+    try:
+        path = secret_file(mode=0o644)
+        with Daemon(*fleet_flags(server, "--tls_enroll_max_attempts=1",
+                                 "--config_tls_max_attempts=1", secret=path)) as d:
+            wait_for(lambda: "chmod 600" in d.log_text(), timeout=20,
+                     what="the secret file refused")
+            check_eq(server.seen(ENROLL), [], "no enrollment with an open secret file")
+    finally:
+        server.stop()
+
+
+def test_node_invalid_reenrolls():
+    server = FleetServer(CERTS, SECRET)
+    server.config = {"schedule": QUERY}
+    try:
+        with Daemon(*fleet_flags(server, "--config_refresh=2")) as d:
+            wait_results(d)
+            first = server.seen(CONFIG)[0]["body"]["node_key"]
+            server.invalidate_keys()
+            wait_for(lambda: len(server.seen(ENROLL)) == 2, timeout=20,
+                     what="a second enrollment after node_invalid")
+            wait_for(lambda: server.seen(CONFIG)[-1]["body"].get("node_key") in server.keys,
+                     timeout=20, what="a config request with the new key")
+            check(server.seen(CONFIG)[-1]["body"]["node_key"] != first, "a new node key")
+            check("node key is invalid" in d.log_text(), "the log says why")
+    finally:
+        server.stop()
+
+
+def test_sighup_fetches_and_bad_config_keeps_running():
+    server = FleetServer(CERTS, SECRET)
+    server.config = {"schedule": QUERY}
+    try:
+        with Daemon(*fleet_flags(server)) as d:
+            wait_results(d)
+            # Invalid (no interval): refused, the running schedule stays.
+            server.config = {"schedule": {"broken": {"query": "SELECT 1"}}}
+            d.proc.send_signal(signal.SIGHUP)
+            wait_for(lambda: "the running config stays" in d.log_text(), timeout=20,
+                     what="the invalid config refused")
+            check("has no \"interval\"" in d.log_text(), "the log says what is wrong")
+            before = len(d.results("fleet_q"))
+            wait_for(lambda: len(d.results("fleet_q")) > before, timeout=20,
+                     what="the running schedule to go on")
+            # A valid one replaces it at the next SIGHUP.
+            server.config = {"schedule": {"fleet_q2": {"query": "SELECT 2 AS two",
+                                                       "interval": 1, "snapshot": True}}}
+            d.proc.send_signal(signal.SIGHUP)
+            wait_for(lambda: d.results("fleet_q2"), timeout=20, what="the new config's query")
+            check_eq(len(server.seen(ENROLL)), 1, "one enrollment for all three fetches")
+    finally:
+        server.stop()
+
+
+def test_secret_env_identifier_and_gzip():
+    server = FleetServer(CERTS, SECRET)
+    server.config = {"schedule": QUERY}
+    os.environ["SYSQ_TEST_ENROLL_SECRET"] = SECRET
+    try:
+        with Daemon(*fleet_flags(server, "--enroll_secret_env=SYSQ_TEST_ENROLL_SECRET",
+                                 "--host_identifier=specified",
+                                 "--specified_identifier=fleet-host-7",
+                                 "--tls_accept_gzip", secret="")) as d:
+            wait_results(d)  # the config came gzip-compressed
+            enroll = server.seen(ENROLL)[0]
+            check_eq(enroll["body"]["host_identifier"], "fleet-host-7", "host_identifier")
+            check("gzip" in server.seen(CONFIG)[0]["headers"].get("Accept-Encoding", ""),
+                  "the config request accepts gzip")
+            check_eq(d.results("fleet_q")[0]["hostIdentifier"], "fleet-host-7",
+                     "results carry the same identifier")
+    finally:
+        del os.environ["SYSQ_TEST_ENROLL_SECRET"]
+        server.stop()
+
+
+def test_disable_enrollment_with_client_cert():
+    server = FleetServer(CERTS, SECRET, require_client_cert=True, no_auth=True)
+    server.config = {"schedule": QUERY}
+    try:
+        with Daemon(*fleet_flags(server, "--disable_enrollment",
+                                 f"--tls_client_cert={CERTS['client']}",
+                                 f"--tls_client_key={CERTS['client_key']}", secret="")) as d:
+            wait_results(d)
+            check_eq(server.seen(ENROLL), [], "no enrollment")
+            cfg = server.seen(CONFIG)[0]
+            check("node_key" not in cfg["body"] and "Authorization" not in cfg["headers"],
+                  "no node key is sent")
+    finally:
+        server.stop()
+
+
+def refused(server, *extra, ca=None, what):
+    with Daemon(*fleet_flags(server, "--tls_enroll_max_attempts=1",
+                             "--config_tls_max_attempts=1", *extra, ca=ca)) as d:
+        wait_for(lambda: "enrollment failed" in d.log_text(), timeout=20, what=what)
+        check_eq(server.seen(ENROLL), [], f"{what}: no request reached the server")
+        return d.log_text()
+
+
+def test_tls_refusals():
+    server = FleetServer(CERTS, SECRET)
+    try:
+        log = refused(server, ca=CERTS["other_ca"], what="an untrusted server certificate")
+        check("certificate" in log, f"the error names the certificate: {log}")
+    finally:
+        server.stop()
+    server = FleetServer(CERTS, SECRET, cert="wrong_name")
+    try:
+        log = refused(server, what="a certificate for another host name")
+        check("localhost" in log or "name" in log, f"the error names the host: {log}")
+    finally:
+        server.stop()
+    server = FleetServer(CERTS, SECRET, tls11=True)
+    try:
+        # The same server answers a client that allows TLS 1.1, so the
+        # refusal below is sysq's minimum version, not a broken server.
+        r = subprocess.run(["curl", "-sS", "--tlsv1.1", "--tls-max", "1.1", "--ciphers",
+                            "DEFAULT@SECLEVEL=0", "--cacert", CERTS["ca"], "-d", "{}",
+                            f"https://{server.hostname}{ENROLL}"], capture_output=True)
+        check(b"enroll failed" in r.stdout, f"a TLS 1.1 client gets an answer: {r}")
+        server.requests.clear()
+        refused(server, what="a server that speaks only TLS 1.1")
+    finally:
+        server.stop()
+
+
+def test_mutual_tls():
+    server = FleetServer(CERTS, SECRET, require_client_cert=True)
+    try:
+        refused(server, what="a server that needs a client certificate")
+        with Daemon(*fleet_flags(server, f"--tls_client_cert={CERTS['client']}",
+                                 f"--tls_client_key={CERTS['client_key']}")) as d:
+            wait_for(lambda: server.seen(CONFIG), timeout=20, what="mTLS enrollment")
+            check_eq(len(server.seen(ENROLL)), 1, "one enrollment over mTLS")
+            d.shell("SELECT 1")
+    finally:
+        server.stop()
+
+
+def test_osquery_flagfile_for_fleet():
+    """A flagfile written for osquery and a Fleet server starts sysq
+    unchanged: what is built works, the rest is named in one warning."""
+    server = FleetServer(CERTS, SECRET)
+    server.config = {"schedule": QUERY}
+    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    flagfile = os.path.join(tmp, "osquery.flags")
+    with open(flagfile, "w") as f:
+        f.write("\n".join([
+            f"--enroll_secret_path={secret_file()}", f"--tls_server_certs={CERTS['ca']}",
+            f"--tls_hostname={server.hostname}", "--host_identifier=instance",
+            "--enroll_tls_endpoint=/api/osquery/enroll", "--config_plugin=tls",
+            "--config_tls_endpoint=/api/osquery/config", "--config_refresh=10",
+            "--disable_distributed=false", "--distributed_plugin=tls",
+            "--distributed_interval=10", "--distributed_tls_max_attempts=3",
+            "--distributed_tls_read_endpoint=/api/osquery/distributed/read",
+            "--distributed_tls_write_endpoint=/api/osquery/distributed/write",
+            "--logger_plugin=tls", "--logger_tls_endpoint=/api/osquery/log",
+            "--logger_tls_period=10", "--disable_carver=false",
+            "--carver_start_endpoint=/api/osquery/carve/begin",
+            "--carver_continue_endpoint=/api/osquery/carve/block",
+            "--carver_block_size=2000000", "--tls_session_timeout=3600", ""]))
+    # The last --flagfile wins over the harness's empty one.
+    d = Daemon(f"--flagfile={flagfile}", "--disable_audit", tmp=tmp)
+    try:
+        with d:
+            wait_results(d)
+            warnings = [line for line in d.log_text().splitlines()
+                        if "not supported yet" in line]
+            check_eq(len(warnings), 1, f"one warning: {warnings}")
+            for name in ("logger_plugin=tls", "disable_distributed", "distributed_interval",
+                         "logger_tls_endpoint", "disable_carver", "carver_block_size"):
+                check(name in warnings[0], f"the warning names {name}: {warnings[0]}")
+            instance = d.query("SELECT instance_id FROM osquery_info")[0]["instance_id"]
+            check_eq(server.seen(ENROLL)[0]["body"]["host_identifier"], instance,
+                     "--host_identifier=instance enrolls with osquery_info.instance_id")
+    finally:
+        server.stop()
+
+
+def test_flags_checked():
+    d = Daemon("--disable_audit", "--config_plugin=tls", "--tls_hostname=localhost:1")
+    d.start(wait=False)
+    check_eq(d.proc.wait(timeout=15), 2, "exit status without the endpoints")
+    check("--config_plugin=tls needs --config_tls_endpoint" in d.log_text(), d.log_text())
+    # --config_check validates the fleet flags and the saved config alone.
+    r = run([SYSQ, "daemon", "--flagfile=", "--config_check", "--config_plugin=tls",
+             "--tls_hostname=localhost:1", "--config_tls_endpoint=/config",
+             "--enroll_tls_endpoint=/enroll", "--enroll_secret_env=X",
+             f"--database_path={d.db}"])
+    check_eq(r.returncode, 0, f"--config_check: {r.stderr.decode()}")
+    check(b"the config the fleet server last sent" in r.stdout, r.stdout.decode())
+
+
+if __name__ == "__main__":
+    main([test_host_tables, test_flags_checked, test_osquery_flagfile_for_fleet,
+          test_enroll_config_and_restart,
+          test_wrong_secret_backoff, test_secret_file_permissions, test_node_invalid_reenrolls,
+          test_sighup_fetches_and_bad_config_keeps_running, test_secret_env_identifier_and_gzip,
+          test_disable_enrollment_with_client_cert, test_tls_refusals, test_mutual_tls])
