@@ -30,7 +30,8 @@
 	X(filtered_dedup, "BPF: repeats dropped in the kernel within dedup_window_ms")            \
 	X(lost_ringbuf, "BPF: events lost because the ring buffer was full")                      \
 	X(lost_bpf_missed, "BPF: syscall exits (or execs) not examined because the program was already running on that CPU") \
-	X(lost_pending, "BPF: calls lost because their record found no socket storage to wait in for the result")
+	X(lost_pending, "BPF: calls lost because their record found no socket storage to wait in for the result") \
+	X(filtered_thread, "Fork and exit events of threads, left out (see audit_allow_thread_process_events)")
 
 enum counter_id {
 #define X(name, desc) COUNTER_##name,

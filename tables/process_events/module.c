@@ -33,11 +33,39 @@ static const struct table_def process_events_def = {
 	.before_store = process_events_file_times,
 };
 
+/* Any of the lifecycle switches asks for the table on its own. */
+static bool lifecycle_enabled(const struct sysq_flags *flags)
+{
+	return flags->audit_allow_fork_process_events || flags->audit_allow_kill_process_events ||
+	       flags->audit_allow_exit_process_events;
+}
+
 /* Audit's switch, as in osquery; or BPF required outright. */
 static bool process_events_enabled(const struct sysq_flags *flags)
 {
 	return flags->audit_allow_process_events ||
-	       strcmp(flags->enable_bpf_process_events, "true") == 0;
+	       strcmp(flags->enable_bpf_process_events, "true") == 0 || lifecycle_enabled(flags);
+}
+
+/* The rules of the lifecycle calls each flag allows: each is a syscall
+ * rule like exec's, so it puts every syscall on audit's slow path. */
+static void lifecycle_syscalls(const struct sysq_flags *flags, bool want[AUDIT_SYSCALL_COUNT])
+{
+	if (flags->audit_allow_fork_process_events) {
+		want[AUDIT_SYSCALL_fork] = true;
+		want[AUDIT_SYSCALL_vfork] = true;
+		want[AUDIT_SYSCALL_clone] = true;
+		want[AUDIT_SYSCALL_clone3] = true;
+	}
+	if (flags->audit_allow_kill_process_events) {
+		want[AUDIT_SYSCALL_kill] = true;
+		want[AUDIT_SYSCALL_tkill] = true;
+		want[AUDIT_SYSCALL_tgkill] = true;
+	}
+	if (flags->audit_allow_exit_process_events) {
+		want[AUDIT_SYSCALL_exit] = true;
+		want[AUDIT_SYSCALL_exit_group] = true;
+	}
 }
 
 /* With BPF feeding the table, audit exec rules would only duplicate its
@@ -48,6 +76,9 @@ static void process_events_syscalls(const struct sysq_flags *flags,
 				    bool want[AUDIT_SYSCALL_COUNT])
 {
 	if (running[PUBLISHER_BPF_EXEC] && !flags->audit_keep_exec_rules)
+		return;
+	lifecycle_syscalls(flags, want);
+	if (!flags->audit_allow_process_events && !running[PUBLISHER_BPF_EXEC])
 		return;
 	want[AUDIT_SYSCALL_execve] = true;
 	want[AUDIT_SYSCALL_execveat] = true;
