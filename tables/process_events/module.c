@@ -1,4 +1,5 @@
-/* process_events: one row per successful execve or execveat.
+/* process_events: one row per successful execve or execveat, and with
+ * the lifecycle flags one per fork, exit and kill (audit.c, bpf.c).
  *
  * Example:
  *   SELECT pid, parent, path, cmdline, cwd FROM process_events
@@ -24,8 +25,9 @@ static const struct column_def process_events_columns[] = {
 
 static const struct table_def process_events_def = {
 	.name = "process_events",
-	.description = "Process executions (execve, execveat) recorded by the kernel audit "
-		       "subsystem or the exec BPF program",
+	.description = "Process executions (execve, execveat), and with the lifecycle flags "
+		       "forks, exits and kills, recorded by the kernel audit subsystem or the "
+		       "exec BPF program",
 	.columns = process_events_columns,
 	.ncolumns = PE_COUNT,
 	.time_column = PE_time,

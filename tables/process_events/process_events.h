@@ -57,7 +57,8 @@ struct bpf_exec;
 	X(cgroup_id, INTEGER, true, "ID of the process's cgroup v2 (BPF rows)")                      \
 	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live") \
 	X(target_pid, INTEGER, true,                                                               \
-	  "kill rows: the pid kill named (negative: a process group), tkill's and tgkill's thread") \
+	  "kill rows: the process kill signalled, or the thread tkill or tgkill did (audit: the "  \
+	  "argument as given, 0 or negative for a process group)")                                 \
 	X(signal, INTEGER, true, "kill rows: the signal sent")                                     \
 	X(exit_code, INTEGER, true, "exit rows: the status passed to exit or exit_group, 0-255")
 

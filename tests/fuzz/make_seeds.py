@@ -338,9 +338,43 @@ def bpf_records():
     write(h, "short_record", sock_event(1, 2, sockaddr=sin)[:100])
 
 
+# struct sysq_exec_event and struct sysq_life_event
+# (bpf/include/sysq_exec_event.h): version 2, then the kind.
+EXEC_EVENT = struct.Struct("<HHIQQq17IHHHH16s4x")
+LIFE_EVENT = struct.Struct("<HHIQQq11IiiiII16s")
+
+
+def exec_event(args=b"true\0a b\0", path=b"/usr/bin/true", cwd=b"/tmp", flags=0x08,
+               nr=59):
+    size = EXEC_EVENT.size + len(args) + len(path) + len(cwd)
+    return EXEC_EVENT.pack(2, 1, size, 123456789, 42, nr, 100, 100, 1, 4294967295, 0, 0, 0,
+                           0, 0, 0, 0, 0, 0o100755, 0, 0, args.count(b"\0"), len(args),
+                           len(path), len(cwd), flags, 0, b"true") + args + path + cwd
+
+
+def life_event(kind, nr, target=0, sig=0, code=0, flags=0):
+    return LIFE_EVENT.pack(2, kind, LIFE_EVENT.size, 123456789, 42, nr, 200, 100,
+                           4294967295, 0, 0, 0, 0, 0, 0, 0, 0, target, sig, code, flags, 0,
+                           b"sh")
+
+
+def exec_records():
+    h = "fuzz_exec_record"
+    write(h, "exec", exec_event())
+    write(h, "execveat_fd", exec_event(flags=0x48))
+    write(h, "exec_cut_args", exec_event(args=b"true\0cut", flags=0x01))
+    write(h, "fork_clone3", life_event(2, 435))
+    write(h, "fork_compat", life_event(2, 2, flags=1))
+    write(h, "exit_group", life_event(3, 231, code=14))
+    write(h, "kill", life_event(4, 62, target=300, sig=15))
+    write(h, "tgkill", life_event(4, 234, target=301, sig=2))
+    write(h, "kill_other_call", life_event(4, 57, target=300, sig=9))
+    write(h, "short_life", life_event(2, 57)[:100])
+
+
 def main():
     for harness in ("fuzz_record", "fuzz_event", "fuzz_flagfile", "fuzz_wire", "fuzz_rule",
-                    "fuzz_config", "fuzz_bpf_record"):
+                    "fuzz_config", "fuzz_bpf_record", "fuzz_exec_record"):
         clear(harness)
     records()
     events()
@@ -349,6 +383,7 @@ def main():
     rules()
     configs()
     bpf_records()
+    exec_records()
 
 
 if __name__ == "__main__":

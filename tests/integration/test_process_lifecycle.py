@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from sysqtest import (SYSQ, Daemon, audit_rules, check, check_eq, main, run,  # noqa: E402
@@ -126,6 +127,80 @@ def test_audit_rows():
     check(all("sysq" not in r for r in audit_rules()), "the rules are gone after the stop")
 
 
+def test_differential_against_audit():
+    """One daemon, both sources: the same rows, column by column."""
+    with Daemon(*LIFE, *BPF) as d:
+        w = run_workload()
+        audit = wait_rows(d, w, "audit")
+        bpf = wait_rows(d, w, "bpf")
+        check_eq(bpf, audit, "BPF rows against audit's, column by column")
+        times = d.query(f"SELECT source, syscall, pid, time, uptime, cgroup_id FROM "
+                        f"process_events WHERE pid = {w['pid']} AND syscall = 'exit_group'")
+        by = {r["source"]: r for r in times}
+        check(abs(int(by["bpf"]["time"]) - int(by["audit"]["time"])) <= 1,
+              f"time within a second: {times}")
+        check(by["audit"]["cgroup_id"] is None and int(by["bpf"]["cgroup_id"]) > 0,
+              f"cgroup_id on BPF rows only: {times}")
+        pub = d.counters("bpfexecpublisher")
+        check_eq(pub["drop_malformed"], "0", "no malformed record")
+        check(int(pub["filtered_thread"]) >= 1, f"the thread's fork counted in the kernel: {pub}")
+
+
+def test_bpf_only():
+    """Without the keep flag, BPF alone: no audit lifecycle rule, and the
+    rows are BPF's."""
+    with Daemon(*LIFE, "--enable_bpf_process_events=true") as d:
+        rules = " ".join(audit_rules())
+        for call in ("clone", "kill", "exit_group"):
+            check(not re.search(rf"\b{call}\b", rules), f"no audit {call} rule: {rules}")
+        w = run_workload()
+        wait_rows(d, w, "bpf")
+        check_eq(d.query(f"SELECT 1 FROM process_events WHERE source = 'audit' AND "
+                         f"parent = {w['pid']}"), [], "no audit rows")
+
+
+# What each source can lose, in sysq_events: the publisher's counters, and
+# the table's (shared by both sources).
+AUDIT_LOSSES = ("lost_kernel", "lost_enobufs", "drop_incomplete", "drop_malformed")
+BPF_LOSSES = ("lost_ringbuf", "lost_bpf_missed", "drop_malformed")
+TABLE_LOSSES = ("drop_queue_full", "drop_write_error", "evicted")
+
+
+def losses(d, publisher, names):
+    c = d.counters(publisher)
+    table = d.counters("process_events")
+    return sum(int(c[n]) for n in names) + sum(int(table[n]) for n in TABLE_LOSSES)
+
+
+def test_fork_storm():
+    """10 s of fork and exit on one core, audit and BPF both on: from each
+    source every fork is a stored row or counted as lost."""
+    start = time.monotonic()
+    with Daemon("--audit_allow_process_events=false", "--audit_allow_fork_process_events=true",
+                "--events_max=1000000", *BPF) as d:
+        before = {"audit": losses(d, "auditeventpublisher", AUDIT_LOSSES),
+                  "bpf": losses(d, "bpfexecpublisher", BPF_LOSSES)}
+        out = subprocess.run(["taskset", "-c", "0", LIFE_HELPER, "--storm", "10"],
+                             capture_output=True, timeout=40)
+        check(out.returncode == 0, f"storm failed: {out.stderr.decode()}")
+        storm = json.loads(out.stdout)
+        check(storm["forks"] > 100, f"the storm forked: {storm}")
+
+        def accounted(source, publisher, names):
+            stored = int(d.query(f"SELECT count(*) AS n FROM process_events WHERE source = "
+                                 f"'{source}' AND syscall = 'fork' AND "
+                                 f"parent = {storm['pid']}")[0]["n"])
+            lost = losses(d, publisher, names) - before[source]
+            return (stored, lost) if stored + lost >= storm["forks"] else None
+        for source, publisher, names in (("audit", "auditeventpublisher", AUDIT_LOSSES),
+                                         ("bpf", "bpfexecpublisher", BPF_LOSSES)):
+            stored, lost = wait_for(lambda: accounted(source, publisher, names), timeout=30,
+                                    interval=0.5, what=f"{source}: every fork stored or lost")
+            check(stored <= storm["forks"], f"{source}: {stored} rows for {storm['forks']} forks")
+            print(f"{source}: {storm['forks']} forks, {stored} rows, {lost} counted lost")
+    check(time.monotonic() - start < 60, "the storm test stays within a minute")
+
+
 def test_no_flags_no_rules():
     with Daemon("--audit_allow_process_events=true") as d:
         rules = " ".join(audit_rules())
@@ -141,4 +216,5 @@ def test_no_flags_no_rules():
 
 
 if __name__ == "__main__":
-    main([test_audit_rows, test_no_flags_no_rules])
+    main([test_audit_rows, test_differential_against_audit, test_bpf_only,
+          test_fork_storm, test_no_flags_no_rules])
