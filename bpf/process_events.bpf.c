@@ -436,7 +436,8 @@ int BPF_PROG(sysq_fork, struct task_struct *parent, struct task_struct *child)
 	}
 	life_ids(&e, SYSQ_KIND_FORK);
 	e.syscall_nr = nr;
-	e.pid = child->tgid;
+	/* What the call returned: the new process's id, or a thread's. */
+	e.pid = child->pid;
 	e.ppid = parent->tgid;
 	life_output(&e);
 	return 0;

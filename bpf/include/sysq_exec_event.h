@@ -85,7 +85,7 @@ struct sysq_life_event {
 	__u64 boot_ns;
 	__u64 cgroup_id;
 	__s64 syscall_nr; /* orig_ax of the caller's user registers */
-	__u32 pid;	  /* fork: the child's thread group id; else the caller's */
+	__u32 pid;	  /* fork: the child's id (a thread's with threads); else the caller's */
 	__u32 ppid;	  /* fork: the caller's thread group id; else its parent's */
 	__u32 auid;
 	__u32 uid, euid, suid, fsuid;

@@ -146,6 +146,26 @@ def test_differential_against_audit():
         check(int(pub["filtered_thread"]) >= 1, f"the thread's fork counted in the kernel: {pub}")
 
 
+def test_threads_when_asked():
+    """--audit_allow_thread_process_events: the thread's clone3 (pid = the
+    thread's id) and its exit (pid = its process) from both sources."""
+    with Daemon(*LIFE, *BPF, "--audit_allow_thread_process_events=true") as d:
+        w = run_workload()
+        me, tid = w["pid"], w["thread"]
+        want = [{"syscall": "clone3", "pid": str(tid), "parent": str(me), "exit_code": None},
+                {"syscall": "exit", "pid": str(me), "parent": str(os.getpid()),
+                 "exit_code": "0"}]
+        for source in ("audit", "bpf"):
+            def rows():
+                got = d.query(f"SELECT syscall, pid, parent, exit_code FROM process_events "
+                              f"WHERE source = '{source}' AND ((syscall = 'clone3' AND "
+                              f"pid = {tid}) OR (syscall = 'exit' AND pid = {me}))"
+                              " ORDER BY syscall")
+                return got if len(got) >= 2 else None
+            check_eq(wait_for(rows, timeout=15, what=f"{source}: the thread's rows"), want,
+                     f"{source}: the thread's rows")
+
+
 def test_bpf_only():
     """Without the keep flag, BPF alone: no audit lifecycle rule, and the
     rows are BPF's."""
@@ -216,5 +236,5 @@ def test_no_flags_no_rules():
 
 
 if __name__ == "__main__":
-    main([test_audit_rows, test_differential_against_audit, test_bpf_only,
-          test_fork_storm, test_no_flags_no_rules])
+    main([test_audit_rows, test_differential_against_audit, test_threads_when_asked,
+          test_bpf_only, test_fork_storm, test_no_flags_no_rules])
