@@ -211,8 +211,12 @@ static bool creates_thread(const struct table_ctx *tc, const struct audit_record
 static bool fork_row(struct subscriber *sub, const struct table_ctx *tc,
 		     const struct audit_record *sc, const struct syscall_info *si, struct row *row)
 {
-	if (!si->success || !si->has_exit || si->exit <= 0)
+	if (!si->success)
 		return false;
+	if (!si->has_exit || si->exit <= 0) {
+		counter_add(&sub->counters, COUNTER_drop_malformed, 1);
+		return false;
+	}
 	if (!tc->flags->audit_allow_thread_process_events && creates_thread(tc, sc, si)) {
 		counter_add(&sub->counters, COUNTER_filtered_thread, 1);
 		return false;
@@ -223,16 +227,20 @@ static bool fork_row(struct subscriber *sub, const struct table_ctx *tc,
 }
 
 /* A kill row: the target is the pid argument (tgkill's thread is its
- * second), as a signed int, the signal the one after. */
-static bool kill_row(const struct audit_record *sc, const struct syscall_info *si,
-		     struct row *row)
+ * second), as a signed int, the signal the one after. A record without
+ * them is malformed, and counted. */
+static bool kill_row(struct subscriber *sub, const struct audit_record *sc,
+		     const struct syscall_info *si, struct row *row)
 {
 	bool tg = si->which == AUDIT_SYSCALL_tgkill;
 	uint64_t target, sig;
 
-	if (!si->success || sc_arg(sc, tg ? "a1" : "a0", &target) < 0 ||
-	    sc_arg(sc, tg ? "a2" : "a1", &sig) < 0)
+	if (!si->success)
 		return false;
+	if (sc_arg(sc, tg ? "a1" : "a0", &target) < 0 || sc_arg(sc, tg ? "a2" : "a1", &sig) < 0) {
+		counter_add(&sub->counters, COUNTER_drop_malformed, 1);
+		return false;
+	}
 	row_set_int(row, PE_target_pid, (int32_t)(uint32_t)target);
 	row_set_int(row, PE_signal, (int32_t)(uint32_t)sig);
 	return true;
@@ -248,8 +256,10 @@ static bool exit_row(struct subscriber *sub, const struct table_ctx *tc,
 {
 	uint64_t status;
 
-	if (sc_arg(sc, "a0", &status) < 0)
+	if (sc_arg(sc, "a0", &status) < 0) {
+		counter_add(&sub->counters, COUNTER_drop_malformed, 1);
 		return false;
+	}
 	if (si->which == AUDIT_SYSCALL_exit && !tc->flags->audit_allow_thread_process_events &&
 	    tc->live_lookup && process_runs(si->pid)) {
 		counter_add(&sub->counters, COUNTER_filtered_thread, 1);
@@ -291,7 +301,7 @@ static bool fill_life(struct subscriber *sub, const struct table_ctx *tc,
 	if (kind == LIFE_FORK)
 		return fork_row(sub, tc, sc, si, row);
 	audit_row_ints(row, sc, caller, 2);
-	return kind == LIFE_KILL ? kill_row(sc, si, row) : exit_row(sub, tc, sc, si, row);
+	return kind == LIFE_KILL ? kill_row(sub, sc, si, row) : exit_row(sub, tc, sc, si, row);
 }
 
 bool process_events_audit_lifecycle(struct subscriber *sub, const struct table_ctx *tc,

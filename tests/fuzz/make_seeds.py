@@ -142,6 +142,11 @@ def events():
     unk = [re.sub(rb"^type=(PATH|BPRM_FCAPS) ", lambda m: b"type=UNKNOWN[%d] " %
                   TYPES[m.group(1).decode()], l) for l in special]
     write(h, "unknown_types", b"\n".join(unk) + b"\n")
+    # A real capture of sysq-test-life with the fork, kill and exit rules:
+    # fork, vfork, clone, clone3 (one a thread's), exit, exit_group, kill,
+    # tkill and tgkill (with its OBJ_PID record).
+    with open(os.path.join(HERE, "captures", "lifecycle.log"), "rb") as f:
+        write(h, "lifecycle", f.read())
 
 
 def flagfiles():
