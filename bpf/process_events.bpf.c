@@ -9,10 +9,19 @@
  * task's user registers, and the file the caller named. The user's
  * filters (process names, executable path prefixes) run before the
  * arguments are read, and each drop is counted. Records go to a ring
- * buffer of their own, each with only the bytes it uses. */
+ * buffer of their own, each with only the bytes it uses.
+ *
+ * Three more programs, loaded only when the agent asks for lifecycle
+ * rows, write a small fixed record each (struct sysq_life_event): the
+ * scheduler's fork and exit tracepoints and signal generation. They fire
+ * for those events only, never on another syscall; each keeps an event
+ * only when the caller's user registers name the syscall that made it
+ * (fork, vfork, clone, clone3; exit, exit_group; kill, tkill, tgkill), as
+ * audit sees only those calls. */
 #include "sysq_core.h"
 #include "sysq_exec_event.h"
 #include "sysq_path.h"
+#include "sysq_syscalls.h"
 
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
@@ -46,6 +55,12 @@ struct fs_struct___exec {
 
 struct task_struct___exec {
 	struct fs_struct___exec *fs;
+};
+
+struct kernel_siginfo___exec {
+	int si_signo;
+	int si_errno;
+	int si_code;
 };
 
 struct inode___exec {
@@ -285,6 +300,7 @@ static __always_inline void read_task(struct sysq_exec_event *e, struct task_str
 				      __u32 old_pid, struct linux_binprm___exec *bprm)
 {
 	e->version = SYSQ_EXEC_EVENT_VERSION;
+	e->kind = SYSQ_KIND_EXEC;
 	e->boot_ns = bpf_ktime_get_boot_ns();
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	e->pid = BPF_CORE_READ(task, tgid);
@@ -331,6 +347,158 @@ int BPF_PROG(sysq_exec, struct task_struct *task, int old_pid, struct linux_binp
 	s->rec.size = size;
 	if (bpf_ringbuf_output(&exec_events, &s->rec, size, 0))
 		count(SYSQ_EXEC_CNT_RINGBUF_FULL);
+	return 0;
+}
+
+/* The lifecycle syscalls' numbers on the 64-bit and 32-bit ABIs. */
+enum {
+#define X(name, x86_64, i386, aarch64, arm, ppc64, s390x) NR64_##name = x86_64, NR32_##name = i386,
+	SYSQ_AUDIT_SYSCALLS(X)
+#undef X
+};
+
+/* si_code of a signal kill sent (SI_USER) and of one tkill or tgkill
+ * sent (SI_TKILL). */
+#define SYSQ_SI_USER 0
+#define SYSQ_SI_TKILL (-6)
+
+/* The syscall the current task is in, from its user registers, and
+ * whether it is a 32-bit one. */
+static __always_inline __s64 current_syscall(__u32 *flags)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+	struct pt_regs___sysq *regs = (struct pt_regs___sysq *)bpf_task_pt_regs(task);
+
+	if (bpf_core_field_exists(task->thread_info) &&
+	    (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT))
+		*flags |= SYSQ_LIFE_COMPAT;
+	return (__s64)BPF_CORE_READ(regs, orig_ax);
+}
+
+static __always_inline bool is_call(__s64 nr, __u32 flags, int nr64, int nr32)
+{
+	return nr == ((flags & SYSQ_LIFE_COMPAT) ? nr32 : nr64);
+}
+
+/* The current task's ids, as audit logs the caller's. */
+static __always_inline void life_ids(struct sysq_life_event *e, __u32 kind)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+	struct sysq_exec_event ids = {};
+
+	read_creds(&ids, task);
+	e->version = SYSQ_EXEC_EVENT_VERSION;
+	e->kind = kind;
+	e->size = sizeof(*e);
+	e->boot_ns = bpf_ktime_get_boot_ns();
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->pid = BPF_CORE_READ(task, tgid);
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->auid = ids.auid;
+	e->uid = ids.uid;
+	e->euid = ids.euid;
+	e->suid = ids.suid;
+	e->fsuid = ids.fsuid;
+	e->gid = ids.gid;
+	e->egid = ids.egid;
+	e->sgid = ids.sgid;
+	e->fsgid = ids.fsgid;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+static __always_inline void life_output(struct sysq_life_event *e)
+{
+	if (bpf_ringbuf_output(&exec_events, e, sizeof(*e), 0))
+		count(SYSQ_EXEC_CNT_RINGBUF_FULL);
+}
+
+static __always_inline bool is_fork(__s64 nr, __u32 flags)
+{
+	return is_call(nr, flags, NR64_fork, NR32_fork) ||
+	       is_call(nr, flags, NR64_vfork, NR32_vfork) ||
+	       is_call(nr, flags, NR64_clone, NR32_clone) ||
+	       is_call(nr, flags, NR64_clone3, NR32_clone3);
+}
+
+/* Runs in the caller, once the child exists. A kernel thread's fork (its
+ * registers hold no syscall) and a thread, unless asked for, are left out. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sysq_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct sysq_life_event e = {};
+	__s64 nr = current_syscall(&e.flags);
+
+	if (!is_fork(nr, e.flags))
+		return 0;
+	if (child->pid != child->tgid && !(cfg.lifecycle & SYSQ_LIFE_THREADS)) {
+		count(SYSQ_EXEC_CNT_FILTER_THREAD);
+		return 0;
+	}
+	life_ids(&e, SYSQ_KIND_FORK);
+	e.syscall_nr = nr;
+	/* What the call returned: the new process's id, or a thread's. */
+	e.pid = child->pid;
+	e.ppid = parent->tgid;
+	life_output(&e);
+	return 0;
+}
+
+/* Runs in the exiting task. Only an exit the task asked for by syscall:
+ * exit_group, or exit when it ends the process (group_dead) or threads
+ * are asked for. A task killed by a signal, or zapped by another
+ * thread's exit_group, is in another syscall or none. The status is the
+ * syscall's first argument, as audit's a0. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sysq_exit, struct task_struct *task, bool group_dead)
+{
+	struct sysq_life_event e = {};
+	__s64 nr = current_syscall(&e.flags);
+	struct pt_regs___sysq *regs;
+
+	if (is_call(nr, e.flags, NR64_exit, NR32_exit)) {
+		if (!group_dead && !(cfg.lifecycle & SYSQ_LIFE_THREADS)) {
+			count(SYSQ_EXEC_CNT_FILTER_THREAD);
+			return 0;
+		}
+	} else if (!is_call(nr, e.flags, NR64_exit_group, NR32_exit_group)) {
+		return 0;
+	}
+	life_ids(&e, SYSQ_KIND_EXIT);
+	regs = (struct pt_regs___sysq *)bpf_task_pt_regs(task);
+	e.syscall_nr = nr;
+	e.exit_code = (__s32)(BPF_CORE_READ(regs, di) & 0xff);
+	life_output(&e);
+	return 0;
+}
+
+/* Runs in the sender for each signal generated. Only a signal kill,
+ * tkill or tgkill sent: its si_code says a user sent it, and the
+ * sender's registers name the call (not pidfd_send_signal or
+ * rt_sigqueueinfo). SEND_SIG_NOINFO and SEND_SIG_PRIV (0 and 1) are not
+ * pointers. */
+SEC("tp_btf/signal_generate")
+int BPF_PROG(sysq_kill, int sig, struct kernel_siginfo___exec *info, struct task_struct *task,
+	     int group, int result)
+{
+	struct sysq_life_event e = {};
+	__s64 nr;
+	int code;
+
+	if ((unsigned long)info <= 1)
+		return 0;
+	code = BPF_CORE_READ(info, si_code);
+	if (code != SYSQ_SI_USER && code != SYSQ_SI_TKILL)
+		return 0;
+	nr = current_syscall(&e.flags);
+	if (!is_call(nr, e.flags, NR64_kill, NR32_kill) &&
+	    !is_call(nr, e.flags, NR64_tkill, NR32_tkill) &&
+	    !is_call(nr, e.flags, NR64_tgkill, NR32_tgkill))
+		return 0;
+	life_ids(&e, SYSQ_KIND_KILL);
+	e.syscall_nr = nr;
+	e.target_pid = code == SYSQ_SI_TKILL ? task->pid : task->tgid;
+	e.signal = sig;
+	life_output(&e);
 	return 0;
 }
 

@@ -37,6 +37,7 @@ static const enum counter_id counter_ids[EXEC_BPF_COUNTERS] = {
 	[SYSQ_EXEC_CNT_FILTER_PROCESS] = COUNTER_filtered_process,
 	[SYSQ_EXEC_CNT_FILTER_PATH] = COUNTER_filtered_exec_path,
 	[SYSQ_EXEC_CNT_RINGBUF_FULL] = COUNTER_lost_ringbuf,
+	[SYSQ_EXEC_CNT_FILTER_THREAD] = COUNTER_filtered_thread,
 	[SYSQ_EXEC_CNT_COUNT] = COUNTER_lost_bpf_missed,
 };
 
@@ -107,6 +108,11 @@ static void configure(struct exec_bpf *eb, const struct exec_bpf_options *opt)
 	uint64_t ring = bpf_util_ring_size(opt->ring_size < MIN_RING ? MIN_RING : opt->ring_size);
 
 	eb->skel->rodata->cfg.filters = filter_bits(opt->filters);
+	eb->skel->rodata->cfg.lifecycle = opt->threads ? SYSQ_LIFE_THREADS : 0;
+	/* A hook not asked for is neither loaded nor attached. */
+	bpf_program__set_autoload(eb->skel->progs.sysq_fork, opt->fork);
+	bpf_program__set_autoload(eb->skel->progs.sysq_exit, opt->exit);
+	bpf_program__set_autoload(eb->skel->progs.sysq_kill, opt->kill);
 	bpf_map__set_max_entries(eb->skel->maps.exec_events, (uint32_t)ring);
 	bpf_map__set_max_entries(eb->skel->maps.scratch, (uint32_t)eb->ncpus);
 }
@@ -136,7 +142,7 @@ int exec_bpf_open(const struct exec_bpf_options *opt, struct exec_bpf **out, cha
 		return fail(eb, err, rc, "writing bpf_filters into the exec maps");
 	rc = process_events__attach(eb->skel);
 	if (rc < 0)
-		return fail(eb, err, rc, "attaching to sched_process_exec");
+		return fail(eb, err, rc, "attaching the exec program and its lifecycle hooks");
 	eb->rb = ring_buffer__new(bpf_map__fd(eb->skel->maps.exec_events), on_record, eb, NULL);
 	if (!eb->rb)
 		return fail(eb, err, -errno, "opening the exec ring buffer");
@@ -151,17 +157,25 @@ int exec_bpf_poll(struct exec_bpf *eb, int timeout_ms, exec_bpf_fn fn, void *ctx
 	return ring_buffer__poll(eb->rb, timeout_ms);
 }
 
-/* Execs the kernel did not run the program for, because it was already
+/* Events the kernel did not run a program for, because it was already
  * running on that CPU (preempted, on a preemptible kernel). */
-static uint64_t recursion_misses(struct exec_bpf *eb)
+static uint64_t prog_misses(const struct bpf_program *prog)
 {
 	struct bpf_prog_info info;
 	uint32_t len = sizeof(info);
 
+	if (!bpf_program__autoload(prog))
+		return 0;
 	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(bpf_program__fd(eb->skel->progs.sysq_exec), &info, &len))
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
 		return 0;
 	return info.recursion_misses;
+}
+
+static uint64_t recursion_misses(struct exec_bpf *eb)
+{
+	return prog_misses(eb->skel->progs.sysq_exec) + prog_misses(eb->skel->progs.sysq_fork) +
+	       prog_misses(eb->skel->progs.sysq_exit) + prog_misses(eb->skel->progs.sysq_kill);
 }
 
 void exec_bpf_counters(struct exec_bpf *eb, uint64_t *out)

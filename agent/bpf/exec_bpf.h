@@ -1,7 +1,7 @@
 /* The exec BPF program, from the agent's side: load it from the embedded
  * skeleton, write the filters into its maps, attach it to
- * sched_process_exec, read its ring buffer and in-kernel counters, and
- * detach.
+ * sched_process_exec (and the fork, exit and kill hooks the options ask
+ * for), read its ring buffer and in-kernel counters, and detach.
  *
  * Used by the daemon's BPF exec publisher. Everything is released by
  * exec_bpf_close(), and the kernel drops the program with the last
@@ -14,14 +14,19 @@
 
 #include "exec_decode.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
-/* The counters map's, then the program's recursion misses. */
-#define EXEC_BPF_COUNTERS 4
+/* The counters map's, then the programs' recursion misses. */
+#define EXEC_BPF_COUNTERS 5
 
 struct exec_bpf_options {
 	const struct bpf_filters *filters; /* NULL: keep everything */
 	uint64_t ring_size;		   /* rounded up to a power of two */
+	/* The lifecycle hooks to load besides exec's: fork
+	 * (sched_process_fork), exit (sched_process_exit), kill
+	 * (signal_generate); threads keeps threads' forks and exits. */
+	bool fork, exit, kill, threads;
 };
 
 struct exec_bpf;

@@ -1,4 +1,5 @@
-/* Ring buffer record decoding for the exec BPF program. */
+/* Ring buffer record decoding for the exec BPF program: exec records,
+ * and the fork, exit and kill records of its lifecycle hooks. */
 #include "exec_decode.h"
 
 #include "sysq_exec_event.h"
@@ -86,13 +87,12 @@ static void copy_ids(const struct sysq_exec_event *e, struct bpf_exec *out)
 	out->boot_ns = e->boot_ns;
 }
 
-int exec_decode(const void *data, size_t size, struct bpf_exec *out)
+static int decode_exec(const void *data, size_t size, struct bpf_exec *out)
 {
 	const struct sysq_exec_event *e = data;
 	const char *var;
 
-	memset(out, 0, sizeof(*out));
-	if (size < sizeof(*e) || e->version != SYSQ_EXEC_EVENT_VERSION || !lengths_valid(e, size))
+	if (size < sizeof(*e) || !lengths_valid(e, size))
 		return -EINVAL;
 	var = (const char *)(e + 1);
 	if (decode_args(e, var, out) < 0)
@@ -115,6 +115,106 @@ int exec_decode(const void *data, size_t size, struct bpf_exec *out)
 	memcpy(out->comm, e->comm, SYSQ_EXEC_COMM_LEN);
 	out->comm[SYSQ_EXEC_COMM_LEN] = '\0';
 	return 0;
+}
+
+/* The lifecycle call of a record's syscall number, if it is one of its
+ * kind's calls: a number of another call (which the program does not
+ * send) gives NULL, and no row. */
+static const char *life_syscall(const struct sysq_life_event *e, enum bpf_exec_kind kind)
+{
+	static const struct {
+		enum bpf_exec_kind kind;
+		const char *name;
+		int nr64, nr32;
+	} calls[] = {
+		{BPF_EXEC_FORK, "fork", NR64_fork, NR32_fork},
+		{BPF_EXEC_FORK, "vfork", NR64_vfork, NR32_vfork},
+		{BPF_EXEC_FORK, "clone", NR64_clone, NR32_clone},
+		{BPF_EXEC_FORK, "clone3", NR64_clone3, NR32_clone3},
+		{BPF_EXEC_EXIT, "exit", NR64_exit, NR32_exit},
+		{BPF_EXEC_EXIT, "exit_group", NR64_exit_group, NR32_exit_group},
+		{BPF_EXEC_KILL, "kill", NR64_kill, NR32_kill},
+		{BPF_EXEC_KILL, "tkill", NR64_tkill, NR32_tkill},
+		{BPF_EXEC_KILL, "tgkill", NR64_tgkill, NR32_tgkill},
+	};
+	bool compat = e->flags & SYSQ_LIFE_COMPAT;
+
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		if (calls[i].kind == kind && e->syscall_nr == (compat ? calls[i].nr32 : calls[i].nr64))
+			return calls[i].name;
+	}
+	return NULL;
+}
+
+static void copy_life_ids(const struct sysq_life_event *e, struct bpf_exec *out)
+{
+	out->pid = e->pid;
+	out->old_pid = e->pid;
+	out->ppid = e->ppid;
+	out->auid = e->auid;
+	out->uid = e->uid;
+	out->euid = e->euid;
+	out->suid = e->suid;
+	out->fsuid = e->fsuid;
+	out->gid = e->gid;
+	out->egid = e->egid;
+	out->sgid = e->sgid;
+	out->fsgid = e->fsgid;
+	out->cgroup_id = e->cgroup_id;
+	out->boot_ns = e->boot_ns;
+}
+
+/* A fork, exit or kill record: a fixed size, and only the fields of its
+ * kind set. */
+static int decode_life(const void *data, size_t size, enum bpf_exec_kind kind,
+		       struct bpf_exec *out)
+{
+	const struct sysq_life_event *e = data;
+
+	if (size != sizeof(*e) || e->size != size || (e->flags & ~SYSQ_LIFE_COMPAT))
+		return -EINVAL;
+	if ((kind != BPF_EXEC_KILL && (e->target_pid || e->signal)) ||
+	    (kind != BPF_EXEC_EXIT && e->exit_code) || e->exit_code < 0 || e->exit_code > 255)
+		return -EINVAL;
+	out->kind = kind;
+	copy_life_ids(e, out);
+	out->target_pid = e->target_pid;
+	out->signal = e->signal;
+	out->exit_code = e->exit_code;
+	out->syscall = life_syscall(e, kind);
+	memcpy(out->comm, e->comm, SYSQ_EXEC_COMM_LEN);
+	out->comm[SYSQ_EXEC_COMM_LEN] = '\0';
+	return 0;
+}
+
+/* The version and kind every record starts with. */
+struct record_head {
+	uint16_t version;
+	uint16_t kind;
+};
+
+int exec_decode(const void *data, size_t size, struct bpf_exec *out)
+{
+	struct record_head h;
+
+	memset(out, 0, sizeof(*out));
+	if (size < sizeof(h))
+		return -EINVAL;
+	memcpy(&h, data, sizeof(h));
+	if (h.version != SYSQ_EXEC_EVENT_VERSION)
+		return -EINVAL;
+	switch (h.kind) {
+	case SYSQ_KIND_EXEC:
+		return decode_exec(data, size, out);
+	case SYSQ_KIND_FORK:
+		return decode_life(data, size, BPF_EXEC_FORK, out);
+	case SYSQ_KIND_EXIT:
+		return decode_life(data, size, BPF_EXEC_EXIT, out);
+	case SYSQ_KIND_KILL:
+		return decode_life(data, size, BPF_EXEC_KILL, out);
+	default:
+		return -EINVAL;
+	}
 }
 
 void exec_args_each(const struct bpf_exec *e, void (*fn)(void *ctx, const char *arg, size_t len),

@@ -52,7 +52,12 @@ static void *reader(void *arg)
 int exec_publisher_start(const struct exec_publisher_options *opt, struct publisher *pub,
 			 struct exec_publisher **ret, char **err)
 {
-	struct exec_bpf_options eopt = {.filters = opt->filters, .ring_size = opt->ring_size};
+	struct exec_bpf_options eopt = {.filters = opt->filters,
+					.ring_size = opt->ring_size,
+					.fork = opt->fork,
+					.exit = opt->exit,
+					.kill = opt->kill,
+					.threads = opt->threads};
 	struct exec_publisher *ep = xcalloc(1, sizeof(*ep));
 	int rc;
 

@@ -13,12 +13,14 @@
 #include "config/config.h"
 #include "core/pubsub.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct exec_publisher_options {
 	const struct bpf_filters *filters; /* NULL: keep everything */
 	uint64_t ring_size;		   /* bytes */
 	int flush_ms;			   /* longest wait before checking for a stop */
+	bool fork, exit, kill, threads;	   /* the lifecycle hooks (exec_bpf.h) */
 };
 
 struct exec_publisher;

@@ -399,6 +399,10 @@ static int start_bpf_exec(struct daemon *d)
 		.filters = &d->cfg.bpf_filters,
 		.ring_size = (uint64_t)d->flags.bpf_ring_buffer_size,
 		.flush_ms = (int)d->flags.bpf_flush_ms,
+		.fork = d->flags.audit_allow_fork_process_events,
+		.exit = d->flags.audit_allow_exit_process_events,
+		.kill = d->flags.audit_allow_kill_process_events,
+		.threads = d->flags.audit_allow_thread_process_events,
 	};
 	bool required = strcmp(d->flags.enable_bpf_process_events, "true") == 0;
 	char *err = NULL;

@@ -32,7 +32,8 @@
 	X(lost_bpf_missed, "BPF: syscall exits (or execs) not examined because the program was already running on that CPU") \
 	X(lost_pending, "BPF: calls lost because their record found no socket storage to wait in for the result") \
 	X(lost_bpf_busy, "BPF: socket calls lost because a program preempted on that CPU was building a record there") \
-	X(bpf_waiting, "BPF: socket calls whose record waits in socket storage for the call's result, now (not a loss; those still waiting at stop are added to lost_pending)")
+	X(bpf_waiting, "BPF: socket calls whose record waits in socket storage for the call's result, now (not a loss; those still waiting at stop are added to lost_pending)") \
+	X(filtered_thread, "Fork and exit events of threads, left out (see audit_allow_thread_process_events)")
 
 enum counter_id {
 #define X(name, desc) COUNTER_##name,

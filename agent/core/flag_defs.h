@@ -103,7 +103,17 @@
 	X(STRING, enable_bpf_process_events, "false", 0, 0,                                        \
 	  "process_events from BPF: auto (when the kernel allows), true (required) or false")      \
 	X(BOOL, audit_keep_exec_rules, "false", 0, 0,                                              \
-	  "Keep the audit execve/execveat rules while BPF feeds process_events")                   \
+	  "Keep the audit execve/execveat rules while BPF feeds process_events (and the "        \
+	  "fork, kill and exit rules the flags below allow)")                                      \
+	X(BOOL, audit_allow_fork_process_events, "false", 0, 0,                                    \
+	  "process_events rows for fork, vfork, clone and clone3 calls that create a process")    \
+	X(BOOL, audit_allow_thread_process_events, "false", 0, 0,                                     \
+	  "With the fork and exit flags, also rows for threads: clone and clone3 calls that "      \
+	  "create one (CLONE_THREAD), and exit calls that end one while its process goes on")     \
+	X(BOOL, audit_allow_kill_process_events, "false", 0, 0,                                    \
+	  "process_events rows for kill, tkill and tgkill calls: the target and signal")           \
+	X(BOOL, audit_allow_exit_process_events, "false", 0, 0,                                    \
+	  "process_events rows for exit and exit_group calls, with the exit code")                 \
 	X(INT, bpf_ring_buffer_size, "8388608", 65536, 1073741824,                                 \
 	  "Bytes of the BPF ring buffer, rounded up to a power of two")                                         \
 	X(INT, bpf_flush_ms, "100", 1, 10000,                                                      \

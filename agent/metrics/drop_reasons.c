@@ -26,4 +26,7 @@ const struct drop_reason drop_reasons[COUNTER_COUNT] = {
 	[COUNTER_lost_bpf_missed] = {"bpf_missed", PUB},
 	[COUNTER_lost_pending] = {"bpf_pending", PUB},
 	[COUNTER_lost_bpf_busy] = {"bpf_busy", PUB},
+	/* The BPF exec publisher drops threads in the kernel; process_events
+	 * drops the audit source's. */
+	[COUNTER_filtered_thread] = {"filtered_thread", PUB | TAB},
 };

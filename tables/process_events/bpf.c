@@ -10,7 +10,12 @@
  * second; mode and owner stay NULL when an interpreter ran the named file
  * (a script), as the program sees only the interpreter; and an exec no
  * syscall made (a kernel user-mode helper), which audit does not report
- * either, makes no row. BPF also fills cgroup_id. */
+ * either, makes no row. BPF also fills cgroup_id.
+ *
+ * The fork, exit and kill records (the lifecycle hooks) become rows with
+ * the same columns as audit's: the ids, syscall, and target_pid, signal
+ * or exit_code. A record whose caller was in none of the lifecycle calls
+ * (its syscall NULL) makes no row, as audit would have no record. */
 #include "process_events.h"
 
 #include "bpf/exec_decode.h"
@@ -116,6 +121,39 @@ void process_events_on_bpf(struct subscriber *sub, void *ctx, const void *event)
 
 	if (!e->syscall)
 		return;
+	if (e->kind != BPF_EXEC_EXEC) {
+		process_events_bpf_lifecycle(sub, tc, e);
+		return;
+	}
 	counter_add(&sub->counters, COUNTER_events, 1);
 	tc->emit(tc->sink, build_row(tc, e));
+}
+
+/* The ids and what the kind adds, each as audit's row has it: a fork's
+ * pid is the child and parent the caller; an exit's or kill's are the
+ * caller's and its parent's. */
+static void set_life(struct row *row, const struct bpf_exec *e)
+{
+	set_ids(row, e);
+	if (e->kind == BPF_EXEC_KILL) {
+		row_set_int(row, PE_target_pid, e->target_pid);
+		row_set_int(row, PE_signal, e->signal);
+	} else if (e->kind == BPF_EXEC_EXIT) {
+		row_set_int(row, PE_exit_code, e->exit_code);
+	}
+}
+
+void process_events_bpf_lifecycle(struct subscriber *sub, const struct table_ctx *tc,
+				  const struct bpf_exec *e)
+{
+	struct row *row = row_new(tc->table, PE_COUNT);
+	int64_t sec = wall_seconds(e->boot_ns);
+
+	set_life(row, e);
+	row_set_int(row, PE_time, sec);
+	row_set_int(row, PE_uptime, sec - tc->boot_time);
+	row_set_str(row, PE_syscall, e->syscall);
+	row_set_str(row, PE_source, "bpf");
+	counter_add(&sub->counters, COUNTER_events, 1);
+	tc->emit(tc->sink, row);
 }

@@ -1,4 +1,5 @@
-/* process_events: one row per successful execve or execveat.
+/* process_events: one row per successful execve or execveat, and with
+ * the lifecycle flags one per fork, exit and kill (audit.c, bpf.c).
  *
  * Example:
  *   SELECT pid, parent, path, cmdline, cwd FROM process_events
@@ -24,8 +25,9 @@ static const struct column_def process_events_columns[] = {
 
 static const struct table_def process_events_def = {
 	.name = "process_events",
-	.description = "Process executions (execve, execveat) recorded by the kernel audit "
-		       "subsystem or the exec BPF program",
+	.description = "Process executions (execve, execveat), and with the lifecycle flags "
+		       "forks, exits and kills, recorded by the kernel audit subsystem or the "
+		       "exec BPF program",
 	.columns = process_events_columns,
 	.ncolumns = PE_COUNT,
 	.time_column = PE_time,
@@ -33,11 +35,39 @@ static const struct table_def process_events_def = {
 	.before_store = process_events_file_times,
 };
 
+/* Any of the lifecycle switches asks for the table on its own. */
+static bool lifecycle_enabled(const struct sysq_flags *flags)
+{
+	return flags->audit_allow_fork_process_events || flags->audit_allow_kill_process_events ||
+	       flags->audit_allow_exit_process_events;
+}
+
 /* Audit's switch, as in osquery; or BPF required outright. */
 static bool process_events_enabled(const struct sysq_flags *flags)
 {
 	return flags->audit_allow_process_events ||
-	       strcmp(flags->enable_bpf_process_events, "true") == 0;
+	       strcmp(flags->enable_bpf_process_events, "true") == 0 || lifecycle_enabled(flags);
+}
+
+/* The rules of the lifecycle calls each flag allows: each is a syscall
+ * rule like exec's, so it puts every syscall on audit's slow path. */
+static void lifecycle_syscalls(const struct sysq_flags *flags, bool want[AUDIT_SYSCALL_COUNT])
+{
+	if (flags->audit_allow_fork_process_events) {
+		want[AUDIT_SYSCALL_fork] = true;
+		want[AUDIT_SYSCALL_vfork] = true;
+		want[AUDIT_SYSCALL_clone] = true;
+		want[AUDIT_SYSCALL_clone3] = true;
+	}
+	if (flags->audit_allow_kill_process_events) {
+		want[AUDIT_SYSCALL_kill] = true;
+		want[AUDIT_SYSCALL_tkill] = true;
+		want[AUDIT_SYSCALL_tgkill] = true;
+	}
+	if (flags->audit_allow_exit_process_events) {
+		want[AUDIT_SYSCALL_exit] = true;
+		want[AUDIT_SYSCALL_exit_group] = true;
+	}
 }
 
 /* With BPF feeding the table, audit exec rules would only duplicate its
@@ -48,6 +78,9 @@ static void process_events_syscalls(const struct sysq_flags *flags,
 				    bool want[AUDIT_SYSCALL_COUNT])
 {
 	if (running[PUBLISHER_BPF_EXEC] && !flags->audit_keep_exec_rules)
+		return;
+	lifecycle_syscalls(flags, want);
+	if (!flags->audit_allow_process_events && !running[PUBLISHER_BPF_EXEC])
 		return;
 	want[AUDIT_SYSCALL_execve] = true;
 	want[AUDIT_SYSCALL_execveat] = true;

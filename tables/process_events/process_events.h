@@ -12,6 +12,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct audit_event;
+struct bpf_exec;
+
 /* X(name, type, hidden, description) */
 #define PROCESS_EVENTS_COLUMNS(X)                                                                  \
 	X(pid, INTEGER, false, "Process ID")                                                       \
@@ -45,12 +48,19 @@
 	X(suid, INTEGER, false, "Saved user ID")                                                   \
 	X(fsgid, INTEGER, false, "Filesystem group ID")                                            \
 	X(sgid, INTEGER, false, "Saved group ID")                                                  \
-	X(syscall, TEXT, false, "execve or execveat")                                              \
+	X(syscall, TEXT, false,                                                                    \
+	  "execve or execveat; with the lifecycle flags also fork, vfork, clone, clone3, kill, "  \
+	  "tkill, tgkill, exit or exit_group")                                                    \
 	X(argv, TEXT, true, "The exact arguments as a JSON array; bytes that are not UTF-8 "       \
 			    "appear as \\udcXX")                                                   \
 	X(source, TEXT, true, "Where the row came from: audit or bpf")                             \
 	X(cgroup_id, INTEGER, true, "ID of the process's cgroup v2 (BPF rows)")                      \
-	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live")
+	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live") \
+	X(target_pid, INTEGER, true,                                                               \
+	  "kill rows: the process kill signalled, or the thread tkill or tgkill did (audit: the "  \
+	  "argument as given, 0 or negative for a process group)")                                 \
+	X(signal, INTEGER, true, "kill rows: the signal sent")                                     \
+	X(exit_code, INTEGER, true, "exit rows: the status passed to exit or exit_group, 0-255")
 
 enum process_events_column {
 #define X(name, ...) PE_##name,
@@ -84,3 +94,12 @@ void process_events_on_audit(struct subscriber *sub, void *ctx, const void *even
 
 /* The BPF exec publisher's events into rows (bpf.c). */
 void process_events_on_bpf(struct subscriber *sub, void *ctx, const void *event);
+
+/* Lifecycle rows (fork, kill, exit) from an audit event whose SYSCALL
+ * record is not an exec (audit.c); false when the event is not one. */
+bool process_events_audit_lifecycle(struct subscriber *sub, const struct table_ctx *tc,
+				    const struct audit_event *ev);
+
+/* Lifecycle rows from a BPF fork, exit or kill record (bpf.c). */
+void process_events_bpf_lifecycle(struct subscriber *sub, const struct table_ctx *tc,
+				  const struct bpf_exec *e);

@@ -7,7 +7,8 @@
  * subscriber reached through pubsub, with every option on: process_events
  * (EXECVE merging of aN, aN_len, aN[i] chunks across records, argc
  * mismatches, cmdline shell quoting, the argv JSON array, cwd/exe decoding,
- * the PATH record), socket_events (SOCKADDR decoding of every family,
+ * the PATH record; the fork, kill and exit rows from their SYSCALL
+ * records' arguments), socket_events (SOCKADDR decoding of every family,
  * statuses) and user_events (the nested msg='...' fields and their
  * decoding). Live-process lookups are off. Rows are checked and freed.
  *
@@ -61,6 +62,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	g.flags.audit_allow_unix = true;
 	g.flags.audit_allow_failed_socket_events = true;
 	g.flags.audit_allow_null_accept_socket_events = true;
+	g.flags.audit_allow_fork_process_events = true;
+	g.flags.audit_allow_kill_process_events = true;
+	g.flags.audit_allow_exit_process_events = true;
 	g.ps = pubsub_new();
 	g.pub = pubsub_add_publisher(g.ps, PUBLISHER_AUDIT);
 	for (size_t i = 0; table_modules[i] && i < MAX_TABLES; i++) {

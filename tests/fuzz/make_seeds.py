@@ -142,6 +142,11 @@ def events():
     unk = [re.sub(rb"^type=(PATH|BPRM_FCAPS) ", lambda m: b"type=UNKNOWN[%d] " %
                   TYPES[m.group(1).decode()], l) for l in special]
     write(h, "unknown_types", b"\n".join(unk) + b"\n")
+    # A real capture of sysq-test-life with the fork, kill and exit rules:
+    # fork, vfork, clone, clone3 (one a thread's), exit, exit_group, kill,
+    # tkill and tgkill (with its OBJ_PID record).
+    with open(os.path.join(HERE, "captures", "lifecycle.log"), "rb") as f:
+        write(h, "lifecycle", f.read())
 
 
 def flagfiles():
@@ -371,12 +376,44 @@ def listen_addrs():
                        ("v6_unbracketed", "::1:80"), ("v6_open", "[::1:80"),
                        ("long_port", "127.0.0.1:000009750"), ("empty_v6", "[]:1")]:
         write(h, name, text.encode())
+# struct sysq_exec_event and struct sysq_life_event
+# (bpf/include/sysq_exec_event.h): version 2, then the kind.
+EXEC_EVENT = struct.Struct("<HHIQQq17IHHHH16s4x")
+LIFE_EVENT = struct.Struct("<HHIQQq11IiiiII16s")
+
+
+def exec_event(args=b"true\0a b\0", path=b"/usr/bin/true", cwd=b"/tmp", flags=0x08,
+               nr=59):
+    size = EXEC_EVENT.size + len(args) + len(path) + len(cwd)
+    return EXEC_EVENT.pack(2, 1, size, 123456789, 42, nr, 100, 100, 1, 4294967295, 0, 0, 0,
+                           0, 0, 0, 0, 0, 0o100755, 0, 0, args.count(b"\0"), len(args),
+                           len(path), len(cwd), flags, 0, b"true") + args + path + cwd
+
+
+def life_event(kind, nr, target=0, sig=0, code=0, flags=0):
+    return LIFE_EVENT.pack(2, kind, LIFE_EVENT.size, 123456789, 42, nr, 200, 100,
+                           4294967295, 0, 0, 0, 0, 0, 0, 0, 0, target, sig, code, flags, 0,
+                           b"sh")
+
+
+def exec_records():
+    h = "fuzz_exec_record"
+    write(h, "exec", exec_event())
+    write(h, "execveat_fd", exec_event(flags=0x48))
+    write(h, "exec_cut_args", exec_event(args=b"true\0cut", flags=0x01))
+    write(h, "fork_clone3", life_event(2, 435))
+    write(h, "fork_compat", life_event(2, 2, flags=1))
+    write(h, "exit_group", life_event(3, 231, code=14))
+    write(h, "kill", life_event(4, 62, target=300, sig=15))
+    write(h, "tgkill", life_event(4, 234, target=301, sig=2))
+    write(h, "kill_other_call", life_event(4, 57, target=300, sig=9))
+    write(h, "short_life", life_event(2, 57)[:100])
 
 
 def main():
     for harness in ("fuzz_record", "fuzz_event", "fuzz_flagfile", "fuzz_wire", "fuzz_rule",
-                    "fuzz_config", "fuzz_bpf_record", "fuzz_listen_addr"):
-                    "fuzz_config", "fuzz_bpf_record", "fuzz_remote_reply"):
+                    "fuzz_config", "fuzz_bpf_record", "fuzz_listen_addr", "fuzz_remote_reply",
+                    "fuzz_exec_record"):
         clear(harness)
     records()
     events()
@@ -387,6 +424,7 @@ def main():
     bpf_records()
     listen_addrs()
     remote_replies()
+    exec_records()
 
 
 if __name__ == "__main__":

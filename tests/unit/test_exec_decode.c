@@ -3,7 +3,9 @@
  * arguments only; the syscall is told from the number and the descriptor
  * flag; and every malformed record (short, wrong version, a length beyond
  * its field or not adding up to the size, a NUL in a path, an argument
- * area that does not end with a NUL when not cut) is rejected. */
+ * area that does not end with a NUL when not cut) is rejected. Fork, exit
+ * and kill records decode to their kind's fields, and a wrong size, kind,
+ * flag or foreign field rejects them. */
 #include "bpf/exec_decode.h"
 #include "sysq_exec_event.h"
 
@@ -25,6 +27,7 @@ static size_t build(const char *args, size_t args_len, const char *path, const c
 
 	memset(buf, 0, sizeof(buf));
 	e->version = SYSQ_EXEC_EVENT_VERSION;
+	e->kind = SYSQ_KIND_EXEC;
 	e->syscall_nr = 59;
 	e->pid = 100;
 	e->ppid = 1;
@@ -153,11 +156,95 @@ static void test_malformed(void)
 	CHECK_EQ_INT(exec_decode(buf, size, &e), -EINVAL);
 }
 
+/* A fork, exit or kill record as the lifecycle hooks write it. */
+static size_t build_life(uint16_t kind, int64_t nr)
+{
+	struct sysq_life_event *e = (struct sysq_life_event *)buf;
+
+	memset(buf, 0, sizeof(buf));
+	e->version = SYSQ_EXEC_EVENT_VERSION;
+	e->kind = kind;
+	e->size = sizeof(*e);
+	e->syscall_nr = nr;
+	e->pid = 200;
+	e->ppid = 100;
+	e->uid = 1000;
+	e->auid = 4294967295u;
+	memcpy(e->comm, "sh", 2);
+	return sizeof(*e);
+}
+
+static struct sysq_life_event *life(void)
+{
+	return (struct sysq_life_event *)buf;
+}
+
+/* Each kind decodes to its own fields and its syscall's name, 64-bit or
+ * compat; a number that is not one of the kind's calls gives no name. */
+static void test_lifecycle(void)
+{
+	struct bpf_exec e;
+	size_t size = build_life(SYSQ_KIND_FORK, 435);
+
+	if (CHECK_EQ_INT(exec_decode(buf, size, &e), 0)) {
+		CHECK_EQ_INT(e.kind, BPF_EXEC_FORK);
+		CHECK_EQ_STR(e.syscall, "clone3");
+		CHECK_EQ_UINT(e.pid, 200);
+		CHECK_EQ_UINT(e.ppid, 100);
+		CHECK_EQ_UINT(e.uid, 1000);
+		CHECK_EQ_STR(e.comm, "sh");
+	}
+	size = build_life(SYSQ_KIND_EXIT, 252);
+	life()->flags = SYSQ_LIFE_COMPAT;
+	life()->exit_code = 255;
+	CHECK(exec_decode(buf, size, &e) == 0 && e.kind == BPF_EXEC_EXIT && e.exit_code == 255 &&
+	      e.syscall && !strcmp(e.syscall, "exit_group"));
+	size = build_life(SYSQ_KIND_KILL, 234);
+	life()->target_pid = 300;
+	life()->signal = 15;
+	CHECK(exec_decode(buf, size, &e) == 0 && e.kind == BPF_EXEC_KILL && e.target_pid == 300 &&
+	      e.signal == 15 && e.syscall && !strcmp(e.syscall, "tgkill"));
+	size = build_life(SYSQ_KIND_KILL, 57); /* fork's number on a kill */
+	CHECK(exec_decode(buf, size, &e) == 0 && e.syscall == NULL);
+}
+
+/* A wrong size, kind or flag, or a field another kind owns, is malformed. */
+static void test_lifecycle_malformed(void)
+{
+	struct bpf_exec e;
+	size_t size = build_life(SYSQ_KIND_FORK, 57);
+
+	CHECK_EQ_INT(exec_decode(buf, size - 1, &e), -EINVAL);
+	CHECK_EQ_INT(exec_decode(buf, size + 1, &e), -EINVAL);
+	CHECK_EQ_INT(exec_decode(buf, 3, &e), -EINVAL);
+	life()->kind = SYSQ_KIND_KILL + 1;
+	CHECK_EQ_INT(exec_decode(buf, size, &e), -EINVAL);
+	life()->kind = 0;
+	CHECK_EQ_INT(exec_decode(buf, size, &e), -EINVAL);
+	size = build_life(SYSQ_KIND_FORK, 57);
+	life()->flags = 0x80;
+	CHECK_EQ_INT(exec_decode(buf, size, &e), -EINVAL);
+	size = build_life(SYSQ_KIND_FORK, 57);
+	life()->signal = 9;
+	CHECK_EQ_INT(exec_decode(buf, size, &e), -EINVAL);
+	size = build_life(SYSQ_KIND_KILL, 62);
+	life()->exit_code = 1;
+	CHECK_EQ_INT(exec_decode(buf, size, &e), -EINVAL);
+	size = build_life(SYSQ_KIND_EXIT, 231);
+	life()->exit_code = 256;
+	CHECK_EQ_INT(exec_decode(buf, size, &e), -EINVAL);
+	size = build_life(SYSQ_KIND_EXIT, 231);
+	life()->size = 0;
+	CHECK_EQ_INT(exec_decode(buf, size, &e), -EINVAL);
+}
+
 int main(void)
 {
 	test_well_formed();
 	test_cut_arguments();
 	test_syscalls();
 	test_malformed();
+	test_lifecycle();
+	test_lifecycle_malformed();
 	return check_finish();
 }
