@@ -2,11 +2,11 @@
 # Installs everything the tests need, builds sysq three ways and runs every
 # test: unit, golden and real-kernel integration tests (normal build, whose
 # Debian package is built too), the same suite under ASan+UBSan, and the
-# libFuzzer harnesses for 60 s each.
+# libFuzzer harnesses for 30 s each (SYSQ_FUZZ_SECONDS).
 # Run as root from the repo; CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-fuzz_seconds=${SYSQ_FUZZ_SECONDS:-60}
+fuzz_seconds=${SYSQ_FUZZ_SECONDS:-30}
 
 tools/install-deps.sh --test
 
