@@ -64,7 +64,7 @@ int BPF_PROG(sysq_sock_exit, struct pt_regs___sysq *regs, long ret)
 	c.task = bpf_get_current_task_btf();
 	if (!reported_caller(c.task))
 		return 0;
-	c.s = take_scratch();
+	c.s = take_scratch(true);
 	if (!c.s)
 		return 0;
 	c.call.a0 = regs->di;
@@ -90,10 +90,13 @@ static __always_inline void tcp_connect_after_pre(struct bpf_sock_ops *skops,
 	struct tcp_sock *tp;
 	struct file *file;
 
-	if (p->kind == PENDING_TCP_SKIP) {
+	if (kind_of(p) == PENDING_TCP_SKIP) {
 		bpf_sk_storage_delete(&pending, sk);
 		return;
 	}
+	/* A send or receive on another thread may be settling it as failed. */
+	if (!claim(p, PENDING_TCP_PRE))
+		return;
 	/* The kernel's socket, not the context's view of it: clang turns
 	 * some of the view's loads into arithmetic on the pointer, which the
 	 * verifier refuses for a sockops socket. */
@@ -109,7 +112,7 @@ static __always_inline void tcp_connect_after_pre(struct bpf_sock_ops *skops,
 		bpf_sk_storage_delete(&pending, sk);
 		return;
 	}
-	p->kind = PENDING_TCP;
+	put(p, PENDING_TCP);
 	bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_STATE_CB_FLAG);
 }
 
@@ -147,7 +150,7 @@ static __always_inline void tcp_connect(struct bpf_sock_ops *skops)
 	if (!sk)
 		return;
 	p = waiting_on(sk);
-	if (p && (p->kind == PENDING_TCP_PRE || p->kind == PENDING_TCP_SKIP)) {
+	if (p && (kind_of(p) == PENDING_TCP_PRE || kind_of(p) == PENDING_TCP_SKIP)) {
 		tcp_connect_after_pre(skops, sk, p);
 		return;
 	}
@@ -167,7 +170,7 @@ static __always_inline void tcp_state(struct bpf_sock_ops *skops)
 	if (!sk || (state != TCP_ESTABLISHED && state != TCP_CLOSE))
 		return;
 	p = waiting_on(sk);
-	if (!p || p->kind != PENDING_TCP)
+	if (!p || !claim(p, PENDING_TCP))
 		return;
 	if (state == TCP_ESTABLISHED) {
 		p->rec.ret = 0;
@@ -240,29 +243,38 @@ static __always_inline void connect_pre(struct bpf_sock_addr *ctx, __u16 family)
 	if (!sk)
 		return;
 	p = waiting_on(sk);
-	if (p && (p->kind == PENDING_UDP || p->kind == PENDING_TCP_PRE)) {
+	kind = p ? kind_of(p) : PENDING_EMPTY;
+	if (is_waiting_connect(kind)) {
 		/* The socket's previous connect: its state is still that one's. */
 		view_of_bpf_sock(sk, &v);
-		settle(p, &v);
-		p->kind = PENDING_EMPTY;
+		if (settle(p, &v, kind) && kind == PENDING_TCP_PRE) {
+			bpf_sk_storage_delete(&pending, sk);
+			p = NULL;
+		}
 	}
-	if (!caller_call(&c, SYSQ_ACTION_CONNECT, RET_PENDING))
-		return;
-	/* The hook has the socket and the address the caller named: no
-	 * descriptor lookup, no read of user memory. */
-	c.sk = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct sock));
-	c.sk_known = 1;
-	named_from_ctx(&c, ctx, family);
 	/* Only TCP reaches TCP_CONNECT_CB; any other protocol (UDP, and
 	 * stream ones such as SCTP or MPTCP's own socket) is settled from what
 	 * the socket shows at its next operation. */
 	kind = sk->protocol == IPPROTO_TCP ? PENDING_TCP_PRE : PENDING_UDP;
+	/* A TCP connect this hook cannot take is recorded by TCP_CONNECT_CB,
+	 * so it is not counted lost here. */
+	c.quiet_busy = kind == PENDING_TCP_PRE;
+	if (!caller_call(&c, SYSQ_ACTION_CONNECT, RET_PENDING))
+		return;
+	/* The hook has the socket and the address the caller named: no
+	 * descriptor lookup, no read of user memory, unless the address is
+	 * of another family than the hook's (an AF_INET6 one given to an
+	 * AF_INET socket, refused later): then it is read as given. */
+	c.sk = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct sock));
+	c.sk_known = 1;
+	if (ctx->user_family == family)
+		named_from_ctx(&c, ctx, family);
 	if (build(&c)) {
 		keep_pending(sk, p, c.s, kind);
 	} else if (kind == PENDING_TCP_PRE) {
 		p = bpf_sk_storage_get(&pending, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-		if (p)
-			p->kind = PENDING_TCP_SKIP;
+		if (p && claim(p, PENDING_EMPTY))
+			put(p, PENDING_TCP_SKIP);
 	}
 	scratch_release(&c);
 }
@@ -286,12 +298,21 @@ int sysq_sock_release(struct bpf_sock *ctx)
 {
 	struct pending *p = waiting_on(ctx);
 	struct peer_view v = {};
+	__u32 kind;
 
+	if (!p)
+		return 1;
+	kind = kind_of(p);
 	/* This hook's context may not read the local side (only post_bind
 	 * may): the context is the socket itself, read as one. */
-	if (p && (p->kind == PENDING_UDP || p->kind == PENDING_TCP_PRE)) {
+	if (is_waiting_connect(kind)) {
 		view_of_sock(bpf_rdonly_cast(ctx, bpf_core_type_id_kernel(struct sock)), &v);
-		settle(p, &v);
+		settle(p, &v, kind);
+	} else if (kind == PENDING_SEND && claim(p, kind)) {
+		/* Its send's return was never seen: lost, and no longer waiting. */
+		count(SYSQ_CNT_PENDING_LOST);
+		uncount(SYSQ_CNT_WAITING);
+		put(p, PENDING_EMPTY);
 	}
 	return 1;
 }
@@ -304,23 +325,23 @@ static __always_inline void resolve_on_io(struct sock *sk, int ret, bool sent)
 	struct pending *p = waiting_on(sk);
 	struct peer_view v = {};
 
+	__u32 kind;
+
 	if (!p)
 		return;
-	if (p->kind == PENDING_SEND) {
-		if (!sent)
+	kind = kind_of(p);
+	if (kind == PENDING_SEND) {
+		if (!sent || !claim(p, kind))
 			return;
 		p->rec.ret = ret < 0 ? ret : 0;
 		submit_waiting(p);
-	} else if (p->kind == PENDING_UDP || p->kind == PENDING_TCP_PRE) {
+		put(p, PENDING_EMPTY);
+	} else if (is_waiting_connect(kind)) {
 		view_of_sock(sk, &v);
-		settle(p, &v);
-	} else {
-		return;
+		/* A TCP socket connects once: its storage goes. */
+		if (settle(p, &v, kind) && kind == PENDING_TCP_PRE)
+			bpf_sk_storage_delete(&pending, sk);
 	}
-	if (p->kind == PENDING_TCP_PRE)
-		bpf_sk_storage_delete(&pending, sk);
-	else
-		p->kind = PENDING_EMPTY;
 }
 
 SEC("tp_btf/sock_send_length")
@@ -402,11 +423,10 @@ static __always_inline void datagram_send(struct bpf_sock_addr *ctx, __u16 famil
 	if (!sk)
 		return;
 	p = waiting_on(sk);
-	if (p && p->kind == PENDING_UDP) {
+	if (p && kind_of(p) == PENDING_UDP) {
 		/* A connect's record still waiting: the socket is past it. */
 		view_of_bpf_sock(sk, &v);
-		resolve_udp(p, &v);
-		p->kind = PENDING_EMPTY;
+		settle(p, &v, PENDING_UDP);
 	}
 	if (!caller_call(&c, SYSQ_ACTION_SEND, RET_PENDING))
 		return;

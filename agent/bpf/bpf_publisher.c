@@ -116,6 +116,8 @@ void bpf_publisher_tick(struct bpf_publisher *bp)
 
 /* Records still waiting in socket storage for their call's result when
  * the programs are gone never reach the table: counted lost, and said. */
+#define DETACH_SETTLE_US 20000
+
 static void count_waiting_at_stop(struct bpf_publisher *bp)
 {
 	struct sysq_counters *c = &bp->pub->counters;
@@ -138,7 +140,10 @@ void bpf_publisher_stop(struct bpf_publisher *bp)
 	atomic_store(&bp->stop, true);
 	pthread_join(bp->thread, NULL);
 	socket_bpf_detach(bp->sb);
-	socket_bpf_poll(bp->sb, 0, deliver, bp); /* what arrived since */
+	/* A program already running when its link went may still submit:
+	 * give it a moment, then read what arrived since. */
+	usleep(DETACH_SETTLE_US);
+	socket_bpf_poll(bp->sb, 0, deliver, bp);
 	bpf_publisher_tick(bp);
 	count_waiting_at_stop(bp);
 	atomic_store(&bp->pub->active, false);

@@ -6,14 +6,15 @@
 
 #include "state.h"
 
-/* Not atomic: the slot is this CPU's, and the kernel never runs the
- * program twice at once on one CPU (it counts such a miss instead). */
+/* Atomic although the slot is this CPU's: a cgroup hook preempted, or
+ * interrupted by a sockops callback in softirq, could otherwise lose an
+ * update, and a gauge that loses one is wrong for good. */
 static __always_inline void count(__u32 idx)
 {
 	__u64 *c = bpf_map_lookup_elem(&counters, &idx);
 
 	if (c)
-		*c += 1;
+		__sync_fetch_and_add(c, 1);
 }
 
 /* Takes one off counter idx: the per-CPU values of a gauge such as
@@ -23,7 +24,7 @@ static __always_inline void uncount(__u32 idx)
 	__u64 *c = bpf_map_lookup_elem(&counters, &idx);
 
 	if (c)
-		*c -= 1;
+		__sync_fetch_and_add(c, (__u64)-1);
 }
 
 static __always_inline __u32 action_of(long nr)
@@ -95,6 +96,7 @@ struct call_ctx {
 	__u16 family;
 	__u16 port;	 /* the port filters look at, once computed */
 	__u32 collapsed; /* repeats dedup dropped before this call (its window's) */
+	__u32 quiet_busy; /* a taken scratch is not counted: a later hook records the call */
 };
 
 static __always_inline struct sock *sock_of(struct call_ctx *c)
@@ -277,8 +279,12 @@ static __always_inline bool deduplicated(struct call_ctx *c, __u64 window)
 	__u64 now = bpf_ktime_get_boot_ns();
 	struct dedup_window fresh = {}, *last;
 	struct sock *sk = NULL;
+	__u16 fam;
 
 	need_sockaddr(c);
+	/* The address's own family: an IPv4 address named on an IPv6 socket
+	 * is keyed by that address, not by the socket's local one. */
+	fam = c->salen >= 2 ? sa_family(c->s, c->salen) : c->family;
 	__builtin_memset(k, 0, sizeof(*k));
 	k->pid = c->task->tgid;
 	k->action = c->call.action;
@@ -290,9 +296,9 @@ static __always_inline bool deduplicated(struct call_ctx *c, __u64 window)
 		__u32 h = (__u32)unix_path_hash(c->s);
 
 		__builtin_memcpy(k->endpoint, &h, sizeof(h));
-	} else if (c->salen >= 8 && c->family == AF_INET) {
+	} else if (c->salen >= 8 && fam == AF_INET) {
 		__builtin_memcpy(k->endpoint, sa + 4, 4);
-	} else if (c->salen >= 24 && c->family == AF_INET6) {
+	} else if (c->salen >= 24 && fam == AF_INET6) {
 		__builtin_memcpy(k->endpoint, sa + 8, 16);
 	} else if ((sk = sock_of(c)) && c->family == AF_INET) {
 		__be32 local = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);

@@ -35,11 +35,11 @@ static __always_inline void build_exe_path(struct task_struct *task, struct file
 	s->exe.truncated = truncated;
 }
 
-static __always_inline bool same_image(const struct exe_entry *x, __u32 tgid, __u64 exec_id,
-				       struct mm_struct *mm, struct file *exe)
+static __always_inline bool same_image(const struct image_id *x, const struct image_id *y)
 {
-	return x->tgid == tgid && x->exec_id == exec_id && x->mm == (__u64)mm &&
-	       x->exe_file == (__u64)exe;
+	return x->tgid == y->tgid && x->exec_id == y->exec_id && x->mm == y->mm &&
+	       x->exe_file == y->exe_file && x->root_dentry == y->root_dentry &&
+	       x->root_mnt == y->root_mnt;
 }
 
 /* Copies the first n bytes of src (size bytes) in whole blocks of plain
@@ -60,30 +60,34 @@ static __always_inline void copy_blocks(void *dst, const void *src, __u32 n, __u
  * else built and cached. Kernel threads have none (len 0). */
 static __always_inline const struct exe_entry *exe_of(struct task_struct *task, struct scratch *s)
 {
+	struct fs_struct___sock *fs = ((struct task_struct___sock *)task)->fs;
 	struct mm_struct *mm = task->mm;
 	struct file *exe = mm ? mm->exe_file : NULL;
-	__u64 exec_id = task->self_exec_id;
-	__u32 tgid = task->tgid;
+	struct image_id id = {
+		.exec_id = task->self_exec_id,
+		.mm = (__u64)mm,
+		.exe_file = (__u64)exe,
+		.root_dentry = fs ? (__u64)fs->root.dentry : 0,
+		.root_mnt = fs ? (__u64)fs->root.mnt : 0,
+		.tgid = task->tgid,
+	};
 	struct exe_entry *hit;
 
-	if (same_image(&s->exe, tgid, exec_id, mm, exe))
+	if (same_image(&s->exe.id, &id))
 		return &s->exe;
-	s->exe.tgid = tgid;
-	s->exe.exec_id = exec_id;
-	s->exe.mm = (__u64)mm;
-	s->exe.exe_file = (__u64)exe;
-	hit = bpf_map_lookup_elem(&exe_cache, &tgid);
-	if (hit && same_image(hit, tgid, exec_id, mm, exe)) {
+	s->exe.id = id;
+	hit = bpf_map_lookup_elem(&exe_cache, &id.tgid);
+	if (hit && same_image(&hit->id, &id)) {
 		s->exe.len = CLAMP(hit->len, SYSQ_EXE_MAX - 1);
 		s->exe.truncated = hit->truncated;
 		copy_blocks(s->exe.path, hit->path, s->exe.len, SYSQ_EXE_MAX);
 		/* Another CPU may have reused the LRU element meanwhile: the
 		 * copy counts only if it is still this image's. */
-		if (same_image(hit, tgid, exec_id, mm, exe))
+		if (same_image(&hit->id, &id))
 			return &s->exe;
 	}
 	build_exe_path(task, exe, s);
-	bpf_map_update_elem(&exe_cache, &tgid, &s->exe, BPF_ANY);
+	bpf_map_update_elem(&exe_cache, &id.tgid, &s->exe, BPF_ANY);
 	return &s->exe;
 }
 
@@ -247,7 +251,7 @@ static __always_inline bool reported_caller(struct task_struct *task)
  * the same CPU: that one counts its call lost (lost_bpf_busy) instead of
  * mixing two records in one scratch. An atomic exchange, as preemption
  * may fall between a test and a store. scratch_release() gives it back. */
-static __always_inline struct scratch *take_scratch(void)
+static __always_inline struct scratch *take_scratch(bool count_busy)
 {
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
@@ -255,7 +259,8 @@ static __always_inline struct scratch *take_scratch(void)
 	if (!s)
 		return NULL;
 	if (__sync_lock_test_and_set(&s->busy, 1)) {
-		count(SYSQ_CNT_SCRATCH_BUSY);
+		if (count_busy)
+			count(SYSQ_CNT_SCRATCH_BUSY);
 		return NULL;
 	}
 	return s;
@@ -265,7 +270,9 @@ static __always_inline struct scratch *take_scratch(void)
 static __always_inline void scratch_release(struct call_ctx *c)
 {
 	if (c->s)
-		*(volatile __u32 *)&c->s->busy = 0;
+		/* An exchange: no store to the scratch moves past it (clang 14
+		 * has no BPF store-release). */
+		__sync_lock_test_and_set(&c->s->busy, 0);
 }
 
 /* Filters the call in c and builds its record in c->s; false when the

@@ -92,12 +92,22 @@ struct call {
  * a new file. The exec id is there because a freed mm and file are soon
  * reused at the same addresses, so the two pointers alone could match an
  * image the process ran two execs ago. */
-struct exe_entry {
-	__u32 tgid;
-	__u32 len;
+/* What tells one process image from another: the exec count is there
+ * because a freed mm and file are soon reused at the same addresses, the
+ * root because the path is relative to it (a chroot changes it). */
+struct image_id {
 	__u64 exec_id;
 	__u64 mm;
 	__u64 exe_file;
+	__u64 root_dentry;
+	__u64 root_mnt;
+	__u32 tgid;
+	__u32 pad;
+};
+
+struct exe_entry {
+	struct image_id id;
+	__u32 len;
 	__u32 truncated;
 	char path[SYSQ_EXE_MAX];
 };
@@ -189,6 +199,10 @@ enum pending_kind {
 	PENDING_TCP_SKIP, /* a TCP connect the filters dropped (and counted) */
 	PENDING_UDP,
 	PENDING_SEND,
+	/* One CPU is writing, settling or displacing the record (claim()):
+	 * the send and receive tracepoints run without the socket's lock, so
+	 * two CPUs can reach one socket's slot at once. */
+	PENDING_BUSY,
 };
 
 /* A settled UDP connect or send leaves its storage in place, empty

@@ -64,7 +64,7 @@ static __always_inline bool caller_call(struct call_ctx *c, __u32 want, long ret
 	c->call.a2 = regs->dx;
 	c->call.ret = ret;
 	/* Taken last: the caller gives it back with scratch_release(). */
-	c->s = take_scratch();
+	c->s = take_scratch(!c->quiet_busy);
 	return c->s != NULL;
 }
 
@@ -92,16 +92,36 @@ int sysq_sock_post_bind6(struct bpf_sock *ctx)
 	return 1;
 }
 
+/* The slot's kind, read once. */
+static __always_inline __u32 kind_of(struct pending *p)
+{
+	return *(volatile __u32 *)&p->kind;
+}
+
+/* Makes this CPU the only one to write, settle or displace the slot's
+ * record, if its kind is still `kind`: false when another CPU got there
+ * first. put() gives the slot back with its new kind. */
+static __always_inline bool claim(struct pending *p, __u32 kind)
+{
+	return __sync_val_compare_and_swap(&p->kind, kind, PENDING_BUSY) == kind;
+}
+
+static __always_inline void put(struct pending *p, __u32 kind)
+{
+	/* An exchange, so that no store to the record moves past it. */
+	__sync_lock_test_and_set(&p->kind, kind);
+}
+
 /* Keeps the record built in s until the call's result is known, in p,
  * the socket's storage when the caller already looked it up, else in
  * storage made now. A record that finds no room for its socket storage is
  * counted as lost, and so is one still waiting there that this one
  * displaces (two threads sending on one socket at once: the socket has
- * one slot). */
+ * one slot), and one that finds another CPU at work on the slot. */
 static __always_inline void keep_pending(struct bpf_sock *sk, struct pending *p,
 					 struct scratch *s, __u32 kind)
 {
-	__u32 size = CLAMP(s->rec.size, sizeof(s->rec) + SYSQ_SOCK_EVENT_DATA_MAX);
+	__u32 size = CLAMP(s->rec.size, sizeof(s->rec) + SYSQ_SOCK_EVENT_DATA_MAX), old;
 
 	if (!p)
 		p = bpf_sk_storage_get(&pending, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
@@ -109,14 +129,19 @@ static __always_inline void keep_pending(struct bpf_sock *sk, struct pending *p,
 		count(SYSQ_CNT_PENDING_LOST);
 		return;
 	}
-	if (p->kind && p->kind != PENDING_TCP_SKIP) {
+	old = kind_of(p);
+	if (old == PENDING_BUSY || !claim(p, old)) {
+		count(SYSQ_CNT_PENDING_LOST);
+		return;
+	}
+	if (old != PENDING_EMPTY && old != PENDING_TCP_SKIP) {
 		count(SYSQ_CNT_PENDING_LOST);
 		uncount(SYSQ_CNT_WAITING);
 	}
 	count(SYSQ_CNT_WAITING);
-	p->kind = kind;
 	p->size = size;
 	bpf_probe_read_kernel(&p->rec, size, &s->rec);
+	put(p, kind);
 }
 
 /* False when the socket has no BPF storage, so no record waits there:
@@ -242,16 +267,27 @@ static __always_inline void resolve_udp(struct pending *p, const struct peer_vie
 	submit_waiting(p);
 }
 
-/* A waiting connect settled at the socket's next operation: a UDP one by
- * what the socket shows; a TCP one that never reached its SYN failed (the
- * kernel returned its error before; the error itself is not seen). */
-static __always_inline void settle(struct pending *p, const struct peer_view *v)
+static __always_inline bool is_waiting_connect(__u32 kind)
 {
-	if (p->kind == PENDING_UDP) {
+	return kind == PENDING_UDP || kind == PENDING_TCP_PRE;
+}
+
+/* A waiting connect of `kind` (is_waiting_connect()) settled at the
+ * socket's next operation: a UDP one by what the socket shows; a TCP one
+ * that never reached its SYN failed (the kernel returned its error before;
+ * the error itself is not seen). The slot is left empty; false when
+ * another CPU settled it first. */
+static __always_inline bool settle(struct pending *p, const struct peer_view *v, __u32 kind)
+{
+	if (!claim(p, kind))
+		return false;
+	if (kind == PENDING_UDP) {
 		resolve_udp(p, v);
-	} else if (p->kind == PENDING_TCP_PRE) {
+	} else {
 		p->rec.ret = -ENOTCONN;
 		submit_waiting(p);
 	}
+	put(p, PENDING_EMPTY);
+	return true;
 }
 

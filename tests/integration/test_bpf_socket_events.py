@@ -592,6 +592,50 @@ def test_hooks_waiting_counted():
     check(said and int(said.group(1)) >= 1, f"the stop counts the waiting one: {d.log_text()}")
 
 
+SENDERS_SCRIPT = r"""
+import socket, sys, threading
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+n = int(sys.argv[1])
+
+
+def send(base):
+    for i in range(n):
+        s.sendto(b"x", ("127.0.0.1", base + i % 200))
+
+
+ts = [threading.Thread(target=send, args=(b,)) for b in (47700, 47900)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+s.close()
+"""
+
+
+def test_hooks_one_socket_two_threads():
+    """Two threads sending datagrams on one socket at once race for its one
+    storage slot: every send is one row or one counted loss, never two
+    rows, and nothing is left counted as waiting."""
+    n = 50000
+    with Daemon(BPF, "--enable_bpf_send_events=true", "--bpf_send_dedup_ms=0",
+                "--events_max=100000000") as d:
+        script = os.path.join(d.tmp, "senders.py")
+        with open(script, "w") as f:
+            f.write(SENDERS_SCRIPT)
+        p = subprocess.Popen([sys.executable, script, str(n)])
+        check_eq(p.wait(), 0, "the two senders")
+        sql = (f"SELECT count(*) AS n FROM socket_events WHERE pid = {p.pid} AND action = 'send'")
+
+        def settled():
+            c = d.counters("bpfsocketpublisher")
+            lost = int(c["lost_pending"]) + int(c["lost_bpf_busy"]) + int(c["lost_ringbuf"])
+            rows = int(d.query(sql)[0]["n"])
+            return (rows, lost, c) if rows + lost >= 2 * n else None
+        rows, lost, c = wait_for(settled, what="every send stored or counted")
+    print(f"rows {rows}, lost {lost}", flush=True)
+    check_eq(rows + lost, 2 * n, "rows plus counted losses, against the sends made")
+
+
 def test_hooks_chroot_path():
     """The executable's path of a chrooted process is relative to its
     root, as audit's exe= is: a process chrooted into a bind mount of /
@@ -712,5 +756,5 @@ if __name__ == "__main__":
           test_fallback_to_audit, test_hooks_workload_rows_exact,
           test_hooks_differential_against_audit, test_hooks_filters_drop_and_count,
           test_hooks_no_leftovers, test_hooks_udp_connect_settled, test_hooks_udp_reconnects, test_hooks_contended_cpu,
-          test_hooks_waiting_counted, test_hooks_chroot_path,
+          test_hooks_waiting_counted, test_hooks_chroot_path, test_hooks_one_socket_two_threads,
           test_hooks_tcp_connect_fails_before_syn, test_datagram_sends])
