@@ -10,7 +10,8 @@
  * second; mode and owner stay NULL when an interpreter ran the named file
  * (a script), as the program sees only the interpreter; and an exec no
  * syscall made (a kernel user-mode helper), which audit does not report
- * either, makes no row. BPF also fills cgroup_id. */
+ * either, makes no row. BPF also fills cgroup_id, from which the
+ * container columns are resolved (container/cgroup_lookup.h). */
 #include "process_events.h"
 
 #include "bpf/exec_decode.h"
@@ -113,9 +114,14 @@ void process_events_on_bpf(struct subscriber *sub, void *ctx, const void *event)
 {
 	const struct table_ctx *tc = ctx;
 	const struct bpf_exec *e = event;
+	struct row *row;
 
 	if (!e->syscall)
 		return;
 	counter_add(&sub->counters, COUNTER_events, 1);
-	tc->emit(tc->sink, build_row(tc, e));
+	row = build_row(tc, e);
+	if (tc->live_lookup)
+		container_row_bpf(row, &process_events_container_columns, e->cgroup_id,
+				  &sub->counters);
+	tc->emit(tc->sink, row);
 }

@@ -28,7 +28,7 @@ case $seconds in
 esac
 here=$(cd "$(dirname "$0")" && pwd)
 [ $# -gt 0 ] || set -- fuzz_record fuzz_event fuzz_flagfile fuzz_wire fuzz_rule fuzz_config \
-	fuzz_bpf_record fuzz_packed fuzz_sql
+	fuzz_bpf_record fuzz_packed fuzz_sql fuzz_cgroup_path
 
 dict_for() {
 	case $1 in
@@ -36,6 +36,7 @@ dict_for() {
 	fuzz_flagfile) echo "$here/dict/flagfile.dict" ;;
 	fuzz_config) echo "$here/dict/config.dict" ;;
 	fuzz_sql) echo "$here/dict/sql.dict" ;;
+	fuzz_cgroup_path) echo "$here/dict/cgroup.dict" ;;
 	*) echo "" ;;
 	esac
 }

@@ -22,6 +22,7 @@ LAYERS = [
     "agent/control", "agent/scheduler", "agent/shell",
     "agent/logger",
     "tables",
+    "agent/container",
     "agent/sql",
     "agent/registry",
     "agent/audit", "agent/bpf",
@@ -34,7 +35,7 @@ LAYERS = [
 # Same-rank folders that may not include each other unless listed here.
 SAME_RANK = {
     "agent/control": 1, "agent/scheduler": 1, "agent/shell": 1,
-    "agent/audit": 8, "agent/bpf": 8,
+    "agent/audit": 9, "agent/bpf": 9,
 }
 ALLOWED = {
     ("agent/scheduler", "agent/control"),  # the query watch (control/watch.h)
