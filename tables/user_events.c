@@ -140,7 +140,9 @@ static void user_events_on_audit(struct subscriber *sub, void *ctx, const void *
 		if (tc->live_lookup && row->values[UE_pid].kind == ROW_INT)
 			container_row_audit(row, &user_events_container_columns,
 					    (pid_t)row->values[UE_pid].i,
-					    (int64_t)ev->sec * 1000 + ev->msec, &sub->counters);
+					    (int64_t)ev->sec * 1000 + ev->msec,
+					    (unsigned)tc->flags->audit_cgroup_lookup_rate,
+					    &sub->counters);
 		tc->emit(tc->sink, row);
 	}
 }

@@ -5,6 +5,8 @@
 
 #include "cgroup_lookup.h"
 
+#include <time.h>
+
 static void set_info(struct row *row, const struct container_columns *cols,
 		     const struct cgroup_info *info)
 {
@@ -48,9 +50,32 @@ void container_row_bpf(struct row *row, const struct container_columns *cols, ui
 		counter_add(counters, COUNTER_cgroup_unknown, 1);
 }
 
-void container_row_audit(struct row *row, const struct container_columns *cols, pid_t pid,
-			 int64_t event_ms, struct sysq_counters *counters)
+/* A token bucket of `per_second` reads, refilled from the coarse
+ * monotonic clock (no syscall), holding at most a second's worth. */
+static bool read_allowed(unsigned per_second)
 {
-	if (container_row_by_pid(row, cols, pid, event_ms) < 0)
+	static __thread int64_t tokens_ms; /* thousandths of a read */
+	static __thread int64_t last_ms;
+	struct timespec ts;
+	int64_t now_ms;
+
+	if (per_second == 0)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	tokens_ms += (now_ms - last_ms) * (int64_t)per_second;
+	if (last_ms == 0 || tokens_ms > (int64_t)per_second * 1000)
+		tokens_ms = (int64_t)per_second * 1000;
+	last_ms = now_ms;
+	if (tokens_ms < 1000)
+		return false;
+	tokens_ms -= 1000;
+	return true;
+}
+
+void container_row_audit(struct row *row, const struct container_columns *cols, pid_t pid,
+			 int64_t event_ms, unsigned per_second, struct sysq_counters *counters)
+{
+	if (!read_allowed(per_second) || container_row_by_pid(row, cols, pid, event_ms) < 0)
 		counter_add(counters, COUNTER_cgroup_unknown, 1);
 }

@@ -37,5 +37,9 @@ int container_row_by_pid(struct row *row, const struct container_columns *cols, 
  * (the table's cgroup_unknown). */
 void container_row_bpf(struct row *row, const struct container_columns *cols, uint64_t id,
 		       struct sysq_counters *counters);
+/* An audit row reads /proc at most `per_second` times a second (per
+ * thread: one audit reader), a read costing tens of microseconds on the
+ * reader's thread; past that, or with 0, the columns stay NULL and are
+ * counted, so a storm of events does not become a storm of reads. */
 void container_row_audit(struct row *row, const struct container_columns *cols, pid_t pid,
-			 int64_t event_ms, struct sysq_counters *counters);
+			 int64_t event_ms, unsigned per_second, struct sysq_counters *counters);

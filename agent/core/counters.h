@@ -31,8 +31,10 @@
 	X(lost_ringbuf, "BPF: events lost because the ring buffer was full")                      \
 	X(lost_bpf_missed, "BPF: syscall exits (or execs) not examined because the program was already running on that CPU") \
 	X(lost_pending, "BPF: calls lost because their record found no socket storage to wait in for the result") \
-	X(cgroup_unknown, "Rows whose cgroup and container columns are NULL: the process was gone, or its pid named a later process, before its cgroup was read, or its cgroup id no longer resolved") \
-	X(file_unread, "process_events rows whose file times are NULL: the file was not readable through the process's root, and the host's file at its path is not known to be the one it ran")
+	X(cgroup_unknown, "Rows with NULL cgroup and container columns: the process was gone, "  \
+	  "or its pid reused, before /proc was read, or its cgroup id no longer resolved")      \
+	X(file_unread, "process_events rows with NULL file times: the file that ran was not "     \
+	  "readable through the process's root, nor provably the host's at its path")
 
 enum counter_id {
 #define X(name, desc) COUNTER_##name,

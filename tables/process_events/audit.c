@@ -123,6 +123,7 @@ void process_events_on_audit(struct subscriber *sub, void *ctx, const void *even
 	if (tc->live_lookup && row->values[PE_pid].kind == ROW_INT)
 		container_row_audit(row, &process_events_container_columns,
 				    (pid_t)row->values[PE_pid].i,
-				    (int64_t)ev->sec * 1000 + ev->msec, &sub->counters);
+				    (int64_t)ev->sec * 1000 + ev->msec,
+				    (unsigned)tc->flags->audit_cgroup_lookup_rate, &sub->counters);
 	tc->emit(tc->sink, row);
 }

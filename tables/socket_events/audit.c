@@ -237,7 +237,8 @@ void socket_events_on_audit(struct subscriber *sub, void *ctx, const void *event
 	row = build_row(tc, ev, sc, &si, status, &sa, known);
 	if (tc->live_lookup && si.pid > 0)
 		container_row_audit(row, &socket_events_container_columns, (pid_t)si.pid,
-				    (int64_t)ev->sec * 1000 + ev->msec, &sub->counters);
+				    (int64_t)ev->sec * 1000 + ev->msec,
+				    (unsigned)tc->flags->audit_cgroup_lookup_rate, &sub->counters);
 	tc->emit(tc->sink, row);
 }
 

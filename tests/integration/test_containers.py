@@ -12,7 +12,8 @@ and the exec row the mode, owner and mtime of the container's file, not
 the host's. A host process gets NULLs. A process gone before sysq reads
 its event (the daemon held with SIGSTOP meanwhile) gets NULL container
 columns from audit, counted in cgroup_unknown (BPF still has the kernel's
-cgroup id), and NULL file times, counted in file_unread."""
+cgroup id), and NULL file times, counted in file_unread. With
+--audit_cgroup_lookup_rate=0 audit rows read no /proc and count that."""
 import os
 import secrets
 import shutil
@@ -266,6 +267,27 @@ def test_user_events():
         c.close()
 
 
+def test_no_lookups():
+    """--audit_cgroup_lookup_rate=0: audit rows read no /proc, and say so."""
+    c = Container()
+    try:
+        with Daemon("--audit_allow_process_events", "--enable_bpf_process_events=false",
+                    "--audit_cgroup_lookup_rate=0") as d:
+            last = d.query("SELECT max(eid) AS eid FROM process_events")[0]["eid"]
+            p = c.run(wait=True)
+            row = wait_for(lambda: exec_row(d, "audit", f"mode = '0100751' AND eid > '{last}'"),
+                           timeout=10, what="the container's exec row")
+            # The file is still read through the process's root.
+            check_eq(row["mtime"], str(MTIME), "the container file's mtime")
+            finish(p)
+            check_eq((row["cgroup_path"], row["container_id"], row["container_runtime"]),
+                     (None, None, None), "no container columns without lookups")
+            check(int(d.counters("process_events")["cgroup_unknown"]) > 0,
+                  "cgroup_unknown did not count the rows left NULL")
+    finally:
+        c.close()
+
+
 if __name__ == "__main__":
     main([test_process_events_audit, test_process_events_bpf, test_socket_events,
-          test_user_events])
+          test_user_events, test_no_lookups])
