@@ -5,19 +5,20 @@
  * not the host's: its /usr/bin/true is another file. So the file is read
  * through /proc/<pid>/root while the process lives (and is still the
  * event's, proc_pid.h). Once it is gone, the host's file at the path is
- * used only when it is known to be the one that ran: an audit row names
- * the file's inode and device (its PATH record), which must match; a BPF
- * row has no inode, and its process must have been on the host (its
- * cgroup resolved, no container). Otherwise the times stay NULL, counted
- * in file_unread, and nothing is logged: a busy host with short-lived
- * container processes would log one line per exec. */
+ * used only when it is known to be the one that ran: it has the inode and
+ * device of the audit PATH record (item 0, the file named: for a script,
+ * the script, not the interpreter at `path`), or the process's cgroup was
+ * read and is the host's (a BPF row's always is, from the kernel's id).
+ * Otherwise the times stay NULL, counted in file_unread, and nothing is
+ * logged: a busy host with short-lived container processes would log one
+ * line per exec. */
 #include "process_events.h"
 
 #include "container/proc_pid.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,21 +45,28 @@ static bool device_matches(const struct row *row, const struct statx *stx)
 	return major == stx->stx_dev_major && minor == stx->stx_dev_minor;
 }
 
-/* Whether stx is the file the event names, as far as the row knows it. */
-static bool same_file(const struct row *row, const struct statx *stx)
+/* Whether stx is the file the audit PATH record named (item 0). */
+static bool named_file(const struct row *row, const struct statx *stx)
 {
-	if (!is_int(row, PE_file_inode))
-		return true;
-	return (uint64_t)row->values[PE_file_inode].i == stx->stx_ino && device_matches(row, stx);
+	return is_int(row, PE_file_inode) &&
+	       (uint64_t)row->values[PE_file_inode].i == stx->stx_ino && device_matches(row, stx);
 }
 
-/* Whether the host's file at the path can stand for the one that ran. */
-static bool host_file_may_do(const struct row *row)
+/* Whether the row's process was on the host: its cgroup known, and no
+ * container's. */
+static bool on_host(const struct row *row)
 {
-	if (is_int(row, PE_file_inode))
-		return true; /* same_file decides */
 	return row->values[PE_cgroup_path].kind == ROW_TEXT &&
 	       row->values[PE_container_id].kind == ROW_NULL;
+}
+
+/* The host's file at the path, when it is the one that ran. */
+static int host_statx(const struct row *row, const char *path, unsigned mask,
+		      struct statx *stx)
+{
+	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, mask | STATX_INO, stx) < 0)
+		return -errno;
+	return named_file(row, stx) || on_host(row) ? 0 : -ESTALE;
 }
 
 int process_events_exec_statx(struct row *row, const char *path, unsigned mask,
@@ -68,13 +76,9 @@ int process_events_exec_statx(struct row *row, const char *path, unsigned mask,
 
 	if (is_int(row, PE_pid) && is_int(row, PE_time))
 		rc = proc_root_statx((pid_t)row->values[PE_pid].i,
-				     (row->values[PE_time].i + 1) * 1000 - 1, path,
-				     mask | STATX_INO, stx);
-	if (rc == -ESRCH && host_file_may_do(row))
-		rc = statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, mask | STATX_INO, stx) < 0 ? -errno
-											   : 0;
-	if (rc == 0 && !same_file(row, stx))
-		rc = -ESTALE; /* replaced since the exec, or another root's file */
+				     (row->values[PE_time].i + 1) * 1000 - 1, path, mask, stx);
+	if (rc == -ESRCH)
+		rc = host_statx(row, path, mask, stx);
 	if (rc < 0 && row->table && row->table->counters)
 		counter_add(row->table->counters, COUNTER_file_unread, 1);
 	return rc;
