@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,11 @@ struct cache_slot {
 	size_t path_len;
 	struct container_ref container;
 };
+
+/* Set once open_by_handle_at fails in a way no later id changes (no
+ * CAP_DAC_READ_SEARCH, no file handles on the mount), so a storm of BPF
+ * rows does not make a failing syscall each. */
+static _Atomic int handles_refused;
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cache_slot cache[CGROUP_CACHE_SLOTS];
@@ -151,8 +157,12 @@ static int resolve_id(int root, uint64_t id, struct cgroup_info *out)
 	h.fh.handle_type = FILEID_KERNFS;
 	memcpy(h.fh.f_handle, &id, sizeof(id));
 	fd = open_by_handle_at(root, &h.fh, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ESTALE ? -ENOENT : -errno;
+	if (fd < 0) {
+		rc = errno == ESTALE ? -ENOENT : -errno;
+		if (rc == -EPERM || rc == -EOPNOTSUPP)
+			atomic_store(&handles_refused, rc);
+		return rc;
+	}
 	rc = path_below_mount(fd, out);
 	close(fd);
 	return rc;
@@ -166,6 +176,8 @@ int cgroup_info_by_id(uint64_t id, struct cgroup_info *out)
 		return root;
 	if (id == 0)
 		return -ENOENT;
+	if (atomic_load(&handles_refused))
+		return atomic_load(&handles_refused);
 	if (cache_get(id, out))
 		return 0;
 	rc = resolve_id(root, id, out);
@@ -188,7 +200,7 @@ static uint64_t id_of_path(int root, const char *path)
 	return stx.stx_ino;
 }
 
-int cgroup_info_by_pid(pid_t pid, int64_t event_ms, struct cgroup_info *out)
+int cgroup_info_by_pid(pid_t pid, int64_t event_ms, bool with_id, struct cgroup_info *out)
 {
 	int root = mount_fd(), dirfd;
 	char text[PROC_CGROUP_MAX];
@@ -211,7 +223,7 @@ int cgroup_info_by_pid(pid_t pid, int64_t event_ms, struct cgroup_info *out)
 		goto out;
 	memcpy(out->path, path, out->path_len);
 	out->path[out->path_len] = '\0';
-	out->id = id_of_path(root, out->path);
+	out->id = with_id ? id_of_path(root, out->path) : 0;
 	container_from_cgroup_path(out->path, out->path_len, &out->container);
 	rc = 0;
 out:

@@ -13,6 +13,7 @@
 
 #include "container_parse.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -34,6 +35,7 @@ int cgroup_info_by_id(uint64_t id, struct cgroup_info *out);
 
 /* From /proc/<pid>/cgroup, for an event at event_ms (wall clock, ms).
  * Returns 0, -ESRCH when the process is gone or its pid names a process
- * started after the event (proc_pid.h), or another -errno. out->id is 0
- * when the cgroup went away between the two reads. */
-int cgroup_info_by_pid(pid_t pid, int64_t event_ms, struct cgroup_info *out);
+ * started after the event (proc_pid.h), or another -errno. out->id is
+ * the path's id with `with_id` (a statx more), 0 without it or when the
+ * cgroup went away between the two reads. */
+int cgroup_info_by_pid(pid_t pid, int64_t event_ms, bool with_id, struct cgroup_info *out);

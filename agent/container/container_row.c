@@ -33,11 +33,11 @@ int container_row_by_pid(struct row *row, const struct container_columns *cols, 
 			 int64_t event_ms)
 {
 	struct cgroup_info info;
-	int rc = cgroup_info_by_pid(pid, event_ms, &info);
+	int rc = cgroup_info_by_pid(pid, event_ms, cols->id_from_proc, &info);
 
 	if (rc < 0)
 		return rc;
-	if (info.id && cols->id_from_proc)
+	if (info.id)
 		row_set_int(row, cols->cgroup_id, (int64_t)info.id);
 	set_info(row, cols, &info);
 	return 0;
