@@ -10,7 +10,9 @@
 #include "proc_pid.h"
 
 #include "bpf/cgroup_root.h"
+#include "sysq_task_cgroup.h"
 
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -49,6 +51,7 @@ struct cache_slot {
 static _Atomic int handles_refused;
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic int task_map_fd = -1;
 static struct cache_slot cache[CGROUP_CACHE_SLOTS];
 
 static void find_mount(void)
@@ -200,7 +203,28 @@ static uint64_t id_of_path(int root, const char *path)
 	return stx.stx_ino;
 }
 
-int cgroup_info_by_pid(pid_t pid, int64_t event_ms, bool with_id, struct cgroup_info *out)
+void cgroup_lookup_use_task_map(int fd)
+{
+	atomic_store(&task_map_fd, fd);
+}
+
+/* From the task map: 0, -ESRCH for the entry of a process that started
+ * after the event (its pid was reused; /proc would say the same), or
+ * -ENOENT when the map has no entry or none resolves: /proc decides. */
+static int by_task_map(pid_t pid, int64_t event_ms, struct cgroup_info *out)
+{
+	int fd = atomic_load(&task_map_fd);
+	struct sysq_task_cgroup v;
+	__u32 key = (__u32)pid;
+
+	if (fd < 0 || bpf_map_lookup_elem(fd, &key, &v) < 0)
+		return -ENOENT;
+	if (proc_started_after(v.start_ns, event_ms))
+		return -ESRCH;
+	return cgroup_info_by_id(v.cgroup_id, out) < 0 ? -ENOENT : 0;
+}
+
+static int by_proc(pid_t pid, int64_t event_ms, bool with_id, struct cgroup_info *out)
 {
 	int root = mount_fd(), dirfd;
 	char text[PROC_CGROUP_MAX];
@@ -228,5 +252,16 @@ int cgroup_info_by_pid(pid_t pid, int64_t event_ms, bool with_id, struct cgroup_
 	rc = 0;
 out:
 	close(dirfd);
+	return rc;
+}
+
+int cgroup_info_by_pid(pid_t pid, int64_t event_ms, bool with_id, struct cgroup_info *out)
+{
+	int rc = by_task_map(pid, event_ms, out);
+
+	if (rc == -ENOENT)
+		return by_proc(pid, event_ms, with_id, out);
+	if (rc == 0 && !with_id)
+		out->id = 0;
 	return rc;
 }

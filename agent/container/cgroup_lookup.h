@@ -33,7 +33,13 @@ struct cgroup_info {
  * -EPERM without the capability. */
 int cgroup_info_by_id(uint64_t id, struct cgroup_info *out);
 
-/* From /proc/<pid>/cgroup, for an event at event_ms (wall clock, ms).
+/* Has cgroup_info_by_pid look a pid up in the task cgroup BPF map
+ * (bpf/task_cgroup.bpf.c) at `fd` before /proc, or not with -1. The map
+ * still knows a process that has exited, until its pid is reused. */
+void cgroup_lookup_use_task_map(int fd);
+
+/* From the task map when it knows the pid, else /proc/<pid>/cgroup, for
+ * an event at event_ms (wall clock, ms).
  * Returns 0, -ESRCH when the process is gone or its pid names a process
  * started after the event (proc_pid.h), or another -errno. out->id is
  * the path's id with `with_id` (a statx more), 0 without it or when the

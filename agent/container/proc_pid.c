@@ -62,6 +62,12 @@ static int64_t boot_wall_ms(void)
 	       (real.tv_nsec - boot.tv_nsec) / 1000000;
 }
 
+bool proc_started_after(uint64_t start_boot_ns, int64_t event_ms)
+{
+	return boot_wall_ms() + (int64_t)(start_boot_ns / 1000000) >
+	       event_ms + PROC_START_SLACK_MS;
+}
+
 static int started_by(int dirfd, int64_t event_ms)
 {
 	char stat[STAT_MAX];
@@ -73,10 +79,7 @@ static int started_by(int dirfd, int64_t event_ms)
 		return (int)n;
 	if (start_ticks(stat, &ticks) < 0 || hz <= 0)
 		return -EINVAL;
-	if (boot_wall_ms() + (int64_t)(ticks * 1000 / (uint64_t)hz) >
-	    event_ms + PROC_START_SLACK_MS)
-		return -ESRCH;
-	return 0;
+	return proc_started_after(ticks * 1000000000 / (uint64_t)hz, event_ms) ? -ESRCH : 0;
 }
 
 int proc_pid_open(pid_t pid, int64_t event_ms)

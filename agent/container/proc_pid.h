@@ -10,6 +10,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -18,6 +19,11 @@
  * /proc reports (whole clock ticks, a coarse audit clock) before the
  * process counts as a later one. */
 #define PROC_START_SLACK_MS 50
+
+/* Whether a process that started at start_boot_ns (CLOCK_BOOTTIME) is
+ * later than an event at event_ms (wall clock, ms), by more than the
+ * slack. */
+bool proc_started_after(uint64_t start_boot_ns, int64_t event_ms);
 
 /* Opens /proc/<pid> (O_DIRECTORY) when that process started no later than
  * event_ms, wall-clock milliseconds. Returns the fd, or -ESRCH when the

@@ -13,7 +13,9 @@ the host's. A host process gets NULLs. A process gone before sysq reads
 its event (the daemon held with SIGSTOP meanwhile) gets NULL container
 columns from audit, counted in cgroup_unknown (BPF still has the kernel's
 cgroup id), and NULL file times, counted in file_unread. With
---audit_cgroup_lookup_rate=0 audit rows read no /proc and count that."""
+--audit_cgroup_lookup_rate=0 audit rows read no /proc and count that;
+with --audit_cgroup_bpf_map the kernel's map still knows the gone
+process's cgroup."""
 import os
 import secrets
 import shutil
@@ -288,6 +290,38 @@ def test_no_lookups():
         c.close()
 
 
+def tc_programs():
+    out = subprocess.run(["bpftool", "prog", "show"], capture_output=True,
+                         check=True).stdout.decode()
+    return [p for p in ("sysq_tc_fork", "sysq_tc_exec", "sysq_tc_attach") if p in out]
+
+
+def test_bpf_cgroup_map():
+    """--audit_cgroup_bpf_map: the kernel keeps each process's cgroup, so
+    an audit row whose process is gone before the event is read still has
+    its container; the programs are gone once the daemon stops."""
+    c = Container()
+    try:
+        with Daemon("--audit_allow_process_events", "--enable_bpf_process_events=false",
+                    "--audit_cgroup_bpf_map") as d:
+            check_eq(tc_programs(), ["sysq_tc_fork", "sysq_tc_exec", "sysq_tc_attach"],
+                     "the map's programs while the daemon runs")
+            last = d.query("SELECT max(eid) AS eid FROM process_events")[0]["eid"]
+            d.proc.send_signal(signal.SIGSTOP)
+            try:
+                p = c.run()
+                check_eq(p.wait(timeout=10), 0, "the container's helper")
+            finally:
+                d.proc.send_signal(signal.SIGCONT)
+            row = wait_for(lambda: exec_row(d, "audit", f"mode = '0100751' AND eid > '{last}'"),
+                           timeout=10, what="the gone process's exec row")
+            check_container(row, c, "audit exec of a gone process, from the map")
+            check_eq(row["mtime"], None, "no host file times for the container's binary")
+        check_eq(tc_programs(), [], "the map's programs after the daemon stopped")
+    finally:
+        c.close()
+
+
 if __name__ == "__main__":
     main([test_process_events_audit, test_process_events_bpf, test_socket_events,
-          test_user_events, test_no_lookups])
+          test_user_events, test_no_lookups, test_bpf_cgroup_map])
