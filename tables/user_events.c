@@ -11,12 +11,14 @@
  * wraps the program's text as msg='op=... acct=... exe=... res=...'. Each
  * record is one row. The message's own fields are split out; acct, exe and
  * cmd (sudo's USER_CMD) are decoded, since libaudit hex-encodes them when
- * they hold spaces or quotes. No audit rule is needed. */
+ * they hold spaces or quotes. No audit rule is needed. The sender's cgroup
+ * and container are read from /proc/<pid>/cgroup as the message arrives. */
 #include "registry/table_module.h"
 
 #include "audit/audit_row.h"
 
 #include "audit/record_types.h"
+#include "container/container_row.h"
 
 #include <string.h>
 
@@ -37,7 +39,13 @@
 	X(acct, TEXT, true, "Account the operation concerned, decoded")                            \
 	X(res, TEXT, true, "Result: success or failed")                                          \
 	X(cmd, TEXT, true, "Command a USER_CMD message reports (sudo's cmd), decoded")            \
-	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live")
+	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live") \
+	X(cgroup_id, INTEGER, true, "ID of the sender's cgroup v2, read from /proc")                \
+	X(cgroup_path, TEXT, true, "The sender's cgroup v2 path, as /proc/<pid>/cgroup shows it")   \
+	X(container_id, TEXT, true,                                                                \
+	  "ID (or name) of the container the sender ran in; NULL on the host")                    \
+	X(container_runtime, TEXT, true,                                                           \
+	  "docker, containerd, cri, podman, crio, systemd-nspawn or lxc; NULL on the host")
 
 enum user_events_column {
 #define X(name, ...) UE_##name,
@@ -60,6 +68,14 @@ static const struct table_def user_events_def = {
 	.ncolumns = UE_COUNT,
 	.time_column = UE_time,
 	.eid_column = UE_eid,
+};
+
+static const struct container_columns user_events_container_columns = {
+	.cgroup_id = UE_cgroup_id,
+	.cgroup_path = UE_cgroup_path,
+	.container_id = UE_container_id,
+	.container_runtime = UE_container_runtime,
+	.id_from_proc = true,
 };
 
 /* More fields than any libaudit message has; the rest are ignored. */
@@ -114,12 +130,20 @@ static void user_events_on_audit(struct subscriber *sub, void *ctx, const void *
 {
 	const struct table_ctx *tc = ctx;
 	const struct audit_event *ev = event;
+	struct row *row;
 
 	for (const struct audit_record *r = ev->first; r; r = r->next) {
 		if (r->type < 1100 || r->type > 1199)
 			continue;
 		counter_add(&sub->counters, COUNTER_events, 1);
-		tc->emit(tc->sink, build_row(tc, ev, r));
+		row = build_row(tc, ev, r);
+		if (tc->live_lookup && row->values[UE_pid].kind == ROW_INT)
+			container_row_audit(row, &user_events_container_columns,
+					    (pid_t)row->values[UE_pid].i,
+					    (int64_t)ev->sec * 1000 + ev->msec,
+					    (unsigned)tc->flags->audit_cgroup_lookup_rate,
+					    &sub->counters);
+		tc->emit(tc->sink, row);
 	}
 }
 

@@ -23,7 +23,7 @@ test_packages=(
     python3          # integration tests and their harness
     auditd           # auditctl: an independent oracle for audit state and rules
     bpftrace         # a reference configuration in tools/bench/syscall_overhead.sh
-    util-linux       # setpriv: run the shell as nobody in the security test; taskset: the fork storm
+    util-linux       # setpriv: the shell as nobody (security test); taskset: the fork storm; unshare: the container test
     libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for clang
     rsyslog          # a real syslog daemon for the syslog results logger test
     systemd          # systemd-analyze verify on the packaged unit

@@ -23,6 +23,7 @@
 #include "common/xalloc.h"
 
 #include "daemon_config.h"
+#include "task_cgroup.h"
 #include "core/flags.h"
 #include "core/pubsub.h"
 
@@ -601,6 +602,7 @@ static void shutdown_daemon(struct daemon *d)
 			store_meta_set(d->flags.database_path, META_AUDIT_STATE, NULL);
 		d->audit = NULL;
 	}
+	task_cgroup_stop(); /* after audit: its rows read the map */
 	bpf_publisher_stop(d->bpf);
 	d->bpf = NULL;
 	exec_publisher_stop(d->bpf_exec);
@@ -680,6 +682,8 @@ int daemon_main(int argc, char **argv)
 	}
 	rc = rc ? rc : start_bpf(&d);
 	rc = rc ? rc : start_bpf_exec(&d);
+	if (rc == 0)
+		task_cgroup_start(&d.flags);
 	rc = rc ? rc : start_audit(&d);
 	rc = rc ? rc : start_control(&d);
 	rc = rc ? rc : start_scheduler(&d);

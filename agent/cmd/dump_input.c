@@ -49,10 +49,13 @@ static void read_records(FILE *in, struct dump_input_stats *st,
 	free(line);
 }
 
-/* Columns that depend on the machine reading the log, not on the log. */
+/* Columns that depend on the machine reading the log, not on the log:
+ * the container columns come from live processes' /proc only. */
 static bool column_is_machine_local(const char *name)
 {
-	static const char *const skip[] = {"atime", "mtime", "ctime", "btime", "uptime", "eid"};
+	static const char *const skip[] = {"atime",	    "mtime",	    "ctime",
+					   "btime",	    "uptime",	    "eid",
+					   "cgroup_path", "container_id", "container_runtime"};
 
 	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++) {
 		if (strcmp(name, skip[i]) == 0)

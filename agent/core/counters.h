@@ -33,7 +33,11 @@
 	X(lost_pending, "BPF: calls lost because their record found no socket storage to wait in for the result") \
 	X(lost_bpf_busy, "BPF: socket calls lost because a program preempted on that CPU was building a record there") \
 	X(bpf_waiting, "BPF: socket calls whose record waits in socket storage for the call's result, now (not a loss; those still waiting at stop are added to lost_pending)") \
-	X(filtered_thread, "Fork and exit events of threads, left out (see audit_allow_thread_process_events)")
+	X(filtered_thread, "Fork and exit events of threads, left out (see audit_allow_thread_process_events)") \
+	X(cgroup_unknown, "Rows with NULL cgroup and container columns: the process was gone, "  \
+	  "or its pid reused, before /proc was read, or its cgroup id no longer resolved")      \
+	X(file_unread, "process_events rows with NULL file times: the file that ran was not "     \
+	  "readable through the process's root, nor provably the host's at its path")
 
 enum counter_id {
 #define X(name, desc) COUNTER_##name,

@@ -75,6 +75,10 @@
 	X(BOOL, audit_allow_unix, "false", 0, 0, "Include UNIX-domain sockets in socket_events")    \
 	X(INT, audit_socket_lookup_rate, "1000", 0, 1000000,                                       \
 	  "Live socket reads per second for socket_events' protocol and local side (0: none)")     \
+	X(INT, audit_cgroup_lookup_rate, "5000", 0, 1000000,                                      \
+	  "Reads per second of /proc/<pid>/cgroup for audit rows' container columns (0: none)")    \
+	X(BOOL, audit_cgroup_bpf_map, "false", 0, 0,                                               \
+	  "Keep each process's cgroup v2 in a BPF map for audit rows' container columns")          \
 	X(BOOL, audit_allow_failed_socket_events, "false", 0, 0,                                   \
 	  "Include socket calls that failed (status 'failed')")                                    \
 	X(BOOL, audit_allow_null_accept_socket_events, "false", 0, 0,                              \

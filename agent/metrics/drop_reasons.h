@@ -1,7 +1,8 @@
 /* Which sysq_events counter is which reason of sysq_events_dropped_total,
  * and on which rows: a publisher's (what its source lost or filtered) or a
  * table's (what happened to its rows). Every counter but events, stored,
- * refreshes and the gauge bpf_waiting is a drop; tests/unit/test_metrics.c holds every counter
+ * refreshes, the gauge bpf_waiting and the rows stored without their
+ * container or file columns (cgroup_unknown, file_unread) is a drop; tests/unit/test_metrics.c holds every counter
  * to a reason, so a new one cannot go unexported. */
 #pragma once
 

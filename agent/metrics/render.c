@@ -76,6 +76,10 @@ static void tables(struct strbuf *out, const struct metrics_sources *src)
 		      "of the table)");
 	table_counter(out, src, "sysq_events_stored_total", COUNTER_stored,
 		      "Rows written to the event store (sysq_events.stored)");
+	table_counter(out, src, "sysq_rows_cgroup_unknown_total", COUNTER_cgroup_unknown,
+		      "Rows stored with NULL cgroup and container columns (sysq_events.cgroup_unknown)");
+	table_counter(out, src, "sysq_rows_file_unread_total", COUNTER_file_unread,
+		      "process_events rows stored with NULL file times (sysq_events.file_unread)");
 	expo_family(out, "sysq_events_buffered", METRIC_GAUGE,
 		    "Rows the table holds now (sysq_events.buffered)");
 	for (size_t i = 0; i < pubsub_subscriber_count(src->pubsub); i++) {

@@ -62,6 +62,7 @@ static void set_path_record(struct row *row, const struct audit_event *ev)
 	if (mode)
 		row_set_text(row, PE_mode, mode->val, mode->val_len);
 	audit_row_ints(row, path, owner, 2);
+	process_events_file_identity(row, path);
 }
 
 static void set_args(struct row *row, const struct audit_event *ev, struct strbuf *scratch)
@@ -123,6 +124,7 @@ void process_events_on_audit(struct subscriber *sub, void *ctx, const void *even
 	const struct table_ctx *tc = ctx;
 	const struct audit_event *ev = event;
 	const struct audit_record *sc;
+	struct row *row;
 	int syscall;
 
 	if (!ev->has_syscall)
@@ -134,7 +136,13 @@ void process_events_on_audit(struct subscriber *sub, void *ctx, const void *even
 		return;
 	}
 	counter_add(&sub->counters, COUNTER_events, 1);
-	tc->emit(tc->sink, build_row(tc, ev, sc, syscall));
+	row = build_row(tc, ev, sc, syscall);
+	if (tc->live_lookup && row->values[PE_pid].kind == ROW_INT)
+		container_row_audit(row, &process_events_container_columns,
+				    (pid_t)row->values[PE_pid].i,
+				    (int64_t)ev->sec * 1000 + ev->msec,
+				    (unsigned)tc->flags->audit_cgroup_lookup_rate, &sub->counters);
+	tc->emit(tc->sink, row);
 }
 
 /* The syscall argument aN of a SYSCALL record, as the kernel wrote it

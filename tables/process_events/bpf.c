@@ -10,7 +10,8 @@
  * second; mode and owner stay NULL when an interpreter ran the named file
  * (a script), as the program sees only the interpreter; and an exec no
  * syscall made (a kernel user-mode helper), which audit does not report
- * either, makes no row. BPF also fills cgroup_id.
+ * either, makes no row. BPF also fills cgroup_id, from which the
+ * container columns are resolved (container/cgroup_lookup.h).
  *
  * The fork, exit and kill records (the lifecycle hooks) become rows with
  * the same columns as audit's: the ids, syscall, and target_pid, signal
@@ -118,6 +119,7 @@ void process_events_on_bpf(struct subscriber *sub, void *ctx, const void *event)
 {
 	const struct table_ctx *tc = ctx;
 	const struct bpf_exec *e = event;
+	struct row *row;
 
 	if (!e->syscall)
 		return;
@@ -126,7 +128,11 @@ void process_events_on_bpf(struct subscriber *sub, void *ctx, const void *event)
 		return;
 	}
 	counter_add(&sub->counters, COUNTER_events, 1);
-	tc->emit(tc->sink, build_row(tc, e));
+	row = build_row(tc, e);
+	if (tc->live_lookup)
+		container_row_bpf(row, &process_events_container_columns, e->cgroup_id,
+				  &sub->counters);
+	tc->emit(tc->sink, row);
 }
 
 /* The ids and what the kind adds, each as audit's row has it: a fork's

@@ -7,10 +7,14 @@
 
 #include "registry/table_module.h"
 
+#include "audit/record.h"
+#include "container/container_row.h"
+
 #include "common/strbuf.h"
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 struct audit_event;
 struct bpf_exec;
@@ -60,7 +64,15 @@ struct bpf_exec;
 	  "kill rows: the process kill signalled, or the thread tkill or tgkill did (audit: the "  \
 	  "argument as given, 0 or negative for a process group)")                                 \
 	X(signal, INTEGER, true, "kill rows: the signal sent")                                     \
-	X(exit_code, INTEGER, true, "exit rows: the status passed to exit or exit_group, 0-255")
+	X(exit_code, INTEGER, true, "exit rows: the status passed to exit or exit_group, 0-255") \
+	X(cgroup_path, TEXT, true, "The process's cgroup v2 path, as /proc/<pid>/cgroup shows it")  \
+	X(container_id, TEXT, true,                                                                \
+	  "ID (or name) of the container the process ran in; NULL on the host")                   \
+	X(container_runtime, TEXT, true,                                                           \
+	  "docker, containerd, cri, podman, crio, systemd-nspawn or lxc; NULL on the host")        \
+	X(file_inode, INTEGER, true, "Inode of the executed file, from its PATH record (audit rows)") \
+	X(file_device, TEXT, true,                                                                 \
+	  "Device of the executed file, major:minor in hex as audit writes it (audit rows)")
 
 enum process_events_column {
 #define X(name, ...) PE_##name,
@@ -88,6 +100,17 @@ void args_finish(struct args_builder *b, struct row *row, bool complete);
 /* The executable's file times, read when the row reaches the store
  * (table_def.before_store). */
 void process_events_file_times(struct row *row);
+
+/* The container columns (container.c), and what audit rows record of the
+ * executed file's identity: its PATH record's inode and dev. */
+extern const struct container_columns process_events_container_columns;
+void process_events_file_identity(struct row *row, const struct audit_record *path);
+
+/* statx of the executed file as its process saw it (file.c): through the
+ * process's root while it lives, else the host's file when that is known
+ * to be the one that ran. Returns 0 or -errno. */
+int process_events_exec_statx(struct row *row, const char *path, unsigned mask,
+			      struct statx *stx);
 
 /* The audit publisher's events into rows (audit.c). */
 void process_events_on_audit(struct subscriber *sub, void *ctx, const void *event);

@@ -40,8 +40,9 @@ void args_finish(struct args_builder *b, struct row *row, bool complete)
 }
 
 /* File times of the executable, as osquery reads them when the event
- * arrives. The file may have changed since the exec; that is the cost of
- * not reading them in the kernel. Runs on the store's writer thread (see
+ * arrives, from the file as the process saw it (file.c). The file may
+ * have been touched since the exec; that is the cost of not reading them
+ * in the kernel. Runs on the store's writer thread (see
  * before_store), so no publisher's reader waits on the filesystem. */
 void process_events_file_times(struct row *row)
 {
@@ -53,8 +54,8 @@ void process_events_file_times(struct row *row)
 		return;
 	/* Row text is packed without terminators. */
 	path = xstrndup(row_text(row, PE_path), row->values[PE_path].len);
-	rc = statx(AT_FDCWD, path, AT_STATX_DONT_SYNC,
-		   STATX_ATIME | STATX_MTIME | STATX_CTIME | STATX_BTIME, &stx);
+	rc = process_events_exec_statx(row, path,
+				       STATX_ATIME | STATX_MTIME | STATX_CTIME | STATX_BTIME, &stx);
 	free(path);
 	if (rc < 0)
 		return;

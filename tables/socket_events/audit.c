@@ -212,6 +212,7 @@ void socket_events_on_audit(struct subscriber *sub, void *ctx, const void *event
 	struct socket_facts live;
 	struct endpoint sa;
 	struct syscall_info si;
+	struct row *row;
 	int status;
 
 	if (!ev->has_syscall)
@@ -233,7 +234,12 @@ void socket_events_on_audit(struct subscriber *sub, void *ctx, const void *event
 	if (sa.family == AF_UNIX && !tc->flags->audit_allow_unix)
 		return;
 	counter_add(&sub->counters, COUNTER_events, 1);
-	tc->emit(tc->sink, build_row(tc, ev, sc, &si, status, &sa, known));
+	row = build_row(tc, ev, sc, &si, status, &sa, known);
+	if (tc->live_lookup && si.pid > 0)
+		container_row_audit(row, &socket_events_container_columns, (pid_t)si.pid,
+				    (int64_t)ev->sec * 1000 + ev->msec,
+				    (unsigned)tc->flags->audit_cgroup_lookup_rate, &sub->counters);
+	tc->emit(tc->sink, row);
 }
 
 void socket_events_audit_syscalls(const struct sysq_flags *flags,

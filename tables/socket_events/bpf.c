@@ -8,7 +8,8 @@
  * are in progress. The difference is where those facts come from: the
  * programs read them from the socket at the call's return, so they are
  * never stale. BPF also sees listen(), which audit rules do not cover, and
- * fills tid and cgroup_id. The same flags decide which statuses make rows.
+ * fills tid and cgroup_id, from which the container columns are
+ * resolved. The same flags decide which statuses make rows.
  * Datagram sends (--enable_bpf_send_events) are rows too: the destination
  * is the remote side, and collapsed counts the repeats the kernel dropped. */
 #include "socket_events.h"
@@ -162,6 +163,9 @@ void socket_events_on_bpf(struct subscriber *sub, void *ctx, const void *event)
 	row_set_int(row, SE_success, status != STATUS_FAILED);
 	row_set_str(row, SE_status, socket_status_names[status]);
 	row_set_str(row, SE_source, "bpf");
+	if (tc->live_lookup)
+		container_row_bpf(row, &socket_events_container_columns, c->cgroup_id,
+				  &sub->counters);
 	counter_add(&sub->counters, COUNTER_events, 1);
 	tc->emit(tc->sink, row);
 }

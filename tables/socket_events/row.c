@@ -1,10 +1,17 @@
 /* socket_events: what the audit and BPF row builders share, so a column
  * means the same whichever source filled it: the status a call's result
- * makes, and which columns an address goes to. */
+ * makes, which columns an address goes to, and the container columns. */
 #include "socket_events.h"
 
 #include <errno.h>
 #include <sys/socket.h>
+
+const struct container_columns socket_events_container_columns = {
+	.cgroup_id = SE_cgroup_id,
+	.cgroup_path = SE_cgroup_path,
+	.container_id = SE_container_id,
+	.container_runtime = SE_container_runtime,
+};
 
 const char *const socket_status_names[] = {"succeeded", "failed", "in_progress", "no_client"};
 

@@ -7,6 +7,8 @@
 
 #include "registry/table_module.h"
 
+#include "container/container_row.h"
+
 #include "common/endpoint.h"
 
 /* X(name, type, hidden, description) */
@@ -42,7 +44,12 @@
 	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live") \
 	X(collapsed, INTEGER, true,                                                                \
 	  "send rows: sends to the same endpoint by the same process that the kernel dropped as "  \
-	  "repeats since the previous row for it (--bpf_send_dedup_ms)")
+	  "repeats since the previous row for it (--bpf_send_dedup_ms)")                         \
+	X(cgroup_path, TEXT, true, "The caller's cgroup v2 path, as /proc/<pid>/cgroup shows it")   \
+	X(container_id, TEXT, true,                                                                \
+	  "ID (or name) of the container the caller ran in; NULL on the host")                    \
+	X(container_runtime, TEXT, true,                                                           \
+	  "docker, containerd, cri, podman, crio, systemd-nspawn or lxc; NULL on the host")
 
 enum socket_events_column {
 #define X(name, ...) SE_##name,
@@ -78,6 +85,9 @@ void socket_row_named(struct row *row, enum socket_call call, const struct endpo
  * side, or the remote side of connect and accept. */
 void socket_row_endpoint(struct row *row, unsigned addr_col, unsigned port_col,
 			 const struct endpoint *sa);
+
+/* The container columns' indexes (row.c). */
+extern const struct container_columns socket_events_container_columns;
 
 /* The audit publisher's events into rows, and the audit rules they need
  * (audit.c). */

@@ -46,6 +46,7 @@ dict_for() {
 	fuzz_flagfile) echo "$here/dict/flagfile.dict" ;;
 	fuzz_config | fuzz_remote_reply) echo "$here/dict/config.dict" ;;
 	fuzz_sql) echo "$here/dict/sql.dict" ;;
+	fuzz_cgroup_path) echo "$here/dict/cgroup.dict" ;;
 	*) echo "" ;;
 	esac
 }

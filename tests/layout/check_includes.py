@@ -23,6 +23,7 @@ LAYERS = [
     "agent/control", "agent/scheduler", "agent/shell", "agent/remote",
     "agent/logger",
     "tables",
+    "agent/container",
     "agent/sql",
     "agent/registry",
     "agent/audit", "agent/bpf",

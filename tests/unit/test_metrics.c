@@ -39,7 +39,8 @@ static void test_every_drop_has_a_reason(void)
 {
 	for (unsigned i = 0; i < COUNTER_COUNT; i++) {
 		bool counted = i == COUNTER_events || i == COUNTER_stored || i == COUNTER_refreshes ||
-			       i == COUNTER_bpf_waiting;
+			       i == COUNTER_bpf_waiting || i == COUNTER_cgroup_unknown ||
+			       i == COUNTER_file_unread;
 
 		if (counted) {
 			CHECK(drop_reasons[i].reason == NULL);
