@@ -75,7 +75,6 @@ static const struct container_columns user_events_container_columns = {
 	.cgroup_path = UE_cgroup_path,
 	.container_id = UE_container_id,
 	.container_runtime = UE_container_runtime,
-	.id_from_proc = true,
 };
 
 /* More fields than any libaudit message has; the rest are ignored. */

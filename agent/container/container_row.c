@@ -33,7 +33,7 @@ int container_row_by_pid(struct row *row, const struct container_columns *cols, 
 			 int64_t event_ms)
 {
 	struct cgroup_info info;
-	int rc = cgroup_info_by_pid(pid, event_ms, cols->id_from_proc, &info);
+	int rc = cgroup_info_by_pid(pid, event_ms, true, &info);
 
 	if (rc < 0)
 		return rc;

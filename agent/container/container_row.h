@@ -12,14 +12,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* The table's column indexes. id_from_proc: whether a row built from a
- * pid sets cgroup_id too. Where BPF fills cgroup_id (process_events,
- * socket_events) it has always been the kernel's id at the event, NULL on
- * audit rows, and stays so; user_events, which only audit feeds, takes
- * the id of the path it read. */
+/* The table's column indexes. A row built from a pid (audit) takes the
+ * cgroup id of the path it read, as a BPF row takes the kernel's. */
 struct container_columns {
 	unsigned cgroup_id, cgroup_path, container_id, container_runtime;
-	bool id_from_proc;
 };
 
 /* cgroup_path and the container from the id the kernel gave (the caller

@@ -58,7 +58,7 @@ struct bpf_exec;
 	X(argv, TEXT, true, "The exact arguments as a JSON array; bytes that are not UTF-8 "       \
 			    "appear as \\udcXX")                                                   \
 	X(source, TEXT, true, "Where the row came from: audit or bpf")                             \
-	X(cgroup_id, INTEGER, true, "ID of the process's cgroup v2 (BPF rows)")                      \
+	X(cgroup_id, INTEGER, true, "ID of the process's cgroup v2 (NULL when it could not be read: cgroup_unknown)")                      \
 	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live") \
 	X(target_pid, INTEGER, true,                                                               \
 	  "kill rows: the process kill signalled, or the thread tkill or tgkill did (audit: the "  \

@@ -40,7 +40,7 @@
 	X(gid, INTEGER, true, "Group ID of the process")                                           \
 	X(comm, TEXT, true, "The process's command name (the kernel's comm)")                      \
 	X(tid, INTEGER, true, "Thread ID of the caller (BPF rows)")                                \
-	X(cgroup_id, INTEGER, true, "ID of the caller's cgroup v2 (BPF rows)")                     \
+	X(cgroup_id, INTEGER, true, "ID of the caller's cgroup v2 (NULL when it could not be read: cgroup_unknown)")                     \
 	X(node, TEXT, true, "Host that logged the event (auditd's node=), from saved logs; NULL live") \
 	X(collapsed, INTEGER, true,                                                                \
 	  "send rows: sends to the same endpoint by the same process that the kernel dropped as "  \
