@@ -309,7 +309,7 @@ static void note_ignored(struct sysq_flags *flags, const char *name, size_t len,
  * does anyway (--utc=true, --disable_logging=false). */
 static bool same_as_sysq(const struct osquery_flag *f, const char *value, bool negated)
 {
-	bool given, wanted;
+	bool given = false, wanted = false;
 
 	if (!f->same_as_sysq || !f->is_bool)
 		return false;
@@ -319,7 +319,8 @@ static bool same_as_sysq(const struct osquery_flag *f, const char *value, bool n
 		given = true;
 	else if (flags_parse_bool(value, &given) < 0)
 		return false;
-	flags_parse_bool(f->same_as_sysq, &wanted);
+	if (flags_parse_bool(f->same_as_sysq, &wanted) < 0)
+		return false;
 	return given == wanted;
 }
 
