@@ -16,6 +16,7 @@ build_packages=(
     libbpf-dev libelf-dev zlib1g-dev libsqlite3-dev libcjson-dev
     dpkg-dev         # dpkg-shlibdeps: the .deb's Depends, for cpack -G DEB
     libmicrohttpd-dev  # --metrics_listen: the Prometheus /metrics and /healthz endpoint
+    librdkafka-dev   # --logger_plugin=kafka_producer; its mock cluster for the test helper
 )
 test_packages=(
     python3          # integration tests and their harness
@@ -26,6 +27,7 @@ test_packages=(
     rsyslog          # a real syslog daemon for the syslog results logger test
     systemd          # systemd-analyze verify on the packaged unit
     prometheus       # a real Prometheus server scrapes /metrics; promtool checks the format
+    kcat             # consumes the Kafka logger's topics in its test
 )
 
 packages=("${build_packages[@]}")

@@ -19,7 +19,7 @@
 	X(STRING, logger_path, "/var/log/sysq", 0, 0,                                              \
 	  "Directory of sysq.results.log, the scheduled query results")                           \
 	X(STRING, logger_plugin, "filesystem", 0, 0,                                               \
-	  "Where results go: filesystem, syslog, or both (filesystem,syslog)")                     \
+	  "Where results go: filesystem, syslog, kafka_producer, or several (filesystem,syslog)")                     \
 	X(BOOL, logger_rotate, "false", 0, 0, "Rotate sysq.results.log by size, gzip-compressed")  \
 	X(INT, logger_rotate_size, "26214400", 1024, INT64_MAX,                                    \
 	  "Bytes at which the results log is rotated")                                             \
@@ -115,4 +115,21 @@
 	X(INT, metrics_interval, "15", 1, 86400, "Seconds between two writes of metrics_textfile") \
 	X(INT, metrics_stall_seconds, "10", 1, 86400,                                              \
 	  "Seconds rows may wait on a store writer that finishes no write before /healthz "       \
-	  "reports it stalled")
+	  "reports it stalled")                                                                      \
+	X(INT, buffered_log_max, "1000000", 0, INT64_MAX,                                          \
+	  "Lines kept for a shipping logger (kafka_producer) until delivered; past it the "      \
+	  "oldest are dropped and counted (0: no limit)")                                         \
+	X(STRING, logger_kafka_brokers, "localhost", 0, 0,                                         \
+	  "Kafka bootstrap brokers: host, host:port or ssl://host:port, comma-separated")        \
+	X(STRING, logger_kafka_topic, "", 0, 0,                                                    \
+	  "Kafka topic of results lines whose query the config's kafka_topics does not name")    \
+	X(STRING, logger_kafka_acks, "all", 0, 0,                                                  \
+	  "Acknowledgements the Kafka leader must have before a line counts as delivered: 0, 1 " \
+	  "or all")                                                                               \
+	X(STRING, logger_kafka_compression, "none", 0, 0,                                          \
+	  "Compression of Kafka message sets: none, gzip, snappy, lz4 or zstd")                   \
+	X(STRING, tls_server_certs, "", 0, 0,                                                      \
+	  "CA certificates (PEM) that ssl:// Kafka brokers are verified against (empty: the "    \
+	  "system's)")                                                                            \
+	X(STRING, tls_client_cert, "", 0, 0, "Client certificate (PEM) for ssl:// Kafka brokers") \
+	X(STRING, tls_client_key, "", 0, 0, "Client key (PEM) for ssl:// Kafka brokers")

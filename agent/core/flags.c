@@ -24,7 +24,10 @@ const struct flag_def flag_defs[FLAG_COUNT] = {
 static const char *const *const flag_choices[FLAG_COUNT] = {
 	[FLAG_audit_mode] = (const char *const[]){"unicast", "multicast", NULL},
 	[FLAG_host_identifier] = (const char *const[]){"hostname", "uuid", NULL},
-	[FLAG_logger_plugin] = (const char *const[]){"filesystem", "syslog", NULL},
+	[FLAG_logger_plugin] = (const char *const[]){"filesystem", "syslog", "kafka_producer", NULL},
+	[FLAG_logger_kafka_acks] = (const char *const[]){"0", "1", "all", NULL},
+	[FLAG_logger_kafka_compression] =
+		(const char *const[]){"none", "gzip", "snappy", "lz4", "zstd", NULL},
 	[FLAG_enable_bpf_events] = (const char *const[]){"auto", "true", "false", NULL},
 	[FLAG_enable_bpf_process_events] = (const char *const[]){"auto", "true", "false", NULL},
 };
@@ -33,6 +36,20 @@ static const char *const *const flag_choices[FLAG_COUNT] = {
 static bool is_list(enum flag_id id)
 {
 	return id == FLAG_logger_plugin;
+}
+
+bool flags_list_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
 }
 
 static bool one_choice(enum flag_id id, const char *value, size_t len)
@@ -65,7 +82,8 @@ static bool is_choice(enum flag_id id, const char *value)
 static bool may_be_empty(enum flag_id id)
 {
 	return id == FLAG_flagfile || id == FLAG_config_path || id == FLAG_metrics_listen ||
-	       id == FLAG_metrics_textfile;
+	       id == FLAG_metrics_textfile || id == FLAG_logger_kafka_topic ||
+	       id == FLAG_tls_server_certs || id == FLAG_tls_client_cert || id == FLAG_tls_client_key;
 }
 
 static void *flag_slot(struct sysq_flags *flags, enum flag_id id)

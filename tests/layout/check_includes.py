@@ -22,6 +22,7 @@ LAYERS = [
     "agent/metrics",
     "agent/control", "agent/scheduler", "agent/shell",
     "agent/logger",
+    "agent/shipping",
     "tables",
     "agent/sql",
     "agent/registry",
@@ -35,7 +36,8 @@ LAYERS = [
 # Same-rank folders that may not include each other unless listed here.
 SAME_RANK = {
     "agent/control": 2, "agent/scheduler": 2, "agent/shell": 2,
-    "agent/audit": 9, "agent/bpf": 9,
+    "agent/logger": 5, "agent/shipping": 5,
+    "agent/audit": 10, "agent/bpf": 10,
 }
 ALLOWED = {
     ("agent/scheduler", "agent/control"),  # the query watch (control/watch.h)
