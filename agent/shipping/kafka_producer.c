@@ -80,6 +80,12 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
 
 	(void)rk;
 	k->inflight--;
+	if (m->err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
+		/* No retry would make it fit: dropped and counted. */
+		log_warn("kafka: a line larger than the broker takes dropped");
+		log_buffer_discard(k->buf, (int64_t)(intptr_t)m->_private);
+		return;
+	}
 	if (m->err) {
 		char what[256];
 
@@ -220,21 +226,48 @@ static const char *topic_of(struct kafka_producer *k, const char *query)
 	return t ? t : k->flags->logger_kafka_topic;
 }
 
-/* Hands one line to librdkafka. Returns 0, or the error (queue full). */
-static rd_kafka_resp_err_t produce(struct kafka_producer *k, const struct log_line *l)
-{
-	rd_kafka_resp_err_t err;
+enum produced { PRODUCED, DISCARDED, RETRY };
 
-	pthread_mutex_lock(&k->topics_lock);
-	err = rd_kafka_producev(
-	    k->rk, RD_KAFKA_V_TOPIC(topic_of(k, l->name)), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-	    RD_KAFKA_V_VALUE(l->line, l->len), RD_KAFKA_V_KEY(k->key, strlen(k->key)),
-	    RD_KAFKA_V_OPAQUE((void *)(intptr_t)l->id), RD_KAFKA_V_END);
-	pthread_mutex_unlock(&k->topics_lock);
-	return err;
+/* A line that can never be sent (no topic; larger than a message may
+ * be) is dropped, counted and logged, as osquery drops it, rather than
+ * holding back every line after it. */
+static enum produced discard(struct kafka_producer *k, const struct log_line *l, const char *why)
+{
+	log_warn("kafka: a line of %s dropped: %s", l->name, why);
+	log_buffer_discard(k->buf, l->id);
+	return DISCARDED;
 }
 
-/* Takes the next lines from the buffer, up to the window. */
+/* Hands one line to librdkafka. */
+static enum produced produce(struct kafka_producer *k, const struct log_line *l)
+{
+	rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+	const char *topic;
+	bool topicless;
+
+	pthread_mutex_lock(&k->topics_lock);
+	topic = topic_of(k, l->name);
+	topicless = !topic[0];
+	if (!topicless)
+		err = rd_kafka_producev(k->rk, RD_KAFKA_V_TOPIC(topic),
+					RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+					RD_KAFKA_V_VALUE(l->line, l->len),
+					RD_KAFKA_V_KEY(k->key, strlen(k->key)),
+					RD_KAFKA_V_OPAQUE((void *)(intptr_t)l->id), RD_KAFKA_V_END);
+	pthread_mutex_unlock(&k->topics_lock);
+	if (topicless)
+		return discard(k, l,
+			       "kafka_topics does not name its query and --logger_kafka_topic "
+			       "is empty");
+	if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE)
+		return discard(k, l, rd_kafka_err2str(err));
+	if (err)
+		note_failure(k, rd_kafka_err2str(err));
+	return err ? RETRY : PRODUCED;
+}
+
+/* Takes the next lines from the buffer, up to the window; after a line
+ * that must wait, the rest are taken again later. */
 static void fill(struct kafka_producer *k)
 {
 	int room = log_buffer_window(k->buf) - k->inflight;
@@ -246,15 +279,11 @@ static void fill(struct kafka_producer *k)
 	lines = xcalloc((size_t)room, sizeof(*lines));
 	n = log_buffer_take(k->buf, k->after, lines, room);
 	for (int i = 0; i < n; i++) {
-		rd_kafka_resp_err_t err =
-		    k->failed ? RD_KAFKA_RESP_ERR_NO_ERROR : produce(k, &lines[i]);
+		enum produced r = k->failed ? RETRY : produce(k, &lines[i]);
 
-		if (!k->failed && err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+		if (r != RETRY)
 			k->after = lines[i].id;
-			k->inflight++;
-		} else if (!k->failed) {
-			note_failure(k, rd_kafka_err2str(err));
-		}
+		k->inflight += r == PRODUCED;
 		log_line_free(&lines[i]);
 	}
 	free(lines);

@@ -247,6 +247,18 @@ int log_buffer_confirm(struct log_buffer *b, const int64_t *ids, size_t n)
 	return rc;
 }
 
+void log_buffer_discard(struct log_buffer *b, int64_t id)
+{
+	pthread_mutex_lock(&b->lock);
+	sqlite3_bind_text(b->confirm, 1, b->sink, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(b->confirm, 2, id);
+	if (step_reset(b->confirm) == SQLITE_DONE && sqlite3_changes(b->db) > 0) {
+		b->pending--;
+		counter_add(&b->counters, COUNTER_drop_malformed, 1);
+	}
+	pthread_mutex_unlock(&b->lock);
+}
+
 int log_buffer_window(const struct log_buffer *b)
 {
 	/* At most half the limit, so that past it there are always lines the

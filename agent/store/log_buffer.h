@@ -51,6 +51,10 @@ void log_buffer_rewind(struct log_buffer *b);
 /* Deletes delivered lines. Returns 0 or -EIO (they are shipped again). */
 int log_buffer_confirm(struct log_buffer *b, const int64_t *ids, size_t n);
 
+/* Deletes a line the shipper cannot send anywhere (no Kafka topic),
+ * counted in drop_malformed. */
+void log_buffer_discard(struct log_buffer *b, int64_t id);
+
 /* How many lines a shipper may hold at once. */
 int log_buffer_window(const struct log_buffer *b);
 
@@ -60,7 +64,8 @@ int64_t log_buffer_pending(struct log_buffer *b);
 const char *log_buffer_sink(const struct log_buffer *b);
 
 /* events: lines appended; stored: lines confirmed; evicted: lines dropped
- * past the limit; drop_write_error: lines the file could not take. */
+ * past the limit; drop_write_error: lines the file could not take;
+ * drop_malformed: lines discarded by the shipper. */
 const struct sysq_counters *log_buffer_counters(const struct log_buffer *b);
 
 void log_line_free(struct log_line *l);

@@ -16,7 +16,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sysqtest import Daemon, check, check_eq, main, wait_for, write_config  # noqa: E402
+from sysqtest import (Daemon, TestFailure, check, check_eq, main, wait_for,  # noqa: E402
+                      write_config)
 
 KAFKA_MOCK = os.environ.get("SYSQ_TEST_KAFKA", "sysq-test-kafka")
 KCAT = "/usr/bin/kcat"
@@ -45,10 +46,15 @@ class MockCluster:
         self.command("up")
 
     def consume(self, topic):
-        r = subprocess.run([KCAT, "-C", "-b", self.addr, "-t", topic, "-e", "-q",
-                            "-f", "%s\n"], capture_output=True, text=True, timeout=30)
-        check_eq(r.returncode, 0, f"kcat on {topic}: {r.stderr}")
-        return r.stdout.splitlines()
+        """The topic's messages from the start; kcat is retried, as its
+        metadata request can fail on a loaded machine."""
+        for attempt in range(3):
+            r = subprocess.run([KCAT, "-C", "-b", self.addr, "-t", topic, "-e", "-q",
+                                "-f", "%s\n"], capture_output=True, text=True, timeout=30)
+            if r.returncode == 0:
+                return r.stdout.splitlines()
+            time.sleep(1)
+        raise TestFailure(f"kcat on {topic}: {r.stderr}")
 
     def __exit__(self, *exc):
         self.proc.stdin.close()
@@ -168,5 +174,29 @@ def test_buffered_log_max_drops_oldest():
         check_delivery(d, cluster, dropped=dropped)
 
 
+def test_line_without_topic_is_dropped_and_counted():
+    """No --logger_kafka_topic: "tick", which kafka_topics does not name,
+    has nowhere to go; its lines are counted, and "other" still flows."""
+    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    with MockCluster() as cluster:
+        with daemon(tmp, cluster, "--logger_kafka_topic=") as d:
+            wait_for(lambda: logger_row(d)["drop_malformed"] >= 3, timeout=15,
+                     what="tick's lines counted as dropped")
+            dropped = logger_row(d)["drop_malformed"]
+        row_text = d.log_text()
+        logged = file_lines(d)
+        left = buffered_rows(d)
+        routed = cluster.consume("routed")
+        check_eq(cluster.consume("sysq"), [], "nothing on the base topic")
+    ticks = [x for x in logged if json.loads(x)["name"] == "tick"]
+    check_eq(routed + [x for x in left if x not in ticks],
+             [x for x in logged if x not in ticks], "other's lines")
+    check(len(routed) >= 3, "other's lines were delivered")
+    check(len([x for x in ticks if x not in left]) >= dropped >= 3,
+          "every dropped line counted")
+    check("kafka_topics does not name" in row_text, "the drop is logged")
+
+
 if __name__ == "__main__":
-    main([test_outage_and_routing, test_restart_while_down, test_buffered_log_max_drops_oldest])
+    main([test_outage_and_routing, test_restart_while_down, test_buffered_log_max_drops_oldest,
+          test_line_without_topic_is_dropped_and_counted])
