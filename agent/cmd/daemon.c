@@ -510,6 +510,7 @@ static int start_metrics(struct daemon *d)
 		.store = d->store,
 		.audit = d->audit,
 		.scheduler = d->scheduler,
+		.log_buffer = d->log_buffer,
 		.db_path = d->flags.database_path,
 		.stall_ms = d->flags.metrics_stall_seconds * 1000,
 	};

@@ -249,11 +249,10 @@ static enum produced produce(struct kafka_producer *k, const struct log_line *l)
 	topic = topic_of(k, l->name);
 	topicless = !topic[0];
 	if (!topicless)
-		err = rd_kafka_producev(k->rk, RD_KAFKA_V_TOPIC(topic),
-					RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-					RD_KAFKA_V_VALUE(l->line, l->len),
-					RD_KAFKA_V_KEY(k->key, strlen(k->key)),
-					RD_KAFKA_V_OPAQUE((void *)(intptr_t)l->id), RD_KAFKA_V_END);
+		err = rd_kafka_producev(
+		    k->rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+		    RD_KAFKA_V_VALUE(l->line, l->len), RD_KAFKA_V_KEY(k->key, strlen(k->key)),
+		    RD_KAFKA_V_OPAQUE((void *)(intptr_t)l->id), RD_KAFKA_V_END);
 	pthread_mutex_unlock(&k->topics_lock);
 	if (topicless)
 		return discard(k, l,

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,8 +27,8 @@ struct log_buffer {
 	sqlite3_stmt *insert, *drop, *take, *confirm;
 	char *sink;
 	int64_t max;
-	int64_t pending;
-	int64_t taken_upto; /* lines up to this id are with the shipper */
+	_Atomic int64_t pending; /* read without the lock (metrics) */
+	int64_t taken_upto;	 /* lines up to this id are with the shipper */
 	struct sysq_counters counters;
 };
 
@@ -268,14 +269,9 @@ int log_buffer_window(const struct log_buffer *b)
 	return b->max / 2 > 0 ? (int)(b->max / 2) : 1;
 }
 
-int64_t log_buffer_pending(struct log_buffer *b)
+int64_t log_buffer_pending(const struct log_buffer *b)
 {
-	int64_t n;
-
-	pthread_mutex_lock(&b->lock);
-	n = b->pending;
-	pthread_mutex_unlock(&b->lock);
-	return n;
+	return atomic_load(&b->pending);
 }
 
 const char *log_buffer_sink(const struct log_buffer *b)

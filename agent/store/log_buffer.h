@@ -58,8 +58,8 @@ void log_buffer_discard(struct log_buffer *b, int64_t id);
 /* How many lines a shipper may hold at once. */
 int log_buffer_window(const struct log_buffer *b);
 
-/* Lines waiting now. */
-int64_t log_buffer_pending(struct log_buffer *b);
+/* Lines waiting now; never waits for the lock. */
+int64_t log_buffer_pending(const struct log_buffer *b);
 
 const char *log_buffer_sink(const struct log_buffer *b);
 

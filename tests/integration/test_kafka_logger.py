@@ -159,10 +159,24 @@ def test_restart_while_down():
         check(line in got["sysq"] or line in got["routed"], "a buffered line was sent")
 
 
+def metric(path, name, labels):
+    """A sample's value in the metrics textfile, or None."""
+    want = name + "{" + ",".join(f'{k}="{v}"' for k, v in labels.items()) + "}"
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        for line in f:
+            if line.startswith(want + " "):
+                return int(line.split()[-1])
+    return None
+
+
 def test_buffered_log_max_drops_oldest():
     tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    prom = os.path.join(tmp, "sysq.prom")
     with MockCluster() as cluster:
-        with daemon(tmp, cluster, "--buffered_log_max=4") as d:
+        with daemon(tmp, cluster, "--buffered_log_max=4", f"--metrics_textfile={prom}",
+                    "--metrics_interval=1") as d:
             wait_for(lambda: logger_row(d)["stored"] >= 2, timeout=15, what="first lines")
             cluster.down()
             wait_for(lambda: logger_row(d)["evicted"] >= 4, timeout=20,
@@ -171,6 +185,13 @@ def test_buffered_log_max_drops_oldest():
             cluster.up()
             wait_for(lambda: settled(d), timeout=20, what="the buffer to drain")
             dropped = logger_row(d)["evicted"]
+            wait_for(lambda: metric(prom, "sysq_log_lines_dropped_total",
+                                    {"logger": "kafka_producer", "reason": "buffer_full"})
+                     == dropped, timeout=10, what="the metric equal to sysq_events.evicted")
+            with open(prom) as f:
+                r = subprocess.run(["promtool", "check", "metrics"], stdin=f,
+                                   capture_output=True, text=True)
+            check_eq(r.returncode, 0, f"promtool check metrics: {r.stdout}{r.stderr}")
         check_delivery(d, cluster, dropped=dropped)
 
 
