@@ -86,6 +86,8 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
 		log_buffer_discard(k->buf, (int64_t)(intptr_t)m->_private);
 		return;
 	}
+	if (m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT)
+		return; /* drop_producer: the line stays buffered */
 	if (m->err) {
 		char what[256];
 
@@ -105,8 +107,11 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 	(void)rk;
 	if (err == RD_KAFKA_RESP_ERR__FATAL)
 		atomic_store(&k->fatal, true);
+	/* Other errors are transient and librdkafka retries them itself. */
 	if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || err == RD_KAFKA_RESP_ERR__FATAL)
 		log_warn("kafka: %s", reason);
+	else
+		log_debug("kafka: %s", reason);
 }
 
 static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)

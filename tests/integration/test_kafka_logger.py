@@ -7,8 +7,10 @@ stops, the file (what the scheduler logged, in order) must equal what
 Kafka holds, plus what is still in the durable buffer, plus what the
 buffer dropped past --buffered_log_max (as many as sysq_events counts).
 No audit: the queries read no event table."""
+import glob
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +24,7 @@ from sysqtest import (Daemon, TestFailure, check, check_eq, main, wait_for,  # n
 KAFKA_MOCK = os.environ.get("SYSQ_TEST_KAFKA", "sysq-test-kafka")
 KCAT = "/usr/bin/kcat"
 TOPICS = ["sysq", "routed"]
+TMP_PREFIX = f"sysq-test-kafka-{os.getpid()}-"
 
 
 class MockCluster:
@@ -123,7 +126,7 @@ def settled(d):
 
 
 def test_outage_and_routing():
-    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    tmp = tempfile.mkdtemp(prefix=TMP_PREFIX)
     with MockCluster() as cluster:
         with daemon(tmp, cluster) as d:
             wait_for(lambda: logger_row(d)["stored"] >= 4, timeout=15, what="first lines")
@@ -141,7 +144,7 @@ def test_outage_and_routing():
 
 
 def test_restart_while_down():
-    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    tmp = tempfile.mkdtemp(prefix=TMP_PREFIX)
     with MockCluster() as cluster:
         with daemon(tmp, cluster) as d:
             wait_for(lambda: logger_row(d)["stored"] >= 2, timeout=15, what="first lines")
@@ -172,7 +175,7 @@ def metric(path, name, labels):
 
 
 def test_buffered_log_max_drops_oldest():
-    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    tmp = tempfile.mkdtemp(prefix=TMP_PREFIX)
     prom = os.path.join(tmp, "sysq.prom")
     with MockCluster() as cluster:
         with daemon(tmp, cluster, "--buffered_log_max=4", f"--metrics_textfile={prom}",
@@ -198,7 +201,7 @@ def test_buffered_log_max_drops_oldest():
 def test_line_without_topic_is_dropped_and_counted():
     """No --logger_kafka_topic: "tick", which kafka_topics does not name,
     has nowhere to go; its lines are counted, and "other" still flows."""
-    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    tmp = tempfile.mkdtemp(prefix=TMP_PREFIX)
     with MockCluster() as cluster:
         with daemon(tmp, cluster, "--logger_kafka_topic=") as d:
             wait_for(lambda: logger_row(d)["drop_malformed"] >= 3, timeout=15,
@@ -221,3 +224,6 @@ def test_line_without_topic_is_dropped_and_counted():
 if __name__ == "__main__":
     main([test_outage_and_routing, test_restart_while_down, test_buffered_log_max_drops_oldest,
           test_line_without_topic_is_dropped_and_counted])
+    # Every test passed: their directories are no longer needed.
+    for path in glob.glob(os.path.join(tempfile.gettempdir(), f"{TMP_PREFIX}*")):
+        shutil.rmtree(path, ignore_errors=True)
