@@ -7,10 +7,17 @@
  * Publishers count what their source lost (kernel backlog, socket overruns,
  * malformed and incomplete records); subscribers count what happened to
  * their rows (queue full, write errors, expiry, events_max evictions).
- * `buffered` is the number of rows a subscriber's table holds now. */
+ * `buffered` is the number of rows a subscriber's table holds now.
+ *
+ * A shipping logger (kafka_producer) adds a row of type 'logger': events
+ * are the lines it was given, stored the lines the broker confirmed,
+ * buffered the lines waiting in the durable log buffer, evicted the lines
+ * dropped past --buffered_log_max and drop_write_error the lines the
+ * buffer could not keep. */
 #include "sql/catalog.h"
 #include "sql/snapshot_vtab.h"
 
+#include "store/log_buffer.h"
 #include "store/store.h"
 
 #include "core/counters.h"
@@ -32,7 +39,7 @@ enum {
 static const struct column_def sysq_events_columns[] = {
 	{"name", COLUMN_TEXT, false, "Publisher or subscriber name"},
 	{"publisher", COLUMN_TEXT, false, "Publisher, or the publishers a subscriber reads"},
-	{"type", COLUMN_TEXT, false, "publisher or subscriber"},
+	{"type", COLUMN_TEXT, false, "publisher, subscriber or logger (a shipping logger)"},
 	{"subscriptions", COLUMN_INTEGER, false,
 	 "Subscribers of a publisher, or publishers of a subscriber"},
 	{"active", COLUMN_INTEGER, false, "1 if running (publisher) or enabled (subscriber)"},
@@ -89,6 +96,19 @@ static void add_subscriber(struct snapshot_rows *out, struct subscriber *s, stru
 	sb_free(&pubs);
 }
 
+static void add_logger(struct snapshot_rows *out, struct log_buffer *b)
+{
+	struct row *row = snapshot_add_row(out, sysq_events_def.ncolumns);
+
+	row_set_str(row, COL_name, log_buffer_sink(b));
+	row_set_str(row, COL_publisher, "scheduler");
+	row_set_str(row, COL_type, "logger");
+	row_set_int(row, COL_subscriptions, 0);
+	row_set_int(row, COL_active, 1);
+	row_set_int(row, COL_buffered, log_buffer_pending(b));
+	set_counters(row, log_buffer_counters(b));
+}
+
 static void fill_sysq_events(const void *ctx, struct snapshot_rows *out)
 {
 	const struct catalog *cat = ctx;
@@ -99,6 +119,8 @@ static void fill_sysq_events(const void *ctx, struct snapshot_rows *out)
 		add_publisher(out, pubsub_publisher_at(cat->pubsub, i));
 	for (size_t i = 0; i < pubsub_subscriber_count(cat->pubsub); i++)
 		add_subscriber(out, pubsub_subscriber_at(cat->pubsub, i), cat->store);
+	if (cat->log_buffer)
+		add_logger(out, cat->log_buffer);
 }
 
 const struct snapshot_module sysq_events_module = {

@@ -18,6 +18,7 @@ build_packages=(
     libcurl4-openssl-dev  # the fleet client's HTTPS (agent/remote)
     dpkg-dev         # dpkg-shlibdeps: the .deb's Depends, for cpack -G DEB
     libmicrohttpd-dev  # --metrics_listen: the Prometheus /metrics and /healthz endpoint
+    librdkafka-dev   # --logger_plugin=kafka_producer; its mock cluster for the test helper
 )
 test_packages=(
     python3          # integration tests and their harness
@@ -30,6 +31,7 @@ test_packages=(
     prometheus       # a real Prometheus server scrapes /metrics; promtool checks the format
     openssl          # the fleet tests' CA, server and client certificates
     curl             # the fleet test's TLS 1.1 client (the old server answers it)
+    kcat             # consumes the Kafka logger's topics in its test
 )
 
 packages=("${build_packages[@]}")

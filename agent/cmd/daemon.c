@@ -12,6 +12,8 @@
 #include "metrics/metrics.h"
 #include "remote/remote.h"
 #include "scheduler/scheduler.h"
+#include "shipping/kafka_producer.h"
+#include "store/log_buffer.h"
 #include "store/integrity.h"
 #include "store/meta.h"
 #include "store/store.h"
@@ -61,6 +63,8 @@ struct daemon {
 	struct scheduler *scheduler;
 	struct metrics *metrics; /* NULL unless --metrics_listen or --metrics_textfile */
 	struct remote *remote; /* NULL unless --config_plugin=tls */
+	struct log_buffer *log_buffer; /* NULL unless --logger_plugin has kafka_producer */
+	struct kafka_producer *kafka;
 };
 
 static void usage(FILE *out)
@@ -441,6 +445,48 @@ static int start_control(struct daemon *d)
 	return 0;
 }
 
+static bool kafka_wanted(const struct daemon *d)
+{
+	return flags_list_has(d->flags.logger_plugin, "kafka_producer");
+}
+
+/* Like a bad flag: exit 2. */
+static int check_kafka_flags(const struct daemon *d)
+{
+	char *err = NULL;
+
+	if (!kafka_wanted(d) || kafka_producer_check(&d->flags, &d->cfg, &err) == 0)
+		return 0;
+	fprintf(stderr, "sysq daemon: %s\n", err);
+	free(err);
+	return 2;
+}
+
+/* The durable log buffer sits beside the database, in a file of its own
+ * (store/log_buffer.h says why); before the scheduler, which appends. */
+static int start_kafka(struct daemon *d)
+{
+	char *path, *err = NULL;
+	int rc;
+
+	if (!kafka_wanted(d))
+		return 0;
+	path = xasprintf("%s.logbuf", d->flags.database_path);
+	rc = log_buffer_open(path, "kafka_producer", d->flags.buffered_log_max, &d->log_buffer,
+			     &err);
+	free(path);
+	if (rc == 0)
+		rc = kafka_producer_start(&d->flags, d->log_buffer, &d->cfg.kafka_topics, &d->kafka,
+					  &err);
+	if (rc < 0) {
+		log_error("%s", err);
+		free(err);
+		return 1;
+	}
+	d->catalog.log_buffer = d->log_buffer;
+	return 0;
+}
+
 static int start_scheduler(struct daemon *d)
 {
 	char *err = NULL;
@@ -474,6 +520,7 @@ static int start_metrics(struct daemon *d)
 		.store = d->store,
 		.audit = d->audit,
 		.scheduler = d->scheduler,
+		.log_buffer = d->log_buffer,
 		.db_path = d->flags.database_path,
 		.stall_ms = d->flags.metrics_stall_seconds * 1000,
 	};
@@ -492,6 +539,7 @@ static void apply_remote_config(void *arg, struct config *cfg)
 {
 	struct daemon *d = arg;
 
+	kafka_producer_set_topics(d->kafka, &cfg->kafka_topics);
 	scheduler_reload(d->scheduler, cfg);
 }
 
@@ -539,8 +587,10 @@ static void reload_config(struct daemon *d)
 		return;
 	}
 
-	if (daemon_config_reload(&d->flags, &cfg) == 0)
+	if (daemon_config_reload(&d->flags, &cfg) == 0) {
+		kafka_producer_set_topics(d->kafka, &cfg.kafka_topics);
 		scheduler_reload(d->scheduler, &cfg);
+	}
 }
 
 static int block_signals(struct daemon *d)
@@ -595,6 +645,10 @@ static void shutdown_daemon(struct daemon *d)
 	d->remote = NULL;
 	scheduler_stop(d->scheduler);
 	control_server_stop(d->control);
+	/* After the scheduler, its last lines buffered; after the control
+	 * socket, whose sysq_events reads the buffer. */
+	kafka_producer_stop(d->kafka);
+	log_buffer_close(d->log_buffer);
 	if (d->audit) {
 		/* Once this run's changes are undone, the record of them is
 		 * obsolete; if they were never made, an older record stays. */
@@ -652,6 +706,7 @@ int daemon_main(int argc, char **argv)
 	rc = parse_flags(&d, argc, argv);
 	rc = rc ? rc : daemon_config_load(&d.flags, &d.cfg);
 	rc = rc ? rc : check_metrics_flags(&d);
+	rc = rc ? rc : check_kafka_flags(&d);
 	if (rc || d.flags.config_check) {
 		if (!rc)
 			printf("sysq daemon: flags and config are valid (%s: %zu scheduled "
@@ -685,6 +740,7 @@ int daemon_main(int argc, char **argv)
 	if (rc == 0)
 		task_cgroup_start(&d.flags);
 	rc = rc ? rc : start_audit(&d);
+	rc = rc ? rc : start_kafka(&d);
 	rc = rc ? rc : start_control(&d);
 	rc = rc ? rc : start_scheduler(&d);
 	rc = rc ? rc : start_metrics(&d);

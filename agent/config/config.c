@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char *const top_keys[] = {
-	"options", "schedule", "packs", "decorators", "events", "bpf_filters", NULL,
+	"options", "schedule", "packs", "decorators", "events", "bpf_filters", "kafka_topics", NULL,
 };
 
 /* Flags that must be known before the config is read. */
@@ -155,6 +155,8 @@ static void parse_root(struct cfg_ctx *c, const cJSON *root, struct sysq_flags *
 		parse_events(c, item, out);
 	if (!c->failed && (item = cJSON_GetObjectItemCaseSensitive(root, "bpf_filters")))
 		cfg_parse_bpf_filters(c, item, &out->bpf_filters);
+	if (!c->failed && (item = cJSON_GetObjectItemCaseSensitive(root, "kafka_topics")))
+		cfg_parse_kafka_topics(c, item, &out->kafka_topics);
 	cfg_warn_unknown(c, root, "", top_keys);
 }
 
@@ -247,6 +249,7 @@ void config_free(struct config *c)
 	cfg_free_strings(c->enable_subscribers, c->nenable);
 	cfg_free_strings(c->disable_subscribers, c->ndisable);
 	cfg_free_bpf_filters(&c->bpf_filters);
+	kafka_topics_free(&c->kafka_topics);
 	free(c->path);
 	memset(c, 0, sizeof(*c));
 }

@@ -5,7 +5,8 @@
  *    "packs": {"p": "/path/p.conf" | {...}}, "decorators": {"load": [...],
  *    "always": [...], "interval": {"3600": [...]}}, "events": {
  *    "enable_subscribers": [...], "disable_subscribers": [...]},
- *    "bpf_filters": {...}}  (sysq's own: see config_bpf.c)
+ *    "bpf_filters": {...},  (sysq's own: see config_bpf.c)
+ *    "kafka_topics": {"topic": ["query name", ...]}}  (config_kafka.c)
  * Comments are allowed, as in osquery. An error (bad JSON, a wrong type, a
  * missing required key) names the file, line and column and fails the
  * load; an unknown key is a warning with its position. */
@@ -69,6 +70,19 @@ struct bpf_filters {
 	int64_t dedup_window_ms; /* 0: off */
 };
 
+/* "kafka_topics", as osquery: which topic a query's results go to; a
+ * query no topic names goes to --logger_kafka_topic. */
+struct kafka_topic {
+	char *topic;
+	char **queries;
+	size_t nqueries;
+};
+
+struct kafka_topics {
+	struct kafka_topic *v;
+	size_t n;
+};
+
 struct config {
 	char *path;
 	struct scheduled_query *queries;
@@ -86,6 +100,7 @@ struct config {
 	char **disable_subscribers;
 	size_t ndisable;
 	struct bpf_filters bpf_filters;
+	struct kafka_topics kafka_topics;
 };
 
 /* Loads and validates a config. `flags`, when not NULL, receives the
@@ -101,6 +116,14 @@ int config_load_text(const char *name, const char *text, size_t len, struct sysq
 		     struct config *out, struct strbuf *err, struct strbuf *warnings);
 
 void config_free(struct config *c);
+
+/* The topic "kafka_topics" names for a query, or NULL. */
+const char *kafka_topics_find(const struct kafka_topics *t, const char *query);
+
+/* A deep copy, for a shipper that outlives the config it came from. */
+void kafka_topics_copy(struct kafka_topics *dst, const struct kafka_topics *src);
+
+void kafka_topics_free(struct kafka_topics *t);
 
 /* Whether a subscriber (table) is enabled by the events key. */
 bool config_subscriber_enabled(const struct config *c, const char *name);

@@ -47,6 +47,9 @@ bool cfg_require_object(struct cfg_ctx *c, const cJSON *item, const char *path);
 void cfg_warn_unknown(struct cfg_ctx *c, const cJSON *obj, const char *path,
 		      const char *const *known);
 
+/* Parses "kafka_topics" (config_kafka.c). */
+void cfg_parse_kafka_topics(struct cfg_ctx *c, const cJSON *item, struct kafka_topics *out);
+
 /* Parses "schedule" and "packs" into `out`. */
 void cfg_parse_schedule(struct cfg_ctx *c, const cJSON *schedule, struct config *out);
 void cfg_parse_packs(struct cfg_ctx *c, const cJSON *packs, struct config *out);

@@ -19,8 +19,8 @@
 	X(STRING, logger_path, "/var/log/sysq", 0, 0,                                              \
 	  "Directory of sysq.results.log, the scheduled query results")                           \
 	X(STRING, logger_plugin, "filesystem", 0, 0,                                               \
-	  "Where results go: filesystem, syslog, or both (filesystem,syslog); tls is accepted "    \
-	  "and not supported yet")                                                                 \
+	  "Where results go: filesystem, syslog, kafka_producer, or several "                     \
+	  "(filesystem,syslog); tls is accepted and not supported yet")                            \
 	X(BOOL, logger_rotate, "false", 0, 0, "Rotate sysq.results.log by size, gzip-compressed")  \
 	X(INT, logger_rotate_size, "26214400", 1024, INT64_MAX,                                    \
 	  "Bytes at which the results log is rotated")                                             \
@@ -132,6 +132,18 @@
 	X(INT, metrics_stall_seconds, "10", 1, 86400,                                              \
 	  "Seconds rows may wait on a store writer that finishes no write before /healthz "       \
 	  "reports it stalled")                                                                   \
+	X(INT, buffered_log_max, "1000000", 0, INT64_MAX,                                          \
+	  "Lines kept for a shipping logger (kafka_producer) until delivered; past it the "      \
+	  "oldest are dropped and counted (0: no limit)")                                         \
+	X(STRING, logger_kafka_brokers, "localhost", 0, 0,                                         \
+	  "Kafka bootstrap brokers: host, host:port or ssl://host:port, comma-separated")        \
+	X(STRING, logger_kafka_topic, "", 0, 0,                                                    \
+	  "Kafka topic of results lines whose query the config's kafka_topics does not name")    \
+	X(STRING, logger_kafka_acks, "all", 0, 0,                                                  \
+	  "Acknowledgements the Kafka leader must have before a line counts as delivered: 0, 1 " \
+	  "or all")                                                                               \
+	X(STRING, logger_kafka_compression, "none", 0, 0,                                          \
+	  "Compression of Kafka message sets: none, gzip, snappy, lz4 or zstd")                   \
 	SYSQ_FLEET_FLAGS(X)
 
 /* The fleet client (agent/remote/, docs/fleet.md): osquery's TLS remote
@@ -142,8 +154,10 @@
 	  "Where the config comes from: filesystem (--config_path) or tls (the fleet server)")    \
 	X(STRING, tls_hostname, "", 0, 0, "Fleet server as host[:port]; endpoints are paths on it") \
 	X(STRING, tls_server_certs, "", 0, 0,                                                      \
-	  "PEM file of the CAs that verify the fleet server (empty: the system's CAs)")           \
-	X(STRING, tls_client_cert, "", 0, 0, "PEM client certificate for mutual TLS")             \
+	  "PEM file of the CAs that verify the fleet server and ssl:// Kafka brokers (empty: "    \
+	  "the system's CAs)")                                                                    \
+	X(STRING, tls_client_cert, "", 0, 0,                                                       \
+	  "PEM client certificate for mutual TLS (the fleet server, ssl:// Kafka brokers)")      \
 	X(STRING, tls_client_key, "", 0, 0, "PEM key of --tls_client_cert")                       \
 	X(STRING, proxy_hostname, "", 0, 0, "HTTPS proxy for the fleet server, as host[:port]")   \
 	X(BOOL, tls_accept_gzip, "false", 0, 0, "Ask the fleet server for gzip-compressed replies") \
@@ -178,7 +192,6 @@
 	X(INT, logger_tls_max_linesize, "1048576", 1, INT64_MAX,                                   \
 	  "Not supported yet: accepted and ignored")                                              \
 	X(BOOL, logger_tls_compress, "false", 0, 0, "Not supported yet: accepted and ignored")    \
-	X(INT, buffered_log_max, "1000000", 0, INT64_MAX, "Not supported yet: accepted and ignored") \
 	X(BOOL, tls_disable_status_log, "false", 0, 0, "Not supported yet: accepted and ignored") \
 	X(STRING, distributed_plugin, "tls", 0, 0, "Not supported yet: accepted and ignored")     \
 	X(BOOL, disable_distributed, "true", 0, 0, "Not supported yet: accepted and ignored")     \

@@ -26,8 +26,12 @@ static const char *const *const flag_choices[FLAG_COUNT] = {
 	[FLAG_audit_mode] = (const char *const[]){"unicast", "multicast", NULL},
 	[FLAG_host_identifier] = (const char *const[]){"hostname", "uuid", "instance", "ephemeral",
 							"specified", NULL},
-	[FLAG_logger_plugin] = (const char *const[]){"filesystem", "syslog", "tls", NULL},
+	[FLAG_logger_plugin] = (const char *const[]){"filesystem", "syslog", "kafka_producer", "tls",
+						      NULL},
 	[FLAG_config_plugin] = (const char *const[]){"filesystem", "tls", NULL},
+	[FLAG_logger_kafka_acks] = (const char *const[]){"0", "1", "all", NULL},
+	[FLAG_logger_kafka_compression] =
+		(const char *const[]){"none", "gzip", "snappy", "lz4", "zstd", NULL},
 	[FLAG_enable_bpf_events] = (const char *const[]){"auto", "true", "false", NULL},
 	[FLAG_enable_bpf_process_events] = (const char *const[]){"auto", "true", "false", NULL},
 };
@@ -36,6 +40,20 @@ static const char *const *const flag_choices[FLAG_COUNT] = {
 static bool is_list(enum flag_id id)
 {
 	return id == FLAG_logger_plugin;
+}
+
+bool flags_list_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
 }
 
 static bool one_choice(enum flag_id id, const char *value, size_t len)

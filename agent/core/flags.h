@@ -83,4 +83,7 @@ int flags_load_file(struct sysq_flags *flags, const char *path, char err[FLAG_ER
 /* Current value (or the default) as text, as sysq_flags shows it. */
 char *flags_value_text(const struct sysq_flags *flags, enum flag_id id);
 const char *flag_kind_name(enum flag_kind kind);
+
+/* Whether a comma-separated list flag (--logger_plugin) holds `name`. */
+bool flags_list_has(const char *list, const char *name);
 const char *flag_source_name(enum flag_source source);

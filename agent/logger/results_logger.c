@@ -1,4 +1,4 @@
-/* Results sinks: file and syslog. */
+/* Results sinks: file, syslog and the shipping buffer. */
 #include "results_logger.h"
 
 #include "results_file.h"
@@ -16,33 +16,30 @@
 struct results_logger {
 	struct results_file *file;
 	struct syslog_sink *syslog;
+	struct log_buffer *shipping; /* not owned: the daemon's */
 	struct strbuf line;
 	bool file_failing;
 	bool syslog_failing;
+	bool shipping_failing;
 };
 
-static bool plugin_enabled(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = list; *p;) {
-		size_t len = strcspn(p, ",");
-
-		if (len == n && strncmp(p, name, n) == 0)
-			return true;
-		p += len + (p[len] == ',');
-	}
-	return false;
-}
-
-int results_logger_open(const struct sysq_flags *flags, struct results_logger **ret, char **err)
+int results_logger_open(const struct sysq_flags *flags, struct log_buffer *shipping,
+			struct results_logger **ret, char **err)
 {
 	struct results_logger *l = xcalloc(1, sizeof(*l));
 
+	if (flags_list_has(flags->logger_plugin, "kafka_producer")) {
+		if (!shipping) {
+			*err = xstrdup("kafka_producer has no log buffer");
+			free(l);
+			return -EINVAL;
+		}
+		l->shipping = shipping;
+	}
 	/* Results for the fleet server (tls) are not shipped yet: they stay
 	 * in the results log rather than being lost (docs/fleet.md). */
-	if (plugin_enabled(flags->logger_plugin, "filesystem") ||
-	    plugin_enabled(flags->logger_plugin, "tls")) {
+	if (flags_list_has(flags->logger_plugin, "filesystem") ||
+	    flags_list_has(flags->logger_plugin, "tls")) {
 		struct results_file_options opt = {
 			.dir = flags->logger_path,
 			.rotate = flags->logger_rotate,
@@ -56,7 +53,7 @@ int results_logger_open(const struct sysq_flags *flags, struct results_logger **
 			return rc;
 		}
 	}
-	if (plugin_enabled(flags->logger_plugin, "syslog"))
+	if (flags_list_has(flags->logger_plugin, "syslog"))
 		l->syslog = syslog_sink_new(flags->logger_syslog_path,
 					    (int)flags->logger_syslog_facility);
 	*ret = l;
@@ -73,7 +70,8 @@ static void note(bool *failing, int rc, const char *sink)
 	*failing = rc < 0;
 }
 
-bool results_logger_line(struct results_logger *l, const char *line, size_t len)
+bool results_logger_line(struct results_logger *l, const char *query, const char *line,
+			 size_t len)
 {
 	bool all = true;
 	int rc;
@@ -89,6 +87,11 @@ bool results_logger_line(struct results_logger *l, const char *line, size_t len)
 	if (l->syslog) {
 		rc = syslog_sink_send(l->syslog, line, len);
 		note(&l->syslog_failing, rc, "syslog");
+		all &= rc == 0;
+	}
+	if (l->shipping) {
+		rc = log_buffer_append(l->shipping, query, line, len);
+		note(&l->shipping_failing, rc, "the log buffer");
 		all &= rc == 0;
 	}
 	return all;

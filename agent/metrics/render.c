@@ -9,6 +9,7 @@
 
 #include "audit/publisher.h"
 #include "scheduler/scheduler.h"
+#include "store/log_buffer.h"
 #include "store/store.h"
 
 #include "common/strbuf.h"
@@ -194,6 +195,44 @@ static void process_gauges(struct strbuf *out, const struct metrics_sources *src
 		    failures);
 }
 
+/* A shipping logger's lines (the sysq_events row of type 'logger'). */
+static void shipping(struct strbuf *out, const struct metrics_sources *src)
+{
+	static const struct {
+		enum counter_id id;
+		const char *reason;
+	} dropped[] = {
+	    {COUNTER_evicted, "buffer_full"},
+	    {COUNTER_drop_malformed, "undeliverable"},
+	    {COUNTER_drop_write_error, "write_error"},
+	};
+	const struct sysq_counters *c;
+	struct metric_label l[2] = {{"logger", NULL}, {"reason", NULL}};
+	int64_t pending;
+
+	if (!src->log_buffer)
+		return;
+	c = log_buffer_counters(src->log_buffer);
+	l[0].value = log_buffer_sink(src->log_buffer);
+	pending = log_buffer_pending(src->log_buffer);
+	expo_family(out, "sysq_log_lines_total", METRIC_COUNTER,
+		    "Results lines given to the shipping logger (sysq_events.events)");
+	expo_sample(out, "sysq_log_lines_total", l, 1, counter_get(c, COUNTER_events));
+	expo_family(out, "sysq_log_lines_sent_total", METRIC_COUNTER,
+		    "Lines the broker acknowledged (sysq_events.stored)");
+	expo_sample(out, "sysq_log_lines_sent_total", l, 1, counter_get(c, COUNTER_stored));
+	expo_family(out, "sysq_log_lines_buffered", METRIC_GAUGE,
+		    "Lines waiting in the durable log buffer (sysq_events.buffered)");
+	expo_sample(out, "sysq_log_lines_buffered", l, 1, pending > 0 ? (uint64_t)pending : 0);
+	expo_family(out, "sysq_log_lines_dropped_total", METRIC_COUNTER,
+		    "Lines the shipping logger dropped, by reason (docs/metrics.md)");
+	for (size_t i = 0; i < sizeof(dropped) / sizeof(dropped[0]); i++) {
+		l[1].value = dropped[i].reason;
+		expo_sample(out, "sysq_log_lines_dropped_total", l, 2,
+			    counter_get(c, dropped[i].id));
+	}
+}
+
 void metrics_render(const struct metrics_sources *src, struct strbuf *out)
 {
 	struct metric_label version = {"version", SYSQ_VERSION};
@@ -209,4 +248,5 @@ void metrics_render(const struct metrics_sources *src, struct strbuf *out)
 	audit_gauges(out, src);
 	store_gauges(out, src);
 	process_gauges(out, src);
+	shipping(out, src);
 }

@@ -11,6 +11,7 @@ struct pubsub;
 struct store;
 struct audit_publisher;
 struct scheduler;
+struct log_buffer;
 struct strbuf;
 
 struct metrics_sources {
@@ -18,6 +19,7 @@ struct metrics_sources {
 	struct store *store;
 	struct audit_publisher *audit;
 	struct scheduler *scheduler;
+	struct log_buffer *log_buffer; /* a shipping logger's (kafka_producer) */
 	const char *db_path;
 	int64_t stall_ms; /* --metrics_stall_seconds, in ms */
 };

@@ -45,7 +45,7 @@ int remote_check_flags(const struct sysq_flags *flags, char **err)
 static const enum flag_id unsupported[] = {
 	FLAG_logger_tls_endpoint,	    FLAG_logger_tls_period,
 	FLAG_logger_tls_max_lines,	    FLAG_logger_tls_max_linesize,
-	FLAG_logger_tls_compress,	    FLAG_buffered_log_max,
+	FLAG_logger_tls_compress,
 	FLAG_tls_disable_status_log,	    FLAG_distributed_plugin,
 	FLAG_disable_distributed,	    FLAG_distributed_interval,
 	FLAG_distributed_tls_read_endpoint, FLAG_distributed_tls_write_endpoint,

@@ -15,9 +15,10 @@
 #include <string.h>
 
 /* Lines of the run in progress that some sink did not take. */
-static void write_line(struct scheduler *s, const struct strbuf *line, bool *delivered)
+static void write_line(struct scheduler *s, const char *query, const struct strbuf *line,
+		       bool *delivered)
 {
-	if (!results_logger_line(s->logger, line->buf, line->len))
+	if (!results_logger_line(s->logger, query, line->buf, line->len))
 		*delivered = false;
 }
 
@@ -45,7 +46,7 @@ static void log_rows(struct scheduler *s, const struct results_meta *m, char *co
 			continue;
 		sb_truncate(&line, 0);
 		results_event_line(&line, m, rows[i], strlen(rows[i]), action);
-		write_line(s, &line, delivered);
+		write_line(s, m->name, &line, delivered);
 	}
 	sb_free(&line);
 }
@@ -98,7 +99,7 @@ static bool log_results(struct scheduler *s, const struct scheduled_query *q,
 		struct strbuf line = STRBUF_INIT;
 
 		results_snapshot_line(&line, &m, &res->rows);
-		write_line(s, &line, &delivered);
+		write_line(s, m.name, &line, &delivered);
 		sb_free(&line);
 	} else {
 		char **rows = row_texts(&res->rows, m.numerics);

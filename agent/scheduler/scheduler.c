@@ -4,6 +4,7 @@
 #include "host.h"
 #include "query_state.h"
 
+#include "sql/catalog.h"
 #include "store/db.h"
 
 #include "common/log.h"
@@ -163,7 +164,7 @@ int scheduler_start(const struct sysq_flags *flags, const struct catalog *cat,
 		rc = runner_open(db_path, cat, s->state_db, flags->events_optimize,
 				 (int)flags->control_query_timeout, &s->runner, err);
 	if (rc == 0)
-		rc = results_logger_open(flags, &s->logger, err);
+		rc = results_logger_open(flags, cat->log_buffer, &s->logger, err);
 	if (rc < 0) {
 		config_free(cfg);
 		free_scheduler(s);

@@ -15,11 +15,13 @@
 struct store;
 struct pubsub;
 struct sysq_flags;
+struct log_buffer;
 
 struct catalog {
 	struct store *store;
 	struct pubsub *pubsub;
 	const struct sysq_flags *flags;
+	struct log_buffer *log_buffer; /* kafka_producer's; NULL when off */
 };
 
 struct scan_context;

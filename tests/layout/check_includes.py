@@ -22,6 +22,7 @@ LAYERS = [
     "agent/metrics",
     "agent/control", "agent/scheduler", "agent/shell", "agent/remote",
     "agent/logger",
+    "agent/shipping",
     "tables",
     "agent/container",
     "agent/sql",
@@ -37,6 +38,7 @@ LAYERS = [
 SAME_RANK = {
     "agent/control": LAYERS.index("agent/control"), "agent/scheduler": LAYERS.index("agent/control"),
     "agent/shell": LAYERS.index("agent/control"), "agent/remote": LAYERS.index("agent/control"),
+    "agent/logger": LAYERS.index("agent/logger"), "agent/shipping": LAYERS.index("agent/logger"),
     "agent/audit": LAYERS.index("agent/audit"), "agent/bpf": LAYERS.index("agent/audit"),
 }
 ALLOWED = {

@@ -183,6 +183,38 @@ static void test_enable_subscribers(void)
 	sb_free(&err);
 }
 
+/* osquery's "kafka_topics": topic -> query names; bad topics and a query
+ * under two topics fail the load. */
+static void test_kafka_topics(void)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct config cfg;
+	struct kafka_topics copy;
+
+	if (CHECK_EQ_INT(load("{\"kafka_topics\": {\"t1\": [\"a\", \"pack_p_q\"], "
+			      "\"t.2\": [\"b\"]}}",
+			      NULL, &cfg, &err, NULL),
+			 0)) {
+		kafka_topics_copy(&copy, &cfg.kafka_topics);
+		config_free(&cfg);
+		CHECK_EQ_STR(kafka_topics_find(&copy, "pack_p_q"), "t1");
+		CHECK_EQ_STR(kafka_topics_find(&copy, "b"), "t.2");
+		CHECK(kafka_topics_find(&copy, "c") == NULL);
+		kafka_topics_free(&copy);
+	}
+	CHECK_ERROR("{\"kafka_topics\": []}",
+		    "/etc/sysq/test.conf:1:18: kafka_topics must be an object");
+	CHECK_ERROR("{\"kafka_topics\": {\"t\": \"a\"}}",
+		    "/etc/sysq/test.conf:1:24: kafka_topics.t must be an array of strings");
+	CHECK_ERROR("{\"kafka_topics\": {\"a b\": []}}",
+		    "/etc/sysq/test.conf:1:19: \"a b\" is not a Kafka topic name (1-249 of "
+		    "letters, digits, '.', '_', '-')");
+	CHECK_ERROR("{\"kafka_topics\": {\"x\": [\"q\"], \"y\": [\"q\"]}}",
+		    "/etc/sysq/test.conf:1:36: query \"q\" is listed under both topic \"x\" "
+		    "and \"y\"");
+	sb_free(&err);
+}
+
 int main(void)
 {
 	test_blank_comments();
@@ -191,5 +223,6 @@ int main(void)
 	test_errors();
 	test_warnings();
 	test_enable_subscribers();
+	test_kafka_topics();
 	return check_finish();
 }
