@@ -16,7 +16,8 @@ void task_cgroup_start(const struct sysq_flags *flags)
 {
 	char *err = NULL;
 
-	if (!flags->audit_cgroup_bpf_map || flags->disable_events)
+	/* Only audit rows look it up. */
+	if (!flags->audit_cgroup_bpf_map || flags->disable_events || flags->disable_audit)
 		return;
 	if (task_cgroup_bpf_open(&loaded, &err) < 0) {
 		log_warn("bpf: no cgroup map, audit rows read /proc/<pid>/cgroup alone: %s", err);

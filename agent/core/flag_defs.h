@@ -77,8 +77,10 @@
 	  "Live socket reads per second for socket_events' protocol and local side (0: none)")     \
 	X(INT, audit_cgroup_lookup_rate, "5000", 0, 1000000,                                      \
 	  "Reads per second of /proc/<pid>/cgroup for audit rows' container columns (0: none)")    \
-	X(BOOL, audit_cgroup_bpf_map, "false", 0, 0,                                               \
-	  "Keep each process's cgroup v2 in a BPF map for audit rows' container columns")          \
+	X(BOOL, audit_cgroup_bpf_map, "true", 0, 0,                                                \
+	  "Keep each process's cgroup v2 in a BPF map for audit rows' container columns, so a "  \
+	  "process gone before its event is read keeps them (falls back to /proc with a "        \
+	  "warning when BPF cannot load)")                                                         \
 	X(BOOL, audit_allow_failed_socket_events, "false", 0, 0,                                   \
 	  "Include socket calls that failed (status 'failed')")                                    \
 	X(BOOL, audit_allow_null_accept_socket_events, "false", 0, 0,                              \

@@ -1,7 +1,7 @@
 /* What the parts of `sysq shell` share: the session's state (connection,
- * output settings) and the functions that run SQL and dot commands on it.
- * shell.c owns arguments, one-shot queries and scripts on stdin;
- * interactive.c owns the terminal. */
+ * output settings) and the functions that run SQL and dot commands on it
+ * (session.c). shell.c owns arguments, one-shot queries and scripts on
+ * stdin; interactive.c owns the terminal. */
 #pragma once
 
 #include "client.h"
@@ -41,6 +41,16 @@ int shell_take_line(struct shell *sh, struct strbuf *pending, const char *line, 
 
 /* Runs SQL text and prints the result; returns 0, 1, or -errno. */
 int shell_run_sql(struct shell *sh, const char *sql);
+
+/* Runs one dot command (.help lists them); returns 0, 1 when it failed,
+ * or -errno when the connection is lost; sets *quit on .quit and .exit. */
+int shell_dot_command(struct shell *sh, const char *text, bool *quit);
+
+/* .separator's text, with \t, \n and \\ understood. */
+void shell_set_separator(struct shell *sh, const char *text);
+
+/* True when s holds only white space. */
+bool shell_is_blank(const char *s);
 
 /* The interactive shell on a terminal; returns the exit status. */
 int interactive_main(struct shell *sh);

@@ -345,8 +345,10 @@ def held_program_ids(pid):
 
 
 def loaded_programs(ids):
+    """The socket programs among `ids` (the daemon also holds the cgroup
+    map's, tests/integration/test_containers.py)."""
     out = json.loads(run(["bpftool", "-j", "prog", "show"], check=True).stdout.decode())
-    return sorted(p["name"] for p in out if p["id"] in ids)
+    return sorted(p["name"] for p in out if p["id"] in ids and p["name"].startswith("sysq_sock"))
 
 
 def ids_in(value):
