@@ -6,7 +6,7 @@
 #
 # BUILD_DIR was configured with -DCMAKE_C_COMPILER=clang -DSYSQ_FUZZ=ON and
 # built. Each harness (all the build made, unless named) fuzzes for SECONDS
-# (CI uses 30: twelve harnesses, six minutes) into a scratch copy of its
+# (CI uses 30 s each) into a scratch copy of its
 # seed corpus, so the committed seeds in tests/fuzz/corpus/ are never
 # modified; dict/ supplies tokens
 # where one exists. A failing harness's scratch directory is kept and
