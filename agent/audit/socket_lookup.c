@@ -1,6 +1,8 @@
 /* Reading another process's socket through pidfd_getfd(2). */
 #include "socket_lookup.h"
 
+#include "common/rate_limit.h"
+
 #include <errno.h>
 #include <string.h>
 #include <time.h>
@@ -106,21 +108,7 @@ int socket_lookup(pid_t pid, int fd, struct socket_facts *out)
 
 bool socket_lookup_budget(unsigned per_second)
 {
-	static __thread double tokens;
-	static __thread uint64_t last_ns;
-	struct timespec ts;
-	uint64_t now;
+	static __thread struct rate_limit bucket;
 
-	if (per_second == 0)
-		return false;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	tokens += (double)(now - last_ns) * per_second / 1e9;
-	if (last_ns == 0 || tokens > per_second)
-		tokens = per_second;
-	last_ns = now;
-	if (tokens < 1)
-		return false;
-	tokens -= 1;
-	return true;
+	return rate_limit_take(&bucket, per_second);
 }

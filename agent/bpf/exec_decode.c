@@ -69,22 +69,29 @@ static int decode_args(const struct sysq_exec_event *e, const char *args, struct
 	return 0;
 }
 
+/* The ids both record kinds carry under the same names (the exec record
+ * and the lifecycle one are separate types, so a macro, not a function). */
+#define COPY_TASK_IDS(out, e)                                                                      \
+	do {                                                                                       \
+		(out)->pid = (e)->pid;                                                             \
+		(out)->ppid = (e)->ppid;                                                           \
+		(out)->auid = (e)->auid;                                                           \
+		(out)->uid = (e)->uid;                                                             \
+		(out)->euid = (e)->euid;                                                           \
+		(out)->suid = (e)->suid;                                                           \
+		(out)->fsuid = (e)->fsuid;                                                         \
+		(out)->gid = (e)->gid;                                                             \
+		(out)->egid = (e)->egid;                                                           \
+		(out)->sgid = (e)->sgid;                                                           \
+		(out)->fsgid = (e)->fsgid;                                                         \
+		(out)->cgroup_id = (e)->cgroup_id;                                                 \
+		(out)->boot_ns = (e)->boot_ns;                                                     \
+	} while (0)
+
 static void copy_ids(const struct sysq_exec_event *e, struct bpf_exec *out)
 {
-	out->pid = e->pid;
+	COPY_TASK_IDS(out, e);
 	out->old_pid = e->old_pid;
-	out->ppid = e->ppid;
-	out->auid = e->auid;
-	out->uid = e->uid;
-	out->euid = e->euid;
-	out->suid = e->suid;
-	out->fsuid = e->fsuid;
-	out->gid = e->gid;
-	out->egid = e->egid;
-	out->sgid = e->sgid;
-	out->fsgid = e->fsgid;
-	out->cgroup_id = e->cgroup_id;
-	out->boot_ns = e->boot_ns;
 }
 
 static int decode_exec(const void *data, size_t size, struct bpf_exec *out)
@@ -148,20 +155,8 @@ static const char *life_syscall(const struct sysq_life_event *e, enum bpf_exec_k
 
 static void copy_life_ids(const struct sysq_life_event *e, struct bpf_exec *out)
 {
-	out->pid = e->pid;
+	COPY_TASK_IDS(out, e);
 	out->old_pid = e->pid;
-	out->ppid = e->ppid;
-	out->auid = e->auid;
-	out->uid = e->uid;
-	out->euid = e->euid;
-	out->suid = e->suid;
-	out->fsuid = e->fsuid;
-	out->gid = e->gid;
-	out->egid = e->egid;
-	out->sgid = e->sgid;
-	out->fsgid = e->fsgid;
-	out->cgroup_id = e->cgroup_id;
-	out->boot_ns = e->boot_ns;
 }
 
 /* A fork, exit or kill record: a fixed size, and only the fields of its

@@ -5,6 +5,8 @@
 
 #include "cgroup_lookup.h"
 
+#include "common/rate_limit.h"
+
 #include <time.h>
 
 static void set_info(struct row *row, const struct container_columns *cols,
@@ -50,27 +52,12 @@ void container_row_bpf(struct row *row, const struct container_columns *cols, ui
 		counter_add(counters, COUNTER_cgroup_unknown, 1);
 }
 
-/* A token bucket of `per_second` reads, refilled from the coarse
- * monotonic clock (no syscall), holding at most a second's worth. */
+/* The cgroup reads of this reader thread (common/rate_limit.h). */
 static bool read_allowed(unsigned per_second)
 {
-	static __thread int64_t tokens_ms; /* thousandths of a read */
-	static __thread int64_t last_ms;
-	struct timespec ts;
-	int64_t now_ms;
+	static __thread struct rate_limit bucket;
 
-	if (per_second == 0)
-		return false;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	tokens_ms += (now_ms - last_ms) * (int64_t)per_second;
-	if (last_ms == 0 || tokens_ms > (int64_t)per_second * 1000)
-		tokens_ms = (int64_t)per_second * 1000;
-	last_ms = now_ms;
-	if (tokens_ms < 1000)
-		return false;
-	tokens_ms -= 1000;
-	return true;
+	return rate_limit_take(&bucket, per_second);
 }
 
 void container_row_audit(struct row *row, const struct container_columns *cols, pid_t pid,
