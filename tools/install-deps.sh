@@ -32,6 +32,7 @@ test_packages=(
     openssl          # the fleet tests' CA, server and client certificates
     curl             # the fleet test's TLS 1.1 client (the old server answers it)
     kcat             # consumes the Kafka logger's topics in its test
+    procps           # ps: an oracle independent of sysq for the processes table's test
 )
 
 packages=("${build_packages[@]}")

@@ -28,6 +28,7 @@
 #include "task_cgroup.h"
 #include "core/flags.h"
 #include "core/pubsub.h"
+#include "core/schedule_stats.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -437,6 +438,7 @@ static int start_control(struct daemon *d)
 	d->catalog.store = d->store;
 	d->catalog.pubsub = d->pubsub;
 	d->catalog.flags = &d->flags;
+	d->catalog.schedule = schedule_stats_new(); /* the scheduler's runs, for osquery_schedule */
 	if (control_server_start(&opt, &d->control, &err) < 0) {
 		log_error("control socket: %s", err);
 		free(err);
@@ -645,6 +647,7 @@ static void shutdown_daemon(struct daemon *d)
 	d->remote = NULL;
 	scheduler_stop(d->scheduler);
 	control_server_stop(d->control);
+	schedule_stats_free(d->catalog.schedule); /* after all that query it */
 	/* After the scheduler, its last lines buffered; after the control
 	 * socket, whose sysq_events reads the buffer. */
 	kafka_producer_stop(d->kafka);

@@ -21,6 +21,9 @@ const struct snapshot_module *const snapshot_modules[] = {
 	&platform_info_module,
 	&uptime_module,
 	&kernel_info_module,
+	&processes_module,
+	&osquery_schedule_module,
+	&osquery_registry_module,
 	NULL,
 };
 

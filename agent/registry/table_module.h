@@ -77,6 +77,11 @@ struct snapshot_module {
 	/* Appends the table's rows; ctx is the query connection's struct
 	 * catalog (sql/catalog.h), which has the store, pubsub and flags. */
 	void (*fill)(const void *ctx, struct snapshot_rows *out);
+	/* Optional: the rows whose INTEGER column key_column equals `key`,
+	 * for a table too costly to fill whole for `WHERE <key> = N`
+	 * (sql/snapshot_vtab.h). */
+	void (*fill_key)(const void *ctx, int64_t key, struct snapshot_rows *out);
+	unsigned key_column;
 	/* Optional: a view over the table, created with it (osquery's
 	 * osquery_events over sysq_events), and the paragraph that documents
 	 * the view in docs/tables.md. */
@@ -93,6 +98,9 @@ extern const struct snapshot_module system_info_module;
 extern const struct snapshot_module platform_info_module;
 extern const struct snapshot_module uptime_module;
 extern const struct snapshot_module kernel_info_module;
+extern const struct snapshot_module processes_module;
+extern const struct snapshot_module osquery_schedule_module;
+extern const struct snapshot_module osquery_registry_module;
 extern const struct snapshot_module *const snapshot_modules[];
 
 /* The snapshot table named `name`, or NULL. */

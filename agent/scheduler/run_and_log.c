@@ -7,6 +7,8 @@
 
 #include "logger/results_format.h"
 
+#include "core/schedule_stats.h"
+
 #include "common/log.h"
 #include "common/strbuf.h"
 #include "common/xalloc.h"
@@ -150,23 +152,35 @@ void sched_run_and_log(struct scheduler *s, const struct scheduled_query *q)
 	uint64_t counter = query_state_counter(s->state_db, q->name) + 1;
 	char *err = NULL, *previous = NULL;
 	struct run_result res;
+	struct run_cost cost;
+	struct schedule_run run;
+	int rc;
 
 	/* A snapshot is the whole result, whatever the table. */
 	bool optimize = s->flags->events_optimize && !q->snapshot;
 
 	atomic_fetch_add_explicit(&s->runs, 1, memory_order_relaxed);
-	if (runner_run(s->runner, q->name, q->sql, optimize, &res, &err) < 0) {
+	run_cost_begin(&cost);
+	rc = runner_run(s->runner, q->name, q->sql, optimize, &res, &err);
+	run_cost_end(&cost, &run);
+	if (rc < 0) {
+		/* Still an execution, as osquery counts one. */
+		sched_record_run(s, q->name, &run);
 		atomic_fetch_add_explicit(&s->failures, 1, memory_order_relaxed);
 		log_warn("schedule: query %s failed: %s", q->name, err);
 		free(err);
 		return;
 	}
+	run.output_size = run_cost_output_size(&res.rows);
+	/* After the lines are written, so that a reader of osquery_schedule
+	 * finds every execution it counts in the results log. */
 	if (log_results(s, q, &res, counter, &previous))
 		remember(s, q, &res, counter, previous);
 	else
 		log_warn("schedule: some results of %s were not written; its next run returns "
 			 "them again",
 			 q->name);
+	sched_record_run(s, q->name, &run);
 	free(previous);
 	run_result_free(&res);
 }

@@ -134,6 +134,7 @@ void sched_update_holds(struct scheduler *s)
 			free(tables[t]);
 		}
 	}
+	sched_publish_queries(s);
 }
 
 /* The run time a query keeps across a reload: unchanged queries stay on

@@ -12,6 +12,8 @@
 #include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <sys/resource.h>
+#include <time.h>
 
 struct sched_query {
 	const struct scheduled_query *q; /* owned by the active config */
@@ -72,6 +74,21 @@ void sched_update_holds(struct scheduler *s);
 /* Runs a query at its time, logs its results and saves its state
  * (run_and_log.c). */
 void sched_run_and_log(struct scheduler *s, const struct scheduled_query *q);
+
+/* What a run cost, for osquery_schedule (run_cost.c). */
+struct schedule_run;
+struct run_cost {
+	struct timespec wall;
+	struct rusage usage;
+	int64_t resident;
+};
+void run_cost_begin(struct run_cost *c);
+/* Fills everything but output_size. */
+void run_cost_end(const struct run_cost *c, struct schedule_run *out);
+uint64_t run_cost_output_size(const struct result_set *rs);
+/* Tells the catalog's schedule_stats which queries run here now. */
+void sched_publish_queries(struct scheduler *s);
+void sched_record_run(struct scheduler *s, const char *name, const struct schedule_run *run);
 
 /* Decorators (decorators.c). */
 void decorations_free(struct decorations *d);

@@ -49,8 +49,9 @@ static int attach_snapshot_tables(const struct catalog *cat, sqlite3 *db, char *
 
 	for (size_t i = 0; snapshot_modules[i] && rc == SQLITE_OK; i++) {
 		const struct snapshot_module *m = snapshot_modules[i];
+		const struct snapshot_key key = {.column = m->key_column, .fill = m->fill_key};
 
-		rc = snapshot_vtab_create(db, m->def, m->fill, cat, err);
+		rc = snapshot_vtab_create(db, m->def, m->fill, m->fill_key ? &key : NULL, cat, err);
 		if (rc == SQLITE_OK && m->view_sql)
 			rc = exec_or_report(db, m->view_sql, err);
 	}

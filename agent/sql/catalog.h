@@ -16,12 +16,16 @@ struct store;
 struct pubsub;
 struct sysq_flags;
 struct log_buffer;
+struct schedule_stats;
 
 struct catalog {
 	struct store *store;
 	struct pubsub *pubsub;
 	const struct sysq_flags *flags;
 	struct log_buffer *log_buffer; /* kafka_producer's; NULL when off */
+	/* What the scheduler's runs cost (osquery_schedule); NULL without a
+	 * scheduler. */
+	struct schedule_stats *schedule;
 };
 
 struct scan_context;

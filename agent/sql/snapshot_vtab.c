@@ -1,4 +1,5 @@
-/* In-memory virtual tables filled at query time. */
+/* In-memory virtual tables filled at query time, with an optional key
+ * column whose equality constraint fills only the rows of that key. */
 #include "snapshot_vtab.h"
 
 #include "vtab_util.h"
@@ -12,8 +13,12 @@
 struct snapshot_module {
 	const struct table_def *def;
 	snapshot_fill_fn fill;
+	struct snapshot_key key; /* key.fill NULL: no key column */
 	const void *ctx;
 };
+
+/* idxNum of a plan that reads one key (argv[0]) rather than every row. */
+#define IDX_KEY 1
 
 struct snapshot_vtab {
 	sqlite3_vtab base;
@@ -31,6 +36,12 @@ struct row *snapshot_add_row(struct snapshot_rows *out, unsigned ncolumns)
 	out->rows = xgrow(out->rows, &out->cap, out->n + 1, sizeof(*out->rows));
 	out->rows[out->n] = row_new(NULL, ncolumns);
 	return out->rows[out->n++];
+}
+
+void snapshot_drop_last(struct snapshot_rows *out)
+{
+	if (out->n > 0)
+		row_free(out->rows[--out->n]);
 }
 
 static void rows_clear(struct snapshot_rows *rows)
@@ -75,8 +86,23 @@ static int snap_disconnect(sqlite3_vtab *base)
 
 static int snap_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
 {
-	(void)base;
+	const struct snapshot_module *mod = ((struct snapshot_vtab *)base)->mod;
+
 	info->estimatedCost = 100;
+	for (int i = 0; mod->key.fill && i < info->nConstraint; i++) {
+		const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+
+		if (!c->usable || c->op != SQLITE_INDEX_CONSTRAINT_EQ ||
+		    c->iColumn != (int)mod->key.column)
+			continue;
+		/* Not omitted: SQLite compares each row too, so a value the
+		 * key fill does not take (text, a real) still filters right. */
+		info->aConstraintUsage[i].argvIndex = 1;
+		info->idxNum = IDX_KEY;
+		info->estimatedCost = 1;
+		info->estimatedRows = 1;
+		break;
+	}
 	return SQLITE_OK;
 }
 
@@ -106,13 +132,22 @@ static int snap_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_s
 	struct snapshot_cursor *cur = (struct snapshot_cursor *)base;
 	const struct snapshot_module *mod = ((struct snapshot_vtab *)base->pVtab)->mod;
 
-	(void)idx_num;
 	(void)idx_str;
-	(void)argc;
-	(void)argv;
 	rows_clear(&cur->rows);
-	mod->fill(mod->ctx, &cur->rows);
 	cur->pos = 0;
+	if (idx_num == IDX_KEY && argc == 1) {
+		int type = sqlite3_value_numeric_type(argv[0]);
+
+		/* NULL equals nothing; an integer is a key; anything else
+		 * (2.5, 'x') reads every row and lets SQLite compare. */
+		if (type == SQLITE_NULL)
+			return SQLITE_OK;
+		if (type == SQLITE_INTEGER) {
+			mod->key.fill(mod->ctx, sqlite3_value_int64(argv[0]), &cur->rows);
+			return SQLITE_OK;
+		}
+	}
+	mod->fill(mod->ctx, &cur->rows);
 	return SQLITE_OK;
 }
 
@@ -145,9 +180,21 @@ static int snap_column(sqlite3_vtab_cursor *base, sqlite3_context *ctx, int col)
 	return SQLITE_OK;
 }
 
+/* With a key column the key is the rowid: a WHERE with OR reads one
+ * filter per term and merges them by rowid, which must then name the row
+ * across filters (a position would make every filter's first row one). */
 static int snap_rowid(sqlite3_vtab_cursor *base, sqlite3_int64 *ret)
 {
-	*ret = (sqlite3_int64)((struct snapshot_cursor *)base)->pos;
+	struct snapshot_cursor *cur = (struct snapshot_cursor *)base;
+	const struct snapshot_module *mod = ((struct snapshot_vtab *)base->pVtab)->mod;
+	const struct row_value *key;
+
+	*ret = (sqlite3_int64)cur->pos;
+	if (mod->key.fill) {
+		key = &cur->rows.rows[cur->pos]->values[mod->key.column];
+		if (key->kind == ROW_INT)
+			*ret = key->i;
+	}
 	return SQLITE_OK;
 }
 
@@ -168,7 +215,7 @@ static const sqlite3_module snapshot_module_methods = {
 };
 
 int snapshot_vtab_create(sqlite3 *db, const struct table_def *def, snapshot_fill_fn fill,
-			 const void *ctx, char **err)
+			 const struct snapshot_key *key, const void *ctx, char **err)
 {
 	struct snapshot_module *mod = xcalloc(1, sizeof(*mod));
 	char *name = xasprintf("%s_module", def->name);
@@ -177,6 +224,8 @@ int snapshot_vtab_create(sqlite3 *db, const struct table_def *def, snapshot_fill
 
 	mod->def = def;
 	mod->fill = fill;
+	if (key)
+		mod->key = *key;
 	mod->ctx = ctx;
 	rc = sqlite3_create_module_v2(db, name, &snapshot_module_methods, mod, free);
 	if (rc != SQLITE_OK) {

@@ -410,10 +410,27 @@ def exec_records():
     write(h, "short_life", life_event(2, 57)[:100])
 
 
+def proc_files():
+    """stat, status, cmdline, io and cgroup texts, 0x1e between them."""
+    h = "fuzz_proc_files"
+    tail = b"S 42 43 43 0 -1 4194560 100 0 0 0 250 30 0 0 20 5 2 0 123456 0 0\n"
+    status = (b"Name:\tx\nTgid:\t77\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
+              b"VmSize:\t 2048 kB\nVmRSS:\t 512 kB\n")
+    io = b"read_bytes: 4096\nwrite_bytes: 8192\ncancelled_write_bytes: 0\n"
+    for name, stat, args, cgroup in [
+            ("plain", b"77 (sleep) " + tail, b"sleep\x0030\x00", b"0::/user.slice\n"),
+            ("hostile_comm", b"77 (a) Z 1 (\n\xff) " + tail, b"x\x00a b\x00\xfe\x00",
+             b"0::/a\nb:c\n"),
+            ("kernel_thread", b"2 (kthreadd) " + tail, b"", b"0::/\n"),
+            ("v1_cgroup", b"9 (bash) " + tail, b"  -bash  ", b"12:cpu,cpuacct:/docker/x\n"),
+            ("truncated", b"9 (bash) S 1 2", b"\x00\x00", b"nocolon")]:
+        write(h, name, b"\x1e".join([stat, status, args, io, cgroup]))
+
+
 def main():
     for harness in ("fuzz_record", "fuzz_event", "fuzz_flagfile", "fuzz_wire", "fuzz_rule",
                     "fuzz_config", "fuzz_bpf_record", "fuzz_listen_addr", "fuzz_remote_reply",
-                    "fuzz_exec_record"):
+                    "fuzz_exec_record", "fuzz_proc_files"):
         clear(harness)
     records()
     events()
@@ -425,6 +442,7 @@ def main():
     listen_addrs()
     remote_replies()
     exec_records()
+    proc_files()
 
 
 if __name__ == "__main__":
