@@ -10,6 +10,7 @@
 #include "bpf/exec_publisher.h"
 #include "control/server.h"
 #include "metrics/metrics.h"
+#include "remote/distributed.h"
 #include "remote/remote.h"
 #include "scheduler/scheduler.h"
 #include "shipping/kafka_producer.h"
@@ -64,6 +65,7 @@ struct daemon {
 	struct scheduler *scheduler;
 	struct metrics *metrics; /* NULL unless --metrics_listen or --metrics_textfile */
 	struct remote *remote; /* NULL unless --config_plugin=tls */
+	struct distributed *distributed; /* NULL unless --disable_distributed=false */
 	struct log_buffer *log_buffer; /* NULL unless --logger_plugin has kafka_producer */
 	struct kafka_producer *kafka;
 };
@@ -566,6 +568,33 @@ static int start_remote(struct daemon *d)
 	return 0;
 }
 
+/* Live queries: a bad --distributed_plugin or a missing endpoint is a
+ * flag error, exit 2. */
+static int check_distributed_flags(const struct daemon *d)
+{
+	char *err = NULL;
+
+	if (distributed_check_flags(&d->flags, &err) == 0)
+		return 0;
+	fprintf(stderr, "sysq daemon: %s\n", err);
+	free(err);
+	return 2;
+}
+
+static int start_distributed(struct daemon *d)
+{
+	char *err = NULL;
+
+	if (!distributed_wanted(&d->flags))
+		return 0;
+	if (distributed_start(&d->flags, &d->catalog, &d->distributed, &err) < 0) {
+		log_error("fleet: live queries: %s", err);
+		free(err);
+		return 1;
+	}
+	return 0;
+}
+
 /* osquery_info.instance_id and --host_identifier=instance: made once per
  * database. Not fatal here: only --host_identifier=instance needs it, and
  * the scheduler says so if it cannot have it. */
@@ -645,6 +674,8 @@ static void shutdown_daemon(struct daemon *d)
 	/* First: it hands configs to the scheduler. */
 	remote_stop(d->remote);
 	d->remote = NULL;
+	distributed_stop(d->distributed); /* it queries the store */
+	d->distributed = NULL;
 	scheduler_stop(d->scheduler);
 	control_server_stop(d->control);
 	schedule_stats_free(d->catalog.schedule); /* after all that query it */
@@ -710,6 +741,7 @@ int daemon_main(int argc, char **argv)
 	rc = rc ? rc : daemon_config_load(&d.flags, &d.cfg);
 	rc = rc ? rc : check_metrics_flags(&d);
 	rc = rc ? rc : check_kafka_flags(&d);
+	rc = rc ? rc : check_distributed_flags(&d);
 	if (rc || d.flags.config_check) {
 		if (!rc)
 			printf("sysq daemon: flags and config are valid (%s: %zu scheduled "
@@ -748,6 +780,7 @@ int daemon_main(int argc, char **argv)
 	rc = rc ? rc : start_scheduler(&d);
 	rc = rc ? rc : start_metrics(&d);
 	rc = rc ? rc : start_remote(&d);
+	rc = rc ? rc : start_distributed(&d);
 	if (rc == 0) {
 		log_info("sysq started: %zu event table(s), database %s; query with: sysq shell "
 			 "--control_socket=%s",

@@ -195,16 +195,20 @@
 	  "Not supported yet: accepted and ignored")                                              \
 	X(BOOL, logger_tls_compress, "false", 0, 0, "Not supported yet: accepted and ignored")    \
 	X(BOOL, tls_disable_status_log, "false", 0, 0, "Not supported yet: accepted and ignored") \
-	X(STRING, distributed_plugin, "tls", 0, 0, "Not supported yet: accepted and ignored")     \
-	X(BOOL, disable_distributed, "true", 0, 0, "Not supported yet: accepted and ignored")     \
-	X(INT, distributed_interval, "60", 0, INT64_MAX, "Not supported yet: accepted and ignored") \
-	X(STRING, distributed_tls_read_endpoint, "", 0, 0, "Not supported yet: accepted and ignored") \
+	X(STRING, distributed_plugin, "tls", 0, 0,                                                 \
+	  "Where live queries come from when --disable_distributed=false: tls (the fleet server)") \
+	X(BOOL, disable_distributed, "true", 0, 0,                                                 \
+	  "Take no live queries from the fleet server (false: check in for them)")                \
+	X(INT, distributed_interval, "60", 0, INT64_MAX,                                           \
+	  "Seconds between two check-ins for live queries")                                       \
+	X(STRING, distributed_tls_read_endpoint, "", 0, 0,                                         \
+	  "Path of the endpoint that hands out live queries")                                     \
 	X(STRING, distributed_tls_write_endpoint, "", 0, 0,                                        \
-	  "Not supported yet: accepted and ignored")                                              \
+	  "Path of the endpoint that takes live queries' results")                                \
 	X(INT, distributed_tls_max_attempts, "3", 0, INT64_MAX,                                    \
-	  "Not supported yet: accepted and ignored")                                              \
+	  "Tries of one live-query read or write before it fails")                                \
 	X(INT, distributed_denylist_duration, "86400", 0, INT64_MAX,                               \
-	  "Not supported yet: accepted and ignored")                                              \
+	  "Seconds a live query that crashed or hung the daemon is refused")                      \
 	X(INT, tls_session_timeout, "3600", 0, INT64_MAX, "Not supported yet: accepted and ignored") \
 	X(BOOL, tls_dump, "false", 0, 0, "Not supported yet: accepted and ignored")               \
 	X(BOOL, disable_carver, "true", 0, 0, "Not supported yet: accepted and ignored")          \

@@ -16,6 +16,9 @@
 #define REQUEST_TIMEOUT_S 16L
 #define MAX_REDIRECTS 5L
 
+/* --enroll_always has dropped the saved node key in this run. */
+static atomic_flag enroll_always_done = ATOMIC_FLAG_INIT;
+
 struct reply_buf {
 	struct strbuf sb;
 	bool too_large;
@@ -165,22 +168,29 @@ out:
 	return ret;
 }
 
-int remote_client_check_flags(const struct sysq_flags *f, char **err)
+int remote_client_check_server(const struct sysq_flags *f, const char *who, char **err)
 {
 	const char *missing = NULL;
 
 	if (!f->tls_hostname[0])
 		missing = "--tls_hostname";
-	else if (!f->config_tls_endpoint[0])
-		missing = "--config_tls_endpoint";
 	else if (!f->disable_enrollment && !f->enroll_tls_endpoint[0])
 		missing = "--enroll_tls_endpoint (or --disable_enrollment)";
 	else if (!f->disable_enrollment && !f->enroll_secret_path[0] && !f->enroll_secret_env[0])
 		missing = "--enroll_secret_path or --enroll_secret_env (or --disable_enrollment)";
 	if (!missing)
 		return 0;
-	*err = xasprintf("--config_plugin=tls needs %s", missing);
+	*err = xasprintf("%s needs %s", who, missing);
 	return -EINVAL;
+}
+
+int remote_client_check_flags(const struct sysq_flags *f, char **err)
+{
+	if (f->tls_hostname[0] && !f->config_tls_endpoint[0]) {
+		*err = xstrdup("--config_plugin=tls needs --config_tls_endpoint");
+		return -EINVAL;
+	}
+	return remote_client_check_server(f, "--config_plugin=tls", err);
 }
 
 int remote_client_init(struct remote_client *c, const struct sysq_flags *flags,
@@ -194,7 +204,9 @@ int remote_client_init(struct remote_client *c, const struct sysq_flags *flags,
 		*err = xstrdup("cannot set up libcurl");
 		return -ENOMEM;
 	}
-	if (flags->enroll_always)
+	/* Once per run: a second client (live queries) must not drop the key
+	 * the first one has just enrolled for. */
+	if (flags->enroll_always && !atomic_flag_test_and_set(&enroll_always_done))
 		store_meta_set(flags->database_path, META_NODE_KEY, NULL);
 	else if (store_meta_get(flags->database_path, META_NODE_KEY, &c->node_key) < 0)
 		c->node_key = NULL;

@@ -34,6 +34,9 @@ struct remote_client {
 /* Checks the flags the client needs when --config_plugin=tls. Returns 0,
  * or -EINVAL with *err set (free it). */
 int remote_client_check_flags(const struct sysq_flags *flags, char **err);
+/* The same for any user of the server (`who` names it in the message):
+ * --tls_hostname, and what enrollment needs unless it is disabled. */
+int remote_client_check_server(const struct sysq_flags *flags, const char *who, char **err);
 
 /* Sets up the client and loads the saved node key (dropped instead with
  * --enroll_always). Returns 0 or -ENOMEM with *err set. */

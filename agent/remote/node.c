@@ -7,19 +7,75 @@
 #include "store/meta.h"
 
 #include "common/strbuf.h"
+#include "common/xalloc.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The daemon's clients (config, live queries) each have their own
+ * connection but share one node key: one of them enrolls at a time, and
+ * a client without a key first takes the one another saved. Two
+ * enrollments would each get a key, and a server such as Fleet keeps
+ * only the last, so the clients would invalidate each other in turn. */
+static pthread_mutex_t enroll_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Takes the lock, giving up when the daemon stops (another client may
+ * hold it through its enrollment's retries). */
+static bool lock_enrollment(const struct remote_client *c)
+{
+	for (;;) {
+		struct timespec until;
+
+		if (c->stopping && atomic_load(c->stopping))
+			return false;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		if (pthread_mutex_timedlock(&enroll_lock, &until) == 0)
+			return true;
+	}
+}
+
+/* The key another client saved, or a new enrollment. */
+static int get_node_key(struct remote_client *c, char **err)
+{
+	char *saved = NULL;
+	int rc = 0;
+
+	if (!lock_enrollment(c)) {
+		*err = xstrdup("the daemon is stopping");
+		return -ECANCELED;
+	}
+	if (store_meta_get(c->flags->database_path, META_NODE_KEY, &saved) == 0 && saved[0])
+		c->node_key = saved;
+	else {
+		free(saved);
+		rc = client_enroll(c, err);
+	}
+	pthread_mutex_unlock(&enroll_lock);
+	return rc;
+}
 
 /* The server no longer knows our key: forget it, here and on disk, so
- * the next request enrolls again (osquery's node_invalid). */
+ * the next request enrolls again (osquery's node_invalid). On disk only
+ * if it is still ours: another client may have enrolled since. */
 static void drop_node_key(struct remote_client *c)
 {
+	char *saved = NULL;
+
 	if (c->flags->disable_reenrollment)
 		return;
+	if (lock_enrollment(c)) {
+		if (store_meta_get(c->flags->database_path, META_NODE_KEY, &saved) == 0 &&
+		    c->node_key && strcmp(saved, c->node_key) == 0)
+			store_meta_set(c->flags->database_path, META_NODE_KEY, NULL);
+		pthread_mutex_unlock(&enroll_lock);
+		free(saved);
+	}
 	free(c->node_key);
 	c->node_key = NULL;
-	store_meta_set(c->flags->database_path, META_NODE_KEY, NULL);
 }
 
 /* The message for node_invalid, with the server's own text if any (its
@@ -49,7 +105,7 @@ int remote_client_post(struct remote_client *c, const char *endpoint, cJSON *bod
 	int rc;
 
 	if (!c->node_key && !c->flags->disable_enrollment) {
-		rc = client_enroll(c, err);
+		rc = get_node_key(c, err);
 		if (rc < 0)
 			return rc;
 	}

@@ -22,6 +22,13 @@
 #define META_INSTANCE_ID "instance_id"
 #define META_NODE_KEY "tls_node_key"
 #define META_TLS_CONFIG "tls_config"
+/* Live queries (agent/remote/distributed.c): the query running now (its
+ * id and SQL, cleared when it ends, so one left at start crashed or hung
+ * the daemon), the SQL refused until a time because it did, and the
+ * failures of such queries not yet reported to the server. */
+#define META_DIST_RUNNING "distributed_running"
+#define META_DIST_DENYLIST "distributed_denylist"
+#define META_DIST_FAILED "distributed_failed"
 
 /* Returns 0 with *ret set (free it), -ENOENT, or -EIO. */
 int store_meta_get(const char *db_path, const char *key, char **ret);

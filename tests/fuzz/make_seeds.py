@@ -324,6 +324,23 @@ def remote_replies():
     write(h, "truncated", b'{"node_key": "abc')
 
 
+def distributed_reads():
+    h = "fuzz_distributed_read"
+    write(h, "fleet_detail", b'{"queries": {"fleet_detail_query_os_version": "SELECT * FROM '
+                             b'os_version LIMIT 1", "fleet_detail_query_uptime": "SELECT * '
+                             b'FROM uptime"}, "discovery": {"fleet_detail_query_uptime": '
+                             b'"SELECT 1"}, "accelerate": 60}')
+    write(h, "empty", b'{"queries": {}}')
+    write(h, "bad_types", b'{"queries": {"a": 1, "b": "", "c": ["x"], "": "SELECT 1"}, '
+                          b'"discovery": {"a": "SELECT 1", "d": null}, "accelerate": "10"}')
+    write(h, "bad_shape", b'{"queries": ["SELECT 1"], "discovery": 5}')
+    write(h, "huge_accelerate", b'{"queries": {"q": "SELECT 1"}, "accelerate": 1e300}')
+    write(h, "negative_accelerate", b'{"accelerate": -5, "queries": null}')
+    write(h, "escapes", b'{"queries": {"\\u0000id\\n\\"": "SELECT 1 AS \\u00e9", '
+                        b'"\\ud800": "SELECT 2"}}')
+    write(h, "node_invalid", b'{"node_invalid": true, "error": "invalid node key"}')
+
+
 def clear(harness):
     """Removes generated seeds; regression-* inputs (crashes found by
     fuzzing, now fixed) are kept."""
@@ -430,7 +447,7 @@ def proc_files():
 def main():
     for harness in ("fuzz_record", "fuzz_event", "fuzz_flagfile", "fuzz_wire", "fuzz_rule",
                     "fuzz_config", "fuzz_bpf_record", "fuzz_listen_addr", "fuzz_remote_reply",
-                    "fuzz_exec_record", "fuzz_proc_files"):
+                    "fuzz_exec_record", "fuzz_proc_files", "fuzz_distributed_read"):
         clear(harness)
     records()
     events()
@@ -443,6 +460,7 @@ def main():
     remote_replies()
     exec_records()
     proc_files()
+    distributed_reads()
 
 
 if __name__ == "__main__":

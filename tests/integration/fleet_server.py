@@ -60,7 +60,54 @@ def make_certs(d):
                 "client_key": os.path.join(d, "client.key")}
 
 
-class FleetServer:
+# --- distributed (live) queries ----------------------------------------
+DISTRIBUTED_READ = "/api/osquery/distributed/read"
+DISTRIBUTED_WRITE = "/api/osquery/distributed/write"
+
+
+class DistributedEndpoints:
+    """Live queries handed out as FleetDM does. queue_queries() queues a
+    batch ({id: sql}, its discovery queries, accelerate) that the next read
+    takes; a read with nothing queued gets an empty batch. Every write body
+    is kept; answers(id) is what the writes said about query `id`. Both
+    endpoints want a known node key (node_invalid otherwise). Called with
+    the server's lock held, except queue_queries and the readers."""
+
+    def _dist(self):
+        return self.__dict__.setdefault("dist_state", {"batches": [], "writes": []})
+
+    def distributed_answer(self, path, body):
+        if not self.no_auth and (not isinstance(body, dict) or
+                                 body.get("node_key") not in self.keys):
+            return 401, {"error": "authentication error: invalid node key",
+                         "node_invalid": True}
+        state = self._dist()
+        if path == DISTRIBUTED_READ:
+            return 200, state["batches"].pop(0) if state["batches"] else {"queries": {}}
+        state["writes"].append(body)
+        return 200, {}
+
+    def queue_queries(self, queries, discovery=None, accelerate=None):
+        batch = {"queries": dict(queries)}
+        if discovery:
+            batch["discovery"] = dict(discovery)
+        if accelerate is not None:
+            batch["accelerate"] = accelerate
+        with self.lock:
+            self._dist()["batches"].append(batch)
+
+    def dist_writes(self):
+        with self.lock:
+            return list(self._dist()["writes"])
+
+    def answers(self, qid):
+        """[(rows, status, message, stats)] for each write that named qid."""
+        return [(w.get("queries", {}).get(qid), w.get("statuses", {}).get(qid),
+                 w.get("messages", {}).get(qid), w.get("stats", {}).get(qid))
+                for w in self.dist_writes() if qid in w.get("statuses", {})]
+
+
+class FleetServer(DistributedEndpoints):
     def __init__(self, certs, secret, cert="server", require_client_cert=False,
                  no_auth=False, tls11=False):
         self.certs = certs
@@ -139,6 +186,8 @@ class FleetServer:
                     return 401, {"error": "authentication error: invalid node key",
                                  "node_invalid": True}
                 return 200, self.config
+            if path in (DISTRIBUTED_READ, DISTRIBUTED_WRITE):
+                return self.distributed_answer(path, body)
             return 404, {"error": "not found"}
 
     def invalidate_keys(self):

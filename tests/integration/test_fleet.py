@@ -392,9 +392,13 @@ def test_osquery_flagfile_for_fleet():
             warnings = [line for line in d.log_text().splitlines()
                         if "not supported yet" in line]
             check_eq(len(warnings), 1, f"one warning: {warnings}")
-            for name in ("logger_plugin=tls", "disable_distributed", "distributed_interval",
+            for name in ("logger_plugin=tls",
                          "logger_tls_endpoint", "disable_carver", "carver_block_size"):
                 check(name in warnings[0], f"the warning names {name}: {warnings[0]}")
+            # Live queries are honoured now: named nowhere, and checked in for.
+            check("distributed" not in warnings[0], f"no distributed flag: {warnings[0]}")
+            wait_for(lambda: server.seen("/api/osquery/distributed/read"), timeout=20,
+                     what="a live-query check-in")
             instance = d.query("SELECT instance_id FROM osquery_info")[0]["instance_id"]
             check_eq(server.seen(ENROLL)[0]["body"]["host_identifier"], instance,
                      "--host_identifier=instance enrolls with osquery_info.instance_id")

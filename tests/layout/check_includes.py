@@ -45,6 +45,7 @@ ALLOWED = {
     ("agent/scheduler", "agent/control"),  # the query watch (control/watch.h)
     ("agent/shell", "agent/control"),  # the wire protocol (control/wire.h)
     ("agent/remote", "agent/scheduler"),  # the host identifier (scheduler/host.h)
+    ("agent/remote", "agent/control"),  # live queries' query watch (control/watch.h)
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
