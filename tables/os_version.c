@@ -23,7 +23,7 @@
 
 enum {
 	COL_name, COL_version, COL_major, COL_minor, COL_patch, COL_build, COL_platform,
-	COL_platform_like, COL_codename, COL_arch, COL_COUNT
+	COL_platform_like, COL_codename, COL_arch, COL_extra, COL_COUNT
 };
 
 static const struct column_def os_version_columns[] = {
@@ -37,6 +37,7 @@ static const struct column_def os_version_columns[] = {
 	{"platform_like", COLUMN_TEXT, false, "Related distributions (ID_LIKE)"},
 	{"codename", COLUMN_TEXT, false, "Release codename (VERSION_CODENAME)"},
 	{"arch", COLUMN_TEXT, false, "Machine architecture (uname -m)"},
+	{"extra", COLUMN_TEXT, false, "Extra release text; empty on Linux, as in osquery"},
 };
 
 static const struct table_def os_version_def = {
@@ -131,6 +132,8 @@ static void fill_os_version(const void *ctx, struct snapshot_rows *out)
 	set_or_empty(row, COL_platform_like, v[K_ID_LIKE]);
 	set_or_empty(row, COL_codename, v[K_CODENAME]);
 	set_or_empty(row, COL_arch, uname(&u) == 0 ? u.machine : NULL);
+	/* osquery fills it on macOS only; FleetDM's detail query selects it. */
+	set_or_empty(row, COL_extra, NULL);
 	for (int k = 0; k < K_COUNT; k++)
 		free(v[k]);
 }

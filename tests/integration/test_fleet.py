@@ -84,6 +84,14 @@ def test_host_tables():
         check_eq(osv[0]["codename"], rel.get("VERSION_CODENAME", ""), "os_version.codename")
         check_eq(osv[0]["major"], rel.get("VERSION_ID", "0").split(".")[0], "os_version.major")
         check_eq(osv[0]["arch"], platform.machine(), "os_version.arch (uname -m)")
+        # FleetDM's os_unix_like detail query, as Fleet sends it.
+        unix_like = d.query(
+            "SELECT os.name, os.major, os.minor, os.patch, os.extra, os.build, os.arch, "
+            "os.platform, os.version AS version, k.version AS kernel_version "
+            "FROM os_version os, kernel_info k")
+        check_eq(len(unix_like), 1, "Fleet's os_unix_like rows")
+        check_eq(unix_like[0]["extra"], "", "os_version.extra (empty on Linux)")
+        check_eq(unix_like[0]["kernel_version"], platform.release(), "kernel_info.version")
 
         si = d.query("SELECT * FROM system_info")[0]
         check_eq(si["hostname"], socket.gethostname(), "system_info.hostname")
