@@ -7,8 +7,10 @@
  *
  * version is sysq's; uuid is the host's (as system_info.uuid); instance_id
  * is this installation's, kept in the database; start_time is when the
- * daemon process started; watcher is -1, as osquery shows it without a
- * watcher process, and extensions "inactive": sysq has neither. */
+ * daemon process started; config_hash is the SHA-1 of the text of the
+ * config in force (the file's or the fleet server's), as osquery's;
+ * watcher is -1, as osquery shows it without a watcher process, and
+ * extensions "inactive": sysq has neither. */
 #include "sql/catalog.h"
 #include "sql/snapshot_vtab.h"
 
@@ -16,7 +18,9 @@
 #include "store/meta.h"
 
 #include "common/hostinfo.h"
+#include "common/sha1.h"
 #include "core/flags.h"
+#include "core/schedule_stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +32,9 @@
 #define PLATFORM_MASK_LINUX 9
 
 enum {
-	COL_pid, COL_uuid, COL_instance_id, COL_version, COL_extensions, COL_build_platform,
-	COL_start_time, COL_watcher, COL_platform_mask, COL_COUNT
+	COL_pid, COL_uuid, COL_instance_id, COL_version, COL_config_hash, COL_config_valid,
+	COL_extensions, COL_build_platform, COL_start_time, COL_watcher, COL_platform_mask,
+	COL_COUNT
 };
 
 static const struct column_def osquery_info_columns[] = {
@@ -37,6 +42,8 @@ static const struct column_def osquery_info_columns[] = {
 	{"uuid", COLUMN_TEXT, false, "The host's UUID (as system_info.uuid)"},
 	{"instance_id", COLUMN_TEXT, false, "This installation's id, kept in the database"},
 	{"version", COLUMN_TEXT, false, "sysq's version"},
+	{"config_hash", COLUMN_TEXT, false, "SHA-1 of the config in force; empty without one"},
+	{"config_valid", COLUMN_INTEGER, false, "1 when a config is in force, else 0"},
 	{"extensions", COLUMN_TEXT, false, "Always inactive: sysq loads no extensions"},
 	{"build_platform", COLUMN_TEXT, false, "Platform sysq was built for (linux)"},
 	{"start_time", COLUMN_INTEGER, false, "Unix time the daemon process started"},
@@ -78,6 +85,18 @@ static int64_t process_start_time(void)
 	       (int64_t)(ticks / (unsigned long long)sysconf(_SC_CLK_TCK));
 }
 
+/* A config that fails to load is never put in force (the daemon exits,
+ * or a reload keeps the old one), so any hash means a valid config. */
+static void set_config(struct row *row, const struct catalog *cat)
+{
+	char hash[SHA1_HEX_LEN + 1] = "";
+
+	if (cat->schedule)
+		schedule_stats_config_hash(cat->schedule, hash);
+	row_set_str(row, COL_config_hash, hash);
+	row_set_int(row, COL_config_valid, hash[0] != '\0');
+}
+
 static void fill_osquery_info(const void *ctx, struct snapshot_rows *out)
 {
 	const struct catalog *cat = ctx;
@@ -90,6 +109,7 @@ static void fill_osquery_info(const void *ctx, struct snapshot_rows *out)
 	row_set_str(row, COL_uuid, uuid ? uuid : "");
 	row_set_str(row, COL_instance_id, instance ? instance : "");
 	row_set_str(row, COL_version, SYSQ_VERSION);
+	set_config(row, cat);
 	row_set_str(row, COL_extensions, "inactive");
 	row_set_str(row, COL_build_platform, "linux");
 	row_set_int(row, COL_start_time, process_start_time());

@@ -201,6 +201,8 @@ int config_load_text(const char *name, const char *text, size_t len, struct sysq
 	out->path = xstrdup(name);
 	root = cfg_parse_text(&c, copy, len);
 	rc = finish(&c, root, flags, out);
+	if (rc == 0)
+		sha1_hex(text, len, out->hash);
 	free(copy);
 	return rc;
 }
@@ -223,6 +225,8 @@ int config_load(const char *path, struct sysq_flags *flags, struct config *out, 
 		return rc;
 	}
 	rc = finish(&c, root, flags, out);
+	if (rc == 0)
+		sha1_hex(text, strlen(text), out->hash);
 	free(text);
 	return rc;
 }

@@ -14,6 +14,7 @@
 
 #include "core/flags.h"
 
+#include "common/sha1.h"
 #include "common/strbuf.h"
 
 #include <stdbool.h>
@@ -85,6 +86,9 @@ struct kafka_topics {
 
 struct config {
 	char *path;
+	/* SHA-1 of the config's text, as osquery_info.config_hash shows it;
+	 * empty when no config was loaded. */
+	char hash[SHA1_HEX_LEN + 1];
 	struct scheduled_query *queries;
 	size_t nqueries;
 	struct pack *packs;

@@ -2,9 +2,11 @@
  * and the osquery_schedule table (readers). */
 #include "schedule_stats.h"
 
+#include "common/sha1.h"
 #include "common/xalloc.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +14,7 @@ struct schedule_stats {
 	pthread_mutex_t lock;
 	struct schedule_entry *v;
 	size_t n;
+	char config_hash[SHA1_HEX_LEN + 1];
 };
 
 struct schedule_stats *schedule_stats_new(void)
@@ -119,4 +122,18 @@ size_t schedule_stats_copy(struct schedule_stats *st, struct schedule_entry **ou
 	}
 	pthread_mutex_unlock(&st->lock);
 	return n;
+}
+
+void schedule_stats_set_config_hash(struct schedule_stats *st, const char *hash)
+{
+	pthread_mutex_lock(&st->lock);
+	snprintf(st->config_hash, sizeof(st->config_hash), "%s", hash);
+	pthread_mutex_unlock(&st->lock);
+}
+
+void schedule_stats_config_hash(struct schedule_stats *st, char *out)
+{
+	pthread_mutex_lock(&st->lock);
+	memcpy(out, st->config_hash, sizeof(st->config_hash));
+	pthread_mutex_unlock(&st->lock);
 }

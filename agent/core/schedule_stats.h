@@ -4,7 +4,8 @@
  *
  * The scheduler thread writes it (the queries of the config in force,
  * then one record per run); query threads read a copy through
- * tables/osquery_schedule.c. It lives here, below both, because tables/
+ * tables/osquery_schedule.c; with them, the hash of the config they come
+ * from, for osquery_info.config_hash. It lives here, below both, because tables/
  * may not name the scheduler: the daemon makes one and hands it to both
  * through the catalog. One mutex guards it, held only to copy numbers,
  * never while a query runs. Counts last as long as the daemon and
@@ -55,6 +56,12 @@ void schedule_stats_free(struct schedule_stats *st);
  * replacing the list; a name that was there before keeps its totals. */
 void schedule_stats_set_queries(struct schedule_stats *st, const char *const *names,
 				const char *const *queries, const int64_t *intervals, size_t n);
+
+/* The SHA-1 (hex) of the config in force; "" when there is none. */
+void schedule_stats_set_config_hash(struct schedule_stats *st, const char *hash);
+
+/* Copies the config's hash into `out` (SHA1_HEX_LEN + 1 bytes). */
+void schedule_stats_config_hash(struct schedule_stats *st, char *out);
 
 /* Adds one run of query `name`; a name not in the list is ignored (the
  * config changed meanwhile). */

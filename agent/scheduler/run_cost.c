@@ -100,8 +100,10 @@ void sched_publish_queries(struct scheduler *s)
 		sql[n] = s->queries[i].q->sql;
 		intervals[n++] = s->queries[i].q->interval;
 	}
-	if (s->cat->schedule)
+	if (s->cat->schedule) {
 		schedule_stats_set_queries(s->cat->schedule, names, sql, intervals, n);
+		schedule_stats_set_config_hash(s->cat->schedule, s->cfg.hash);
+	}
 	free(names);
 	free(sql);
 	free(intervals);

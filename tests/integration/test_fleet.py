@@ -10,6 +10,7 @@ secret is retried with a growing wait; node_invalid makes the client
 enroll again; an untrusted CA, a wrong host name and a missing client
 certificate are refused. No audit socket is used (--disable_audit)."""
 import atexit
+import hashlib
 import os
 import platform
 import shutil
@@ -21,7 +22,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sysqtest import SYSQ, Daemon, check, check_eq, main, run, wait_for  # noqa: E402
+from sysqtest import (SYSQ, Daemon, check, check_eq, main, run, wait_for,  # noqa: E402
+                      write_config)
 from fleet_server import CONFIG, ENROLL, FleetServer, make_certs  # noqa: E402
 
 SECRET = "fleet-test-secret"
@@ -93,6 +95,10 @@ def test_host_tables():
         check_eq(unix_like[0]["extra"], "", "os_version.extra (empty on Linux)")
         check_eq(unix_like[0]["kernel_version"], platform.release(), "kernel_info.version")
 
+        info = d.query("SELECT config_hash, config_valid FROM osquery_info")[0]
+        check_eq((info["config_hash"], info["config_valid"]), ("", "0"),
+                 "osquery_info without a config")
+
         si = d.query("SELECT * FROM system_info")[0]
         check_eq(si["hostname"], socket.gethostname(), "system_info.hostname")
         check_eq(int(si["cpu_logical_cores"]), os.cpu_count(), "system_info.cpu_logical_cores")
@@ -151,6 +157,27 @@ def test_host_tables():
                  "instance_id after a restart")
 
 
+def test_config_hash():
+    """osquery_info.config_hash is the SHA-1 of the config's text, and
+    follows a SIGHUP reload."""
+    tmp = tempfile.mkdtemp(prefix="sysq-test-hash-")
+    path = os.path.join(tmp, "sysq.conf")
+    texts = ['{"schedule": {"a": {"query": "SELECT 1", "interval": 60}}}\n',
+             '{"schedule": {"b": {"query": "SELECT 2", "interval": 60}}}\n']
+    write_config(path, texts[0])
+    with Daemon("--disable_audit", f"--config_path={path}", tmp=tmp) as d:
+        def info():
+            return d.query("SELECT config_hash, config_valid FROM osquery_info")[0]
+        want = hashlib.sha1(texts[0].encode()).hexdigest()
+        check_eq((info()["config_hash"], info()["config_valid"]), (want, "1"),
+                 "osquery_info.config_hash of the config file (sha1sum)")
+        write_config(path, texts[1])
+        d.proc.send_signal(signal.SIGHUP)
+        want = hashlib.sha1(texts[1].encode()).hexdigest()
+        wait_for(lambda: info()["config_hash"] == want, timeout=10,
+                 what="config_hash of the reloaded config")
+
+
 def wait_results(d, timeout=20):
     wait_for(lambda: d.results("fleet_q"), timeout=timeout, what="the server's query results")
     rows = d.results("fleet_q")[-1]["snapshot"]
@@ -192,7 +219,13 @@ def test_enroll_config_and_restart():
             check("tls_hostname" in log and "ignored" in log,
                   "a server's start-up option is refused with a warning")
             check(SECRET not in log and key not in log, "no secret or node key in the log")
-            d.shell("SELECT 1")
+            # The hash is of the config as applied: the text kept in
+            # sysq_meta, without the options a server may not set.
+            saved = d.query("SELECT value FROM sysq_meta WHERE key = 'tls_config'")[0]["value"]
+            check("elsewhere" not in saved, "the saved config lacks the refused option")
+            served_hash = hashlib.sha1(saved.encode()).hexdigest()
+            check_eq(d.query("SELECT config_hash FROM osquery_info")[0]["config_hash"],
+                     served_hash, "osquery_info.config_hash of the server's config")
         # A restart with the server up: the saved node key, no new enrollment.
         with Daemon(*flags, tmp=tmp) as d:
             wait_for(lambda: len(server.seen(CONFIG)) >= 2, timeout=20,
@@ -208,6 +241,8 @@ def test_enroll_config_and_restart():
         wait_results(d)
         check("running the config the server last sent" in d.log_text(),
               "the log says the saved config runs")
+        check_eq(d.query("SELECT config_hash FROM osquery_info")[0]["config_hash"],
+                 served_hash, "config_hash of the saved config")
 
 
 def test_wrong_secret_backoff():
@@ -429,7 +464,7 @@ def test_flags_checked():
 
 
 if __name__ == "__main__":
-    main([test_host_tables, test_flags_checked, test_osquery_flagfile_for_fleet,
+    main([test_host_tables, test_config_hash, test_flags_checked, test_osquery_flagfile_for_fleet,
           test_enroll_config_and_restart,
           test_wrong_secret_backoff, test_secret_file_permissions, test_node_invalid_reenrolls,
           test_sighup_fetches_and_bad_config_keeps_running, test_secret_env_identifier_and_gzip,
