@@ -302,6 +302,9 @@ def configs():
     write(h, "not_object", b'["schedule"]')
     write(h, "unterminated_comment", b'{"a": 1 /* no end')
     write(h, "absolute_pack", b'{"packs": {"p": "/nonexistent-sysq-fuzz/pack.conf"}}')
+    write(h, "kafka_topics", b'{"schedule": {"a": {"query": "SELECT 1", "interval": 1}},\n'
+                             b' "kafka_topics": {"t1": ["a", "pack_p_q"], "t.2": ["b"], '
+                             b'"x": ["a"], "bad topic": []}}\n')
 
 
 def remote_replies():
@@ -341,12 +344,17 @@ def distributed_reads():
     write(h, "node_invalid", b'{"node_invalid": true, "error": "invalid node key"}')
 
 
+def found_by_fuzzing(name):
+    """regression-* (crashes found by fuzzing, now fixed) and inputs named
+    by their SHA-1, as libFuzzer names what it adds to a corpus."""
+    return name.startswith("regression-") or re.fullmatch(r"[0-9a-f]{40}", name) is not None
+
+
 def clear(harness):
-    """Removes generated seeds; regression-* inputs (crashes found by
-    fuzzing, now fixed) are kept."""
+    """Removes generated seeds; inputs found by fuzzing are kept."""
     d = os.path.join(CORPUS, harness)
     for name in os.listdir(d) if os.path.isdir(d) else []:
-        if not name.startswith("regression-"):
+        if not found_by_fuzzing(name):
             os.unlink(os.path.join(d, name))
 
 
@@ -355,13 +363,21 @@ def clear(harness):
 SOCK_EVENT = struct.Struct("<HHBBHHHHHQQqiIIIIIIHHHH16s16s16sI")
 
 
+def header_define(header, name):
+    """The value of `#define name N` in a bpf/include header, so seeds
+    follow the record version the decoder expects."""
+    with open(os.path.join(HERE, "..", "..", "bpf", "include", header)) as f:
+        return int(re.search(r"#define %s (\d+)" % name, f.read()).group(1))
+
+
 def sock_event(action, family, ret=0, flags=0x07, sockaddr=b"", local_unix=b"",
-               exe=b"/usr/bin/curl", ports=(0, 0), local=b"", peer=b""):
+               exe=b"/usr/bin/curl", ports=(0, 0), local=b"", peer=b"", collapsed=0):
     size = SOCK_EVENT.size + len(sockaddr) + len(local_unix) + len(exe)
-    return SOCK_EVENT.pack(3, size, action, flags, family, 6, 1, ports[0], ports[1],
+    version = header_define("sysq_socket_event.h", "SYSQ_SOCK_EVENT_VERSION")
+    return SOCK_EVENT.pack(version, size, action, flags, family, 6, 1, ports[0], ports[1],
                            123456789, 42, ret, 3, 100, 101, 1, 0, 0, 4294967295,
                            len(sockaddr), len(local_unix), len(exe), family, local, peer,
-                           b"curl", 0) + sockaddr + local_unix + exe
+                           b"curl", collapsed) + sockaddr + local_unix + exe
 
 
 def bpf_records():
@@ -381,6 +397,9 @@ def bpf_records():
                                         local=bytes([10, 0, 0, 1]), peer=bytes([10, 0, 0, 2])))
     write(h, "truncated_exe", sock_event(1, 2, flags=0x0f, sockaddr=sin, exe=b"/a" * 127))
     write(h, "short_record", sock_event(1, 2, sockaddr=sin)[:100])
+    write(h, "send_inet_collapsed", sock_event(6, 2, sockaddr=sin, ports=(40000, 443),
+                                               local=bytes([127, 0, 0, 1]),
+                                               peer=bytes([127, 0, 0, 1]), collapsed=5))
 
 
 def listen_addrs():
@@ -402,13 +421,15 @@ LIFE_EVENT = struct.Struct("<HHIQQq11IiiiII16s")
 def exec_event(args=b"true\0a b\0", path=b"/usr/bin/true", cwd=b"/tmp", flags=0x08,
                nr=59):
     size = EXEC_EVENT.size + len(args) + len(path) + len(cwd)
-    return EXEC_EVENT.pack(2, 1, size, 123456789, 42, nr, 100, 100, 1, 4294967295, 0, 0, 0,
+    version = header_define("sysq_exec_event.h", "SYSQ_EXEC_EVENT_VERSION")
+    return EXEC_EVENT.pack(version, 1, size, 123456789, 42, nr, 100, 100, 1, 4294967295, 0, 0, 0,
                            0, 0, 0, 0, 0, 0o100755, 0, 0, args.count(b"\0"), len(args),
                            len(path), len(cwd), flags, 0, b"true") + args + path + cwd
 
 
 def life_event(kind, nr, target=0, sig=0, code=0, flags=0):
-    return LIFE_EVENT.pack(2, kind, LIFE_EVENT.size, 123456789, 42, nr, 200, 100,
+    version = header_define("sysq_exec_event.h", "SYSQ_EXEC_EVENT_VERSION")
+    return LIFE_EVENT.pack(version, kind, LIFE_EVENT.size, 123456789, 42, nr, 200, 100,
                            4294967295, 0, 0, 0, 0, 0, 0, 0, 0, target, sig, code, flags, 0,
                            b"sh")
 
