@@ -43,10 +43,7 @@ int remote_check_flags(const struct sysq_flags *flags, char **err)
 
 /* Fleet flags accepted under osquery's names for parts not built yet. */
 static const enum flag_id unsupported[] = {
-	FLAG_logger_tls_endpoint,	    FLAG_logger_tls_period,
-	FLAG_logger_tls_max_lines,	    FLAG_logger_tls_max_linesize,
-	FLAG_logger_tls_compress,
-	FLAG_tls_disable_status_log,	    FLAG_distributed_plugin,
+	FLAG_distributed_plugin,
 	FLAG_disable_distributed,	    FLAG_distributed_interval,
 	FLAG_distributed_tls_read_endpoint, FLAG_distributed_tls_write_endpoint,
 	FLAG_distributed_tls_max_attempts,  FLAG_distributed_denylist_duration,
@@ -59,8 +56,6 @@ void remote_warn_unsupported(const struct sysq_flags *flags)
 {
 	struct strbuf names = STRBUF_INIT;
 
-	if (strstr(flags->logger_plugin, "tls"))
-		sb_puts(&names, "logger_plugin=tls (results stay in the results log)");
 	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
 		if (flags->source[unsupported[i]] == FLAG_SOURCE_DEFAULT)
 			continue;

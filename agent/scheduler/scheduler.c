@@ -164,7 +164,7 @@ int scheduler_start(const struct sysq_flags *flags, const struct catalog *cat,
 		rc = runner_open(db_path, cat, s->state_db, flags->events_optimize,
 				 (int)flags->control_query_timeout, &s->runner, err);
 	if (rc == 0)
-		rc = results_logger_open(flags, cat->log_buffer, &s->logger, err);
+		rc = results_logger_open(flags, cat->results_buffers, &s->logger, err);
 	if (rc < 0) {
 		config_free(cfg);
 		free_scheduler(s);

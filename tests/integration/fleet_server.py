@@ -14,6 +14,11 @@ unknown, so the next config request gets node_invalid; require_client_cert
 makes the handshake ask for a client certificate signed by the CA, and
 no_auth serves the config without a node key (such servers know hosts by
 their certificate); tls11 speaks TLS 1.1 at most.
+
+The log endpoint (LOG) records what it gets (see the block "The log
+endpoint" below): gzip request bodies are decompressed, the Nth call can
+fail with a 500, a garbage body or node_invalid, and the server can go
+down and come back on the same port.
 """
 import gzip
 import http.server
@@ -27,6 +32,7 @@ import time
 
 ENROLL = "/api/osquery/enroll"
 CONFIG = "/api/osquery/config"
+LOG = "/api/osquery/log"
 
 
 def openssl(*args, cwd):
@@ -91,12 +97,14 @@ class FleetServer:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length)
+                if self.headers.get("Content-Encoding") == "gzip":
+                    raw = gzip.decompress(raw)
                 try:
                     body = json.loads(raw)
                 except ValueError:
                     body = None
                 status, reply = server.answer(self.path, dict(self.headers), body)
-                data = json.dumps(reply).encode()
+                data = reply if isinstance(reply, bytes) else json.dumps(reply).encode()
                 self.send_response(status)
                 if "gzip" in self.headers.get("Accept-Encoding", ""):
                     data = gzip.compress(data)
@@ -139,6 +147,8 @@ class FleetServer:
                     return 401, {"error": "authentication error: invalid node key",
                                  "node_invalid": True}
                 return 200, self.config
+            if path == LOG:
+                return self.answer_log(body)
             return 404, {"error": "not found"}
 
     def invalidate_keys(self):
@@ -152,3 +162,51 @@ class FleetServer:
     def stop(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    # The log endpoint: what arrives, switches to fail, and an outage.
+    # log_faults maps a call number (1 = the first log request) to "500",
+    # "garbage" or "node_invalid"; log_fail_all fails every call that way.
+    log_faults = None
+    log_fail_all = None
+    log_calls = 0
+
+    def answer_log(self, body):
+        """Called with self.lock held, the request just recorded: marks it
+        "ok" when its lines count as delivered."""
+        self.log_calls += 1
+        fault = (self.log_faults or {}).get(self.log_calls) or self.log_fail_all
+        self.requests[-1]["ok"] = False
+        if not self.no_auth and (not isinstance(body, dict) or
+                                 body.get("node_key") not in self.keys):
+            return 401, {"error": "authentication error: invalid node key",
+                         "node_invalid": True}
+        if fault == "500":
+            return 500, {"error": "internal server error"}
+        if fault == "garbage":
+            return 200, b"<html>502 Bad Gateway</html>"
+        if fault == "node_invalid":
+            self.keys.discard(body.get("node_key"))
+            return 200, {"node_invalid": True}
+        self.requests[-1]["ok"] = True
+        return 200, {}
+
+    def log_data(self, log_type):
+        """Every item of the data of the delivered log requests of that
+        type, in the order they arrived."""
+        with self.lock:
+            return [item for r in self.requests
+                    if r["path"] == LOG and r.get("ok") and r["body"].get("log_type") == log_type
+                    for item in r["body"].get("data", [])]
+
+    def go_down(self):
+        """Stops answering: the port is closed until come_back()."""
+        self._restart = (type(self.httpd), self.httpd.RequestHandlerClass,
+                         self.httpd.socket.context)
+        self.stop()
+
+    def come_back(self):
+        server_class, handler, ctx = self._restart
+        self.httpd = server_class(("127.0.0.1", self.port), handler)
+        self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
