@@ -32,6 +32,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,9 @@ struct daemon {
 	struct log_buffer *log_buffer; /* NULL unless --logger_plugin has kafka_producer */
 	struct kafka_producer *kafka;
 	struct tls_logger *tls_logger; /* NULL unless --logger_plugin has tls */
+	/* Guards `scheduler` for the TLS logger's thread, which asks it for
+	 * decorations until shutdown takes it away. */
+	pthread_mutex_t scheduler_lock;
 };
 
 static void usage(FILE *out)
@@ -520,11 +524,27 @@ static int open_tls_logger(struct daemon *d)
 	return 0;
 }
 
+/* Status lines carry the decorations of results lines, as osquery's. */
+static char *status_decorations(void *arg)
+{
+	struct daemon *d = arg;
+	char *text = NULL;
+
+	pthread_mutex_lock(&d->scheduler_lock);
+	if (d->scheduler)
+		text = scheduler_decorations(d->scheduler);
+	pthread_mutex_unlock(&d->scheduler_lock);
+	return text;
+}
+
 static int start_tls_logger(struct daemon *d)
 {
 	char *err = NULL;
 
-	if (!d->tls_logger || tls_logger_start(d->tls_logger, &err) == 0)
+	if (!d->tls_logger)
+		return 0;
+	tls_logger_set_decorations(d->tls_logger, status_decorations, d);
+	if (tls_logger_start(d->tls_logger, &err) == 0)
 		return 0;
 	log_error("fleet: %s", err);
 	free(err);
@@ -684,13 +704,19 @@ static void run_loop(struct daemon *d)
 
 static void shutdown_daemon(struct daemon *d)
 {
+	struct scheduler *sched;
+
 	/* First: it reads everything below. */
 	metrics_stop(d->metrics);
 	d->metrics = NULL;
 	/* First: it hands configs to the scheduler. */
 	remote_stop(d->remote);
 	d->remote = NULL;
-	scheduler_stop(d->scheduler);
+	pthread_mutex_lock(&d->scheduler_lock);
+	sched = d->scheduler;
+	d->scheduler = NULL;
+	pthread_mutex_unlock(&d->scheduler_lock);
+	scheduler_stop(sched);
 	control_server_stop(d->control);
 	/* After the scheduler, its last lines buffered; after the control
 	 * socket, whose sysq_events reads the buffer. */
@@ -744,7 +770,10 @@ static bool wants_help(int argc, char **argv)
 
 int daemon_main(int argc, char **argv)
 {
-	struct daemon d = {.pidfile_fd = -1, .db_lock_fd = -1, .signal_fd = -1};
+	struct daemon d = {.pidfile_fd = -1,
+			   .db_lock_fd = -1,
+			   .signal_fd = -1,
+			   .scheduler_lock = PTHREAD_MUTEX_INITIALIZER};
 	int rc;
 
 	if (wants_help(argc, argv)) {

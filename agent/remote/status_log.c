@@ -95,7 +95,8 @@ static char *redact(const char *text, const char *secret)
 	return sb_detach(&sb);
 }
 
-char *status_line_format(const char *host, const struct log_record *rec, const char *secret)
+char *status_line_format(const char *host, const struct log_record *rec, const char *secret,
+			 const cJSON *decorations)
 {
 	cJSON *o = cJSON_CreateObject();
 	char cal[64], num[32], *message = redact(rec->message, secret), *text;
@@ -113,6 +114,8 @@ char *status_line_format(const char *host, const struct log_record *rec, const c
 	cJSON_AddStringToObject(o, "line", num);
 	cJSON_AddStringToObject(o, "message", message);
 	cJSON_AddStringToObject(o, "version", SYSQ_VERSION);
+	if (cJSON_IsObject(decorations) && decorations->child)
+		cJSON_AddItemToObject(o, "decorations", cJSON_Duplicate(decorations, true));
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	free(message);
@@ -137,11 +140,13 @@ static size_t take_queue(struct status_log *s, struct status_msg **out, uint64_t
 	return n;
 }
 
-void status_log_flush(struct status_log *s, struct log_buffer *b, const char *secret)
+void status_log_flush(struct status_log *s, struct log_buffer *b, const char *secret,
+		      const char *decorations)
 {
 	struct status_msg *msgs;
 	uint64_t dropped;
 	size_t n = take_queue(s, &msgs, &dropped);
+	cJSON *dec = n && decorations ? cJSON_Parse(decorations) : NULL;
 
 	if (dropped)
 		log_buffer_count_drop(b, COUNTER_drop_queue_full, dropped);
@@ -151,12 +156,13 @@ void status_log_flush(struct status_log *s, struct log_buffer *b, const char *se
 					 .line = msgs[i].line,
 					 .time = msgs[i].time,
 					 .message = msgs[i].message};
-		char *line = status_line_format(s->host, &rec, secret);
+		char *line = status_line_format(s->host, &rec, secret, dec);
 
 		log_buffer_append(b, "status", line, strlen(line));
 		free(line);
 		free(msgs[i].message);
 	}
+	cJSON_Delete(dec);
 	free(msgs);
 }
 

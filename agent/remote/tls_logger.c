@@ -34,6 +34,8 @@ struct tls_logger {
 	pthread_cond_t wake;
 	atomic_bool stopping;
 	unsigned failures; /* requests failed in a row */
+	char *(*decorations)(void *arg);
+	void *decorations_arg;
 };
 
 bool tls_logger_wanted(const struct sysq_flags *flags)
@@ -186,6 +188,16 @@ static void note(struct tls_logger *t, int rc, char *err)
 	free(err);
 }
 
+/* The queued messages into the buffer, as status lines. */
+static void flush_status(struct tls_logger *t)
+{
+	char *decorations = t->decorations ? t->decorations(t->decorations_arg) : NULL;
+
+	if (t->statuslog)
+		status_log_flush(t->statuslog, t->status, t->client.node_key, decorations);
+	free(decorations);
+}
+
 static void *logger_main(void *arg)
 {
 	struct tls_logger *t = arg;
@@ -196,8 +208,7 @@ static void *logger_main(void *arg)
 		char *err = NULL;
 		int rc;
 
-		if (t->statuslog)
-			status_log_flush(t->statuslog, t->status, t->client.node_key);
+		flush_status(t);
 		rc = ship(t, t->results, "result", &err);
 		if (rc == 0 && t->status)
 			rc = ship(t, t->status, "status", &err);
@@ -287,6 +298,12 @@ struct log_buffer *tls_logger_status(struct tls_logger *t)
 	return t ? t->status : NULL;
 }
 
+void tls_logger_set_decorations(struct tls_logger *t, char *(*fn)(void *arg), void *arg)
+{
+	t->decorations = fn;
+	t->decorations_arg = arg;
+}
+
 int tls_logger_start(struct tls_logger *t, char **err)
 {
 	int rc = pthread_create(&t->thread, NULL, logger_main, t);
@@ -310,8 +327,7 @@ void tls_logger_stop(struct tls_logger *t)
 	if (t->started)
 		pthread_join(t->thread, NULL);
 	/* The last messages wait in the buffer for the next start. */
-	if (t->statuslog)
-		status_log_flush(t->statuslog, t->status, t->client.node_key);
+	flush_status(t);
 	free_logger(t);
 	curl_global_cleanup();
 }

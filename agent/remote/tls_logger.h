@@ -46,6 +46,10 @@ int tls_logger_open(const struct sysq_flags *flags, const struct catalog *cat,
 struct log_buffer *tls_logger_results(struct tls_logger *t);
 struct log_buffer *tls_logger_status(struct tls_logger *t);
 
+/* Where status lines get their decorations: `fn` returns a JSON object
+ * (freed by the caller) or NULL, on the logger's thread. Before start. */
+void tls_logger_set_decorations(struct tls_logger *t, char *(*fn)(void *arg), void *arg);
+
 /* Starts the sending thread. Returns 0 or -errno with *err set. */
 int tls_logger_start(struct tls_logger *t, char **err);
 

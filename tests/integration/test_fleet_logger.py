@@ -79,9 +79,13 @@ def check_status_lines(server):
             check(isinstance(s.get(key), str), f"status line has {key} as a string: {s}")
         check(s["severity"] in ("0", "1", "2"), f"severity 0-2: {s}")
         check(s["line"].isdigit() and s["filename"].endswith(".c"), f"file and line: {s}")
+        check(set(s) <= {"hostIdentifier", "calendarTime", "unixTime", "severity", "filename",
+                         "line", "message", "version", "decorations"}, f"osquery's fields: {s}")
     enrolled = [s for s in status if s["message"].startswith("fleet: enrolled with")]
     check(enrolled and enrolled[0]["filename"] == "enroll.c" and enrolled[0]["severity"] == "0",
           f"the enrollment's info message as a status line: {enrolled}")
+    check(any(s.get("decorations") == {"deco": "tls-test"} for s in status),
+          "status lines carry the decorations of results lines")
     warned = [s for s in status if s["severity"] == "1" and "fleet: logs:" in s["message"]]
     check(warned, "the failed log requests' warning as a status line")
     text = repr(status)
@@ -92,7 +96,8 @@ def check_status_lines(server):
 
 def test_exactly_once_across_outage_and_restart():
     server = FleetServer(CERTS, SECRET)
-    server.config = {"schedule": {"tls_q": snapshot("SELECT 'shipped' AS v")}}
+    server.config = {"schedule": {"tls_q": snapshot("SELECT 'shipped' AS v")},
+                     "decorators": {"load": ["SELECT 'tls-test' AS deco"]}}
     # The 2nd to 4th log requests fail three ways; their lines come again.
     server.log_faults = {2: "500", 3: "garbage", 4: "node_invalid"}
     tmp = tempfile.mkdtemp(prefix="sysq-test-")

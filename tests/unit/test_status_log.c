@@ -21,8 +21,9 @@ static void test_format(void)
 				 .line = 42,
 				 .time = {1412098650, 0},
 				 .message = "key K3Y \"quoted\" and K3Y again"};
-	char *line = status_line_format("host-1", &rec, "K3Y");
+	char *line = status_line_format("host-1", &rec, "K3Y", NULL);
 	char *want = NULL;
+	cJSON *dec;
 
 	if (asprintf(&want,
 		     "{\"hostIdentifier\":\"host-1\",\"calendarTime\":\"Tue Sep 30 17:37:30 2014 "
@@ -35,10 +36,13 @@ static void test_format(void)
 	free(line);
 	free(want);
 	rec.level = LOG_LEVEL_ERROR;
-	line = status_line_format("h", &rec, NULL);
+	dec = cJSON_Parse("{\"role\":\"db\"}");
+	line = status_line_format("h", &rec, NULL, dec);
 	CHECK_CONTAINS(line, "\"severity\":\"2\"");
 	CHECK_CONTAINS(line, "K3Y");
+	CHECK_CONTAINS(line, ",\"decorations\":{\"role\":\"db\"}}");
 	free(line);
+	cJSON_Delete(dec);
 }
 
 static int hook_calls;
@@ -82,7 +86,7 @@ static void test_queue(const char *path)
 	log_info("third");
 	log_info("fourth, over the queue's bound");
 	log_info("fifth");
-	status_log_flush(s, b, NULL);
+	status_log_flush(s, b, NULL, NULL);
 	status_log_close(s);
 	CHECK_EQ_UINT(counter_get(log_buffer_counters(b), COUNTER_drop_queue_full), 2);
 	if (CHECK_EQ_INT(log_buffer_take(b, 0, lines, 4), 3)) {
