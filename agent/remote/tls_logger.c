@@ -3,6 +3,7 @@
 #include "tls_logger.h"
 
 #include "client.h"
+#include "reply.h"
 #include "status_log.h"
 
 #include "scheduler/host.h"
@@ -33,7 +34,10 @@ struct tls_logger {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	atomic_bool stopping;
-	unsigned failures; /* requests failed in a row */
+	/* Requests failed in a row, of results and of status lines: a run of
+	 * each is logged once, so status requests the server refuses for good
+	 * do not feed it a new status line every period. */
+	unsigned failures[2];
 	char *(*decorations)(void *arg);
 	void *decorations_arg;
 };
@@ -83,6 +87,22 @@ static bool retry_sleep(void *arg, int seconds)
 	return wait_or_stop(arg, seconds);
 }
 
+/* A results line dropped is logged; a status line only counted, since
+ * its warning would be a status line too (over a tiny
+ * --logger_tls_max_linesize, dropped in turn, and so on forever). */
+static void dropped(struct log_buffer *b, const struct log_line *l, enum counter_id why,
+		    const char *what)
+{
+	char *name = remote_escape(l->name, 64);
+
+	if (strcmp(log_buffer_sink(b), SINK_RESULTS) == 0)
+		log_warn("fleet: a results line of %s (%zu bytes) %s, dropped", name, l->len, what);
+	else
+		log_debug("fleet: a status line (%zu bytes) %s, dropped", l->len, what);
+	free(name);
+	log_buffer_discard_as(b, l->id, why);
+}
+
 /* Adds one buffered line to `data`, or drops it: longer than
  * --logger_tls_max_linesize, or not JSON (osquery skips both). Returns
  * whether it was added. */
@@ -92,17 +112,12 @@ static bool add_line(struct tls_logger *t, struct log_buffer *b, const struct lo
 	cJSON *item;
 
 	if ((int64_t)l->len > t->flags->logger_tls_max_linesize) {
-		log_warn("fleet: a %s line of %s (%zu bytes) is over --logger_tls_max_linesize "
-			 "(%lld), dropped",
-			 log_buffer_sink(b), l->name, l->len,
-			 (long long)t->flags->logger_tls_max_linesize);
-		log_buffer_discard_as(b, l->id, COUNTER_drop_too_large);
+		dropped(b, l, COUNTER_drop_too_large, "is over --logger_tls_max_linesize");
 		return false;
 	}
 	item = cJSON_ParseWithLength(l->line, l->len);
 	if (!item) {
-		log_warn("fleet: a %s line of %s is not JSON, dropped", log_buffer_sink(b), l->name);
-		log_buffer_discard(b, l->id);
+		dropped(b, l, COUNTER_drop_malformed, "is not JSON");
 		return false;
 	}
 	cJSON_AddItemToArray(data, item);
@@ -163,7 +178,8 @@ static int ship(struct tls_logger *t, struct log_buffer *b, const char *type, ch
 static int next_wait(const struct tls_logger *t)
 {
 	int64_t period = t->flags->logger_tls_period, max = t->flags->logger_tls_backoff_max;
-	int64_t n = t->failures, wait = period * n * n;
+	int64_t n = t->failures[0] > t->failures[1] ? t->failures[0] : t->failures[1];
+	int64_t wait = period * n * n;
 
 	if (n == 0 || max == 0)
 		return (int)period;
@@ -172,18 +188,21 @@ static int next_wait(const struct tls_logger *t)
 	return (int)(wait < max && wait > 0 ? wait : max);
 }
 
-/* One failure or success after the other: logged when a streak starts and
- * ends, not per request, so a failing status request cannot fill the
- * status log it is trying to send. */
-static void note(struct tls_logger *t, int rc, char *err)
+/* The outcome of a request for kind `k` (0 results, 1 status lines):
+ * logged when a run of failures starts and ends, not per request, so a
+ * failing status request cannot fill the status log it is trying to
+ * send. */
+static void note(struct tls_logger *t, int k, int rc, char *err)
 {
-	if (rc < 0 && t->failures++ == 0)
+	unsigned *failures = &t->failures[k];
+
+	if (rc < 0 && (*failures)++ == 0)
 		log_warn("fleet: logs: %s; the lines stay buffered and are sent again", err);
 	else if (rc < 0)
 		log_debug("fleet: logs: %s", err);
-	else if (t->failures > 0) {
-		log_info("fleet: logs delivered again after %u failed request(s)", t->failures);
-		t->failures = 0;
+	else if (*failures > 0) {
+		log_info("fleet: logs delivered again after %u failed request(s)", *failures);
+		*failures = 0;
 	}
 	free(err);
 }
@@ -198,26 +217,37 @@ static void flush_status(struct tls_logger *t)
 	free(decorations);
 }
 
+/* One period's work: status messages buffered, then a request of results
+ * and one of status lines (not when the first failed: the server is most
+ * likely out of reach). Returns -ECANCELED when the daemon stops. */
+static int round_trip(struct tls_logger *t)
+{
+	char *err = NULL;
+	int rc;
+
+	flush_status(t);
+	rc = ship(t, t->results, "result", &err);
+	if (rc != -ECANCELED)
+		note(t, 0, rc, err);
+	if (rc == 0 && t->status) {
+		err = NULL;
+		rc = ship(t, t->status, "status", &err);
+		if (rc != -ECANCELED)
+			note(t, 1, rc, err);
+	}
+	if (rc == -ECANCELED)
+		free(err);
+	return rc;
+}
+
 static void *logger_main(void *arg)
 {
 	struct tls_logger *t = arg;
 
 	/* The first round waits a period, as osquery's does, so that the
 	 * start-up's messages go out together. */
-	while (wait_or_stop(t, next_wait(t))) {
-		char *err = NULL;
-		int rc;
-
-		flush_status(t);
-		rc = ship(t, t->results, "result", &err);
-		if (rc == 0 && t->status)
-			rc = ship(t, t->status, "status", &err);
-		if (rc == -ECANCELED) {
-			free(err);
-			break;
-		}
-		note(t, rc, err);
-	}
+	while (wait_or_stop(t, next_wait(t)) && round_trip(t) != -ECANCELED)
+		;
 	return NULL;
 }
 
