@@ -14,11 +14,6 @@ unknown, so the next config request gets node_invalid; require_client_cert
 makes the handshake ask for a client certificate signed by the CA, and
 no_auth serves the config without a node key (such servers know hosts by
 their certificate); tls11 speaks TLS 1.1 at most.
-
-The log endpoint (LOG) records what it gets (see the block "The log
-endpoint" below): gzip request bodies are decompressed, the Nth call can
-fail with a 500, a garbage body or node_invalid, and the server can go
-down and come back on the same port.
 """
 import gzip
 import http.server
@@ -32,7 +27,6 @@ import time
 
 ENROLL = "/api/osquery/enroll"
 CONFIG = "/api/osquery/config"
-LOG = "/api/osquery/log"
 
 
 def openssl(*args, cwd):
@@ -163,9 +157,11 @@ class FleetServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    # The log endpoint: what arrives, switches to fail, and an outage.
-    # log_faults maps a call number (1 = the first log request) to "500",
-    # "garbage" or "node_invalid"; log_fail_all fails every call that way.
+    # The log endpoint (LOG) records what it gets; gzip request bodies are
+    # decompressed (do_POST). log_faults maps a call number (1 = the first
+    # log request) to "500", "garbage" or "node_invalid"; log_fail_all
+    # fails every call that way. go_down() and come_back() make an outage:
+    # the server stops and listens again on the same port.
     log_faults = None
     log_fail_all = None
     log_calls = 0
@@ -210,3 +206,6 @@ class FleetServer:
         self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
+
+
+LOG = "/api/osquery/log"

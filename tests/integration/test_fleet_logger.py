@@ -21,7 +21,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sysqtest import Daemon, check, check_eq, main, wait_for  # noqa: E402
+from sysqtest import SYSQ, Daemon, check, check_eq, main, run, wait_for  # noqa: E402
 from fleet_server import CONFIG, ENROLL, LOG, FleetServer, make_certs  # noqa: E402
 
 SECRET = "fleet-logger-test-secret"
@@ -191,5 +191,14 @@ def test_compress_eviction_and_line_size():
         server.stop()
 
 
+def test_flags_checked():
+    r = run([SYSQ, "daemon", "--flagfile=", "--config_path=", "--config_check",
+             "--logger_plugin=filesystem,tls", "--tls_hostname=localhost:1",
+             "--enroll_tls_endpoint=/enroll", "--enroll_secret_env=X"])
+    check_eq(r.returncode, 2, "exit status without --logger_tls_endpoint")
+    check(b"--logger_plugin=tls needs --logger_tls_endpoint" in r.stderr, r.stderr.decode())
+
+
 if __name__ == "__main__":
-    main([test_exactly_once_across_outage_and_restart, test_compress_eviction_and_line_size])
+    main([test_flags_checked, test_exactly_once_across_outage_and_restart,
+          test_compress_eviction_and_line_size])
