@@ -10,7 +10,7 @@
  * enrollment, node_invalid and re-enrollment as for the config). Lines
  * leave the buffer only once the server answered without "error" or
  * node_invalid: at least once, in order. After a failure the thread waits
- * period x n^2 seconds (n failures in a row), at most
+ * period x n^2 seconds (n failed results requests in a row), at most
  * --logger_tls_backoff_max, and sends the same lines again.
  *
  * Status lines come from a hook on common/log.h: each message (not debug)
