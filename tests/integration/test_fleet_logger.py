@@ -100,7 +100,7 @@ def test_exactly_once_across_outage_and_restart():
                      "decorators": {"load": ["SELECT 'tls-test' AS deco"]}}
     # The 2nd to 4th log requests fail three ways; their lines come again.
     server.log_faults = {2: "500", 3: "garbage", 4: "node_invalid"}
-    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    tmp = private_dir()
     flags = logger_flags(server)
     try:
         with Daemon(*flags, tmp=tmp) as d:
@@ -147,7 +147,7 @@ def test_compress_eviction_and_line_size():
     server.config = {"schedule": {"small": snapshot("SELECT 's' AS v"),
                                   "big": snapshot(f"SELECT '{big}' AS v")}}
     server.log_fail_all = "500"
-    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    tmp = private_dir()
     prom = os.path.join(tmp, "sysq.prom")
     try:
         with Daemon(*logger_flags(server, "--logger_tls_compress", "--buffered_log_max=6",
