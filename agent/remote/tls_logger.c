@@ -173,14 +173,10 @@ static int ship(struct tls_logger *t, struct log_buffer *b, const char *type, ch
 	return rc;
 }
 
-/* Seconds before the next round: the period, or after n failed results
- * requests in a row period x n^2, at most --logger_tls_backoff_max (0: no
- * backoff). Status requests failing alone do not hold results back. */
-static int next_wait(const struct tls_logger *t)
+int tls_logger_backoff(int64_t period, int64_t max, unsigned failures)
 {
-	int64_t period = t->flags->logger_tls_period, max = t->flags->logger_tls_backoff_max;
 	/* n^2 x period stays far inside int64_t. */
-	int64_t n = t->failures[0] < 65536 ? t->failures[0] : 65536;
+	int64_t n = failures < 65536 ? failures : 65536;
 	int64_t wait = period * n * n;
 
 	if (n == 0 || max == 0)
@@ -188,6 +184,13 @@ static int next_wait(const struct tls_logger *t)
 	if (max < period)
 		max = period;
 	return (int)(wait < max ? wait : max);
+}
+
+/* Status requests failing alone do not hold results back. */
+static int next_wait(const struct tls_logger *t)
+{
+	return tls_logger_backoff(t->flags->logger_tls_period, t->flags->logger_tls_backoff_max,
+				  t->failures[0]);
 }
 
 /* The outcome of a request for kind `k` (0 results, 1 status lines):

@@ -53,6 +53,11 @@ void tls_logger_set_decorations(struct tls_logger *t, char *(*fn)(void *arg), vo
 /* Starts the sending thread. Returns 0 or -errno with *err set. */
 int tls_logger_start(struct tls_logger *t, char **err);
 
+/* Seconds before the next send: `period`, or after `failures` failed
+ * results requests in a row period x failures^2, at most max(`max`,
+ * `period`); `max` 0 turns the backoff off. Exposed for the unit tests. */
+int tls_logger_backoff(int64_t period, int64_t max, unsigned failures);
+
 /* Stops the thread (aborting a request in flight: its lines stay
  * buffered), buffers the messages still queued, closes the buffers. NULL
  * is a no-op. */

@@ -1,10 +1,12 @@
 /* Status lines from the daemon's log messages: osquery's fields as
  * strings, the node key replaced, the source file and line of the
  * message, a bounded queue whose drops are counted, debug messages left
- * out, and a hook that logs cannot recurse. */
+ * out, and a hook that logs cannot recurse. And the TLS logger's backoff
+ * after failed requests. */
 #include "check.h"
 
 #include "remote/status_log.h"
+#include "remote/tls_logger.h"
 
 #include "common/log.h"
 
@@ -103,6 +105,17 @@ static void test_queue(const char *path)
 	log_buffer_close(b);
 }
 
+static void test_backoff(void)
+{
+	CHECK_EQ_INT(tls_logger_backoff(4, 3600, 0), 4);
+	CHECK_EQ_INT(tls_logger_backoff(4, 3600, 1), 4);
+	CHECK_EQ_INT(tls_logger_backoff(4, 3600, 3), 36);
+	CHECK_EQ_INT(tls_logger_backoff(4, 3600, 30), 3600);
+	CHECK_EQ_INT(tls_logger_backoff(4, 3600, 4000000000u), 3600);
+	CHECK_EQ_INT(tls_logger_backoff(4, 0, 30), 4);	/* no backoff */
+	CHECK_EQ_INT(tls_logger_backoff(10, 2, 5), 10); /* never under the period */
+}
+
 int main(void)
 {
 	char path[64];
@@ -112,6 +125,7 @@ int main(void)
 	log_set_verbose(true);
 	test_format();
 	test_no_recursion();
+	test_backoff();
 	snprintf(path, sizeof(path), "%s/sysq.db.logbuf", dir);
 	test_queue(path);
 	unlink(path);
