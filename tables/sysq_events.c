@@ -9,11 +9,13 @@
  * their rows (queue full, write errors, expiry, events_max evictions).
  * `buffered` is the number of rows a subscriber's table holds now.
  *
- * A shipping logger (kafka_producer) adds a row of type 'logger': events
+ * Each buffer of a shipping logger (kafka_producer; tls, and tls_status
+ * for the fleet server's status lines) adds a row of type 'logger': events
  * are the lines it was given, stored the lines the broker confirmed,
  * buffered the lines waiting in the durable log buffer, evicted the lines
- * dropped past --buffered_log_max and drop_write_error the lines the
- * buffer could not keep. */
+ * dropped past --buffered_log_max, drop_write_error the lines the
+ * buffer could not keep, drop_too_large the lines over the logger's size
+ * limit and drop_queue_full the status lines lost in front of it. */
 #include "sql/catalog.h"
 #include "sql/snapshot_vtab.h"
 
@@ -96,12 +98,12 @@ static void add_subscriber(struct snapshot_rows *out, struct subscriber *s, stru
 	sb_free(&pubs);
 }
 
-static void add_logger(struct snapshot_rows *out, struct log_buffer *b)
+static void add_logger(struct snapshot_rows *out, struct log_buffer *b, const char *from)
 {
 	struct row *row = snapshot_add_row(out, sysq_events_def.ncolumns);
 
 	row_set_str(row, COL_name, log_buffer_sink(b));
-	row_set_str(row, COL_publisher, "scheduler");
+	row_set_str(row, COL_publisher, from);
 	row_set_str(row, COL_type, "logger");
 	row_set_int(row, COL_subscriptions, 0);
 	row_set_int(row, COL_active, 1);
@@ -119,8 +121,10 @@ static void fill_sysq_events(const void *ctx, struct snapshot_rows *out)
 		add_publisher(out, pubsub_publisher_at(cat->pubsub, i));
 	for (size_t i = 0; i < pubsub_subscriber_count(cat->pubsub); i++)
 		add_subscriber(out, pubsub_subscriber_at(cat->pubsub, i), cat->store);
-	if (cat->log_buffer)
-		add_logger(out, cat->log_buffer);
+	for (size_t i = 0; i < LOG_BUFFERS_MAX && cat->results_buffers[i]; i++)
+		add_logger(out, cat->results_buffers[i], "scheduler");
+	if (cat->status_buffer)
+		add_logger(out, cat->status_buffer, "log");
 }
 
 const struct snapshot_module sysq_events_module = {

@@ -12,6 +12,7 @@
 #include "metrics/metrics.h"
 #include "remote/distributed.h"
 #include "remote/remote.h"
+#include "remote/tls_logger.h"
 #include "scheduler/scheduler.h"
 #include "shipping/kafka_producer.h"
 #include "store/log_buffer.h"
@@ -33,6 +34,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +70,10 @@ struct daemon {
 	struct distributed *distributed; /* NULL unless --disable_distributed=false */
 	struct log_buffer *log_buffer; /* NULL unless --logger_plugin has kafka_producer */
 	struct kafka_producer *kafka;
+	struct tls_logger *tls_logger; /* NULL unless --logger_plugin has tls */
+	/* Guards `scheduler` for the TLS logger's thread, which asks it for
+	 * decorations until shutdown takes it away. */
+	pthread_mutex_t scheduler_lock;
 };
 
 static void usage(FILE *out)
@@ -487,8 +493,66 @@ static int start_kafka(struct daemon *d)
 		free(err);
 		return 1;
 	}
-	d->catalog.log_buffer = d->log_buffer;
+	d->catalog.results_buffers[0] = d->log_buffer;
 	return 0;
+}
+
+/* Like a bad flag: exit 2. */
+static int check_tls_logger_flags(const struct daemon *d)
+{
+	char *err = NULL;
+
+	if (tls_logger_check_flags(&d->flags, &err) == 0)
+		return 0;
+	fprintf(stderr, "sysq daemon: %s\n", err);
+	free(err);
+	return 2;
+}
+
+/* Its buffers before the scheduler, which appends; the thread that sends
+ * them once everything runs (start_tls_logger). */
+static int open_tls_logger(struct daemon *d)
+{
+	size_t n = d->catalog.results_buffers[0] ? 1 : 0;
+	char *err = NULL;
+
+	if (!tls_logger_wanted(&d->flags))
+		return 0;
+	if (tls_logger_open(&d->flags, &d->catalog, &d->tls_logger, &err) < 0) {
+		log_error("fleet: %s", err);
+		free(err);
+		return 1;
+	}
+	d->catalog.results_buffers[n] = tls_logger_results(d->tls_logger);
+	d->catalog.status_buffer = tls_logger_status(d->tls_logger);
+	return 0;
+}
+
+/* Status lines carry the decorations of results lines, as osquery's. */
+static char *status_decorations(void *arg)
+{
+	struct daemon *d = arg;
+	char *text = NULL;
+
+	pthread_mutex_lock(&d->scheduler_lock);
+	if (d->scheduler)
+		text = scheduler_decorations(d->scheduler);
+	pthread_mutex_unlock(&d->scheduler_lock);
+	return text;
+}
+
+static int start_tls_logger(struct daemon *d)
+{
+	char *err = NULL;
+
+	if (!d->tls_logger)
+		return 0;
+	tls_logger_set_decorations(d->tls_logger, status_decorations, d);
+	if (tls_logger_start(d->tls_logger, &err) == 0)
+		return 0;
+	log_error("fleet: %s", err);
+	free(err);
+	return 1;
 }
 
 static int start_scheduler(struct daemon *d)
@@ -524,12 +588,15 @@ static int start_metrics(struct daemon *d)
 		.store = d->store,
 		.audit = d->audit,
 		.scheduler = d->scheduler,
-		.log_buffer = d->log_buffer,
 		.db_path = d->flags.database_path,
 		.stall_ms = d->flags.metrics_stall_seconds * 1000,
 	};
 	char *err = NULL;
+	size_t n = 0;
 
+	for (size_t i = 0; i < LOG_BUFFERS_MAX && d->catalog.results_buffers[i]; i++)
+		src.log_buffers[n++] = d->catalog.results_buffers[i];
+	src.log_buffers[n] = d->catalog.status_buffer;
 	if (metrics_start(&d->flags, &src, &d->metrics, &err) < 0) {
 		log_error("%s", err);
 		free(err);
@@ -668,6 +735,8 @@ static void run_loop(struct daemon *d)
 
 static void shutdown_daemon(struct daemon *d)
 {
+	struct scheduler *sched;
+
 	/* First: it reads everything below. */
 	metrics_stop(d->metrics);
 	d->metrics = NULL;
@@ -676,13 +745,18 @@ static void shutdown_daemon(struct daemon *d)
 	d->remote = NULL;
 	distributed_stop(d->distributed); /* it queries the store */
 	d->distributed = NULL;
-	scheduler_stop(d->scheduler);
+	pthread_mutex_lock(&d->scheduler_lock);
+	sched = d->scheduler;
+	d->scheduler = NULL;
+	pthread_mutex_unlock(&d->scheduler_lock);
+	scheduler_stop(sched);
 	control_server_stop(d->control);
 	schedule_stats_free(d->catalog.schedule); /* after all that query it */
 	/* After the scheduler, its last lines buffered; after the control
 	 * socket, whose sysq_events reads the buffer. */
 	kafka_producer_stop(d->kafka);
 	log_buffer_close(d->log_buffer);
+	tls_logger_stop(d->tls_logger);
 	if (d->audit) {
 		/* Once this run's changes are undone, the record of them is
 		 * obsolete; if they were never made, an older record stays. */
@@ -730,7 +804,10 @@ static bool wants_help(int argc, char **argv)
 
 int daemon_main(int argc, char **argv)
 {
-	struct daemon d = {.pidfile_fd = -1, .db_lock_fd = -1, .signal_fd = -1};
+	struct daemon d = {.pidfile_fd = -1,
+			   .db_lock_fd = -1,
+			   .signal_fd = -1,
+			   .scheduler_lock = PTHREAD_MUTEX_INITIALIZER};
 	int rc;
 
 	if (wants_help(argc, argv)) {
@@ -742,6 +819,7 @@ int daemon_main(int argc, char **argv)
 	rc = rc ? rc : check_metrics_flags(&d);
 	rc = rc ? rc : check_kafka_flags(&d);
 	rc = rc ? rc : check_distributed_flags(&d);
+	rc = rc ? rc : check_tls_logger_flags(&d);
 	if (rc || d.flags.config_check) {
 		if (!rc)
 			printf("sysq daemon: flags and config are valid (%s: %zu scheduled "
@@ -776,11 +854,13 @@ int daemon_main(int argc, char **argv)
 		task_cgroup_start(&d.flags);
 	rc = rc ? rc : start_audit(&d);
 	rc = rc ? rc : start_kafka(&d);
+	rc = rc ? rc : open_tls_logger(&d);
 	rc = rc ? rc : start_control(&d);
 	rc = rc ? rc : start_scheduler(&d);
 	rc = rc ? rc : start_metrics(&d);
 	rc = rc ? rc : start_remote(&d);
 	rc = rc ? rc : start_distributed(&d);
+	rc = rc ? rc : start_tls_logger(&d);
 	if (rc == 0) {
 		log_info("sysq started: %zu event table(s), database %s; query with: sysq shell "
 			 "--control_socket=%s",

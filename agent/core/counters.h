@@ -37,7 +37,9 @@
 	X(cgroup_unknown, "Rows with NULL cgroup and container columns: the process was gone, "  \
 	  "or its pid reused, before /proc was read, or its cgroup id no longer resolved")      \
 	X(file_unread, "process_events rows with NULL file times: the file that ran was not "     \
-	  "readable through the process's root, nor provably the host's at its path")
+	  "readable through the process's root, nor provably the host's at its path")             \
+	X(drop_too_large, "Shipping loggers: lines longer than the logger may send "             \
+	  "(--logger_tls_max_linesize), dropped")
 
 enum counter_id {
 #define X(name, desc) COUNTER_##name,

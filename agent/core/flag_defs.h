@@ -19,8 +19,8 @@
 	X(STRING, logger_path, "/var/log/sysq", 0, 0,                                              \
 	  "Directory of sysq.results.log, the scheduled query results")                           \
 	X(STRING, logger_plugin, "filesystem", 0, 0,                                               \
-	  "Where results go: filesystem, syslog, kafka_producer, or several "                     \
-	  "(filesystem,syslog); tls is accepted and not supported yet")                            \
+	  "Where results go: filesystem, syslog, kafka_producer, tls (the fleet server, with "    \
+	  "status lines), or several (filesystem,tls)")                                           \
 	X(BOOL, logger_rotate, "false", 0, 0, "Rotate sysq.results.log by size, gzip-compressed")  \
 	X(INT, logger_rotate_size, "26214400", 1024, INT64_MAX,                                    \
 	  "Bytes at which the results log is rotated")                                             \
@@ -135,7 +135,7 @@
 	  "Seconds rows may wait on a store writer that finishes no write before /healthz "       \
 	  "reports it stalled")                                                                   \
 	X(INT, buffered_log_max, "1000000", 0, INT64_MAX,                                          \
-	  "Lines kept for a shipping logger (kafka_producer) until delivered; past it the "      \
+	  "Lines kept for a shipping logger (kafka_producer, tls) until delivered; past it the " \
 	  "oldest are dropped and counted (0: no limit)")                                         \
 	X(STRING, logger_kafka_brokers, "localhost", 0, 0,                                         \
 	  "Kafka bootstrap brokers: host, host:port or ssl://host:port, comma-separated")        \
@@ -188,13 +188,20 @@
 	X(INT, config_tls_max_attempts, "3", 1, 100, "Tries of one config fetch before it fails")  \
 	X(INT, config_accelerated_refresh, "300", 1, 604800,                                       \
 	  "Seconds before the next config fetch after one failed")                                \
-	X(STRING, logger_tls_endpoint, "", 0, 0, "Not supported yet: accepted and ignored")       \
-	X(INT, logger_tls_period, "4", 1, 86400, "Not supported yet: accepted and ignored")       \
-	X(INT, logger_tls_max_lines, "1024", 1, INT64_MAX, "Not supported yet: accepted and ignored") \
+	X(STRING, logger_tls_endpoint, "", 0, 0,                                                   \
+	  "Path of the log endpoint of --logger_plugin=tls")                                       \
+	X(INT, logger_tls_period, "4", 1, 86400, "Seconds between two sends of buffered lines")   \
+	X(INT, logger_tls_max_lines, "1024", 1, INT64_MAX,                                         \
+	  "Most results (and, apart, status) lines in one request to the log endpoint")          \
 	X(INT, logger_tls_max_linesize, "1048576", 1, INT64_MAX,                                   \
-	  "Not supported yet: accepted and ignored")                                              \
-	X(BOOL, logger_tls_compress, "false", 0, 0, "Not supported yet: accepted and ignored")    \
-	X(BOOL, tls_disable_status_log, "false", 0, 0, "Not supported yet: accepted and ignored") \
+	  "Bytes of the longest line the TLS logger sends; longer ones are dropped and counted")  \
+	X(INT, logger_tls_backoff_max, "3600", 0, INT32_MAX,                                        \
+	  "Most seconds between two sends after failures (the wait grows as the period times "   \
+	  "n squared; 0: no backoff)")                                                            \
+	X(BOOL, logger_tls_compress, "false", 0, 0,                                                \
+	  "gzip the TLS logger's request bodies (Content-Encoding: gzip)")                        \
+	X(BOOL, tls_disable_status_log, "false", 0, 0,                                             \
+	  "Do not send the daemon's own log messages as status lines with --logger_plugin=tls")   \
 	X(STRING, distributed_plugin, "tls", 0, 0,                                                 \
 	  "Where live queries come from when --disable_distributed=false: tls (the fleet server)") \
 	X(BOOL, disable_distributed, "true", 0, 0,                                                 \

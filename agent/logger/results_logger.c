@@ -1,4 +1,4 @@
-/* Results sinks: file, syslog and the shipping buffer. */
+/* Results sinks: file, syslog and the shipping loggers' buffers. */
 #include "results_logger.h"
 
 #include "results_file.h"
@@ -16,30 +16,43 @@
 struct results_logger {
 	struct results_file *file;
 	struct syslog_sink *syslog;
-	struct log_buffer *shipping; /* not owned: the daemon's */
+	struct log_buffer *shipping[LOG_BUFFERS_MAX]; /* not owned: the daemon's */
+	size_t nshipping;
 	struct strbuf line;
 	bool file_failing;
 	bool syslog_failing;
-	bool shipping_failing;
+	bool shipping_failing[LOG_BUFFERS_MAX];
 };
 
-int results_logger_open(const struct sysq_flags *flags, struct log_buffer *shipping,
+/* The shipping loggers --logger_plugin names must each have a buffer. */
+static int take_shipping(const struct sysq_flags *flags, struct log_buffer *const *shipping,
+			 struct results_logger *l, char **err)
+{
+	size_t wanted = flags_list_has(flags->logger_plugin, "kafka_producer") +
+			flags_list_has(flags->logger_plugin, "tls");
+
+	while (shipping && l->nshipping < LOG_BUFFERS_MAX && shipping[l->nshipping]) {
+		l->shipping[l->nshipping] = shipping[l->nshipping];
+		l->nshipping++;
+	}
+	if (l->nshipping == wanted)
+		return 0;
+	*err = xasprintf("--logger_plugin names %zu shipping logger(s) but %zu log buffer(s) are "
+			 "open",
+			 wanted, l->nshipping);
+	return -EINVAL;
+}
+
+int results_logger_open(const struct sysq_flags *flags, struct log_buffer *const *shipping,
 			struct results_logger **ret, char **err)
 {
 	struct results_logger *l = xcalloc(1, sizeof(*l));
 
-	if (flags_list_has(flags->logger_plugin, "kafka_producer")) {
-		if (!shipping) {
-			*err = xstrdup("kafka_producer has no log buffer");
-			free(l);
-			return -EINVAL;
-		}
-		l->shipping = shipping;
+	if (take_shipping(flags, shipping, l, err) < 0) {
+		free(l);
+		return -EINVAL;
 	}
-	/* Results for the fleet server (tls) are not shipped yet: they stay
-	 * in the results log rather than being lost (docs/fleet.md). */
-	if (flags_list_has(flags->logger_plugin, "filesystem") ||
-	    flags_list_has(flags->logger_plugin, "tls")) {
+	if (flags_list_has(flags->logger_plugin, "filesystem")) {
 		struct results_file_options opt = {
 			.dir = flags->logger_path,
 			.rotate = flags->logger_rotate,
@@ -89,9 +102,9 @@ bool results_logger_line(struct results_logger *l, const char *query, const char
 		note(&l->syslog_failing, rc, "syslog");
 		all &= rc == 0;
 	}
-	if (l->shipping) {
-		rc = log_buffer_append(l->shipping, query, line, len);
-		note(&l->shipping_failing, rc, "the log buffer");
+	for (size_t i = 0; i < l->nshipping; i++) {
+		rc = log_buffer_append(l->shipping[i], query, line, len);
+		note(&l->shipping_failing[i], rc, log_buffer_sink(l->shipping[i]));
 		all &= rc == 0;
 	}
 	return all;

@@ -1,5 +1,5 @@
 /* Where results lines go: the results log file, syslog and/or the
- * durable log buffer of a shipping logger (kafka_producer), as
+ * durable log buffers of the shipping loggers (kafka_producer, tls), as
  * --logger_plugin says. */
 #pragma once
 
@@ -11,10 +11,11 @@
 
 struct results_logger;
 
-/* Opens the sinks --logger_plugin names; `shipping` is the buffer of
- * kafka_producer (NULL when it is not named). Returns 0 or -errno with
- * *err set (free it). */
-int results_logger_open(const struct sysq_flags *flags, struct log_buffer *shipping,
+/* Opens the sinks --logger_plugin names; `shipping` holds the buffers of
+ * the shipping loggers it names (NULL-terminated, at most
+ * LOG_BUFFERS_MAX), each of which gets every line. Returns 0 or -errno
+ * with *err set (free it). */
+int results_logger_open(const struct sysq_flags *flags, struct log_buffer *const *shipping,
 			struct results_logger **ret, char **err);
 
 /* Writes one line (no newline) of scheduled query `query` to every sink. A failing sink is logged

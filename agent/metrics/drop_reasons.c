@@ -29,4 +29,6 @@ const struct drop_reason drop_reasons[COUNTER_COUNT] = {
 	/* The BPF exec publisher drops threads in the kernel; process_events
 	 * drops the audit source's. */
 	[COUNTER_filtered_thread] = {"filtered_thread", PUB | TAB},
+	/* Only shipping loggers drop lines for their size. */
+	[COUNTER_drop_too_large] = {"too_large", DROP_ON_LOGGER},
 };

@@ -8,7 +8,8 @@
 
 #include "core/counters.h"
 
-enum { DROP_ON_PUBLISHER = 1, DROP_ON_TABLE = 2 };
+/* DROP_ON_LOGGER: a shipping logger's (sysq_log_lines_dropped_total). */
+enum { DROP_ON_PUBLISHER = 1, DROP_ON_TABLE = 2, DROP_ON_LOGGER = 4 };
 
 struct drop_reason {
 	const char *reason; /* the label value; NULL: not a drop */

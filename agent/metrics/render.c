@@ -195,41 +195,71 @@ static void process_gauges(struct strbuf *out, const struct metrics_sources *src
 		    failures);
 }
 
-/* A shipping logger's lines (the sysq_events row of type 'logger'). */
+/* Why a shipping logger dropped lines: the sysq_events column of each
+ * reason. */
+static const struct {
+	enum counter_id id;
+	const char *reason;
+} log_drops[] = {
+    {COUNTER_evicted, "buffer_full"},
+    {COUNTER_drop_malformed, "undeliverable"},
+    {COUNTER_drop_write_error, "write_error"},
+    {COUNTER_drop_too_large, "too_large"},
+    {COUNTER_drop_queue_full, "queue_full"},
+};
+
+enum { LINES, LINES_SENT, LINES_BUFFERED, LINES_DROPPED };
+
+/* Family `f`'s samples for one logger's buffer. */
+static void shipping_samples(struct strbuf *out, const char *family, int f, struct log_buffer *b)
+{
+	const struct sysq_counters *c = log_buffer_counters(b);
+	struct metric_label l[2] = {{"logger", log_buffer_sink(b)}, {"reason", NULL}};
+	int64_t pending = log_buffer_pending(b);
+
+	switch (f) {
+	case LINES:
+		expo_sample(out, family, l, 1, counter_get(c, COUNTER_events));
+		break;
+	case LINES_SENT:
+		expo_sample(out, family, l, 1, counter_get(c, COUNTER_stored));
+		break;
+	case LINES_BUFFERED:
+		expo_sample(out, family, l, 1, pending > 0 ? (uint64_t)pending : 0);
+		break;
+	default:
+		for (size_t i = 0; i < sizeof(log_drops) / sizeof(log_drops[0]); i++) {
+			l[1].value = log_drops[i].reason;
+			expo_sample(out, family, l, 2, counter_get(c, log_drops[i].id));
+		}
+	}
+}
+
+/* The shipping loggers' lines (the sysq_events rows of type 'logger'). */
 static void shipping(struct strbuf *out, const struct metrics_sources *src)
 {
+	/* In the order of LINES... */
 	static const struct {
-		enum counter_id id;
-		const char *reason;
-	} dropped[] = {
-	    {COUNTER_evicted, "buffer_full"},
-	    {COUNTER_drop_malformed, "undeliverable"},
-	    {COUNTER_drop_write_error, "write_error"},
+		const char *name;
+		enum metric_type type;
+		const char *help;
+	} families[] = {
+	    {"sysq_log_lines_total", METRIC_COUNTER,
+	     "Lines given to a shipping logger (sysq_events.events)"},
+	    {"sysq_log_lines_sent_total", METRIC_COUNTER,
+	     "Lines the broker or fleet server acknowledged (sysq_events.stored)"},
+	    {"sysq_log_lines_buffered", METRIC_GAUGE,
+	     "Lines waiting in the durable log buffer (sysq_events.buffered)"},
+	    {"sysq_log_lines_dropped_total", METRIC_COUNTER,
+	     "Lines a shipping logger dropped, by reason (docs/metrics.md)"},
 	};
-	const struct sysq_counters *c;
-	struct metric_label l[2] = {{"logger", NULL}, {"reason", NULL}};
-	int64_t pending;
 
-	if (!src->log_buffer)
+	if (!src->log_buffers[0])
 		return;
-	c = log_buffer_counters(src->log_buffer);
-	l[0].value = log_buffer_sink(src->log_buffer);
-	pending = log_buffer_pending(src->log_buffer);
-	expo_family(out, "sysq_log_lines_total", METRIC_COUNTER,
-		    "Results lines given to the shipping logger (sysq_events.events)");
-	expo_sample(out, "sysq_log_lines_total", l, 1, counter_get(c, COUNTER_events));
-	expo_family(out, "sysq_log_lines_sent_total", METRIC_COUNTER,
-		    "Lines the broker acknowledged (sysq_events.stored)");
-	expo_sample(out, "sysq_log_lines_sent_total", l, 1, counter_get(c, COUNTER_stored));
-	expo_family(out, "sysq_log_lines_buffered", METRIC_GAUGE,
-		    "Lines waiting in the durable log buffer (sysq_events.buffered)");
-	expo_sample(out, "sysq_log_lines_buffered", l, 1, pending > 0 ? (uint64_t)pending : 0);
-	expo_family(out, "sysq_log_lines_dropped_total", METRIC_COUNTER,
-		    "Lines the shipping logger dropped, by reason (docs/metrics.md)");
-	for (size_t i = 0; i < sizeof(dropped) / sizeof(dropped[0]); i++) {
-		l[1].value = dropped[i].reason;
-		expo_sample(out, "sysq_log_lines_dropped_total", l, 2,
-			    counter_get(c, dropped[i].id));
+	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+		expo_family(out, families[f].name, families[f].type, families[f].help);
+		for (size_t i = 0; src->log_buffers[i]; i++)
+			shipping_samples(out, families[f].name, (int)f, src->log_buffers[i]);
 	}
 }
 

@@ -4,6 +4,8 @@
  * NULL when that part does not run. */
 #pragma once
 
+#include "store/log_buffer.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -11,7 +13,6 @@ struct pubsub;
 struct store;
 struct audit_publisher;
 struct scheduler;
-struct log_buffer;
 struct strbuf;
 
 struct metrics_sources {
@@ -19,7 +20,8 @@ struct metrics_sources {
 	struct store *store;
 	struct audit_publisher *audit;
 	struct scheduler *scheduler;
-	struct log_buffer *log_buffer; /* a shipping logger's (kafka_producer) */
+	/* The shipping loggers' buffers (NULL-terminated; NULL where off). */
+	struct log_buffer *log_buffers[LOG_BUFFERS_MAX + 1];
 	const char *db_path;
 	int64_t stall_ms; /* --metrics_stall_seconds, in ms */
 };

@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <zlib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,11 +95,48 @@ static void set_http(struct remote_client *c, CURL *h, struct reply_buf *buf, ch
 		curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip");
 }
 
+/* `text` as a gzip stream into `out`. Returns 0 or -ENOMEM. */
+static int gzip_text(const char *text, size_t len, struct strbuf *out)
+{
+	z_stream z = {0};
+	int rc;
+
+	/* 15 + 16: a gzip header and trailer rather than zlib's. */
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
+		return -ENOMEM;
+	sb_reserve(out, deflateBound(&z, len));
+	z.next_in = (Bytef *)text;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out->buf;
+	z.avail_out = (uInt)(out->cap - 1);
+	rc = deflate(&z, Z_FINISH);
+	out->len = z.total_out;
+	deflateEnd(&z);
+	return rc == Z_STREAM_END ? 0 : -ENOMEM;
+}
+
+/* The request body: the text as it is, or gzipped (client.h). */
+static void set_body(CURL *h, const struct remote_client *c, const char *text, struct strbuf *gz)
+{
+	size_t len = strlen(text);
+
+	if (c->gzip_body && gzip_text(text, len, gz) == 0) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, gz->buf);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)gz->len);
+		return;
+	}
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, text);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)len);
+}
+
 static struct curl_slist *headers(const struct remote_client *c)
 {
 	struct curl_slist *list = NULL;
 
 	list = curl_slist_append(list, "Content-Type: application/json");
+	if (c->gzip_body)
+		list = curl_slist_append(list, "Content-Encoding: gzip");
 	list = curl_slist_append(list, "Accept: application/json");
 	if (c->node_key) {
 		char *auth = xasprintf("Authorization: NodeKey %s", c->node_key);
@@ -131,6 +169,7 @@ int client_send(struct remote_client *c, const char *endpoint, const char *text,
 	CURL *h = c->curl;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct reply_buf buf = {STRBUF_INIT, false};
+	struct strbuf gz = STRBUF_INIT;
 	char *url = xasprintf("https://%s%s", c->flags->tls_hostname, endpoint);
 	struct curl_slist *list = headers(c);
 	long status = 0;
@@ -144,8 +183,7 @@ int client_send(struct remote_client *c, const char *endpoint, const char *text,
 	set_tls(h, c->flags);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, text);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(text));
+	set_body(h, c, text, &gz);
 	rc = curl_easy_perform(h);
 	if (rc != CURLE_OK) {
 		ret = transport_error(c, rc, url, &buf, errbuf, err);
@@ -163,6 +201,7 @@ int client_send(struct remote_client *c, const char *endpoint, const char *text,
 	}
 out:
 	curl_slist_free_all(list);
+	sb_free(&gz);
 	sb_free(&buf.sb);
 	free(url);
 	return ret;
@@ -204,10 +243,12 @@ int remote_client_init(struct remote_client *c, const struct sysq_flags *flags,
 		*err = xstrdup("cannot set up libcurl");
 		return -ENOMEM;
 	}
-	/* Once per run: a second client (live queries) must not drop the key
-	 * the first one has just enrolled for. */
+	/* Once per run: a second client (live queries, the TLS logger) must
+	 * not drop the key the first one has just enrolled for. */
 	if (flags->enroll_always && !atomic_flag_test_and_set(&enroll_always_done))
 		store_meta_set(flags->database_path, META_NODE_KEY, NULL);
+	else if (flags->enroll_always)
+		c->node_key = NULL;
 	else if (store_meta_get(flags->database_path, META_NODE_KEY, &c->node_key) < 0)
 		c->node_key = NULL;
 	return 0;

@@ -29,6 +29,9 @@ struct remote_client {
 	void *sleep_arg;
 	const atomic_bool *stopping;
 	unsigned enrollments; /* successful enrollments, for the log */
+	/* gzip request bodies, Content-Encoding: gzip (the TLS logger's
+	 * client with --logger_tls_compress; never enrollment's). */
+	bool gzip_body;
 };
 
 /* Checks the flags the client needs when --config_plugin=tls. Returns 0,

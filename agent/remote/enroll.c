@@ -138,8 +138,12 @@ int remote_client_enroll_once(struct remote_client *c, char **err)
 {
 	struct remote_reply r = {0};
 	char *secret = NULL, *text = NULL, *key = NULL;
+	bool gzip_body = c->gzip_body;
 	int rc = read_secret(c->flags, &secret, err);
 
+	/* An enroll endpoint is not expected to take gzip (osquery never
+	 * compresses enrollment). */
+	c->gzip_body = false;
 	if (rc == 0) {
 		text = enroll_body(c, secret, err);
 		rc = text ? 0 : -EINVAL;
@@ -159,6 +163,7 @@ int remote_client_enroll_once(struct remote_client *c, char **err)
 	cJSON_Delete(r.root);
 	forget(text);
 	forget(secret);
+	c->gzip_body = gzip_body;
 	return rc;
 }
 

@@ -1,7 +1,13 @@
 /* Requests made as the enrolled node: enrollment first when there is no
  * node key, the key added to the body, and the key dropped when the
  * server calls it invalid (client.h). Above both the transport
- * (client.c) and enrollment (enroll.c), which do not call it. */
+ * (client.c) and enrollment (enroll.c), which do not call it.
+ *
+ * Several clients of one daemon (the config thread's, the live queries',
+ * the TLS logger's) share one node key through the database: a server
+ * such as FleetDM keeps one key per host, so a second enrollment would
+ * invalidate the first client's key and the clients would take turns
+ * enrolling. */
 #include "remote_internal.h"
 
 #include "store/meta.h"

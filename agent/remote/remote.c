@@ -43,10 +43,6 @@ int remote_check_flags(const struct sysq_flags *flags, char **err)
 
 /* Fleet flags accepted under osquery's names for parts not built yet. */
 static const enum flag_id unsupported[] = {
-	FLAG_logger_tls_endpoint,	    FLAG_logger_tls_period,
-	FLAG_logger_tls_max_lines,	    FLAG_logger_tls_max_linesize,
-	FLAG_logger_tls_compress,
-	FLAG_tls_disable_status_log,
 	FLAG_tls_session_timeout,	    FLAG_tls_dump,
 	FLAG_disable_carver,		    FLAG_carver_start_endpoint,
 	FLAG_carver_continue_endpoint,	    FLAG_carver_block_size,
@@ -56,8 +52,6 @@ void remote_warn_unsupported(const struct sysq_flags *flags)
 {
 	struct strbuf names = STRBUF_INIT;
 
-	if (strstr(flags->logger_plugin, "tls"))
-		sb_puts(&names, "logger_plugin=tls (results stay in the results log)");
 	for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
 		if (flags->source[unsupported[i]] == FLAG_SOURCE_DEFAULT)
 			continue;

@@ -35,7 +35,7 @@ bool remote_wanted(const struct sysq_flags *flags);
 int remote_check_flags(const struct sysq_flags *flags, char **err);
 
 /* Logs one warning naming the fleet flags that are set but not honoured
- * yet (log shipping, file carving). */
+ * yet (file carving). */
 void remote_warn_unsupported(const struct sysq_flags *flags);
 
 /* Loads the config the server last sent, applying its options to

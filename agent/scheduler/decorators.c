@@ -6,6 +6,7 @@
 #include "common/strbuf.h"
 #include "common/xalloc.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,16 @@ static void merge(struct decorations *all, const struct decorations *d)
 		}
 		all->v[j] = d->v[i]; /* borrowed */
 	}
+}
+
+void decorations_publish(struct scheduler *s)
+{
+	char *text = decorations_json(s, NULL);
+
+	pthread_mutex_lock(&s->lock);
+	free(s->published);
+	s->published = text;
+	pthread_mutex_unlock(&s->lock);
 }
 
 char *decorations_json(const struct scheduler *s, const struct decorations *always)

@@ -53,6 +53,7 @@ static int64_t run_due(struct scheduler *s, int64_t now)
 		if (s->interval_next[i] <= now) {
 			decorations_run(s, d->queries, d->n, &s->interval[i]);
 			s->interval_next[i] = advance(s->interval_next[i], d->interval, now);
+			decorations_publish(s);
 		}
 		wake = earlier(wake, s->interval_next[i]);
 	}
@@ -138,6 +139,7 @@ static void free_scheduler(struct scheduler *s)
 	free(s->interval);
 	free(s->interval_next);
 	decorations_free(&s->load);
+	free(s->published);
 	free(s->queries);
 	free(s->pack_state);
 	config_free(&s->cfg);
@@ -164,7 +166,7 @@ int scheduler_start(const struct sysq_flags *flags, const struct catalog *cat,
 		rc = runner_open(db_path, cat, s->state_db, flags->events_optimize,
 				 (int)flags->control_query_timeout, &s->runner, err);
 	if (rc == 0)
-		rc = results_logger_open(flags, cat->log_buffer, &s->logger, err);
+		rc = results_logger_open(flags, cat->results_buffers, &s->logger, err);
 	if (rc < 0) {
 		config_free(cfg);
 		free_scheduler(s);
@@ -205,6 +207,17 @@ void scheduler_stop(struct scheduler *s)
 	runner_interrupt(s->runner);
 	pthread_join(s->thread, NULL);
 	free_scheduler(s);
+}
+
+char *scheduler_decorations(struct scheduler *s)
+{
+	char *text = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->published && strcmp(s->published, "{}") != 0)
+		text = xstrdup(s->published);
+	pthread_mutex_unlock(&s->lock);
+	return text;
 }
 
 void scheduler_counts(struct scheduler *s, uint64_t *runs, uint64_t *failures)

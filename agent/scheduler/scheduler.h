@@ -32,3 +32,8 @@ void scheduler_stop(struct scheduler *s);
 /* Scheduled query runs since start, and those of them that failed (the
  * query returned an error; it was logged). Any thread may call it. */
 void scheduler_counts(struct scheduler *s, uint64_t *runs, uint64_t *failures);
+
+/* The load and interval decorations results lines carry now, as a JSON
+ * object of strings (free it), or NULL when there are none: for the
+ * fleet server's status lines. Any thread may call it. */
+char *scheduler_decorations(struct scheduler *s);

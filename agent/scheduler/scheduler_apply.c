@@ -180,6 +180,7 @@ static void reset_decorators(struct scheduler *s, int64_t now)
 		decorations_run(s, d->queries, d->n, &s->interval[i]);
 		s->interval_next[i] = now + d->interval;
 	}
+	decorations_publish(s);
 }
 
 void sched_apply_config(struct scheduler *s, struct config *cfg, int64_t now)

@@ -53,6 +53,7 @@ struct scheduler {
 	struct decorations load;      /* "load" decorators, run when a config is applied */
 	struct decorations *interval; /* per cfg.decorators_interval group */
 	int64_t *interval_next;
+	char *published; /* decorations_json(s, NULL) for other threads, under lock */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -97,3 +98,6 @@ void decorations_run(struct scheduler *s, char *const *queries, size_t n, struct
 /* The decorations object for a result line: load, then interval, then
  * `always` decorations, a later one replacing an earlier of the same name. */
 char *decorations_json(const struct scheduler *s, const struct decorations *always);
+/* Makes the load and interval decorations scheduler_decorations' answer;
+ * called on the scheduler's thread after they change. */
+void decorations_publish(struct scheduler *s);

@@ -8,6 +8,7 @@
  * sqlite_temp_master. */
 #pragma once
 
+#include "store/log_buffer.h"
 #include "store/table_def.h"
 
 #include <sqlite3.h>
@@ -15,14 +16,17 @@
 struct store;
 struct pubsub;
 struct sysq_flags;
-struct log_buffer;
 struct schedule_stats;
 
 struct catalog {
 	struct store *store;
 	struct pubsub *pubsub;
 	const struct sysq_flags *flags;
-	struct log_buffer *log_buffer; /* kafka_producer's; NULL when off */
+	/* The shipping loggers' durable buffers of results lines
+	 * (kafka_producer's, tls's), NULL-terminated, and tls's buffer of
+	 * status lines (NULL when off). */
+	struct log_buffer *results_buffers[LOG_BUFFERS_MAX];
+	struct log_buffer *status_buffer;
 	/* What the scheduler's runs cost (osquery_schedule); NULL without a
 	 * scheduler. */
 	struct schedule_stats *schedule;

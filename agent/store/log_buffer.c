@@ -250,14 +250,24 @@ int log_buffer_confirm(struct log_buffer *b, const int64_t *ids, size_t n)
 
 void log_buffer_discard(struct log_buffer *b, int64_t id)
 {
+	log_buffer_discard_as(b, id, COUNTER_drop_malformed);
+}
+
+void log_buffer_discard_as(struct log_buffer *b, int64_t id, enum counter_id why)
+{
 	pthread_mutex_lock(&b->lock);
 	sqlite3_bind_text(b->confirm, 1, b->sink, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(b->confirm, 2, id);
 	if (step_reset(b->confirm) == SQLITE_DONE && sqlite3_changes(b->db) > 0) {
 		b->pending--;
-		counter_add(&b->counters, COUNTER_drop_malformed, 1);
+		counter_add(&b->counters, why, 1);
 	}
 	pthread_mutex_unlock(&b->lock);
+}
+
+void log_buffer_count_drop(struct log_buffer *b, enum counter_id why, uint64_t n)
+{
+	counter_add(&b->counters, why, n);
 }
 
 int log_buffer_window(const struct log_buffer *b)

@@ -1,5 +1,5 @@
-/* The durable log buffer: results lines waiting for a shipping logger
- * (Kafka today, a TLS logger later), kept in a SQLite file of their own
+/* The durable log buffer: lines waiting for a shipping logger (Kafka's
+ * and the fleet server's results, the fleet server's status lines), kept in a SQLite file of their own
  * until the shipper confirms their delivery.
  *
  * The file is <database_path>.logbuf, not a table of the event database:
@@ -22,6 +22,10 @@
 #include <stdint.h>
 
 struct log_buffer;
+
+/* The most buffers a daemon opens for results lines (one per shipping
+ * logger), with room for a NULL after them. */
+#define LOG_BUFFERS_MAX 4
 
 struct log_line {
 	int64_t id;
@@ -55,6 +59,14 @@ int log_buffer_confirm(struct log_buffer *b, const int64_t *ids, size_t n);
  * counted in drop_malformed. */
 void log_buffer_discard(struct log_buffer *b, int64_t id);
 
+/* The same, counted in counter `why` (drop_too_large: longer than the
+ * shipper may send). */
+void log_buffer_discard_as(struct log_buffer *b, int64_t id, enum counter_id why);
+
+/* Counts `n` lines lost before they reached the buffer (a full queue in
+ * front of it) in counter `why`, so they show on the buffer's row. */
+void log_buffer_count_drop(struct log_buffer *b, enum counter_id why, uint64_t n);
+
 /* How many lines a shipper may hold at once. */
 int log_buffer_window(const struct log_buffer *b);
 
@@ -65,7 +77,9 @@ const char *log_buffer_sink(const struct log_buffer *b);
 
 /* events: lines appended; stored: lines confirmed; evicted: lines dropped
  * past the limit; drop_write_error: lines the file could not take;
- * drop_malformed: lines discarded by the shipper. */
+ * drop_malformed: lines discarded by the shipper; drop_too_large: lines
+ * over the shipper's size limit; drop_queue_full: lines lost in front of
+ * the buffer. */
 const struct sysq_counters *log_buffer_counters(const struct log_buffer *b);
 
 void log_line_free(struct log_line *l);

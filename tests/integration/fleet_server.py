@@ -138,12 +138,14 @@ class FleetServer(DistributedEndpoints):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length)
+                if self.headers.get("Content-Encoding") == "gzip":
+                    raw = gzip.decompress(raw)
                 try:
                     body = json.loads(raw)
                 except ValueError:
                     body = None
                 status, reply = server.answer(self.path, dict(self.headers), body)
-                data = json.dumps(reply).encode()
+                data = reply if isinstance(reply, bytes) else json.dumps(reply).encode()
                 self.send_response(status)
                 if "gzip" in self.headers.get("Accept-Encoding", ""):
                     data = gzip.compress(data)
@@ -188,6 +190,8 @@ class FleetServer(DistributedEndpoints):
                 return 200, self.config
             if path in (DISTRIBUTED_READ, DISTRIBUTED_WRITE):
                 return self.distributed_answer(path, body)
+            if path == LOG:
+                return self.answer_log(body)
             return 404, {"error": "not found"}
 
     def invalidate_keys(self):
@@ -201,3 +205,56 @@ class FleetServer(DistributedEndpoints):
     def stop(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    # The log endpoint (LOG) records what it gets; gzip request bodies are
+    # decompressed (do_POST). log_faults maps a call number (1 = the first
+    # log request) to "500", "garbage" or "node_invalid"; log_fail_all
+    # fails every call that way. go_down() and come_back() make an outage:
+    # the server stops and listens again on the same port.
+    log_faults = None
+    log_fail_all = None
+    log_calls = 0
+
+    def answer_log(self, body):
+        """Called with self.lock held, the request just recorded: marks it
+        "ok" when its lines count as delivered."""
+        self.log_calls += 1
+        fault = (self.log_faults or {}).get(self.log_calls) or self.log_fail_all
+        self.requests[-1]["ok"] = False
+        if not self.no_auth and (not isinstance(body, dict) or
+                                 body.get("node_key") not in self.keys):
+            return 401, {"error": "authentication error: invalid node key",
+                         "node_invalid": True}
+        if fault == "500":
+            return 500, {"error": "internal server error"}
+        if fault == "garbage":
+            return 200, b"<html>502 Bad Gateway</html>"
+        if fault == "node_invalid":
+            self.keys.discard(body.get("node_key"))
+            return 200, {"node_invalid": True}
+        self.requests[-1]["ok"] = True
+        return 200, {}
+
+    def log_data(self, log_type):
+        """Every item of the data of the delivered log requests of that
+        type, in the order they arrived."""
+        with self.lock:
+            return [item for r in self.requests
+                    if r["path"] == LOG and r.get("ok") and r["body"].get("log_type") == log_type
+                    for item in r["body"].get("data", [])]
+
+    def go_down(self):
+        """Stops answering: the port is closed until come_back()."""
+        self._restart = (type(self.httpd), self.httpd.RequestHandlerClass,
+                         self.httpd.socket.context)
+        self.stop()
+
+    def come_back(self):
+        server_class, handler, ctx = self._restart
+        self.httpd = server_class(("127.0.0.1", self.port), handler)
+        self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+
+LOG = "/api/osquery/log"

@@ -187,7 +187,7 @@ def wait_results(d, timeout=20):
 def test_enroll_config_and_restart():
     server = FleetServer(CERTS, SECRET)
     server.config = {"schedule": QUERY,
-                     "options": {"tls_hostname": "elsewhere:443", "logger_tls_period": 10}}
+                     "options": {"tls_hostname": "elsewhere:443", "carver_block_size": 300000}}
     tmp = tempfile.mkdtemp(prefix="sysq-test-")
     flags = fleet_flags(server)
     try:
@@ -231,7 +231,7 @@ def test_enroll_config_and_restart():
             wait_for(lambda: len(server.seen(CONFIG)) >= 2, timeout=20,
                      what="a config request after the restart")
             check_eq(len(server.seen(ENROLL)), 1, "enroll requests after a restart")
-            check("logger_tls_period" in d.log_text() and "not supported yet" in d.log_text(),
+            check("carver_block_size" in d.log_text() and "not supported yet" in d.log_text(),
                   "the saved config's unsupported option is named in a warning")
     finally:
         server.stop()
@@ -431,15 +431,20 @@ def test_osquery_flagfile_for_fleet():
     d = Daemon(f"--flagfile={flagfile}", "--disable_audit", tmp=tmp)
     try:
         with d:
-            wait_results(d)
+            # logger_plugin=tls alone: the results go to the log endpoint.
+            wait_for(lambda: [r for r in server.log_data("result") if r["name"] == "fleet_q"],
+                     timeout=25, what="the server's query results at its log endpoint")
+            rows = [r for r in server.log_data("result") if r["name"] == "fleet_q"][-1]
+            check_eq(rows["snapshot"], [{"origin": "from-the-server"}],
+                     "the server's query results")
             warnings = [line for line in d.log_text().splitlines()
                         if "not supported yet" in line]
             check_eq(len(warnings), 1, f"one warning: {warnings}")
-            for name in ("logger_plugin=tls",
-                         "logger_tls_endpoint", "disable_carver", "carver_block_size"):
+            for name in ("disable_carver", "carver_block_size"):
                 check(name in warnings[0], f"the warning names {name}: {warnings[0]}")
-            # Live queries are honoured now: named nowhere, and checked in for.
-            check("distributed" not in warnings[0], f"no distributed flag: {warnings[0]}")
+            for name in ("logger_plugin", "logger_tls", "distributed"):
+                check(name not in warnings[0], f"{name} is honoured: {warnings[0]}")
+            # Live queries are honoured now: checked in for.
             wait_for(lambda: server.seen("/api/osquery/distributed/read"), timeout=20,
                      what="a live-query check-in")
             instance = d.query("SELECT instance_id FROM osquery_info")[0]["instance_id"]

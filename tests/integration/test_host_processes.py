@@ -375,7 +375,10 @@ def test_osquery_registry():
     try:
         with Daemon("--disable_audit", "--logger_plugin=filesystem,syslog",
                     f"--logger_syslog_path={os.path.join(tmp, 'log.sock')}",
-                    "--disable_distributed=false") as d:
+                    # Live queries on, from a server that is not there.
+                    "--disable_distributed=false", "--tls_hostname=127.0.0.1:1",
+                    "--disable_enrollment", "--distributed_tls_read_endpoint=/read",
+                    "--distributed_tls_write_endpoint=/write") as d:
             check(discovered(d, "logger", "filesystem") and discovered(d, "logger", "syslog"),
                   "both loggers of --logger_plugin=filesystem,syslog active")
             check(not discovered(d, "logger", "kafka_producer"), "kafka_producer inactive")
