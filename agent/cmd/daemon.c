@@ -4,6 +4,7 @@
  * Shutdown runs in reverse so the audit state is restored before the store
  * closes and no queued event is dropped. */
 #include "daemon.h"
+#include "daemon_internal.h"
 
 #include "audit/publisher.h"
 #include "bpf/bpf_publisher.h"
@@ -46,35 +47,6 @@
 
 /* Longer than any gap between the records of one syscall's event. */
 #define AUDIT_EVENT_TIMEOUT_MS 5000
-#define MAX_TABLES 16
-
-struct daemon {
-	struct sysq_flags flags;
-	int pidfile_fd;
-	int db_lock_fd; /* held while the daemon runs: one daemon per database */
-	int signal_fd;
-	struct store *store;
-	struct pubsub *pubsub;
-	struct table_ctx tables[MAX_TABLES];
-	size_t ntables;
-	struct catalog catalog;
-	struct audit_publisher *audit;
-	struct bpf_publisher *bpf; /* NULL unless the socket programs run */
-	struct exec_publisher *bpf_exec; /* NULL unless the exec program runs */
-	bool audit_state_saved; /* the database holds this run's audit changes */
-	struct control_server *control;
-	struct config cfg; /* until the scheduler takes it */
-	struct scheduler *scheduler;
-	struct metrics *metrics; /* NULL unless --metrics_listen or --metrics_textfile */
-	struct remote *remote; /* NULL unless --config_plugin=tls */
-	struct distributed *distributed; /* NULL unless --disable_distributed=false */
-	struct log_buffer *log_buffer; /* NULL unless --logger_plugin has kafka_producer */
-	struct kafka_producer *kafka;
-	struct tls_logger *tls_logger; /* NULL unless --logger_plugin has tls */
-	/* Guards `scheduler` for the TLS logger's thread, which asks it for
-	 * decorations until shutdown takes it away. */
-	pthread_mutex_t scheduler_lock;
-};
 
 static void usage(FILE *out)
 {
@@ -455,106 +427,6 @@ static int start_control(struct daemon *d)
 	return 0;
 }
 
-static bool kafka_wanted(const struct daemon *d)
-{
-	return flags_list_has(d->flags.logger_plugin, "kafka_producer");
-}
-
-/* Like a bad flag: exit 2. */
-static int check_kafka_flags(const struct daemon *d)
-{
-	char *err = NULL;
-
-	if (!kafka_wanted(d) || kafka_producer_check(&d->flags, &d->cfg, &err) == 0)
-		return 0;
-	fprintf(stderr, "sysq daemon: %s\n", err);
-	free(err);
-	return 2;
-}
-
-/* The durable log buffer sits beside the database, in a file of its own
- * (store/log_buffer.h says why); before the scheduler, which appends. */
-static int start_kafka(struct daemon *d)
-{
-	char *path, *err = NULL;
-	int rc;
-
-	if (!kafka_wanted(d))
-		return 0;
-	path = xasprintf("%s.logbuf", d->flags.database_path);
-	rc = log_buffer_open(path, "kafka_producer", d->flags.buffered_log_max, &d->log_buffer,
-			     &err);
-	free(path);
-	if (rc == 0)
-		rc = kafka_producer_start(&d->flags, d->log_buffer, &d->cfg.kafka_topics, &d->kafka,
-					  &err);
-	if (rc < 0) {
-		log_error("%s", err);
-		free(err);
-		return 1;
-	}
-	d->catalog.results_buffers[0] = d->log_buffer;
-	return 0;
-}
-
-/* Like a bad flag: exit 2. */
-static int check_tls_logger_flags(const struct daemon *d)
-{
-	char *err = NULL;
-
-	if (tls_logger_check_flags(&d->flags, &err) == 0)
-		return 0;
-	fprintf(stderr, "sysq daemon: %s\n", err);
-	free(err);
-	return 2;
-}
-
-/* Its buffers before the scheduler, which appends; the thread that sends
- * them once everything runs (start_tls_logger). */
-static int open_tls_logger(struct daemon *d)
-{
-	size_t n = d->catalog.results_buffers[0] ? 1 : 0;
-	char *err = NULL;
-
-	if (!tls_logger_wanted(&d->flags))
-		return 0;
-	if (tls_logger_open(&d->flags, &d->catalog, &d->tls_logger, &err) < 0) {
-		log_error("fleet: %s", err);
-		free(err);
-		return 1;
-	}
-	d->catalog.results_buffers[n] = tls_logger_results(d->tls_logger);
-	d->catalog.status_buffer = tls_logger_status(d->tls_logger);
-	return 0;
-}
-
-/* Status lines carry the decorations of results lines, as osquery's. */
-static char *status_decorations(void *arg)
-{
-	struct daemon *d = arg;
-	char *text = NULL;
-
-	pthread_mutex_lock(&d->scheduler_lock);
-	if (d->scheduler)
-		text = scheduler_decorations(d->scheduler);
-	pthread_mutex_unlock(&d->scheduler_lock);
-	return text;
-}
-
-static int start_tls_logger(struct daemon *d)
-{
-	char *err = NULL;
-
-	if (!d->tls_logger)
-		return 0;
-	tls_logger_set_decorations(d->tls_logger, status_decorations, d);
-	if (tls_logger_start(d->tls_logger, &err) == 0)
-		return 0;
-	log_error("fleet: %s", err);
-	free(err);
-	return 1;
-}
-
 static int start_scheduler(struct daemon *d)
 {
 	char *err = NULL;
@@ -562,100 +434,6 @@ static int start_scheduler(struct daemon *d)
 	if (scheduler_start(&d->flags, &d->catalog, d->flags.database_path, &d->cfg,
 			    &d->scheduler, &err) < 0) {
 		log_error("scheduler: %s", err);
-		free(err);
-		return 1;
-	}
-	return 0;
-}
-
-/* A bad --metrics_listen is a flag error: exit 2, like a flag's parser. */
-static int check_metrics_flags(const struct daemon *d)
-{
-	char *err = NULL;
-
-	if (metrics_check_flags(&d->flags, &err) == 0)
-		return 0;
-	fprintf(stderr, "sysq daemon: %s\n", err);
-	free(err);
-	return 2;
-}
-
-/* Last, once everything it reads runs. */
-static int start_metrics(struct daemon *d)
-{
-	struct metrics_sources src = {
-		.pubsub = d->pubsub,
-		.store = d->store,
-		.audit = d->audit,
-		.scheduler = d->scheduler,
-		.db_path = d->flags.database_path,
-		.stall_ms = d->flags.metrics_stall_seconds * 1000,
-	};
-	char *err = NULL;
-	size_t n = 0;
-
-	for (size_t i = 0; i < LOG_BUFFERS_MAX && d->catalog.results_buffers[i]; i++)
-		src.log_buffers[n++] = d->catalog.results_buffers[i];
-	src.log_buffers[n] = d->catalog.status_buffer;
-	if (metrics_start(&d->flags, &src, &d->metrics, &err) < 0) {
-		log_error("%s", err);
-		free(err);
-		return 1;
-	}
-	return 0;
-}
-
-/* The fleet client hands each new config over as SIGHUP would. */
-static void apply_remote_config(void *arg, struct config *cfg)
-{
-	struct daemon *d = arg;
-
-	kafka_producer_set_topics(d->kafka, &cfg->kafka_topics);
-	scheduler_reload(d->scheduler, cfg);
-}
-
-static int start_remote(struct daemon *d)
-{
-	struct remote_options opt = {
-		.flags = &d->flags,
-		.cat = &d->catalog,
-		.apply = apply_remote_config,
-		.arg = d,
-	};
-	char *err = NULL;
-
-	remote_warn_unsupported(&d->flags);
-	if (!remote_wanted(&d->flags))
-		return 0;
-	if (remote_start(&opt, &d->remote, &err) < 0) {
-		log_error("fleet: %s", err);
-		free(err);
-		return 1;
-	}
-	return 0;
-}
-
-/* Live queries: a bad --distributed_plugin or a missing endpoint is a
- * flag error, exit 2. */
-static int check_distributed_flags(const struct daemon *d)
-{
-	char *err = NULL;
-
-	if (distributed_check_flags(&d->flags, &err) == 0)
-		return 0;
-	fprintf(stderr, "sysq daemon: %s\n", err);
-	free(err);
-	return 2;
-}
-
-static int start_distributed(struct daemon *d)
-{
-	char *err = NULL;
-
-	if (!distributed_wanted(&d->flags))
-		return 0;
-	if (distributed_start(&d->flags, &d->catalog, &d->distributed, &err) < 0) {
-		log_error("fleet: live queries: %s", err);
 		free(err);
 		return 1;
 	}
