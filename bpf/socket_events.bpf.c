@@ -226,77 +226,52 @@ static __always_inline void named_from_ctx(struct call_ctx *c, struct bpf_sock_a
 	c->sa_read = 1;
 }
 
-/* The socket's previous connect, when one still waits: settled now, as
- * its state is still that one's. Returns the socket's slot, or NULL when
- * it is gone (a TCP one connects once). */
-static __always_inline struct pending *settle_previous(struct bpf_sock *sk, struct pending *p)
-{
-	struct peer_view v = {};
-	__u32 kind = p ? kind_of(p) : PENDING_EMPTY;
-
-	if (!is_waiting_connect(kind))
-		return p;
-	view_of_bpf_sock(sk, &v);
-	if (settle(p, &v, kind) && kind == PENDING_TCP_PRE) {
-		bpf_sk_storage_delete(&pending, sk);
-		return NULL;
-	}
-	return p;
-}
-
-/* Builds the record of the connect the hook sees in c; false when it is
- * not the caller's connect, or is not recorded. The hook has the socket
- * and the address the caller named: no descriptor lookup, no read of
- * user memory, unless the address is of another family than the hook's
- * (an AF_INET6 one given to an AF_INET socket, refused later): then it is
- * read as given. */
-static __always_inline bool build_connect(struct call_ctx *c, struct bpf_sock_addr *ctx,
-					  struct bpf_sock *sk, __u16 family)
-{
-	if (!caller_call(c, SYSQ_ACTION_CONNECT, RET_PENDING))
-		return false;
-	c->sk = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct sock));
-	c->sk_known = 1;
-	if (ctx->user_family == family)
-		named_from_ctx(c, ctx, family);
-	return build(c);
-}
-
 /* Before a connect: the record is built now, with the call's time and
  * process, and waits in socket storage for the result: a UDP one until the
  * socket's next operation, a TCP one until TCP_CONNECT_CB (or, when the
- * connect fails before its SYN, the socket's next operation). A UDP
- * socket that connects again reuses its slot as it stands
- * (settle_for_rearm()). A TCP connect the filters drop leaves a mark, so
- * TCP_CONNECT_CB neither builds nor counts it again. */
+ * connect fails before its SYN, the socket's next operation). A TCP
+ * connect the filters drop leaves a mark, so TCP_CONNECT_CB neither
+ * builds nor counts it again. */
 static __always_inline void connect_pre(struct bpf_sock_addr *ctx, __u16 family)
 {
 	struct bpf_sock *sk = ctx->sk;
+	struct peer_view v = {};
 	struct call_ctx c = {};
-	bool held = false, built;
 	struct pending *p;
 	__u32 kind;
 
 	if (!sk)
 		return;
+	p = waiting_on(sk);
+	kind = p ? kind_of(p) : PENDING_EMPTY;
+	if (is_waiting_connect(kind)) {
+		/* The socket's previous connect: its state is still that one's. */
+		view_of_bpf_sock(sk, &v);
+		if (settle(p, &v, kind) && kind == PENDING_TCP_PRE) {
+			bpf_sk_storage_delete(&pending, sk);
+			p = NULL;
+		}
+	}
 	/* Only TCP reaches TCP_CONNECT_CB; any other protocol (UDP, and
 	 * stream ones such as SCTP or MPTCP's own socket) is settled from what
 	 * the socket shows at its next operation. */
 	kind = sk->protocol == IPPROTO_TCP ? PENDING_TCP_PRE : PENDING_UDP;
-	p = waiting_on(sk);
-	if (p && kind == PENDING_UDP && kind_of(p) == PENDING_UDP)
-		held = settle_for_rearm(p, sk);
-	if (!held)
-		p = settle_previous(sk, p);
 	/* A TCP connect this hook cannot take is recorded by TCP_CONNECT_CB,
 	 * so it is not counted lost here. */
 	c.quiet_busy = kind == PENDING_TCP_PRE;
-	built = build_connect(&c, ctx, sk, family);
-	if (held) {
-		rearm_done(p, c.s, built);
-	} else if (built) {
+	if (!caller_call(&c, SYSQ_ACTION_CONNECT, RET_PENDING))
+		return;
+	/* The hook has the socket and the address the caller named: no
+	 * descriptor lookup, no read of user memory, unless the address is
+	 * of another family than the hook's (an AF_INET6 one given to an
+	 * AF_INET socket, refused later): then it is read as given. */
+	c.sk = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct sock));
+	c.sk_known = 1;
+	if (ctx->user_family == family)
+		named_from_ctx(&c, ctx, family);
+	if (build(&c)) {
 		keep_pending(sk, p, c.s, kind);
-	} else if (kind == PENDING_TCP_PRE && c.s) {
+	} else if (kind == PENDING_TCP_PRE) {
 		p = bpf_sk_storage_get(&pending, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 		if (p && claim(p, PENDING_EMPTY))
 			put(p, PENDING_TCP_SKIP);

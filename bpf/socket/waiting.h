@@ -118,21 +118,10 @@ static __always_inline void put(struct pending *p, __u32 kind)
  * counted as lost, and so is one still waiting there that this one
  * displaces (two threads sending on one socket at once: the socket has
  * one slot), and one that finds another CPU at work on the slot. */
-/* Copies the record built in s into slot p, which this CPU has claimed,
- * and gives the slot back as `kind`. */
-static __always_inline void fill_slot(struct pending *p, struct scratch *s, __u32 kind)
-{
-	__u32 size = CLAMP(s->rec.size, sizeof(s->rec) + SYSQ_SOCK_EVENT_DATA_MAX);
-
-	p->size = size;
-	bpf_probe_read_kernel(&p->rec, size, &s->rec);
-	put(p, kind);
-}
-
 static __always_inline void keep_pending(struct bpf_sock *sk, struct pending *p,
 					 struct scratch *s, __u32 kind)
 {
-	__u32 old;
+	__u32 size = CLAMP(s->rec.size, sizeof(s->rec) + SYSQ_SOCK_EVENT_DATA_MAX), old;
 
 	if (!p)
 		p = bpf_sk_storage_get(&pending, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
@@ -150,7 +139,9 @@ static __always_inline void keep_pending(struct bpf_sock *sk, struct pending *p,
 		uncount(SYSQ_CNT_WAITING);
 	}
 	count(SYSQ_CNT_WAITING);
-	fill_slot(p, s, kind);
+	p->size = size;
+	bpf_probe_read_kernel(&p->rec, size, &s->rec);
+	put(p, kind);
 }
 
 /* False when the socket has no BPF storage, so no record waits there:
@@ -261,9 +252,8 @@ static __always_inline void take_sides(struct pending *p, const struct peer_view
 }
 
 /* A pending UDP connect succeeded when the socket is connected to the
- * address it named; then its local side is what the connect chose. Sets
- * the record's result; the caller hands it on. */
-static __always_inline void udp_outcome(struct pending *p, const struct peer_view *v)
+ * address it named; then its local side is what the connect chose. */
+static __always_inline void resolve_udp(struct pending *p, const struct peer_view *v)
 {
 	__u8 addr[16];
 	__u16 port = 0;
@@ -274,11 +264,6 @@ static __always_inline void udp_outcome(struct pending *p, const struct peer_vie
 	p->rec.ret = ok ? 0 : -ENOTCONN;
 	if (ok)
 		take_sides(p, v);
-}
-
-static __always_inline void resolve_udp(struct pending *p, const struct peer_view *v)
-{
-	udp_outcome(p, v);
 	submit_waiting(p);
 }
 
@@ -306,35 +291,3 @@ static __always_inline bool settle(struct pending *p, const struct peer_view *v,
 	return true;
 }
 
-
-/* A UDP socket's waiting connect, settled by the socket's next connect,
- * whose record takes the same slot: the slot is claimed once and stays
- * claimed until rearm_done(), and the waiting gauge is left as it is
- * (one record leaves, one comes), instead of a claim, a release and a
- * gauge update for each. Every one of those is a locked instruction, and
- * they were a third of the program's time for a socket that connects in
- * a loop. False when another CPU got to the slot first. */
-static __always_inline bool settle_for_rearm(struct pending *p, struct bpf_sock *sk)
-{
-	struct peer_view v = {};
-
-	if (!claim(p, PENDING_UDP))
-		return false;
-	view_of_bpf_sock(sk, &v);
-	udp_outcome(p, &v);
-	submit(&p->rec, p->size);
-	return true;
-}
-
-/* Gives back a slot settle_for_rearm() kept: holding the new record built
- * in s, or empty, one record less waiting, when this connect is not
- * recorded (filtered, or not the caller's connect). */
-static __always_inline void rearm_done(struct pending *p, struct scratch *s, bool built)
-{
-	if (built && s) {
-		fill_slot(p, s, PENDING_UDP);
-		return;
-	}
-	uncount(SYSQ_CNT_WAITING);
-	put(p, PENDING_EMPTY);
-}

@@ -568,8 +568,8 @@ print("closed", flush=True)
 
 
 def test_hooks_udp_reconnect_filtered():
-    """A UDP socket that connects again reuses its slot in place; when the
-    new connect is filtered out, the slot is left empty and the waiting
+    """A UDP socket that connects again settles its waiting connect; when
+    the new connect is filtered out, the slot is left empty and the waiting
     gauge goes down by the record that left. Each socket ends with one
     connect waiting until it closes, and none is lost."""
     n = 20
