@@ -53,7 +53,7 @@
  * burst the writer keeps up with has in flight, within POOL_RESERVE_BYTES.
  * With 64 rows kept, each burst after an idle spell allocated its rows
  * again and faulted their pages in (malloc_trim had given them back): the
- * agent's CPU per row in bursts of 20,000 connects was about twice that
+ * agent's CPU per row in bursts of 20,000 connects was 1.5 times that
  * of a sustained storm, and a page fault is dear on a virtual machine. */
 #define POOL_ROWS_MAX 65536
 #define POOL_RESERVE_ROWS 4096
