@@ -19,6 +19,12 @@ struct row_pool {
 	size_t nspare;
 	size_t keep;
 	unsigned columns;
+	size_t reserve_rows;
+	size_t reserve_bytes;
+	/* No row came back since a trim left only reserve: what the pool
+	 * holds is that, or less, so another trim finds nothing to free (and
+	 * an idle writer does not walk the reserve once a second). */
+	bool settled;
 };
 
 struct row_pool *row_pool_new(size_t keep, unsigned columns)
@@ -77,6 +83,7 @@ void row_pool_give(struct row_pool *pool, struct row **rows, size_t n)
 	/* rows[] is the caller's to reuse: what is not kept is gathered at
 	 * its start and freed outside the lock. */
 	pthread_mutex_lock(&pool->lock);
+	pool->settled = false;
 	for (size_t i = 0; i < n; i++) {
 		if (pool->nspare < pool->keep && worth_keeping(pool, rows[i]))
 			pool->spare[pool->nspare++] = rows[i];
@@ -88,12 +95,43 @@ void row_pool_give(struct row_pool *pool, struct row **rows, size_t n)
 		row_free(rows[i]);
 }
 
+/* How many spare rows, from the first kept, fit in max_bytes. */
+static size_t reserve_of(const struct row_pool *pool, size_t max_rows, size_t max_bytes)
+{
+	size_t n = 0, bytes = 0;
+
+	while (n < pool->nspare && n < max_rows) {
+		bytes += row_footprint(pool->spare[n]);
+		if (bytes > max_bytes)
+			break;
+		n++;
+	}
+	return n;
+}
+
+void row_pool_set_reserve(struct row_pool *pool, size_t rows, size_t bytes)
+{
+	pthread_mutex_lock(&pool->lock);
+	pool->reserve_rows = rows;
+	pool->reserve_bytes = bytes;
+	pool->settled = false;
+	pthread_mutex_unlock(&pool->lock);
+}
+
 size_t row_pool_trim(struct row_pool *pool, size_t keep)
 {
 	struct row **extra = NULL;
-	size_t n = 0;
+	size_t n = 0, reserve;
 
 	pthread_mutex_lock(&pool->lock);
+	if (pool->settled)
+		keep = pool->nspare;
+	if (pool->nspare > keep) {
+		reserve = reserve_of(pool, pool->reserve_rows, pool->reserve_bytes);
+		/* All that stays is reserve: settled until rows come back. */
+		pool->settled = keep <= reserve;
+		keep = keep < reserve ? reserve : keep;
+	}
 	if (pool->nspare > keep) {
 		n = pool->nspare - keep;
 		extra = xcalloc(n, sizeof(*extra));

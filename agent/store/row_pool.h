@@ -34,7 +34,13 @@ struct row *row_pool_take(struct row_pool *pool);
  * afterwards. */
 void row_pool_give(struct row_pool *pool, struct row **rows, size_t n);
 
-/* Frees spare rows beyond `keep`; returns how many it freed. */
+/* Has row_pool_trim keep a reserve however few rows it is asked to keep:
+ * as many spare rows as fit in `bytes` (row_footprint), `rows` at most.
+ * None by default. */
+void row_pool_set_reserve(struct row_pool *pool, size_t rows, size_t bytes);
+
+/* Frees spare rows beyond the larger of `keep` and the reserve; returns
+ * how many it freed. */
 size_t row_pool_trim(struct row_pool *pool, size_t keep);
 
 /* Spare rows held now. */

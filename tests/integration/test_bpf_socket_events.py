@@ -550,6 +550,66 @@ def test_hooks_udp_reconnects():
     check_eq(rows, want, "every connect of a reconnected socket, and IPv4 on IPv6")
 
 
+REARM_SCRIPT = r"""
+import socket, sys
+n = int(sys.argv[1])
+socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(n)]
+for s in socks:
+    s.connect(("127.0.0.1", 47531))  # recorded: waits in the socket's slot
+    s.connect(("127.0.0.1", 47532))  # settles it; itself filtered out
+    s.connect(("127.0.0.1", 47533))  # recorded in the emptied slot
+    s.connect(("127.0.0.1", 47534))  # settles it, then is recorded in its place
+print("connected", flush=True)
+sys.stdin.readline()
+for s in socks:
+    s.close()                        # settles the last connect of each
+print("closed", flush=True)
+"""
+
+
+def test_hooks_udp_reconnect_filtered():
+    """A UDP socket that connects again settles its waiting connect; when
+    the new connect is filtered out, the slot is left empty and the waiting
+    gauge goes down by the record that left. Each socket ends with one
+    connect waiting until it closes, and none is lost."""
+    n = 20
+    d = Daemon(BPF, "--audit_allow_sockets")
+    cfg = write_config(os.path.join(d.tmp, "sysq.conf"),
+                       {"bpf_filters": {"exclude_ports": [47532]}})
+    d.flags.append(f"--config_path={cfg}")
+    with d:
+        script = os.path.join(d.tmp, "rearm.py")
+        with open(script, "w") as f:
+            f.write(REARM_SCRIPT)
+        base = int(d.counters("bpfsocketpublisher")["bpf_waiting"])
+        p = subprocess.Popen([sys.executable, script, str(n)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+        try:
+            check_eq(p.stdout.readline().strip(), "connected", "the reconnects")
+            sql = ("SELECT remote_port, status FROM socket_events "
+                   f"WHERE pid = {p.pid} AND action = 'connect' ORDER BY remote_port")
+            rows = rows_until(d, sql, 2 * n, "the settled connects")
+            # The gauge is the host's, read once a tick: other processes'
+            # connects may wait too, but not twenty more.
+            waiting = wait_for(lambda: (lambda w: w if w >= n - 5 else None)(
+                int(d.counters("bpfsocketpublisher")["bpf_waiting"]) - base),
+                what="the last connect of each socket waiting")
+            p.stdin.write("\n")
+            p.stdin.flush()
+            check_eq(p.stdout.readline().strip(), "closed", "the closes")
+        finally:
+            p.stdin.close()
+            p.wait()
+        rows = rows_until(d, sql, 3 * n, "every recorded connect, the last at close")
+        c = d.counters("bpfsocketpublisher")
+    check(n - 5 <= waiting < 2 * n - 5, f"one connect of each socket waiting: {waiting}")
+    check_eq(rows, [{"remote_port": str(port), "status": "succeeded"}
+                    for port in (47531, 47533, 47534) for _ in range(n)],
+             "the recorded connects, each settled by the next operation")
+    check(int(c["filtered_port"]) >= n, f"the filtered reconnects counted: {c}")
+    check_eq((c["lost_pending"], c["lost_bpf_busy"]), ("0", "0"), "nothing lost")
+
+
 IDLE_SCRIPT = r"""
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -757,6 +817,7 @@ if __name__ == "__main__":
           test_exe_path_follows_exec, test_include_ports, test_no_leftovers, test_compat_syscalls_ignored,
           test_fallback_to_audit, test_hooks_workload_rows_exact,
           test_hooks_differential_against_audit, test_hooks_filters_drop_and_count,
-          test_hooks_no_leftovers, test_hooks_udp_connect_settled, test_hooks_udp_reconnects, test_hooks_contended_cpu,
+          test_hooks_no_leftovers, test_hooks_udp_connect_settled, test_hooks_udp_reconnects,
+          test_hooks_udp_reconnect_filtered, test_hooks_contended_cpu,
           test_hooks_waiting_counted, test_hooks_chroot_path, test_hooks_one_socket_two_threads,
           test_hooks_tcp_connect_fails_before_syn, test_datagram_sends])

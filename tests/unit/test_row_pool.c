@@ -2,7 +2,8 @@
  * back comes out again emptied (every value NULL, no text) yet keeps its
  * buffers, the pool keeps at most `keep` rows and frees the rest, a row
  * whose text grew large is not kept, rows of a table with more columns
- * than the pool's are not pooled, and two threads taking and giving at
+ * than the pool's are not pooled, a trim keeps a reserve bounded in rows
+ * and bytes, and two threads taking and giving at
  * once lose no row (run under ASan in CI, which also catches a row freed
  * twice or leaked). */
 #include "store/row.h"
@@ -73,6 +74,45 @@ static void test_wider_table_not_pooled(void)
 	row_pool_free(pool);
 }
 
+/* A trim keeps the larger of what it is asked to keep and the reserve:
+ * rows that fit in the reserve's bytes, up to its count. */
+static void test_trim_reserve(void)
+{
+	struct row_pool *pool = row_pool_new(8, NCOLS);
+	struct event_table t = {.pool = pool};
+	struct row *rows[6];
+	size_t one;
+
+	for (int i = 0; i < 6; i++)
+		rows[i] = row_new(&t, NCOLS);
+	one = row_footprint(rows[0]);
+	row_pool_give(pool, rows, 6);
+	CHECK_EQ_UINT(row_pool_spare(pool), 6);
+	/* Room for two and a half rows: two are kept, and kept again. */
+	row_pool_set_reserve(pool, 5, 2 * one + one / 2);
+	CHECK_EQ_UINT(row_pool_trim(pool, 0), 4);
+	CHECK_EQ_UINT(row_pool_spare(pool), 2);
+	CHECK_EQ_UINT(row_pool_trim(pool, 0), 0);
+	CHECK_EQ_UINT(row_pool_spare(pool), 2);
+	/* Rows that come back are trimmed to the reserve again. */
+	rows[0] = row_new(&t, NCOLS);
+	rows[1] = row_new(&t, NCOLS);
+	rows[2] = row_new(&t, NCOLS);
+	CHECK_EQ_UINT(row_pool_spare(pool), 0);
+	row_pool_give(pool, rows, 3);
+	CHECK_EQ_UINT(row_pool_trim(pool, 3), 0);
+	CHECK_EQ_UINT(row_pool_trim(pool, 1), 1);
+	CHECK_EQ_UINT(row_pool_spare(pool), 2);
+	/* The count bounds the reserve too. */
+	row_pool_set_reserve(pool, 1, 1 << 20);
+	CHECK_EQ_UINT(row_pool_trim(pool, 0), 1);
+	CHECK_EQ_UINT(row_pool_spare(pool), 1);
+	row_pool_set_reserve(pool, 0, 0);
+	CHECK_EQ_UINT(row_pool_trim(pool, 0), 1);
+	CHECK_EQ_UINT(row_pool_spare(pool), 0);
+	row_pool_free(pool);
+}
+
 #define ROUNDS 20000
 #define BATCH 16
 
@@ -122,6 +162,7 @@ int main(void)
 	test_reuse_clears();
 	test_keep_limit_and_large_text();
 	test_wider_table_not_pooled();
+	test_trim_reserve();
 	test_concurrent();
 	return check_finish();
 }
