@@ -31,6 +31,10 @@
 #                      ports, so every call is dropped in the kernel
 #   bpftrace           a bpftrace one-liner printing pid, comm and fd of
 #                      every connect (tracepoint syscalls:sys_enter_connect)
+#   empty_hook         hook_floor --connect4: a program on cgroup/connect4
+#                      at the cgroup v2 root that only counts, the least any
+#                      program on that hook costs (sysq_bpf_filtered is
+#                      compared with it too)
 #   prev_bpf, prev_bpf_filtered
 #                      sysq_bpf and sysq_bpf_filtered with the sysq binary
 #                      SYSQ_PREV names (the previous commit's, say), side
@@ -42,7 +46,7 @@
 #
 # Environment: WORKLOAD (exec), SYSQ_PREV, ROUNDS (5), N (3000 calls per measurement;
 # 20000 for connect), WARMUP (200 before each), CONFIGS (exec: "baseline
-# sysq sysq_low auditd floor"; connect: all seven),
+# sysq sysq_low auditd floor"; connect: all eight),
 # BACKLOG_LIMIT (4096) and BACKLOG_WAIT_TIME (0), the defaults of sysq's
 # --audit_backlog_limit and --audit_backlog_wait_time. KEEP_TMP=1 keeps the
 # temp dir (daemon logs, auditd.conf and audit.log of each round).
@@ -77,6 +81,7 @@ SYSQ=$build/sysq
 # shellcheck source=tools/bench/audit_lib.sh
 . "$repo/tools/bench/audit_lib.sh"
 SINK=$build/tools/bench/audit_sink
+HOOK_FLOOR=$build/tools/bench/hook_floor
 
 # What each workload runs, audits and counts.
 case $WORKLOAD in
@@ -101,8 +106,10 @@ connect)
 	SYSQ_FLAGS=(--enable_bpf_events=false --events_max=100000000 --audit_allow_process_events=false --audit_allow_sockets
 		--audit_allow_accept_socket_events=false)
 	SYSQ_TABLE=socket_events
-	CONFIGS=${CONFIGS:-baseline sysq_bpf sysq_bpf_filtered sysq auditd bpftrace floor${SYSQ_PREV:+ prev_bpf prev_bpf_filtered}}
+	CONFIGS=${CONFIGS:-baseline sysq_bpf sysq_bpf_filtered empty_hook sysq auditd bpftrace floor${SYSQ_PREV:+ prev_bpf prev_bpf_filtered}}
+	# The last: what the in-kernel filter adds to the hook's own cost.
 	TARGETS="sysq:floor:1.1 sysq_bpf:baseline:1.25 sysq_bpf_filtered:baseline:1.05"
+	TARGETS+=" sysq_bpf_filtered:empty_hook:1.05"
 	;;
 *)
 	echo "syscall_overhead: WORKLOAD must be exec or connect" >&2
@@ -113,6 +120,7 @@ esac
 tmp=
 sysq_pid=
 bpftrace_pid=
+hook_pid=
 tracefs_mounted=0
 auditd_pid=
 sink_pid=
@@ -297,6 +305,33 @@ measure_bpftrace() {
 	result="${fields[0]} $lost ${fields[2]} ${fields[3]} $lines"
 }
 
+start_empty_hook() {
+	local dir=$1
+	mkdir -p "$dir"
+	"$HOOK_FLOOR" --connect4 >"$dir/hook.out" 2>"$dir/hook.err" &
+	hook_pid=$!
+	wait_until 10 grep -qx ready "$dir/hook.out" ||
+		die "hook_floor --connect4 did not attach: $(cat "$dir/hook.err")"
+}
+
+stop_empty_hook() {
+	[[ -n $hook_pid ]] || return 0
+	stop_pid "$hook_pid" TERM
+	hook_pid=
+}
+
+# `result`: recorded is what the program counted.
+measure_empty_hook() {
+	local dir=$tmp/empty_hook.$1 counted
+	local -a fields
+	start_empty_hook "$dir"
+	run_measured "$hook_pid" no_audit
+	stop_empty_hook
+	counted=$(awk '$3 == "connects" { print $4 }' "$dir/hook.out")
+	read -ra fields <<<"$result"
+	result="${fields[0]} 0 ${fields[2]} ${fields[3]} ${counted:-?}"
+}
+
 measure_auditd() {
 	local dir=$tmp/auditd.$1
 	start_auditd "$dir"
@@ -348,7 +383,7 @@ target_line() {
 		[[ $cfg == "$1" && " $CONFIGS " == *" $ref "* ]] || continue
 		r=$(round_ratios "$cfg" "$ref" | median)
 		awk -v r="$r" -v t="$max" -v ref="$ref" 'BEGIN {
-			printf "<= %sx %s: %.3fx, %s", t, ref, r, (r <= t ? "met" : "MISSED") }'
+			printf "<= %sx %s: %.3fx, %s  ", t, ref, r, (r <= t ? "met" : "MISSED") }'
 	done
 }
 
@@ -376,6 +411,7 @@ report() {
 		rmed=$(if [[ $cfg == baseline ]]; then echo 1; else round_ratios "$cfg"; fi | median)
 		case $cfg in
 		auditd | bpftrace) target="(reference)" ;;
+		empty_hook) target="(the hook's floor)" ;;
 		floor) target="(kernel audit path only)" ;;
 		*) target=$(target_line "$cfg") ;;
 		esac
@@ -406,6 +442,7 @@ cleanup() {
 	stop_auditd
 	stop_sink
 	stop_bpftrace
+	stop_empty_hook
 	[[ $tracefs_mounted == 0 ]] || umount /sys/kernel/tracing || true
 	if [[ -n ${orig_enabled:-} ]]; then
 		restore_state
@@ -436,6 +473,7 @@ main() {
 	[[ -x $DRIVER && -x $SINK ]] || die "no $(basename "$DRIVER") or audit_sink in $build/tools/bench"
 	[[ -x $AUDITD && -x $AUDITCTL ]] || die "needs Debian's auditd package"
 	[[ " $CONFIGS " != *" bpftrace "* || -x $BPFTRACE ]] || die "needs bpftrace for CONFIGS=bpftrace"
+	[[ " $CONFIGS " != *" empty_hook "* || -x $HOOK_FLOOR ]] || die "no hook_floor in $build/tools/bench"
 	take_audit_lock
 	tmp=$(mktemp -d /tmp/sysq-bench.XXXXXX)
 	trap cleanup EXIT
