@@ -116,9 +116,23 @@ static bool retry_sleep(void *arg, int seconds)
 	return !atomic_load(&r->stopping);
 }
 
+/* One warning per thing the server may not set, each time a config that
+ * has it is applied (not at every refresh of the same config). */
+static void log_refused(const struct strbuf *refused)
+{
+	const char *p = sb_str(refused);
+
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+
+		log_warn("fleet: the server's config: %.*s; ignored", (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+}
+
 /* Hands a new valid config to the daemon and keeps it for the next start.
  * The same text again is not applied again. */
-static int apply_text(struct remote *r, char *text, char **err)
+static int apply_text(struct remote *r, char *text, const struct strbuf *refused, char **err)
 {
 	struct config cfg;
 	size_t nqueries;
@@ -127,6 +141,7 @@ static int apply_text(struct remote *r, char *text, char **err)
 		free(text);
 		return 0;
 	}
+	log_refused(refused);
 	if (tls_config_parse(text, &cfg, err) < 0) {
 		free(text);
 		return -EINVAL;
@@ -144,11 +159,13 @@ static int apply_text(struct remote *r, char *text, char **err)
 
 static int fetch_and_apply(struct remote *r)
 {
+	struct strbuf refused = STRBUF_INIT;
 	char *text = NULL, *err = NULL;
-	int rc = tls_config_fetch(&r->client, &text, &err);
+	int rc = tls_config_fetch(&r->client, &text, &refused, &err);
 
 	if (rc == 0)
-		rc = apply_text(r, text, &err);
+		rc = apply_text(r, text, &refused, &err);
+	sb_free(&refused);
 	if (rc < 0 && rc != -ECANCELED)
 		log_warn("fleet: config: %s; the running config stays", err);
 	free(err);

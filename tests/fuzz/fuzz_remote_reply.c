@@ -34,12 +34,13 @@ static void check_key(const char *key)
 
 static void check_config(cJSON *root)
 {
-	struct strbuf err = STRBUF_INIT, warnings = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT, warnings = STRBUF_INIT, refused = STRBUF_INIT;
 	struct sysq_flags flags;
 	struct config cfg;
 	char *text;
 
-	tls_config_strip(root);
+	tls_config_strip(root, NULL, &refused);
+	sb_free(&refused);
 	text = cJSON_PrintUnformatted(root);
 	if (!text)
 		return;

@@ -245,6 +245,34 @@ def test_enroll_config_and_restart():
                  served_hash, "config_hash of the saved config")
 
 
+def test_server_cannot_stop_the_next_start():
+    """Options that choose the loggers and services are the flagfile's: a
+    server sending them is refused (once per config, not per refresh), and
+    the host still starts with its saved config."""
+    server = FleetServer(CERTS, SECRET)
+    server.config = {"schedule": QUERY, "options": {
+        "logger_plugin": "tls", "disable_distributed": False, "metrics_listen": "0.0.0.0:9",
+        "logger_tls_period": 7}}
+    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    flags = fleet_flags(server, "--config_refresh=1")
+    try:
+        with Daemon(*flags, tmp=tmp) as d:
+            wait_results(d)
+            wait_for(lambda: len(server.seen(CONFIG)) >= 3, timeout=20,
+                     what="three config fetches")
+            log = d.log_text()
+            for name in ("logger_plugin", "disable_distributed", "metrics_listen"):
+                check_eq(log.count(f'option "{name}" may be set only'), 1,
+                         f"one warning for {name} over three fetches")
+            check("logger_tls_period" not in log, "a run-time option is taken")
+        os.unlink(os.path.join(tmp, "log", "sysq.results.log"))
+        # The saved config runs at the next start, which must not fail.
+        with Daemon(*flags, tmp=tmp) as d:
+            wait_results(d)
+    finally:
+        server.stop()
+
+
 def test_wrong_secret_backoff():
     server = FleetServer(CERTS, SECRET)
     try:
@@ -470,7 +498,7 @@ def test_flags_checked():
 
 if __name__ == "__main__":
     main([test_host_tables, test_config_hash, test_flags_checked, test_osquery_flagfile_for_fleet,
-          test_enroll_config_and_restart,
+          test_enroll_config_and_restart, test_server_cannot_stop_the_next_start,
           test_wrong_secret_backoff, test_secret_file_permissions, test_node_invalid_reenrolls,
           test_sighup_fetches_and_bad_config_keeps_running, test_secret_env_identifier_and_gzip,
           test_disable_enrollment_with_client_cert, test_tls_refusals, test_mutual_tls])

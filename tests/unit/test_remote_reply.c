@@ -85,11 +85,12 @@ static void test_strip(void)
 				  "\"evil:1\", \"logger_path\": \"/etc\", \"events_max\": 5, "
 				  "\"enroll_secret_path\": \"/x\", \"verbose\": true}, \"packs\": "
 				  "{\"file\": \"/etc/shadow\", \"inline\": {\"queries\": {}}}}");
+	struct strbuf refused = STRBUF_INIT;
 	cJSON *options, *packs;
 
 	if (!CHECK(root))
 		return;
-	tls_config_strip(root);
+	tls_config_strip(root, NULL, &refused);
 	options = cJSON_GetObjectItem(root, "options");
 	packs = cJSON_GetObjectItem(root, "packs");
 	CHECK(!cJSON_GetObjectItem(root, "node_invalid"));
@@ -100,7 +101,48 @@ static void test_strip(void)
 	CHECK(cJSON_GetObjectItem(options, "verbose"));
 	CHECK(!cJSON_GetObjectItem(packs, "file"));
 	CHECK(cJSON_GetObjectItem(packs, "inline"));
+	CHECK_CONTAINS(sb_str(&refused), "option \"tls_hostname\"");
+	CHECK_CONTAINS(sb_str(&refused), "pack \"file\"");
+	CHECK(!strstr(sb_str(&refused), "events_max"));
 	cJSON_Delete(root);
+	sb_free(&refused);
+}
+
+/* Which services run and where they connect stay the flagfile's: a
+ * server's choice could stop the next start (a logger without its
+ * endpoint exits 2). A refused option whose value the flag has anyway is
+ * dropped without a word. */
+static void test_strip_services(void)
+{
+	cJSON *root = cJSON_Parse("{\"options\": {\"logger_plugin\": \"tls\", "
+				  "\"disable_distributed\": false, \"distributed_plugin\": \"x\", "
+				  "\"logger_kafka_brokers\": \"evil:9092\", \"metrics_listen\": "
+				  "\"0.0.0.0:1\", \"logger_tls_period\": 10}}");
+	struct strbuf refused = STRBUF_INIT;
+	struct sysq_flags flags;
+	char err[FLAG_ERROR_MAX];
+	cJSON *options;
+
+	if (!CHECK(root))
+		return;
+	flags_init(&flags);
+	CHECK_EQ_INT(flags_set(&flags, FLAG_disable_distributed, "false", FLAG_SOURCE_FLAGFILE, err),
+		     0);
+	tls_config_strip(root, &flags, &refused);
+	options = cJSON_GetObjectItem(root, "options");
+	for (const char *const *n = (const char *const[]){"logger_plugin", "disable_distributed",
+							    "distributed_plugin",
+							    "logger_kafka_brokers", "metrics_listen",
+							    NULL};
+	     *n; n++)
+		CHECK(!cJSON_GetObjectItem(options, *n));
+	CHECK(cJSON_GetObjectItem(options, "logger_tls_period"));
+	CHECK_CONTAINS(sb_str(&refused), "option \"logger_plugin\"");
+	CHECK_CONTAINS(sb_str(&refused), "option \"metrics_listen\"");
+	CHECK(!strstr(sb_str(&refused), "disable_distributed"));
+	flags_free(&flags);
+	cJSON_Delete(root);
+	sb_free(&refused);
 }
 
 int main(void)
@@ -109,5 +151,6 @@ int main(void)
 	test_parse();
 	test_node_key();
 	test_strip();
+	test_strip_services();
 	return check_finish();
 }
