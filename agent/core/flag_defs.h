@@ -187,14 +187,16 @@
 	X(INT, config_tls_refresh, "0", 0, 604800, "Another name of --config_refresh")            \
 	X(INT, config_tls_max_attempts, "3", 1, 100, "Tries of one config fetch before it fails")  \
 	X(INT, config_accelerated_refresh, "300", 1, 604800,                                       \
-	  "Seconds before the next config fetch after one failed")                                \
+	  "Seconds before the next config fetch after one failed (also "                          \
+	  "--config_tls_accelerated_refresh)")                                                    \
 	X(STRING, logger_tls_endpoint, "", 0, 0,                                                   \
 	  "Path of the log endpoint of --logger_plugin=tls")                                       \
 	X(INT, logger_tls_period, "4", 1, 86400, "Seconds between two sends of buffered lines")   \
 	X(INT, logger_tls_max_lines, "1024", 1, INT64_MAX,                                         \
 	  "Most results (and, apart, status) lines in one request to the log endpoint")          \
 	X(INT, logger_tls_max_linesize, "1048576", 1, INT64_MAX,                                   \
-	  "Bytes of the longest line the TLS logger sends; longer ones are dropped and counted")  \
+	  "Bytes of the longest line the TLS logger sends; longer ones are dropped and counted " \
+	  "(osquery's older name: --logger_tls_max)")                                             \
 	X(INT, logger_tls_backoff_max, "3600", 0, INT32_MAX,                                        \
 	  "Most seconds between two sends after failures (the wait grows as the period times "   \
 	  "n squared; 0: no backoff)")                                                            \

@@ -123,11 +123,30 @@ static const char *flag_choices_text(enum flag_id id)
 	return text;
 }
 
+/* osquery's other names of flags sysq has, so an osquery flagfile that
+ * still uses them sets the flag they stand for. */
+static const struct {
+	const char *name;
+	enum flag_id id;
+} flag_aliases[] = {
+	{"logger_tls_max", FLAG_logger_tls_max_linesize},
+	{"config_tls_accelerated_refresh", FLAG_config_accelerated_refresh},
+};
+
+static bool name_is(const char *want, const char *name, size_t len)
+{
+	return strlen(want) == len && memcmp(want, name, len) == 0;
+}
+
 int flags_find(const char *name, size_t len)
 {
 	for (int i = 0; i < FLAG_COUNT; i++) {
-		if (strlen(flag_defs[i].name) == len && memcmp(flag_defs[i].name, name, len) == 0)
+		if (name_is(flag_defs[i].name, name, len))
 			return i;
+	}
+	for (size_t i = 0; i < sizeof(flag_aliases) / sizeof(flag_aliases[0]); i++) {
+		if (name_is(flag_aliases[i].name, name, len))
+			return (int)flag_aliases[i].id;
 	}
 	return -1;
 }

@@ -8,6 +8,7 @@
 	"sysq runs as one process without osquery's watchdog; its unit bounds memory and CPU "   \
 	"(MemoryMax=, CPUQuota=)"
 #define NO_EXTENSIONS "sysq loads no osquery extensions"
+#define NO_CARVING "sysq has no file carving (docs/fleet.md)"
 
 const struct osquery_flag osquery_flags[] = {
 	{"watchdog_", true, false, OSQUERY_FLAG_IGNORED, NULL, NO_WATCHDOG},
@@ -63,6 +64,17 @@ const struct osquery_flag osquery_flags[] = {
 	 "sysq has no syslog_events table"},
 	{"syslog_rate_limit", false, false, OSQUERY_FLAG_IGNORED, NULL,
 	 "sysq has no syslog_events table"},
+	{"config_enable_backup", false, true, OSQUERY_FLAG_IGNORED, NULL,
+	 "sysq always keeps the fleet server's last valid config in its database and runs it "
+	 "at start until the server answers"},
+	{"distributed_loginfo", false, true, OSQUERY_FLAG_IGNORED, NULL,
+	 "sysq logs a summary of each batch of live queries, and each query's outcome under "
+	 "--verbose"},
+	{"tls_node_api", false, true, OSQUERY_FLAG_REFUSED, "false",
+	 "sysq sends the node key in the request body and header, never in the endpoint's path"},
+	{"carver_compression", false, true, OSQUERY_FLAG_IGNORED, NULL, NO_CARVING},
+	{"carver_disable_function", false, true, OSQUERY_FLAG_IGNORED, NULL, NO_CARVING},
+	{"carver_expiry", false, false, OSQUERY_FLAG_IGNORED, NULL, NO_CARVING},
 };
 
 const size_t osquery_flags_count = sizeof(osquery_flags) / sizeof(osquery_flags[0]);

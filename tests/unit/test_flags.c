@@ -472,6 +472,29 @@ static void test_osquery_flags_ignored(void)
 	flags_free(&c.flags);
 }
 
+/* osquery's other names set the flag they stand for; the fleet flags of
+ * parts sysq lacks are accepted with a warning. */
+static void test_osquery_aliases_and_fleet_flags(void)
+{
+	struct parse_ctx c;
+
+	ctx_init(&c);
+	CHECK_EQ_INT(PARSE(&c, "--logger_tls_max=100", "--config_tls_accelerated_refresh", "30",
+			   "--carver_expiry=5", "--carver_compression", "--config_enable_backup",
+			   "--tls_node_api=false"),
+		     0);
+	CHECK_EQ_INT(c.flags.logger_tls_max_linesize, 100);
+	CHECK_EQ_INT(c.flags.config_accelerated_refresh, 30);
+	CHECK_EQ_INT(ignored_count(&c.flags, "carver_expiry"), 1);
+	CHECK_EQ_INT(ignored_count(&c.flags, "config_enable_backup"), 1);
+	CHECK_EQ_INT(ignored_count(&c.flags, "tls_node_api"), 1);
+	flags_free(&c.flags);
+	ctx_init(&c);
+	CHECK_EQ_INT(PARSE(&c, "--tls_node_api"), -EINVAL);
+	CHECK_CONTAINS(c.err, "--tls_node_api: sysq sends the node key");
+	flags_free(&c.flags);
+}
+
 static void test_osquery_flags_refused(void)
 {
 	struct parse_ctx c;
@@ -538,6 +561,7 @@ int main(void)
 	test_single_dash_flagfile();
 	test_osquery_flags_ignored();
 	test_osquery_flags_refused();
+	test_osquery_aliases_and_fleet_flags();
 	test_osquery_flagfile();
 	return check_finish();
 }
