@@ -8,6 +8,8 @@
 #include "sql/snapshot_vtab.h"
 
 #include "core/flags.h"
+#include "core/runtime_flags.h"
+#include "common/xalloc.h"
 #include "registry/table_module.h"
 
 #include <stdlib.h>
@@ -41,13 +43,22 @@ static void fill_sysq_flags(const void *ctx, struct snapshot_rows *out)
 	for (int i = 0; i < FLAG_COUNT; i++) {
 		struct row *row = snapshot_add_row(out, sysq_flags_def.ncolumns);
 		char *value = flags_value_text(cat->flags, (enum flag_id)i);
+		enum flag_source source = cat->flags->source[i];
+		int64_t live;
+
+		/* A fleet server's run-time value is the one in force. */
+		if (runtime_flag_override((enum flag_id)i, &live)) {
+			free(value);
+			value = xasprintf("%lld", (long long)live);
+			source = FLAG_SOURCE_CONFIG;
+		}
 
 		row_set_str(row, COL_name, flag_defs[i].name);
 		row_set_str(row, COL_type, flag_kind_name(flag_defs[i].kind));
 		row_set_str(row, COL_description, flag_defs[i].description);
 		row_set_str(row, COL_default_value, flag_defs[i].default_text);
 		row_set_str(row, COL_value, value);
-		row_set_str(row, COL_source, flag_source_name(cat->flags->source[i]));
+		row_set_str(row, COL_source, flag_source_name(source));
 		free(value);
 	}
 }

@@ -151,6 +151,11 @@ int flags_find(const char *name, size_t len)
 	return -1;
 }
 
+int64_t flags_get_int(const struct sysq_flags *flags, enum flag_id id)
+{
+	return *(const int64_t *)flag_slot_const(flags, id);
+}
+
 int flags_parse_bool(const char *s, bool *ret)
 {
 	static const char *const yes[] = {"true", "1", "yes", "y", "t", "on"};

@@ -82,6 +82,8 @@ int flags_load_file(struct sysq_flags *flags, const char *path, char err[FLAG_ER
 
 /* Current value (or the default) as text, as sysq_flags shows it. */
 char *flags_value_text(const struct sysq_flags *flags, enum flag_id id);
+/* The value of INT flag `id`. */
+int64_t flags_get_int(const struct sysq_flags *flags, enum flag_id id);
 const char *flag_kind_name(enum flag_kind kind);
 
 /* Whether a comma-separated list flag (--logger_plugin) holds `name`. */

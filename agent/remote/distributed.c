@@ -8,6 +8,7 @@
 #include "reply.h"
 
 #include "common/log.h"
+#include "core/runtime_flags.h"
 #include "common/xalloc.h"
 
 #include <curl/curl.h>
@@ -339,7 +340,7 @@ static void check_in(struct distributed *d)
 
 static int next_wait(const struct distributed *d)
 {
-	int64_t interval = d->flags->distributed_interval;
+	int64_t interval = runtime_flag(d->flags, FLAG_distributed_interval);
 
 	if (mono_now() < d->accelerated_until && interval > ACCELERATED_INTERVAL_S)
 		return ACCELERATED_INTERVAL_S;

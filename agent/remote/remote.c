@@ -8,6 +8,8 @@
 
 #include "store/meta.h"
 
+#include "core/runtime_flags.h"
+
 #include "common/log.h"
 #include "common/xalloc.h"
 
@@ -134,6 +136,7 @@ static void log_refused(const struct strbuf *refused)
  * The same text again is not applied again. */
 static int apply_text(struct remote *r, char *text, const struct strbuf *refused, char **err)
 {
+	struct strbuf changed = STRBUF_INIT;
 	struct config cfg;
 	size_t nqueries;
 
@@ -142,10 +145,14 @@ static int apply_text(struct remote *r, char *text, const struct strbuf *refused
 		return 0;
 	}
 	log_refused(refused);
-	if (tls_config_parse(text, &cfg, err) < 0) {
+	if (tls_config_parse(text, &cfg, &changed, err) < 0) {
 		free(text);
+		sb_free(&changed);
 		return -EINVAL;
 	}
+	if (changed.len)
+		log_info("fleet: the server's options in force now: %s", sb_str(&changed));
+	sb_free(&changed);
 	if (store_meta_set(r->opt.flags->database_path, META_TLS_CONFIG, text) < 0)
 		log_warn("fleet: the config could not be saved for the next start");
 	nqueries = cfg.nqueries;
@@ -172,12 +179,16 @@ static int fetch_and_apply(struct remote *r)
 	return rc;
 }
 
-/* --config_tls_refresh is osquery's other name for --config_refresh. */
+/* --config_tls_refresh is osquery's other name for --config_refresh. A
+ * fleet server may set either at run time. */
 static int refresh_interval(const struct sysq_flags *f)
 {
-	if (f->source[FLAG_config_tls_refresh] != FLAG_SOURCE_DEFAULT)
-		return (int)f->config_tls_refresh;
-	return (int)f->config_refresh;
+	int64_t v;
+
+	if (runtime_flag_override(FLAG_config_tls_refresh, &v) ||
+	    f->source[FLAG_config_tls_refresh] != FLAG_SOURCE_DEFAULT)
+		return (int)runtime_flag(f, FLAG_config_tls_refresh);
+	return (int)runtime_flag(f, FLAG_config_refresh);
 }
 
 static void *remote_main(void *arg)

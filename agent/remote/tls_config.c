@@ -4,6 +4,7 @@
 #include "reply.h"
 
 #include "core/flags.h"
+#include "core/runtime_flags.h"
 
 #include "common/log.h"
 #include "common/strbuf.h"
@@ -177,7 +178,7 @@ static void log_warnings(const struct strbuf *warnings)
 	}
 }
 
-int tls_config_parse(const char *text, struct config *cfg, char **err)
+int tls_config_parse(const char *text, struct config *cfg, struct strbuf *changed, char **err)
 {
 	struct strbuf e = STRBUF_INIT, warnings = STRBUF_INIT;
 	struct sysq_flags scratch;
@@ -185,6 +186,8 @@ int tls_config_parse(const char *text, struct config *cfg, char **err)
 
 	flags_init(&scratch);
 	rc = config_load_text(TLS_CONFIG_NAME, text, strlen(text), &scratch, cfg, &e, &warnings);
+	if (rc == 0)
+		runtime_flags_take(&scratch, changed);
 	flags_free(&scratch);
 	log_warnings(&warnings);
 	if (rc < 0)

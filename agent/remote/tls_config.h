@@ -26,5 +26,7 @@ void tls_config_strip(cJSON *root, const struct sysq_flags *flags, struct strbuf
 
 /* Validates a config text as a file config is (options checked against
  * scratch flags, so the running flags do not change). Returns 0 with
- * `cfg` set, or -EINVAL with *err set. Warnings are logged. */
-int tls_config_parse(const char *text, struct config *cfg, char **err);
+ * `cfg` set, the options that change at run time taken
+ * (core/runtime_flags.h) and named in `changed`; or -EINVAL with *err set.
+ * Warnings are logged. */
+int tls_config_parse(const char *text, struct config *cfg, struct strbuf *changed, char **err);

@@ -9,6 +9,7 @@
 #include "scheduler/host.h"
 
 #include "common/log.h"
+#include "core/runtime_flags.h"
 #include "common/xalloc.h"
 
 #include <cjson/cJSON.h>
@@ -145,8 +146,8 @@ static int ship(struct tls_logger *t, struct log_buffer *b, const char *type, ch
 	cJSON *body = NULL, *reply = NULL;
 	int rc, used;
 
-	if (n > t->flags->logger_tls_max_lines)
-		n = (int)t->flags->logger_tls_max_lines;
+	if (n > runtime_flag(t->flags, FLAG_logger_tls_max_lines))
+		n = (int)runtime_flag(t->flags, FLAG_logger_tls_max_lines);
 	ids = xcalloc((size_t)n, sizeof(*ids));
 	used = make_body(t, b, type, n, &body, ids);
 	rc = used < 0 ? used : 0;
@@ -180,7 +181,8 @@ int tls_logger_backoff(int64_t period, int64_t max, unsigned failures)
 /* Status requests failing alone do not hold results back. */
 static int next_wait(const struct tls_logger *t)
 {
-	return tls_logger_backoff(t->flags->logger_tls_period, t->flags->logger_tls_backoff_max,
+	return tls_logger_backoff(runtime_flag(t->flags, FLAG_logger_tls_period),
+				  t->flags->logger_tls_backoff_max,
 				  t->failures[0]);
 }
 

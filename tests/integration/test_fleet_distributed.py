@@ -14,6 +14,7 @@ socket is used (--disable_audit)."""
 import atexit
 import os
 import shutil
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -235,6 +236,41 @@ def test_accelerate():
         server.stop()
 
 
+def test_server_sets_interval_at_run_time():
+    """FleetDM's agent options set distributed_interval: taken while the
+    daemon runs, shown in osquery_flags, and given back when a later
+    config no longer sets it."""
+    server = FleetServer(CERTS, SECRET)
+    server.config = {"options": {"distributed_interval": 2}}
+    try:
+        with Daemon(*dist_flags(server, "--config_plugin=tls", f"--config_tls_endpoint={CONFIG}",
+                                interval=60)) as d:
+            wait_for(lambda: len(server.seen(DISTRIBUTED_READ)) >= 4, timeout=25,
+                     what="check-ins every 2 s, as the server's config says")
+
+            def flag():
+                return d.query("SELECT value, source FROM sysq_flags "
+                               "WHERE name = 'distributed_interval'")[0]
+            check_eq((flag()["value"], flag()["source"]), ("2", "config"),
+                     "sysq_flags shows the server's value")
+            check_eq(d.query("SELECT value FROM osquery_flags "
+                             "WHERE name = 'distributed_interval'")[0]["value"], "2",
+                     "osquery_flags too")
+            check("the server's options in force now: distributed_interval=2" in d.log_text(),
+                  "the log names the option taken")
+            server.config = {}
+            d.proc.send_signal(signal.SIGHUP)
+            wait_for(lambda: flag()["value"] == "60", timeout=10,
+                     what="the flag's own value back")
+            time.sleep(3)  # a check-in already waiting may still come
+            before = len(server.seen(DISTRIBUTED_READ))
+            time.sleep(6)
+            check_eq(len(server.seen(DISTRIBUTED_READ)), before,
+                     "no check-in within 6 s once the interval is 60 s again")
+    finally:
+        server.stop()
+
+
 def test_node_invalid_reenrolls():
     server = FleetServer(CERTS, SECRET)
     try:
@@ -325,5 +361,6 @@ def test_flags_checked():
 
 if __name__ == "__main__":
     main([test_flags_checked, test_rows_statuses_and_one_failure, test_discovery_gates_queries,
+          test_server_sets_interval_at_run_time,
           test_writes_refused_database_unchanged, test_accelerate, test_node_invalid_reenrolls,
           test_denylist_after_a_crash])
