@@ -33,8 +33,8 @@
 
 enum {
 	COL_pid, COL_uuid, COL_instance_id, COL_version, COL_config_hash, COL_config_valid,
-	COL_extensions, COL_build_platform, COL_start_time, COL_watcher, COL_platform_mask,
-	COL_COUNT
+	COL_extensions, COL_build_platform, COL_build_distro, COL_start_time, COL_watcher,
+	COL_platform_mask, COL_COUNT
 };
 
 static const struct column_def osquery_info_columns[] = {
@@ -46,6 +46,7 @@ static const struct column_def osquery_info_columns[] = {
 	{"config_valid", COLUMN_INTEGER, false, "1 when a config is in force, else 0"},
 	{"extensions", COLUMN_TEXT, false, "Always inactive: sysq loads no extensions"},
 	{"build_platform", COLUMN_TEXT, false, "Platform sysq was built for (linux)"},
+	{"build_distro", COLUMN_TEXT, false, "Distribution sysq was built on (debian12...)"},
 	{"start_time", COLUMN_INTEGER, false, "Unix time the daemon process started"},
 	{"watcher", COLUMN_INTEGER, false, "Always -1: sysq runs without a watcher process"},
 	{"platform_mask", COLUMN_INTEGER, false, "osquery's platform bits: 9 (POSIX, Linux)"},
@@ -112,6 +113,7 @@ static void fill_osquery_info(const void *ctx, struct snapshot_rows *out)
 	set_config(row, cat);
 	row_set_str(row, COL_extensions, "inactive");
 	row_set_str(row, COL_build_platform, "linux");
+	row_set_str(row, COL_build_distro, SYSQ_BUILD_DISTRO);
 	row_set_int(row, COL_start_time, process_start_time());
 	row_set_int(row, COL_watcher, -1);
 	row_set_int(row, COL_platform_mask, PLATFORM_MASK_LINUX);

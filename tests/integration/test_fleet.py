@@ -98,6 +98,10 @@ def test_host_tables():
         info = d.query("SELECT config_hash, config_valid FROM osquery_info")[0]
         check_eq((info["config_hash"], info["config_valid"]), ("", "0"),
                  "osquery_info without a config")
+        rel = os_release()
+        check_eq(d.query("SELECT build_distro FROM osquery_info")[0]["build_distro"],
+                 rel.get("ID", "") + rel.get("VERSION_ID", "").replace(".", ""),
+                 "osquery_info.build_distro (built on this machine)")
 
         si = d.query("SELECT * FROM system_info")[0]
         check_eq(si["hostname"], socket.gethostname(), "system_info.hostname")
@@ -264,7 +268,9 @@ def test_server_cannot_stop_the_next_start():
             for name in ("logger_plugin", "disable_distributed", "metrics_listen"):
                 check_eq(log.count(f'option "{name}" may be set only'), 1,
                          f"one warning for {name} over three fetches")
-            check("logger_tls_period" not in log, "a run-time option is taken")
+            check('option "logger_tls_period"' not in log, "a run-time option is not refused")
+            check("options in force now: logger_tls_period=7" in log,
+                  "a run-time option is taken at once")
         os.unlink(os.path.join(tmp, "log", "sysq.results.log"))
         # The saved config runs at the next start, which must not fail.
         with Daemon(*flags, tmp=tmp) as d:
