@@ -1,5 +1,5 @@
 /* What one scheduled run cost, measured as osquery measures it for
- * osquery_schedule, and the list of queries that table shows.
+ * osquery_schedule.
  *
  * Wall time is the query's own (not the logging after it). User and
  * system time are the scheduler thread's (RUSAGE_THREAD), so the other
@@ -10,8 +10,6 @@
 
 #include "core/schedule_stats.h"
 #include "sql/catalog.h"
-
-#include "common/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,31 +80,6 @@ uint64_t run_cost_output_size(const struct result_set *rs)
 		}
 	}
 	return size;
-}
-
-/* osquery_schedule lists the queries that run on this host now: those
- * of packs whose discovery passed, on this platform and shard. */
-void sched_publish_queries(struct scheduler *s)
-{
-	const char **names = xcalloc(s->nqueries + 1, sizeof(*names));
-	const char **sql = xcalloc(s->nqueries + 1, sizeof(*sql));
-	int64_t *intervals = xcalloc(s->nqueries + 1, sizeof(*intervals));
-	size_t n = 0;
-
-	for (size_t i = 0; i < s->nqueries && s->cat->schedule; i++) {
-		if (!sched_query_active(s, &s->queries[i]))
-			continue;
-		names[n] = s->queries[i].q->name;
-		sql[n] = s->queries[i].q->sql;
-		intervals[n++] = s->queries[i].q->interval;
-	}
-	if (s->cat->schedule) {
-		schedule_stats_set_queries(s->cat->schedule, names, sql, intervals, n);
-		schedule_stats_set_config_hash(s->cat->schedule, s->cfg.hash);
-	}
-	free(names);
-	free(sql);
-	free(intervals);
 }
 
 void sched_record_run(struct scheduler *s, const char *name, const struct schedule_run *run)

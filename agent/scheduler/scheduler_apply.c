@@ -4,6 +4,9 @@
 
 #include "query_state.h"
 
+#include "core/schedule_stats.h"
+#include "sql/catalog.h"
+
 #include "common/log.h"
 #include "common/xalloc.h"
 
@@ -102,6 +105,33 @@ bool sched_refresh_packs(struct scheduler *s, int64_t now)
 	s->packs_next = now + (unknown ? PACK_RETRY_S : PACK_REFRESH_S);
 	return changed;
 }
+
+/* Tells the catalog's schedule_stats which queries run here now, for
+ * osquery_schedule: those of packs whose discovery passed, on this
+ * platform and shard; and the hash of their config (osquery_info). */
+static void sched_publish_queries(struct scheduler *s)
+{
+	const char **names = xcalloc(s->nqueries + 1, sizeof(*names));
+	const char **sql = xcalloc(s->nqueries + 1, sizeof(*sql));
+	int64_t *intervals = xcalloc(s->nqueries + 1, sizeof(*intervals));
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nqueries && s->cat->schedule; i++) {
+		if (!sched_query_active(s, &s->queries[i]))
+			continue;
+		names[n] = s->queries[i].q->name;
+		sql[n] = s->queries[i].q->sql;
+		intervals[n++] = s->queries[i].q->interval;
+	}
+	if (s->cat->schedule) {
+		schedule_stats_set_queries(s->cat->schedule, names, sql, intervals, n);
+		schedule_stats_set_config_hash(s->cat->schedule, s->cfg.hash);
+	}
+	free(names);
+	free(sql);
+	free(intervals);
+}
+
 
 /* Makes the state tables match the active queries: state of queries that
  * no longer run is forgotten, and each active query over event tables

@@ -87,8 +87,6 @@ void run_cost_begin(struct run_cost *c);
 /* Fills everything but output_size. */
 void run_cost_end(const struct run_cost *c, struct schedule_run *out);
 uint64_t run_cost_output_size(const struct result_set *rs);
-/* Tells the catalog's schedule_stats which queries run here now. */
-void sched_publish_queries(struct scheduler *s);
 void sched_record_run(struct scheduler *s, const char *name, const struct schedule_run *run);
 
 /* Decorators (decorators.c). */
