@@ -13,7 +13,8 @@ wrong enroll secret is refused with FleetDM's
 unknown, so the next config request gets node_invalid; require_client_cert
 makes the handshake ask for a client certificate signed by the CA, and
 no_auth serves the config without a node key (such servers know hosts by
-their certificate); tls11 speaks TLS 1.1 at most.
+their certificate); tls11 speaks TLS 1.1 at most. EndpointFaults makes
+any endpoint answer late, with a 500, garbage or node_invalid.
 """
 import gzip
 import http.server
@@ -107,7 +108,80 @@ class DistributedEndpoints:
                 for w in self.dist_writes() if qid in w.get("statuses", {})]
 
 
-class FleetServer(DistributedEndpoints):
+# --- faults and delays on any endpoint ------------------------------------
+FAULT_REPLIES = {
+    "500": (500, {"error": "internal server error"}),
+    # What a proxy in front of a broken server sends.
+    "500html": (500, b"<html><head><title>500 Internal Server Error</title></head>"
+                     b"<body><h1>Internal Server Error</h1></body></html>"),
+    "garbage": (200, b"\x00\x01 this is not JSON {{{"),
+    "node_invalid": (200, {"node_invalid": True}),
+}
+
+
+class EndpointFaults:
+    """Switches that make any endpoint misbehave (the log endpoint's own
+    log_faults and log_fail_all below count separately and stay as they
+    were). faults maps an endpoint to {call number: fault}, 1 being that
+    endpoint's first request; fail_all maps an endpoint to the fault every
+    call gets. A fault is one of FAULT_REPLIES: "500" (a JSON error),
+    "500html" (an HTML page), "garbage" (a 200 whose body is not JSON) or
+    "node_invalid" (the node key the request carried is forgotten). delays
+    maps an endpoint to the seconds its answers wait before they are sent;
+    the request is recorded (seen()) before the wait."""
+
+    faults = None
+    fail_all = None
+    delays = None
+
+    def _calls(self):
+        return self.__dict__.setdefault("endpoint_calls", {})
+
+    def calls(self, path):
+        """How many requests `path` has had."""
+        with self.lock:
+            return self._calls().get(path, 0)
+
+    def fault_next(self, path, *faults):
+        """The next len(faults) requests to `path` get these faults, in
+        order; returns the call number of the first of them."""
+        for f in faults:
+            if f not in FAULT_REPLIES:
+                raise ValueError(f"unknown fault {f!r}")
+        with self.lock:
+            n = self._calls().get(path, 0)
+            table = dict((self.faults or {}).get(path, {}))
+            table.update({n + i: f for i, f in enumerate(faults, 1)})
+            self.faults = dict(self.faults or {}, **{path: table})
+            return n + 1
+
+    def set_fail_all(self, path, fault):
+        """Every request to `path` gets `fault` (None: none) from now on."""
+        if fault is not None and fault not in FAULT_REPLIES:
+            raise ValueError(f"unknown fault {fault!r}")
+        with self.lock:
+            self.fail_all = dict(self.fail_all or {}, **{path: fault})
+
+    def endpoint_fault(self, path, body):
+        """Called with the lock held, the request just recorded: counts the
+        call and returns the (status, reply) of its fault, or None."""
+        calls = self._calls()
+        calls[path] = calls.get(path, 0) + 1
+        fault = ((self.faults or {}).get(path) or {}).get(calls[path]) or \
+            (self.fail_all or {}).get(path)
+        if fault is None:
+            return None
+        self.requests[-1]["fault"] = fault
+        if fault == "node_invalid" and isinstance(body, dict):
+            self.keys.discard(body.get("node_key"))
+        return FAULT_REPLIES[fault]
+
+    def delay(self, path):
+        """Seconds an answer to `path` waits before it is sent."""
+        return (self.delays or {}).get(path, 0)
+
+
+class FleetServer(DistributedEndpoints, EndpointFaults):
     def __init__(self, certs, secret, cert="server", require_client_cert=False,
                  no_auth=False, tls11=False):
         self.certs = certs
@@ -145,6 +219,7 @@ class FleetServer(DistributedEndpoints):
                 except ValueError:
                     body = None
                 status, reply = server.answer(self.path, dict(self.headers), body)
+                time.sleep(server.delay(self.path))
                 data = reply if isinstance(reply, bytes) else json.dumps(reply).encode()
                 self.send_response(status)
                 if "gzip" in self.headers.get("Accept-Encoding", ""):
@@ -175,6 +250,9 @@ class FleetServer(DistributedEndpoints):
         with self.lock:
             self.requests.append({"path": path, "headers": headers, "body": body,
                                   "time": time.monotonic()})
+            fault = self.endpoint_fault(path, body)
+            if fault:
+                return fault
             if path == ENROLL:
                 if not isinstance(body, dict) or body.get("enroll_secret") != self.secret:
                     return 401, {"error": "enroll failed: no matching secret found",

@@ -410,6 +410,12 @@ def test_tls_refusals():
     try:
         log = refused(server, what="a certificate for another host name")
         check("localhost" in log or "name" in log, f"the error names the host: {log}")
+        # Every line has the URL, so the check above always passes: libcurl's
+        # own words for a certificate of another name, and nothing applied.
+        check("subject name" in log and "matches target host name 'localhost'" in log,
+              f"the error says the certificate's subject name does not match: {log}")
+        check_eq(server.seen(CONFIG), [], "no config request to a server of another name")
+        check("applied:" not in log, f"no config applied: {log}")
     finally:
         server.stop()
     server = FleetServer(CERTS, SECRET, tls11=True)
@@ -502,9 +508,132 @@ def test_flags_checked():
     check(b"the config the fleet server last sent" in r.stdout, r.stdout.decode())
 
 
+NEW_QUERY = {"fleet_q2": {"query": "SELECT 'the-new-config' AS origin", "interval": 1,
+                          "snapshot": True}}
+
+
+def warning_lines(d, *words):
+    """The daemon's log lines that contain every one of `words`."""
+    return [line for line in d.log_text().splitlines() if all(w in line for w in words)]
+
+
+def test_stop_with_a_config_request_hanging():
+    """A config request hanging on a slow server does not hold up the
+    daemon's stop: it is aborted, well before the 16 s request timeout."""
+    server = FleetServer(CERTS, SECRET)
+    server.config = {"schedule": QUERY}
+    server.delays = {CONFIG: 60}
+    try:
+        with Daemon(*fleet_flags(server)) as d:
+            wait_for(lambda: server.seen(CONFIG), timeout=20, what="the config request sent")
+            time.sleep(1)  # the request waits for its answer
+            started = time.monotonic()
+            rc = d.stop()
+            took = time.monotonic() - started
+            check_eq(rc, 0, f"the daemon's exit status:\n{d.log_text()}")
+            check(took < 5, f"stopped in {took:.1f} s with a request in flight (< 5 s)")
+            check_eq(len(server.seen(CONFIG)), 1, "one config request, left unanswered")
+            check(not d.results("fleet_q"), "the unanswered config is not applied")
+            check(not warning_lines(d, "running config stays"),
+                  "the aborted request is not reported as a failed fetch")
+    finally:
+        server.stop()
+
+
+def test_slow_config_replies():
+    """A reply later than the 16 s request timeout fails the fetch with a
+    warning and the running config stays; a slow one in time is applied."""
+    server = FleetServer(CERTS, SECRET)
+    server.config = {"schedule": QUERY}
+    try:
+        with Daemon(*fleet_flags(server, "--config_tls_max_attempts=1")) as d:
+            wait_results(d)
+            server.delays = {CONFIG: 20}
+            server.config = {"schedule": NEW_QUERY}
+            sent = time.monotonic()
+            d.proc.send_signal(signal.SIGHUP)
+            line = wait_for(lambda: warning_lines(d, "fleet: config:", "running config stays"),
+                            timeout=30, what="the late reply to fail the fetch")[0]
+            took = time.monotonic() - sent
+            check("timed out" in line and CONFIG in line, f"the warning says why: {line}")
+            check(took > 14, f"the fetch failed after {took:.1f} s, not before the timeout")
+            before = len(d.results("fleet_q"))
+            wait_for(lambda: len(d.results("fleet_q")) >= before + 2, timeout=10,
+                     what="the running config's query to go on")
+            check_eq(d.results("fleet_q2"), [], "the late config is not applied")
+            # Slow, but within the timeout: applied.
+            server.delays = {CONFIG: 5}
+            d.proc.send_signal(signal.SIGHUP)
+            wait_for(lambda: d.results("fleet_q2"), timeout=20, what="the slow config applied")
+            check_eq(len(server.seen(CONFIG)), 3, "config requests: one each, no retries")
+    finally:
+        server.stop()
+
+
+def test_config_500_and_garbage():
+    """A 500 with an HTML page, then a body that is not JSON: each fetch
+    fails with a warning that says so, the running config goes on, and the
+    new config is applied once the server answers properly."""
+    server = FleetServer(CERTS, SECRET)
+    server.config = {"schedule": QUERY}
+    flags = ("--config_refresh=1", "--config_tls_max_attempts=1",
+             "--config_accelerated_refresh=1")
+    try:
+        with Daemon(*fleet_flags(server, *flags)) as d:
+            wait_results(d)
+            for fault, status in (("500html", "(HTTP 500)"), ("garbage", "(HTTP 200)")):
+                server.set_fail_all(CONFIG, fault)
+                server.config = {"schedule": NEW_QUERY}  # served once the faults end
+                calls = server.calls(CONFIG)
+                wait_for(lambda: server.calls(CONFIG) >= calls + 2, timeout=15,
+                         what=f"config requests answered with {fault}")
+                wait_for(lambda: warning_lines(d, CONFIG, status, "not a JSON object",
+                                               "running config stays"),
+                         timeout=10, what=f"a warning naming the {fault} reply")
+                before = len(d.results("fleet_q"))
+                wait_for(lambda: len(d.results("fleet_q")) >= before + 2, timeout=10,
+                         what=f"the running config's query to go on through {fault}")
+                check_eq(d.results("fleet_q2"), [], f"no new config from {fault}")
+            faulted = [r.get("fault") for r in server.seen(CONFIG)]
+            check("500html" in faulted and "garbage" in faulted, f"both faults: {faulted}")
+            server.set_fail_all(CONFIG, None)
+            wait_for(lambda: d.results("fleet_q2"), timeout=20,
+                     what="the new config applied after the faults")
+            check_eq(len(server.seen(ENROLL)), 1, "the faults did not make it enroll again")
+    finally:
+        server.stop()
+
+
+def test_node_invalid_on_a_config_call():
+    """node_invalid in the body of one config reply (HTTP 200): the client
+    enrolls once more and the config of the next reply is applied."""
+    server = FleetServer(CERTS, SECRET)
+    server.config = {"schedule": QUERY}
+    try:
+        with Daemon(*fleet_flags(server, "--config_refresh=1")) as d:
+            wait_results(d)
+            first = server.seen(CONFIG)[0]["body"]["node_key"]
+            n = server.fault_next(CONFIG, "node_invalid")
+            server.config = {"schedule": NEW_QUERY}
+            wait_for(lambda: d.results("fleet_q2"), timeout=20,
+                     what="the new config applied after enrolling again")
+            check_eq(len(server.seen(ENROLL)), 2, "enroll requests: one more")
+            configs = server.seen(CONFIG)
+            check_eq(configs[n - 1].get("fault"), "node_invalid", f"config call {n} refused")
+            check_eq(configs[n - 1]["body"]["node_key"], first, "it carried the first key")
+            check(configs[-1]["body"]["node_key"] not in (first, None) and
+                  configs[-1]["body"]["node_key"] in server.keys,
+                  "the next config requests carry the new key")
+            check(warning_lines(d, "node key is invalid", "enrolls again"), "the log says why")
+    finally:
+        server.stop()
+
+
 if __name__ == "__main__":
     main([test_host_tables, test_config_hash, test_flags_checked, test_osquery_flagfile_for_fleet,
           test_enroll_config_and_restart, test_server_cannot_stop_the_next_start,
           test_wrong_secret_backoff, test_secret_file_permissions, test_node_invalid_reenrolls,
           test_sighup_fetches_and_bad_config_keeps_running, test_secret_env_identifier_and_gzip,
-          test_disable_enrollment_with_client_cert, test_tls_refusals, test_mutual_tls])
+          test_disable_enrollment_with_client_cert, test_tls_refusals, test_mutual_tls,
+          test_stop_with_a_config_request_hanging, test_slow_config_replies,
+          test_config_500_and_garbage, test_node_invalid_on_a_config_call])
