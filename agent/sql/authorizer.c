@@ -1,6 +1,9 @@
 /* Read-only authorizer for query connections, and the allow-lists of
- * what a query may call: functions, virtual table modules and pragmas. */
+ * what a query may call: functions, virtual table modules and pragmas.
+ * It also refuses to read the table of secrets (store/meta.h). */
 #include "authorizer.h"
+
+#include "store/meta.h"
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -165,6 +168,24 @@ static int deny_function(struct authorizer_state *st, const char *name)
 	return SQLITE_DENY;
 }
 
+/* The table of secrets (store/meta.h: the fleet node key). SQLite asks
+ * for SQLITE_READ of every column a statement reads, through views,
+ * CTEs, subqueries and triggers alike, and once with an empty column for
+ * a table it reads no column of (count(*)), so refusing the table here
+ * refuses every way of reading it. Its schema (sqlite_master,
+ * pragma_table_info) stays visible: the columns' names are no secret. */
+static int deny_secret(struct authorizer_state *st, const char *table)
+{
+	snprintf(st->reason, sizeof(st->reason),
+		 "%s is not allowed: it holds the fleet node key, which no query may read", table);
+	return SQLITE_DENY;
+}
+
+static bool is_secret_table(const char *name)
+{
+	return name && strcasecmp(name, META_SECRET_TABLE) == 0;
+}
+
 int readonly_authorizer(void *ctx, int action, const char *arg1, const char *arg2,
 			const char *db, const char *trigger)
 {
@@ -174,8 +195,9 @@ int readonly_authorizer(void *ctx, int action, const char *arg1, const char *arg
 	(void)db;
 	(void)trigger;
 	switch (action) {
-	case SQLITE_SELECT:
 	case SQLITE_READ:
+		return is_secret_table(arg1) ? deny_secret(st, META_SECRET_TABLE) : SQLITE_OK;
+	case SQLITE_SELECT:
 	case SQLITE_RECURSIVE:
 		return SQLITE_OK;
 	case SQLITE_TRANSACTION:

@@ -6,9 +6,11 @@
  * refused. What a query may call is an allow-list, so a function or module
  * a libsqlite3 build adds (Debian's fts3_tokenizer() hands out and takes
  * raw pointers) is refused until someone decides it is safe: functions
- * and pragmas here, modules by authorizer_restrict_modules. The reason is
- * kept so the client sees what was refused instead of SQLite's bare "not
- * authorized". */
+ * and pragmas here, modules by authorizer_restrict_modules. Reading the
+ * table of secrets (store/meta.h's META_SECRET_TABLE, the fleet node key)
+ * is refused too, so that no query can put the key into a result, a log
+ * or a live query's answer. The reason is kept so the client sees what
+ * was refused instead of SQLite's bare "not authorized". */
 #pragma once
 
 #include <sqlite3.h>

@@ -134,17 +134,13 @@ static void salvage_add(struct store_salvage *sv, const char *key, const char *v
 	sv->rows[sv->n++].value = xstrdup(value);
 }
 
-/* Copies what can be read of sysq_meta; a damaged page ends the copy
- * with the rows read so far. */
-static void salvage_meta(sqlite3 *db, struct store_salvage *sv)
+/* Copies what can be read of one key/value table; a damaged page ends
+ * the copy with the rows read so far. */
+static void salvage_table(sqlite3 *db, const char *sql, struct store_salvage *sv)
 {
 	sqlite3_stmt *st = NULL;
 
-	/* A truncated file is shorter than its header says, which SQLite
-	 * refuses outright unless the schema is writable; then it reads the
-	 * pages that are there. Nothing is written on this connection. */
-	sqlite3_db_config(db, SQLITE_DBCONFIG_WRITABLE_SCHEMA, 1, NULL);
-	if (sqlite3_prepare_v2(db, "SELECT key, value FROM sysq_meta", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *key = (const char *)sqlite3_column_text(st, 0);
@@ -154,6 +150,18 @@ static void salvage_meta(sqlite3 *db, struct store_salvage *sv)
 			salvage_add(sv, key, value);
 	}
 	sqlite3_finalize(st);
+}
+
+/* Copies sysq_meta and the secret table (meta.h); store_meta_set_on puts
+ * each row back into the table its key belongs to. */
+static void salvage_meta(sqlite3 *db, struct store_salvage *sv)
+{
+	/* A truncated file is shorter than its header says, which SQLite
+	 * refuses outright unless the schema is writable; then it reads the
+	 * pages that are there. Nothing is written on this connection. */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_WRITABLE_SCHEMA, 1, NULL);
+	salvage_table(db, "SELECT key, value FROM sysq_meta", sv);
+	salvage_table(db, "SELECT key, value FROM " META_SECRET_TABLE, sv);
 }
 
 /* Renames `path` and its companions to a free `<path>.corrupt-<time>`. */

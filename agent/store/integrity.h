@@ -7,9 +7,10 @@
  * of its writes for as long as it runs. It is moved aside as
  * `<path>.corrupt-<unix time>` with its -wal, -shm and -journal files, and
  * the store starts a fresh database. Before the move, whatever can still
- * be read of sysq_meta (meta.h) is copied out, above all the audit restore
- * record, and written into the fresh database with a record of the
- * replacement (META_REPLACED_*), which a user can query. */
+ * be read of sysq_meta and the secret table (meta.h) is copied out, above
+ * all the audit restore record and the node key, and written into the
+ * fresh database with a record of the replacement (META_REPLACED_*),
+ * which a user can query. */
 #pragma once
 
 #include <sqlite3.h>
@@ -22,7 +23,7 @@ struct store_meta_row {
 };
 
 struct store_salvage {
-	struct store_meta_row *rows; /* sysq_meta rows read from the damaged file */
+	struct store_meta_row *rows; /* meta.h's rows read from the damaged file */
 	size_t n, cap;
 	char *moved_to; /* where the damaged file went; NULL if it was intact */
 	char *reason;	/* what the check found */

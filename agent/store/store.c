@@ -7,6 +7,7 @@
 #include "db.h"
 #include "integrity.h"
 #include "buffer_limits.h"
+#include "meta.h"
 #include "queue.h"
 #include "sql_util.h"
 #include "store_schema.h"
@@ -133,6 +134,12 @@ int store_open(const struct store_options *opt, struct store **ret, char **err)
 		rc = setup_db(s, err);
 	if (rc >= 0 && salvage.moved_to)
 		store_salvage_write(s->db, &salvage);
+	/* Before any query connection opens: a node key a previous release
+	 * kept in sysq_meta, where queries can read it, moves to the secret
+	 * table. A failure is logged and tried again at the key's first use;
+	 * the store works either way. */
+	if (rc >= 0)
+		store_meta_move_secrets(s->path);
 	s->limits = (struct store_limits){.db = s->db, .events_max = opt->events_max,
 					  .events_expiry = opt->events_expiry};
 	store_salvage_free(&salvage);

@@ -16,6 +16,7 @@ import platform
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -275,6 +276,93 @@ def test_server_cannot_stop_the_next_start():
         # The saved config runs at the next start, which must not fail.
         with Daemon(*flags, tmp=tmp) as d:
             wait_results(d)
+    finally:
+        server.stop()
+
+
+def test_node_key_not_readable():
+    """The node key is kept where no query can read it (sysq_secret): the
+    shell and scheduled queries over sysq_meta and sysq_secret never yield
+    it, nor do the results log and the daemon's log hold it. A database of
+    a previous release (the key in sysq_meta) keeps its key, without a new
+    enrollment, and the key leaves sysq_meta."""
+    probes = {"schedule": {name: {"query": sql, "interval": 1, "snapshot": True}
+                           for name, sql in (
+                               ("probe_meta", "SELECT key, value FROM sysq_meta"),
+                               ("probe_secret", "SELECT key, value FROM sysq_secret"),
+                               ("probe_cte", "WITH s AS (SELECT value FROM sysq_secret) "
+                                             "SELECT value FROM s"))}}
+
+    def db_rows(path, sql, params=()):  # as root may read the file, not through sysq
+        con = sqlite3.connect(path)
+        try:
+            return con.execute(sql, params).fetchall()
+        finally:
+            con.close()
+
+    def check_unreadable(d, key):
+        wait_for(lambda: d.results("probe_meta"), timeout=20, what="the sysq_meta probe")
+        wait_for(lambda: "query probe_cte failed" in d.log_text(), timeout=20,
+                 what="the CTE probe to fail")
+        check_eq(db_rows(d.db, "SELECT value FROM sysq_secret WHERE key = 'tls_node_key'"),
+                 [(key,)], "the node key is kept in sysq_secret")
+        check_eq(db_rows(d.db, "SELECT count(*) FROM sysq_meta WHERE key = 'tls_node_key' "
+                               "OR instr(value, ?)", (key,)), [(0,)], "sysq_meta does not hold it")
+        meta = d.query("SELECT key, value FROM sysq_meta")
+        check("tls_config" in [r["key"] for r in meta], f"sysq_meta's other keys: {meta}")
+        check(key not in repr(meta), "the shell's sysq_meta rows lack the node key")
+        for sql in ("SELECT * FROM sysq_secret", "SELECT count(*) FROM sysq_secret",
+                    "SELECT value FROM sysq_meta UNION SELECT value FROM sysq_secret"):
+            r = d.shell(sql)
+            out = (r.stdout + r.stderr).decode(errors="replace")
+            check(r.returncode != 0 and "sysq_secret is not allowed" in out,
+                  f"the shell refuses {sql!r}, naming the table: {out}")
+            check(key not in out, f"{sql!r} shows no key")
+        names = [r["name"] for r in d.query("SELECT name FROM pragma_table_info('sysq_secret')")]
+        check_eq(names, ["key", "value"], "sysq_secret's columns are visible")
+        log = d.log_text()
+        for name in ("probe_secret", "probe_cte"):
+            check(f"query {name} failed: sysq_secret is not allowed" in log,
+                  f"the scheduler says why {name} failed")
+            check_eq(d.results(name), [], f"{name} logged no results")
+        with open(d.results_path) as f:
+            results = f.read()
+        check("probe_meta" in results, "the sysq_meta probe's rows are in the results log")
+        check(key not in results, "the results log does not contain the node key")
+        check(key not in log, "the daemon's log does not contain the node key")
+
+    server = FleetServer(CERTS, SECRET)
+    server.config = probes
+    try:
+        with Daemon(*fleet_flags(server)) as d:
+            wait_for(lambda: server.seen(CONFIG), timeout=20, what="a config request")
+            key = server.seen(CONFIG)[0]["body"]["node_key"]
+            check(key in server.keys, "the config request carries the issued node key")
+            check_unreadable(d, key)
+    finally:
+        server.stop()
+    # A previous release's database: sysq_meta holds a key the server knows.
+    server = FleetServer(CERTS, SECRET)
+    server.config = probes
+    legacy = "legacy-" + os.urandom(16).hex()
+    server.keys.add(legacy)
+    tmp = tempfile.mkdtemp(prefix="sysq-test-")
+    db = os.path.join(tmp, "sysq.db")
+    con = sqlite3.connect(db)
+    with con:
+        con.execute("CREATE TABLE sysq_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        con.execute("INSERT INTO sysq_meta VALUES ('tls_node_key', ?)", (legacy,))
+    con.close()
+    os.chmod(db, 0o600)
+    try:
+        with Daemon(*fleet_flags(server), tmp=tmp) as d:
+            wait_for(lambda: server.seen(CONFIG), timeout=20, what="a config request")
+            check_eq(server.seen(CONFIG)[0]["body"].get("node_key"), legacy,
+                     "the config request carries the key the database held")
+            check_unreadable(d, legacy)
+            check_eq(server.seen(ENROLL), [], "no enrollment: the key was kept")
+            check("moved tls_node_key from sysq_meta to sysq_secret" in d.log_text(),
+                  "the log says the key was moved")
     finally:
         server.stop()
 
@@ -632,6 +720,7 @@ def test_node_invalid_on_a_config_call():
 if __name__ == "__main__":
     main([test_host_tables, test_config_hash, test_flags_checked, test_osquery_flagfile_for_fleet,
           test_enroll_config_and_restart, test_server_cannot_stop_the_next_start,
+          test_node_key_not_readable,
           test_wrong_secret_backoff, test_secret_file_permissions, test_node_invalid_reenrolls,
           test_sighup_fetches_and_bad_config_keeps_running, test_secret_env_identifier_and_gzip,
           test_disable_enrollment_with_client_cert, test_tls_refusals, test_mutual_tls,
