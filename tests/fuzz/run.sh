@@ -6,10 +6,9 @@
 #
 # BUILD_DIR was configured with -DCMAKE_C_COMPILER=clang -DSYSQ_FUZZ=ON and
 # built. Each harness (all the build made, unless named) fuzzes for SECONDS
-# (CI uses 30 s each) into a scratch copy of its
-# seed corpus, so the committed seeds in tests/fuzz/corpus/ are never
-# modified; dict/ supplies tokens
-# where one exists. A failing harness's scratch directory is kept and
+# (CI uses 30 s each), as many at once as there are CPUs, into a scratch
+# copy of its seed corpus, so the committed seeds in tests/fuzz/corpus/ are
+# never modified; dict/ supplies tokens where one exists. A failing harness's scratch directory is kept and
 # printed: it holds the crash-*/leak-*/timeout-* input and the log. Save a
 # crashing input under tests/fuzz/crashes/ and reproduce it with
 #   BUILD_DIR/tests/fuzz/HARNESS FILE
@@ -51,13 +50,18 @@ dict_for() {
 	esac
 }
 
-failed=""
 for h in "$@"; do
-	bin=$build/tests/fuzz/$h
-	if [ ! -x "$bin" ]; then
-		echo "run.sh: $bin not found; build with -DSYSQ_FUZZ=ON first" >&2
+	if [ ! -x "$build/tests/fuzz/$h" ]; then
+		echo "run.sh: $build/tests/fuzz/$h not found; build with -DSYSQ_FUZZ=ON first" >&2
 		exit 2
 	fi
+done
+
+# Fuzzes harness $1 for $seconds; prints its report, and writes
+# $reports/$1.failed when it found something.
+fuzz_one() {
+	h=$1
+	bin=$build/tests/fuzz/$h
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/sysq-$h.XXXXXX")
 	mkdir "$scratch/corpus"
 	cp "$here/corpus/$h"/* "$scratch/corpus/"
@@ -75,17 +79,38 @@ for h in "$@"; do
 	grep -E '^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
 		"$scratch/log" || true
 	if [ "$status" -ne 0 ]; then
-		echo "!! $h failed (exit $status); log and input kept in $scratch:" >&2
+		echo "!! $h failed (exit $status); log and input kept in $scratch:"
 		grep -E '^==[0-9]+==ERROR|^SUMMARY|^artifact_prefix|Test unit written' \
-			"$scratch/log" >&2 || tail -n 20 "$scratch/log" >&2
-		failed="$failed $h"
+			"$scratch/log" || tail -n 20 "$scratch/log"
+		: >"$reports/$h.failed"
 	else
 		seeds=$(find "$here/corpus/$h" -type f | wc -l)
 		grown=$(find "$scratch/corpus" -type f | wc -l)
 		echo "   corpus grew from $seeds to $grown inputs"
 		rm -rf "$scratch"
 	fi
+}
+
+# One harness per CPU at a time (SYSQ_FUZZ_JOBS): each still gets its
+# SECONDS of a whole CPU, and CI waits half as long on two CPUs.
+jobs=${SYSQ_FUZZ_JOBS:-$(nproc)}
+reports=$(mktemp -d "${TMPDIR:-/tmp}/sysq-fuzz-reports.XXXXXX")
+running=0
+for h in "$@"; do
+	fuzz_one "$h" >"$reports/$h.out" 2>&1 &
+	running=$((running + 1))
+	if [ "$running" -ge "$jobs" ]; then
+		wait
+		running=0
+	fi
 done
+wait
+failed=""
+for h in "$@"; do
+	cat "$reports/$h.out"
+	[ ! -e "$reports/$h.failed" ] || failed="$failed $h"
+done
+rm -rf "$reports"
 
 if [ -n "$failed" ]; then
 	echo "run.sh: failing harnesses:$failed" >&2
