@@ -16,18 +16,38 @@ no_auth serves the config without a node key (such servers know hosts by
 their certificate); tls11 speaks TLS 1.1 at most. EndpointFaults makes
 any endpoint answer late, with a 500, garbage or node_invalid.
 """
+import atexit
 import gzip
 import http.server
 import json
 import os
 import secrets
+import shutil
 import ssl
 import subprocess
+import tempfile
 import threading
 import time
 
 ENROLL = "/api/osquery/enroll"
 CONFIG = "/api/osquery/config"
+
+
+def private_dir():
+    """A temp directory removed at exit: keys and secrets do not linger."""
+    path = tempfile.mkdtemp(prefix="sysq-fleet-")
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+def secret_file(text, mode=0o600):
+    """The enroll secret in a file of its own, root's and mode 0600 unless
+    a test wants it otherwise."""
+    path = os.path.join(private_dir(), "secret")
+    with open(path, "w") as f:
+        f.write(text + "\n")
+    os.chmod(path, mode)
+    return path
 
 
 def openssl(*args, cwd):

@@ -9,11 +9,9 @@ query logs results) and kept for a restart without the server; a wrong
 secret is retried with a growing wait; node_invalid makes the client
 enroll again; an untrusted CA, a wrong host name and a missing client
 certificate are refused. No audit socket is used (--disable_audit)."""
-import atexit
 import hashlib
 import os
 import platform
-import shutil
 import signal
 import socket
 import sqlite3
@@ -23,18 +21,12 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
+import fleet_server  # noqa: E402
 from sysqtest import (SYSQ, Daemon, check, check_eq, main, run, wait_for,  # noqa: E402
                       write_config)
-from fleet_server import CONFIG, ENROLL, FleetServer, make_certs  # noqa: E402
+from fleet_server import CONFIG, ENROLL, FleetServer, make_certs, private_dir  # noqa: E402
 
 SECRET = "fleet-test-secret"
-
-
-def private_dir():
-    """A temp directory removed at exit: keys and secrets do not linger."""
-    path = tempfile.mkdtemp(prefix="sysq-fleet-")
-    atexit.register(shutil.rmtree, path, ignore_errors=True)
-    return path
 
 
 CERTS = make_certs(private_dir())
@@ -43,11 +35,7 @@ QUERY = {"fleet_q": {"query": "SELECT 'from-the-server' AS origin", "interval": 
 
 
 def secret_file(text=SECRET, mode=0o600):
-    path = os.path.join(private_dir(), "secret")
-    with open(path, "w") as f:
-        f.write(text + "\n")
-    os.chmod(path, mode)
-    return path
+    return fleet_server.secret_file(text, mode)
 
 
 def fleet_flags(server, *extra, secret=None, ca=None):

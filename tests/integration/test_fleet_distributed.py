@@ -11,9 +11,7 @@ database (read with Python's sqlite3) is unchanged; "accelerate" shortens
 the check-in interval; a query that was running when the daemon was
 killed is reported failed after the restart and not run again. No audit
 socket is used (--disable_audit)."""
-import atexit
 import os
-import shutil
 import signal
 import sqlite3
 import sys
@@ -21,28 +19,19 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
+import fleet_server  # noqa: E402
 from sysqtest import SYSQ, Daemon, check, check_eq, main, run, wait_for  # noqa: E402
 from fleet_server import (CONFIG, DISTRIBUTED_READ, DISTRIBUTED_WRITE, ENROLL,  # noqa: E402
-                          FleetServer, make_certs)
+                          FleetServer, make_certs, private_dir)
 
 SECRET = "fleet-dist-secret"
-
-
-def private_dir():
-    path = tempfile.mkdtemp(prefix="sysq-fleet-dist-")
-    atexit.register(shutil.rmtree, path, ignore_errors=True)
-    return path
 
 
 CERTS = make_certs(private_dir())
 
 
 def secret_file():
-    path = os.path.join(private_dir(), "secret")
-    with open(path, "w") as f:
-        f.write(SECRET + "\n")
-    os.chmod(path, 0o600)
-    return path
+    return fleet_server.secret_file(SECRET)
 
 
 def dist_flags(server, *extra, interval=1):

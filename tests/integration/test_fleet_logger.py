@@ -13,41 +13,29 @@ both counted in sysq_events and the metrics; the rows of a schedule over
 process_events (from the BPF exec program) arrive once each, in order,
 across an outage and a restart. No audit socket is used
 (--disable_audit)."""
-import atexit
 import json
 import os
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
+import fleet_server  # noqa: E402
 from sysqtest import (SYSQ, Daemon, check, check_eq, like_marker, main, run,  # noqa: E402
                       wait_for)
-from fleet_server import CONFIG, ENROLL, LOG, FleetServer, make_certs  # noqa: E402
+from fleet_server import CONFIG, ENROLL, LOG, FleetServer, make_certs, private_dir  # noqa: E402
 
 SECRET = "fleet-logger-test-secret"
-
-
-def private_dir():
-    path = tempfile.mkdtemp(prefix="sysq-fleet-log-")
-    atexit.register(shutil.rmtree, path, ignore_errors=True)
-    return path
 
 
 CERTS = make_certs(private_dir())
 
 
 def secret_file():
-    path = os.path.join(private_dir(), "secret")
-    with open(path, "w") as f:
-        f.write(SECRET + "\n")
-    os.chmod(path, 0o600)
-    return path
+    return fleet_server.secret_file(SECRET)
 
 
 def logger_flags(server, *extra):
