@@ -50,6 +50,18 @@ def secret_file(text, mode=0o600):
     return path
 
 
+def os_release():
+    """os-release(5) as a dict: what the host tables must agree with."""
+    values = {}
+    path = "/etc/os-release" if os.path.exists("/etc/os-release") else "/usr/lib/os-release"
+    with open(path) as f:
+        for line in f:
+            key, sep, value = line.strip().partition("=")
+            if sep and not key.startswith("#"):
+                values[key] = value.strip('"').strip("'")
+    return values
+
+
 def openssl(*args, cwd):
     subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
 

@@ -24,7 +24,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 import fleet_server  # noqa: E402
 from sysqtest import (SYSQ, Daemon, check, check_eq, main, run, wait_for,  # noqa: E402
                       write_config)
-from fleet_server import CONFIG, ENROLL, FleetServer, make_certs, private_dir  # noqa: E402
+from fleet_server import (CONFIG, ENROLL, FleetServer, make_certs, os_release,  # noqa: E402
+                          private_dir)
 
 SECRET = "fleet-test-secret"
 
@@ -44,17 +45,6 @@ def fleet_flags(server, *extra, secret=None, ca=None):
             f"--config_tls_endpoint={CONFIG}"] + \
         ([] if secret == "" else [f"--enroll_secret_path={secret or secret_file()}"]) + \
         list(extra)
-
-
-def os_release():
-    values = {}
-    path = "/etc/os-release" if os.path.exists("/etc/os-release") else "/usr/lib/os-release"
-    with open(path) as f:
-        for line in f:
-            key, sep, value = line.strip().partition("=")
-            if sep and not key.startswith("#"):
-                values[key] = value.strip('"').strip("'")
-    return values
 
 
 def read(path):

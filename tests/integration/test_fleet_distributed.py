@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import fleet_server  # noqa: E402
 from sysqtest import SYSQ, Daemon, check, check_eq, main, run, wait_for  # noqa: E402
 from fleet_server import (CONFIG, DISTRIBUTED_READ, DISTRIBUTED_WRITE, ENROLL,  # noqa: E402
-                          FleetServer, make_certs, private_dir)
+                          FleetServer, make_certs, os_release, private_dir)
 
 SECRET = "fleet-dist-secret"
 
@@ -47,17 +47,6 @@ def answer(server, qid, timeout=20):
     """The (rows, status, message, stats) the daemon wrote for qid."""
     wait_for(lambda: server.answers(qid), timeout=timeout, what=f"the answer to {qid}")
     return server.answers(qid)[-1]
-
-
-def os_release():
-    values = {}
-    path = "/etc/os-release" if os.path.exists("/etc/os-release") else "/usr/lib/os-release"
-    with open(path) as f:
-        for line in f:
-            key, sep, value = line.strip().partition("=")
-            if sep and not key.startswith("#"):
-                values[key] = value.strip('"').strip("'")
-    return values
 
 
 def db_rows(db, sql):
