@@ -202,7 +202,7 @@ int config_load_text(const char *name, const char *text, size_t len, struct sysq
 	root = cfg_parse_text(&c, copy, len);
 	rc = finish(&c, root, flags, out);
 	if (rc == 0)
-		sha1_hex(text, len, out->hash);
+		memcpy(out->hash, c.hash, sizeof(out->hash));
 	free(copy);
 	return rc;
 }
@@ -226,7 +226,7 @@ int config_load(const char *path, struct sysq_flags *flags, struct config *out, 
 	}
 	rc = finish(&c, root, flags, out);
 	if (rc == 0)
-		sha1_hex(text, strlen(text), out->hash);
+		memcpy(out->hash, c.hash, sizeof(out->hash));
 	free(text);
 	return rc;
 }

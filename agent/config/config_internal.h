@@ -15,6 +15,8 @@ struct cfg_ctx {
 	struct strbuf *err;
 	struct strbuf *warnings;
 	bool failed;
+	/* SHA-1 of the text as read, before comments are blanked out. */
+	char hash[SHA1_HEX_LEN + 1];
 };
 
 /* A member path: components joined by JSON_PATH_SEP, built on the stack. */

@@ -254,6 +254,7 @@ cJSON *cfg_parse_text(struct cfg_ctx *c, char *text, size_t len)
 		syntax_error(c, text, len, (size_t)(nul - text), "a NUL byte");
 		return NULL;
 	}
+	sha1_hex(text, len, c->hash);
 	json_blank_comments(text, len);
 	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
 	at = end ? (size_t)(end - text) : 0;

@@ -145,7 +145,8 @@ def test_config_hash():
     follows a SIGHUP reload."""
     tmp = tempfile.mkdtemp(prefix="sysq-test-hash-")
     path = os.path.join(tmp, "sysq.conf")
-    texts = ['{"schedule": {"a": {"query": "SELECT 1", "interval": 60}}}\n',
+    # A comment too: the hash is of the file as it is, comments and all.
+    texts = ['// the first\n{"schedule": {"a": {"query": "SELECT 1", "interval": 60}}}\n',
              '{"schedule": {"b": {"query": "SELECT 2", "interval": 60}}}\n']
     write_config(path, texts[0])
     with Daemon("--disable_audit", f"--config_path={path}", tmp=tmp) as d:
