@@ -69,8 +69,10 @@ static void test_parse(void)
 	CHECK_EQ_INT(parse("{\"queries\": {}, \"discovery\": \"x\"}", &w), -EBADMSG);
 	CHECK_EQ_INT(parse("{\"queries\": {}, \"accelerate\": 1e12}", &w), 0);
 	CHECK_EQ_INT(w.accelerate, DIST_ACCELERATE_MAX);
+	dist_work_free(&w);
 	CHECK_EQ_INT(parse("{\"queries\": {}, \"accelerate\": -3}", &w), 0);
 	CHECK_EQ_INT(w.accelerate, 0);
+	dist_work_free(&w);
 }
 
 static void test_too_many(void)
