@@ -2,7 +2,8 @@
 #
 # The sourcing script sets SYSQ (the sysq binary) and defines die and log;
 # it defines owns_audit if it starts sysq with audit. start_sysq sets
-# sysq_pid, which stop_sysq clears.
+# sysq_pid, which stop_sysq clears. It sets FLOOR (tools/bench/hook_floor)
+# if it starts that: start_floor sets floor_pid, which stop_floor clears.
 
 # Every loss counter of sysq_events, summed over its rows: in the kernel
 # (BPF ring buffer full, program runs missed, records with no socket
@@ -101,4 +102,22 @@ run_rounds() {
 			echo "$round $cfg $result" >>"$tmp/results"
 		done
 	done
+}
+
+# hook_floor with the hooks its arguments name, in directory $1; returns
+# once the programs are attached.
+start_floor() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	"$FLOOR" "$@" >"$dir/floor.out" 2>"$dir/floor.err" &
+	floor_pid=$!
+	wait_until 10 grep -qx ready "$dir/floor.out" ||
+		die "hook_floor $* did not attach: $(cat "$dir/floor.err")"
+}
+
+stop_floor() {
+	[[ -n ${floor_pid:-} ]] || return 0
+	stop_pid "$floor_pid" TERM
+	floor_pid=
 }

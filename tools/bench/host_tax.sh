@@ -112,22 +112,6 @@ never_task_off() {
 
 # ---- agents ---------------------------------------------------------------------
 
-start_floor() {
-	local dir=$1
-	shift
-	mkdir -p "$dir"
-	"$FLOOR" "$@" >"$dir/floor.out" 2>"$dir/floor.err" &
-	floor_pid=$!
-	wait_until 10 grep -qx ready "$dir/floor.out" ||
-		die "hook_floor $* did not attach: $(cat "$dir/floor.err")"
-}
-
-stop_floor() {
-	[[ -n $floor_pid ]] || return 0
-	stop_pid "$floor_pid" TERM
-	floor_pid=
-}
-
 # Peak resident memory of pid $1, in KiB.
 rss_kb() {
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0

@@ -81,7 +81,7 @@ SYSQ=$build/sysq
 # shellcheck source=tools/bench/audit_lib.sh
 . "$repo/tools/bench/audit_lib.sh"
 SINK=$build/tools/bench/audit_sink
-HOOK_FLOOR=$build/tools/bench/hook_floor
+FLOOR=$build/tools/bench/hook_floor
 
 # What each workload runs, audits and counts.
 case $WORKLOAD in
@@ -120,7 +120,7 @@ esac
 tmp=
 sysq_pid=
 bpftrace_pid=
-hook_pid=
+floor_pid=
 tracefs_mounted=0
 auditd_pid=
 sink_pid=
@@ -305,29 +305,14 @@ measure_bpftrace() {
 	result="${fields[0]} $lost ${fields[2]} ${fields[3]} $lines"
 }
 
-start_empty_hook() {
-	local dir=$1
-	mkdir -p "$dir"
-	"$HOOK_FLOOR" --connect4 >"$dir/hook.out" 2>"$dir/hook.err" &
-	hook_pid=$!
-	wait_until 10 grep -qx ready "$dir/hook.out" ||
-		die "hook_floor --connect4 did not attach: $(cat "$dir/hook.err")"
-}
-
-stop_empty_hook() {
-	[[ -n $hook_pid ]] || return 0
-	stop_pid "$hook_pid" TERM
-	hook_pid=
-}
-
 # `result`: recorded is what the program counted.
 measure_empty_hook() {
 	local dir=$tmp/empty_hook.$1 counted
 	local -a fields
-	start_empty_hook "$dir"
-	run_measured "$hook_pid" no_audit
-	stop_empty_hook
-	counted=$(awk '$3 == "connects" { print $4 }' "$dir/hook.out")
+	start_floor "$dir" --connect4
+	run_measured "$floor_pid" no_audit
+	stop_floor
+	counted=$(awk '$3 == "connects" { print $4 }' "$dir/floor.out")
 	read -ra fields <<<"$result"
 	result="${fields[0]} 0 ${fields[2]} ${fields[3]} ${counted:-?}"
 }
@@ -442,7 +427,7 @@ cleanup() {
 	stop_auditd
 	stop_sink
 	stop_bpftrace
-	stop_empty_hook
+	stop_floor
 	[[ $tracefs_mounted == 0 ]] || umount /sys/kernel/tracing || true
 	if [[ -n ${orig_enabled:-} ]]; then
 		restore_state
@@ -473,7 +458,7 @@ main() {
 	[[ -x $DRIVER && -x $SINK ]] || die "no $(basename "$DRIVER") or audit_sink in $build/tools/bench"
 	[[ -x $AUDITD && -x $AUDITCTL ]] || die "needs Debian's auditd package"
 	[[ " $CONFIGS " != *" bpftrace "* || -x $BPFTRACE ]] || die "needs bpftrace for CONFIGS=bpftrace"
-	[[ " $CONFIGS " != *" empty_hook "* || -x $HOOK_FLOOR ]] || die "no hook_floor in $build/tools/bench"
+	[[ " $CONFIGS " != *" empty_hook "* || -x $FLOOR ]] || die "no hook_floor in $build/tools/bench"
 	take_audit_lock
 	tmp=$(mktemp -d /tmp/sysq-bench.XXXXXX)
 	trap cleanup EXIT
